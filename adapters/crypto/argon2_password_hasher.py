@@ -1,0 +1,31 @@
+import anyio.to_thread
+from argon2 import PasswordHasher as Argon2Hasher
+from argon2 import Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from application.ports.password_hasher import PasswordHasher
+
+
+class Argon2PasswordHasher(PasswordHasher):
+    """argon2id, every hash and verification on a worker thread so the event loop keeps serving."""
+
+    def __init__(self, time_cost: int = 3, memory_cost_kib: int = 65536, parallelism: int = 4) -> None:
+        self._argon2 = Argon2Hasher(
+            time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism, type=Type.ID
+        )
+        self._dummy_hash = self._argon2.hash("tessera dummy password, never a real one")
+
+    async def hash(self, password: str) -> str:
+        return await anyio.to_thread.run_sync(self._argon2.hash, password)
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return await anyio.to_thread.run_sync(self._verify_sync, password_hash, password)
+
+    async def verify_dummy(self, password: str) -> None:
+        await anyio.to_thread.run_sync(self._verify_sync, self._dummy_hash, password)
+
+    def _verify_sync(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._argon2.verify(password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False

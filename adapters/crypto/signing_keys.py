@@ -1,0 +1,101 @@
+"""The signing key set: one active private key that signs, and the public keys that verify, by `kid`."""
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, OKPKey, RSAKey
+
+from application.ports.public_keys import PublicKeys
+
+log = logging.getLogger(__name__)
+
+AsymmetricKey = RSAKey | ECKey | OKPKey
+
+SUPPORTED_ALGORITHMS = ("RS256", "ES256", "EdDSA", "Ed25519")
+
+
+class KeyConfigurationError(ValueError):
+    """A key file that cannot be read, or a key that does not fit the configured algorithm."""
+
+
+def _key_type_for(alg: str) -> type[AsymmetricKey]:
+    return {"RS256": RSAKey, "ES256": ECKey, "EdDSA": OKPKey, "Ed25519": OKPKey}[alg]
+
+
+def _fits(key: AsymmetricKey, alg: str) -> bool:
+    if isinstance(key, RSAKey):
+        return alg == "RS256" and key.raw_value.key_size >= 2048
+    if isinstance(key, ECKey):
+        return alg == "ES256" and key.curve_name == "P-256"
+    return alg in ("EdDSA", "Ed25519") and key.curve_name == "Ed25519"
+
+
+def generate_key(alg: str) -> AsymmetricKey:
+    if alg == "RS256":
+        return RSAKey.generate_key(2048, private=True)
+    if alg == "ES256":
+        return ECKey.generate_key("P-256", private=True)
+    return OKPKey.generate_key("Ed25519", private=True)
+
+
+def read_private_key(path: Path, alg: str) -> AsymmetricKey:
+    """A private key from a PEM or JWK file. The key's `kid` is the JWK's own, else its RFC 7638 thumbprint."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise KeyConfigurationError(f"cannot read {path}: {error.strerror}") from None
+    key_type = _key_type_for(alg)
+    try:
+        data: Any = json.loads(raw) if raw.lstrip().startswith(b"{") else raw
+        key = key_type.import_key(data)
+    except (JoseError, ValueError, TypeError) as error:
+        raise KeyConfigurationError(f"{path} is not a {alg} private key in PEM or JWK form ({error})") from None
+    if not key.is_private:
+        raise KeyConfigurationError(f"{path} holds a public key; a private key is needed to sign")
+    if not _fits(key, alg):
+        raise KeyConfigurationError(f"the key in {path} does not fit the algorithm {alg}")
+    if not key.kid:
+        key.ensure_kid()
+    return key
+
+
+def load_or_create_dev_key(path: Path, alg: str) -> AsymmetricKey:
+    """The development key: created and persisted (mode 0600) on first start, reused after."""
+    if path.exists():
+        return read_private_key(path, alg)
+    key = generate_key(alg)
+    key.ensure_kid()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as file:
+        json.dump(key.as_dict(private=True), file)
+    log.warning(
+        "No signing key configured: generated a development key at %s. "
+        "Set TESSERA_SIGNING_KEY_FILE in production.",
+        path,
+    )
+    return key
+
+
+class SigningKeySet(PublicKeys):
+    def __init__(self, active: AsymmetricKey, alg: str) -> None:
+        if not _fits(active, alg):
+            raise KeyConfigurationError(f"the signing key does not fit the algorithm {alg}")
+        self.alg = alg
+        self.active = active
+        self.kid: str = active.kid or active.thumbprint()
+        self._public = {self.kid: active.__class__.import_key(active.as_dict(private=False))}
+
+    def public_key(self, kid: object) -> AsymmetricKey | None:
+        return self._public.get(kid) if isinstance(kid, str) else None
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        keys = []
+        for kid, key in self._public.items():
+            public = {name: str(value) for name, value in key.as_dict(private=False).items()}
+            keys.append({**public, "kid": kid, "alg": self.alg, "use": "sig"})
+        return {"keys": keys}

@@ -1,0 +1,57 @@
+from dataclasses import replace
+from datetime import datetime
+from uuid import UUID
+
+from adapters.memory.in_memory_store import InMemoryTables
+from application.ports.session_repository import SessionRepository
+from domain.sessions import RefreshToken, Revocation, RevocationReason, Session
+
+
+class InMemorySessionRepository(SessionRepository):
+    def __init__(self, tables: InMemoryTables) -> None:
+        self._tables = tables
+
+    async def add(self, session: Session) -> None:
+        self._tables.sessions[session.id] = session
+
+    async def get(self, session_id: UUID) -> Session | None:
+        return self._tables.sessions.get(session_id)
+
+    async def add_refresh_token(self, token: RefreshToken) -> None:
+        if any(stored.token_hash == token.token_hash for stored in self._tables.refresh_tokens.values()):
+            raise ValueError("refresh token hash collision")
+        self._tables.refresh_tokens[token.id] = token
+
+    async def find_refresh_token(self, token_hash: str) -> RefreshToken | None:
+        return next((t for t in self._tables.refresh_tokens.values() if t.token_hash == token_hash), None)
+
+    async def spend_refresh_token(self, token_id: UUID, now: datetime) -> bool:
+        token = self._tables.refresh_tokens.get(token_id)
+        if token is None or token.is_spent:
+            return False
+        self._tables.refresh_tokens[token_id] = replace(token, rotated_at=now)
+        return True
+
+    async def touch(self, session_id: UUID, now: datetime) -> None:
+        session = self._tables.sessions.get(session_id)
+        if session is not None:
+            self._tables.sessions[session_id] = replace(session, last_used_at=now)
+
+    async def revoke(self, session_id: UUID, now: datetime, reason: RevocationReason) -> bool:
+        session = self._tables.sessions.get(session_id)
+        if session is None or session.is_revoked:
+            return False
+        self._tables.sessions[session_id] = session.revoke(now, reason)
+        return True
+
+    async def revoke_all_of_user(self, user_id: UUID, now: datetime, reason: RevocationReason) -> list[UUID]:
+        live = [s.id for s in self._tables.sessions.values() if s.user_id == user_id and not s.is_revoked]
+        return [session_id for session_id in live if await self.revoke(session_id, now, reason)]
+
+    async def revoked_since(self, moment: datetime) -> list[Revocation]:
+        found = [
+            Revocation(s.id, s.revoked_at)
+            for s in self._tables.sessions.values()
+            if s.revoked_at is not None and s.revoked_at >= moment
+        ]
+        return sorted(found, key=lambda revocation: revocation.revoked_at)

@@ -1,0 +1,27 @@
+"""The state behind the in-memory repositories: plain dicts of frozen domain objects."""
+
+import asyncio
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from domain.sessions import RefreshToken, Session
+from domain.users import User
+
+
+@dataclass
+class InMemoryTables:
+    users: dict[UUID, User] = field(default_factory=dict)
+    sessions: dict[UUID, Session] = field(default_factory=dict)
+    refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
+
+    def copy(self) -> "InMemoryTables":
+        # The values are frozen, so copying the dicts is a full snapshot.
+        return InMemoryTables(dict(self.users), dict(self.sessions), dict(self.refresh_tokens))
+
+
+@dataclass
+class InMemoryStore:
+    """Committed state plus the lock that makes each unit of work serializable."""
+
+    tables: InMemoryTables = field(default_factory=InMemoryTables)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)

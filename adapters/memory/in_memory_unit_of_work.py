@@ -1,0 +1,35 @@
+from types import TracebackType
+from typing import Self
+
+from adapters.memory.in_memory_session_repository import InMemorySessionRepository
+from adapters.memory.in_memory_store import InMemoryStore, InMemoryTables
+from adapters.memory.in_memory_user_repository import InMemoryUserRepository
+from application.ports.unit_of_work import UnitOfWork
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """Works on a private copy of the store under the store's lock: serializable, and a unit
+    of work left without `commit` leaves the store exactly as it found it."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+        self._working = InMemoryTables()
+
+    async def __aenter__(self) -> Self:
+        await self._store.lock.acquire()
+        self._working = self._store.tables.copy()
+        self.users = InMemoryUserRepository(self._working)
+        self.sessions = InMemorySessionRepository(self._working)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._working = InMemoryTables()
+        self._store.lock.release()
+
+    async def commit(self) -> None:
+        self._store.tables = self._working
+        self._working = self._working.copy()
+        self.users = InMemoryUserRepository(self._working)
+        self.sessions = InMemorySessionRepository(self._working)

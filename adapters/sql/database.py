@@ -1,0 +1,103 @@
+"""Engines and the schema: one code path for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from advanced_alchemy.alembic.commands import AlembicCommands
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from advanced_alchemy.config import AlembicAsyncConfig, SQLAlchemyAsyncConfig
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+VERSION_TABLE = "alembic_versions"
+
+
+def database_config(url: str) -> SQLAlchemyAsyncConfig:
+    return SQLAlchemyAsyncConfig(
+        connection_string=url,
+        alembic_config=AlembicAsyncConfig(
+            script_location=str(MIGRATIONS), script_config=None, version_table_name=VERSION_TABLE  # type: ignore[arg-type]
+        ),
+    )
+
+
+def create_engine(url: str) -> AsyncEngine:
+    engine = database_config(url).get_engine()
+    if engine.dialect.name == "sqlite":
+        _serialize_sqlite_writers(engine)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def upgrade_schema(url: str) -> None:
+    """Apply every Alembic migration. Synchronous: Alembic runs its own event loop."""
+    config = database_config(url)
+    engine = config.get_engine()
+    if engine.dialect.name == "sqlite":
+        _serialize_sqlite_writers(engine)
+        _ensure_sqlite_folder(url)
+    try:
+        AlembicCommands(sqlalchemy_config=config).upgrade("head")
+    except (OSError, SQLAlchemyError) as error:
+        raise DatabaseUnavailable(f"cannot migrate the database: {error.__class__.__name__}: {error}") from None
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
+    """SQLite upgrades a read lock to a write lock lazily, and two transactions doing so at once
+    fail with 'database is locked' whatever the timeout. `BEGIN IMMEDIATE` takes the write lock
+    up front, so concurrent units of work queue on the busy timeout instead."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let the "begin" hook below issue BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be reached or opened."""
+
+
+def pending_migrations(url: str) -> str | None:
+    """None when the database is at the newest migration, else a short description of the gap."""
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    current = asyncio.run(_current_revision(url))
+    return None if current == head else f"at {current or 'an empty schema'}, the newest is {head}"
+
+
+async def _current_revision(url: str) -> str | None:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: MigrationContext.configure(sync, opts={"version_table": VERSION_TABLE}).get_current_revision()
+            )
+    except (OSError, SQLAlchemyError) as error:
+        raise DatabaseUnavailable(f"cannot open the database: {error.__class__.__name__}: {error}") from None
+    finally:
+        await engine.dispose()

@@ -1,0 +1,114 @@
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sql.models import RefreshTokenRow, SessionRow
+from application.ports.session_repository import SessionRepository
+from domain.sessions import RefreshToken, Revocation, RevocationReason, Session
+
+
+class SqlSessionRepository(SessionRepository):
+    """Every state change is one conditional UPDATE whose row count says who won: under
+    PostgreSQL's row locks or SQLite's write lock, two callers can never both succeed."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._db = session
+
+    async def add(self, session: Session) -> None:
+        self._db.add(
+            SessionRow(
+                id=session.id,
+                user_id=session.user_id,
+                created_at=session.created_at,
+                last_used_at=session.last_used_at,
+                revoked_at=session.revoked_at,
+                revocation_reason=session.revocation_reason,
+            )
+        )
+        await self._db.flush()
+
+    async def get(self, session_id: UUID) -> Session | None:
+        row = await self._db.scalar(select(SessionRow).where(SessionRow.id == session_id))
+        return None if row is None else _to_session(row)
+
+    async def add_refresh_token(self, token: RefreshToken) -> None:
+        self._db.add(
+            RefreshTokenRow(
+                id=token.id,
+                session_id=token.session_id,
+                token_hash=token.token_hash,
+                issued_at=token.issued_at,
+                expires_at=token.expires_at,
+                rotated_at=token.rotated_at,
+            )
+        )
+        await self._db.flush()
+
+    async def find_refresh_token(self, token_hash: str) -> RefreshToken | None:
+        row = await self._db.scalar(select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash))
+        return None if row is None else _to_refresh_token(row)
+
+    async def spend_refresh_token(self, token_id: UUID, now: datetime) -> bool:
+        statement = (
+            update(RefreshTokenRow)
+            .where(RefreshTokenRow.id == token_id, RefreshTokenRow.rotated_at.is_(None))
+            .values(rotated_at=now)
+        )
+        return await self._changed(statement) == 1
+
+    async def touch(self, session_id: UUID, now: datetime) -> None:
+        await self._db.execute(update(SessionRow).where(SessionRow.id == session_id).values(last_used_at=now))
+
+    async def revoke(self, session_id: UUID, now: datetime, reason: RevocationReason) -> bool:
+        statement = (
+            update(SessionRow)
+            .where(SessionRow.id == session_id, SessionRow.revoked_at.is_(None))
+            .values(revoked_at=now, revocation_reason=reason.value)
+        )
+        return await self._changed(statement) == 1
+
+    async def revoke_all_of_user(self, user_id: UUID, now: datetime, reason: RevocationReason) -> list[UUID]:
+        statement = (
+            update(SessionRow)
+            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None))
+            .values(revoked_at=now, revocation_reason=reason.value)
+            .returning(SessionRow.id)
+        )
+        return list((await self._db.scalars(statement)).all())
+
+    async def revoked_since(self, moment: datetime) -> list[Revocation]:
+        rows = await self._db.execute(
+            select(SessionRow.id, SessionRow.revoked_at)
+            .where(SessionRow.revoked_at >= moment)
+            .order_by(SessionRow.revoked_at)
+        )
+        return [Revocation(session_id, revoked_at) for session_id, revoked_at in rows.tuples() if revoked_at]
+
+    async def _changed(self, statement: object) -> int:
+        result = await self._db.execute(statement)  # type: ignore[call-overload]
+        assert isinstance(result, CursorResult)
+        return result.rowcount
+
+
+def _to_session(row: SessionRow) -> Session:
+    return Session(
+        id=row.id,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        revoked_at=row.revoked_at,
+        revocation_reason=None if row.revocation_reason is None else RevocationReason(row.revocation_reason),
+    )
+
+
+def _to_refresh_token(row: RefreshTokenRow) -> RefreshToken:
+    return RefreshToken(
+        id=row.id,
+        session_id=row.session_id,
+        token_hash=row.token_hash,
+        issued_at=row.issued_at,
+        expires_at=row.expires_at,
+        rotated_at=row.rotated_at,
+    )

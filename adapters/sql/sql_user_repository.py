@@ -1,0 +1,52 @@
+from uuid import UUID
+
+from advanced_alchemy.exceptions import IntegrityError
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sql.models import UserRow
+from application.ports.user_repository import UserRepository
+from domain.errors import EmailAlreadyRegistered
+from domain.users import Email, User
+
+
+class _UserRows(SQLAlchemyAsyncRepository[UserRow]):
+    model_type = UserRow
+
+
+class SqlUserRepository(UserRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._rows = _UserRows(session=session, auto_expunge=True)
+
+    async def add(self, user: User) -> None:
+        row = UserRow(
+            id=user.id,
+            email=user.email.value,
+            display_name=user.display_name,
+            password_hash=user.password_hash,
+            roles=list(user.roles),
+            created_at=user.created_at,
+        )
+        try:
+            await self._rows.add(row)
+        except IntegrityError:
+            raise EmailAlreadyRegistered from None
+
+    async def get(self, user_id: UUID) -> User | None:
+        row = await self._rows.get_one_or_none(UserRow.id == user_id)
+        return None if row is None else _to_user(row)
+
+    async def get_by_email(self, email: Email) -> User | None:
+        row = await self._rows.get_one_or_none(UserRow.email == email.value)
+        return None if row is None else _to_user(row)
+
+
+def _to_user(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        email=Email(row.email),
+        display_name=row.display_name,
+        password_hash=row.password_hash,
+        roles=tuple(row.roles),
+        created_at=row.created_at,
+    )

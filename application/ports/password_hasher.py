@@ -1,0 +1,16 @@
+from abc import abstractmethod
+from typing import Protocol
+
+
+class PasswordHasher(Protocol):
+    """Slow, salted password hashing. Implementations never block the event loop."""
+
+    @abstractmethod
+    async def hash(self, password: str) -> str: ...
+
+    @abstractmethod
+    async def verify(self, password_hash: str, password: str) -> bool: ...
+
+    @abstractmethod
+    async def verify_dummy(self, password: str) -> None:
+        """Spend the time of a real verification, so that an unknown email answers as slowly as a wrong password."""

@@ -1,0 +1,44 @@
+from abc import abstractmethod
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.sessions import RefreshToken, Revocation, RevocationReason, Session
+
+
+class SessionRepository(Protocol):
+    """Sessions and their refresh tokens. Every state change is a conditional write."""
+
+    @abstractmethod
+    async def add(self, session: Session) -> None: ...
+
+    @abstractmethod
+    async def get(self, session_id: UUID) -> Session | None: ...
+
+    @abstractmethod
+    async def add_refresh_token(self, token: RefreshToken) -> None: ...
+
+    @abstractmethod
+    async def find_refresh_token(self, token_hash: str) -> RefreshToken | None: ...
+
+    @abstractmethod
+    async def spend_refresh_token(self, token_id: UUID, now: datetime) -> bool:
+        """Mark the token rotated if, and only if, nobody has yet: True for the one caller that wins.
+
+        One atomic compare-and-set, so a refresh token is redeemed at most once under any concurrency.
+        """
+
+    @abstractmethod
+    async def touch(self, session_id: UUID, now: datetime) -> None: ...
+
+    @abstractmethod
+    async def revoke(self, session_id: UUID, now: datetime, reason: RevocationReason) -> bool:
+        """Revoke a live session; False if it was already revoked (the first revocation stands)."""
+
+    @abstractmethod
+    async def revoke_all_of_user(self, user_id: UUID, now: datetime, reason: RevocationReason) -> list[UUID]:
+        """Revoke every live session of the user; the ids of those this call revoked."""
+
+    @abstractmethod
+    async def revoked_since(self, moment: datetime) -> list[Revocation]:
+        """Every revocation at or after the moment, oldest first."""

@@ -1,0 +1,10 @@
+from abc import abstractmethod
+from typing import Protocol
+
+from domain.claims import AccessClaims
+
+
+class TokenSigner(Protocol):
+    @abstractmethod
+    def sign(self, claims: AccessClaims) -> str:
+        """A compact JWS of the claims, typed `at+jwt`, naming the signing key by `kid`."""

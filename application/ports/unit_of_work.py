@@ -1,0 +1,25 @@
+from abc import abstractmethod
+from types import TracebackType
+from typing import Protocol, Self
+
+from application.ports.session_repository import SessionRepository
+from application.ports.user_repository import UserRepository
+
+
+class UnitOfWork(Protocol):
+    """One transaction over the repositories. Nothing is stored unless `commit` is called;
+    leaving the block without it rolls everything back."""
+
+    users: UserRepository
+    sessions: SessionRepository
+
+    @abstractmethod
+    async def __aenter__(self) -> Self: ...
+
+    @abstractmethod
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    @abstractmethod
+    async def commit(self) -> None: ...

@@ -1,0 +1,32 @@
+"""What the use cases hand back to an entrypoint: plain values, no domain internals."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a verified access token speaks for."""
+
+    user_id: UUID
+    session_id: UUID
+    token_id: UUID
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: UUID
+    email: str
+    display_name: str | None
+    roles: tuple[str, ...]
+    created_at: datetime

@@ -1,0 +1,22 @@
+from application.ports.clock import Clock
+from application.ports.revocation_view import RevocationView
+from application.ports.unit_of_work import UnitOfWork
+from application.results import Principal
+from domain.sessions import Revocation, RevocationReason
+
+
+class LogOut:
+    """Revokes the caller's session: stored first, then remembered by this process at once."""
+
+    def __init__(self, uow: UnitOfWork, revocations: RevocationView, clock: Clock) -> None:
+        self._uow = uow
+        self._revocations = revocations
+        self._clock = clock
+
+    async def execute(self, principal: Principal) -> None:
+        now = self._clock.now()
+        async with self._uow as uow:
+            revoked = await uow.sessions.revoke(principal.session_id, now, RevocationReason.LOGOUT)
+            await uow.commit()
+        if revoked:
+            self._revocations.add([Revocation(principal.session_id, now)])

@@ -1,0 +1,87 @@
+"""The claims of an access token, and the exact rules a presented token's claims must meet."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.errors import InvalidAccessToken
+from domain.policy import TokenPolicy
+
+ACCESS_TOKEN_TYPE = "at+jwt"
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    iss: str
+    aud: str
+    sub: UUID
+    exp: int
+    iat: int
+    jti: UUID
+    sid: UUID
+    roles: tuple[str, ...]
+
+    def as_payload(self) -> dict[str, object]:
+        return {
+            "iss": self.iss,
+            "aud": self.aud,
+            "sub": str(self.sub),
+            "exp": self.exp,
+            "iat": self.iat,
+            "jti": str(self.jti),
+            "sid": str(self.sid),
+            "roles": list(self.roles),
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, object], policy: TokenPolicy, now: datetime) -> "AccessClaims":
+        """Accept a signature-checked payload only if every claim holds exactly.
+
+        `iss` by equality, never by prefix; `aud` equal to ours or a list containing it; `exp` and
+        `iat` numbers (a bool or a string is refused), `exp` not passed and `iat` not in the future
+        beyond the policy's leeway; `sub`, `jti` and `sid` present and UUIDs.
+        """
+        leeway = policy.leeway.total_seconds()
+        moment = now.timestamp()
+        if payload.get("iss") != policy.issuer:
+            raise InvalidAccessToken
+        aud = payload.get("aud")
+        if not (aud == policy.audience or (isinstance(aud, list) and policy.audience in aud)):
+            raise InvalidAccessToken
+        exp, iat = _number(payload, "exp"), _number(payload, "iat")
+        if exp <= moment - leeway or iat > moment + leeway:
+            raise InvalidAccessToken
+        nbf = payload.get("nbf")
+        if nbf is not None and _number(payload, "nbf") > moment + leeway:
+            raise InvalidAccessToken
+        roles = payload.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+            raise InvalidAccessToken
+        return cls(
+            iss=policy.issuer,
+            aud=policy.audience,
+            sub=_uuid(payload, "sub"),
+            exp=int(exp),
+            iat=int(iat),
+            jti=_uuid(payload, "jti"),
+            sid=_uuid(payload, "sid"),
+            roles=tuple(roles),
+        )
+
+
+def _number(payload: Mapping[str, object], name: str) -> float:
+    value = payload.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidAccessToken
+    return float(value)
+
+
+def _uuid(payload: Mapping[str, object], name: str) -> UUID:
+    value = payload.get(name)
+    if not isinstance(value, str):
+        raise InvalidAccessToken
+    try:
+        return UUID(value)
+    except ValueError:
+        raise InvalidAccessToken from None

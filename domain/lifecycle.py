@@ -1,0 +1,67 @@
+"""The pure rules of a token pair's life: open a session, judge a presented refresh token, rotate.
+
+Nothing here does I/O or draws randomness: ids, token hashes and the current time come in as
+arguments, so every rule is exact under test.
+"""
+
+from dataclasses import replace
+from datetime import datetime
+from enum import Enum
+from uuid import UUID
+
+from domain.claims import AccessClaims
+from domain.policy import TokenPolicy
+from domain.sessions import RefreshToken, Session
+from domain.users import User
+
+
+class RefreshVerdict(Enum):
+    ROTATE = "rotate"
+    """The token is live: spend it and issue its successor."""
+    REUSED = "reused"
+    """The token was spent before: theft is assumed and the whole session is revoked."""
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+def open_session(*, user: User, session_id: UUID, now: datetime) -> Session:
+    return Session(id=session_id, user_id=user.id, created_at=now, last_used_at=now)
+
+
+def issue_refresh_token(
+    session: Session, *, token_id: UUID, token_hash: str, now: datetime, policy: TokenPolicy
+) -> RefreshToken:
+    return RefreshToken(
+        id=token_id, session_id=session.id, token_hash=token_hash, issued_at=now, expires_at=now + policy.refresh_ttl
+    )
+
+
+def judge_refresh(token: RefreshToken, session: Session, now: datetime) -> RefreshVerdict:
+    """Reuse outranks everything else: a spent token is theft even if it has expired since."""
+    if token.is_spent:
+        return RefreshVerdict.REUSED
+    if session.is_revoked:
+        return RefreshVerdict.REVOKED
+    if now >= token.expires_at:
+        return RefreshVerdict.EXPIRED
+    return RefreshVerdict.ROTATE
+
+
+def spend(token: RefreshToken, now: datetime) -> RefreshToken:
+    return replace(token, rotated_at=now)
+
+
+def access_claims_for(
+    user: User, session: Session, *, jti: UUID, now: datetime, policy: TokenPolicy
+) -> AccessClaims:
+    issued_at = int(now.timestamp())
+    return AccessClaims(
+        iss=policy.issuer,
+        aud=policy.audience,
+        sub=user.id,
+        exp=issued_at + int(policy.access_ttl.total_seconds()),
+        iat=issued_at,
+        jti=jti,
+        sid=session.id,
+        roles=user.roles,
+    )

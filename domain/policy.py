@@ -1,0 +1,18 @@
+"""The lifetimes and identities that every token is issued and judged by."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPolicy:
+    issuer: str
+    audience: str
+    access_ttl: timedelta = timedelta(minutes=15)
+    refresh_ttl: timedelta = timedelta(days=14)
+    leeway: timedelta = timedelta(seconds=30)
+
+    @property
+    def revocation_window(self) -> timedelta:
+        """How long a revocation must be remembered: the longest an access token it kills can live."""
+        return self.access_ttl + self.leeway

@@ -1,0 +1,61 @@
+"""A session is one refresh-token family: one login, rotated forward, revoked as a whole."""
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+
+class RevocationReason(StrEnum):
+    LOGOUT = "logout"
+    LOGOUT_EVERYWHERE = "logout_everywhere"
+    REFRESH_TOKEN_REUSED = "refresh_token_reused"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    id: UUID
+    user_id: UUID
+    created_at: datetime
+    last_used_at: datetime
+    revoked_at: datetime | None = None
+    revocation_reason: RevocationReason | None = None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def revoke(self, now: datetime, reason: RevocationReason) -> "Session":
+        if self.is_revoked:
+            return self
+        return replace(self, revoked_at=now, revocation_reason=reason)
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshToken:
+    """The stored record of one refresh token. The token itself is never stored, only its hash."""
+
+    id: UUID
+    session_id: UUID
+    token_hash: str
+    issued_at: datetime
+    expires_at: datetime
+    rotated_at: datetime | None = None
+
+    @property
+    def is_spent(self) -> bool:
+        return self.rotated_at is not None
+
+
+def hash_refresh_token(token: str) -> str:
+    """SHA-256 suffices: a refresh token carries 256 random bits, so there is nothing to brute-force."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Revocation:
+    """A session revoked at a moment: what every replica must remember for one access-token lifetime."""
+
+    session_id: UUID
+    revoked_at: datetime

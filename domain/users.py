@@ -1,0 +1,68 @@
+"""Users and the rules for the credentials they register with."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.errors import InvalidDisplayName, InvalidEmail, InvalidPassword
+
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 1024
+DISPLAY_NAME_MAX_LENGTH = 100
+
+# RFC 5321/5322 in the form that mail systems actually deliver: a dot-atom local part and a
+# hostname of letters, digits and hyphens with at least one dot. Quoted local parts and IP
+# literals are refused on purpose: nobody registers with them, and they complicate matching.
+_LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_DOMAIN_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """A normalised email address: surrounding blanks removed, compared case-insensitively."""
+
+    value: str
+
+    @classmethod
+    def parse(cls, raw: str) -> "Email":
+        candidate = raw.strip()
+        if len(candidate) > 254 or candidate.count("@") != 1:
+            raise InvalidEmail
+        local, _, host = candidate.rpartition("@")
+        host = host.lower()
+        if not (0 < len(local) <= 64) or not _LOCAL_PART.fullmatch(local):
+            raise InvalidEmail
+        labels = host.split(".")
+        if len(labels) < 2 or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels):
+            raise InvalidEmail
+        if labels[-1].isdigit():
+            raise InvalidEmail
+        return cls(f"{local.lower()}@{host}")
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def check_password(password: str) -> None:
+    if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
+        raise InvalidPassword
+
+
+def parse_display_name(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    name = raw.strip()
+    if not 0 < len(name) <= DISPLAY_NAME_MAX_LENGTH or not name.isprintable():
+        raise InvalidDisplayName
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: UUID
+    email: Email
+    display_name: str | None
+    password_hash: str
+    roles: tuple[str, ...]
+    created_at: datetime

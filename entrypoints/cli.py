@@ -1,0 +1,80 @@
+"""`tessera`: the command-line entrypoint. `serve` runs the API; `db upgrade` applies migrations."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from adapters.crypto.signing_keys import KeyConfigurationError
+from adapters.sql.database import DatabaseUnavailable
+from entrypoints.config import ConfigError, Settings
+from entrypoints.ioc import MEMORY_DATABASE_URL
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tessera", description="Stateless JWT authentication service.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply every pending migration")
+    db_commands.add_parser("check", help="exit 1 unless the schema is up to date")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+        if args.command == "serve":
+            return _serve(settings, args.host, args.port)
+        return _db(settings, args.db_command)
+    except (ConfigError, KeyConfigurationError) as error:
+        print(f"tessera: configuration error: {error}", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as error:
+        print(f"tessera: {error}", file=sys.stderr)
+        return 1
+
+
+def _port(raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {raw!r}") from None
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"port must be between 1 and 65535, not {port}")
+    return port
+
+
+def _serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from adapters.sql.database import pending_migrations
+    from entrypoints.http.app import create_app
+
+    if settings.database_url != MEMORY_DATABASE_URL and (pending := pending_migrations(settings.database_url)):
+        print(f"tessera: the database schema is behind ({pending}): run `tessera db upgrade`", file=sys.stderr)
+        return 1
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    return 0
+
+
+def _db(settings: Settings, command: str) -> int:
+    from adapters.sql.database import pending_migrations, upgrade_schema
+
+    if settings.database_url == MEMORY_DATABASE_URL:
+        print("tessera: the in-memory store has no schema to migrate", file=sys.stderr)
+        return 0
+    if command == "upgrade":
+        upgrade_schema(settings.database_url)
+        print("tessera: database schema is up to date")
+        return 0
+    pending = pending_migrations(settings.database_url)
+    print(f"tessera: pending migrations: {pending}" if pending else "tessera: database schema is up to date")
+    return 1 if pending else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Configuration from `TESSERA_*` environment variables. A bad value stops start-up with one line naming it."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
+
+PREFIX = "TESSERA_"
+
+
+class ConfigError(ValueError):
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{PREFIX}{variable}: {problem}")
+        self.variable = PREFIX + variable
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = "sqlite+aiosqlite:///tessera.db"
+    issuer: str = "http://localhost:8000"
+    audience: str = "tessera"
+    access_ttl: timedelta = timedelta(minutes=15)
+    refresh_ttl: timedelta = timedelta(days=14)
+    leeway: timedelta = timedelta(seconds=30)
+    signing_alg: str = "RS256"
+    signing_key_file: Path | None = None
+    dev_key_file: Path = Path("tessera-dev-signing-key.jwk")
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = _Env(os.environ if environ is None else environ)
+        defaults = cls()
+        settings = cls(
+            database_url=env.database_url("DATABASE_URL", defaults.database_url),
+            issuer=env.text("ISSUER", defaults.issuer),
+            audience=env.text("AUDIENCE", defaults.audience),
+            access_ttl=env.seconds("ACCESS_TTL_SECONDS", defaults.access_ttl, low=10, high=24 * 3600),
+            refresh_ttl=env.seconds("REFRESH_TTL_SECONDS", defaults.refresh_ttl, low=60, high=365 * 24 * 3600),
+            leeway=env.seconds("LEEWAY_SECONDS", defaults.leeway, low=0, high=60),
+            signing_alg=env.choice("SIGNING_ALG", defaults.signing_alg, SUPPORTED_ALGORITHMS),
+            signing_key_file=env.path("SIGNING_KEY_FILE"),
+            dev_key_file=env.path("DEV_KEY_FILE") or defaults.dev_key_file,
+            argon2_time_cost=env.integer("ARGON2_TIME_COST", defaults.argon2_time_cost, low=1, high=20),
+            argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib, low=8, high=4 * 1024 * 1024),
+            argon2_parallelism=env.integer("ARGON2_PARALLELISM", defaults.argon2_parallelism, low=1, high=64),
+        )
+        if settings.refresh_ttl <= settings.access_ttl:
+            raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")
+        return settings
+
+
+class _Env:
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def _raw(self, name: str) -> str | None:
+        value = self._environ.get(PREFIX + name)
+        return None if value is None or value.strip() == "" else value.strip()
+
+    def text(self, name: str, default: str) -> str:
+        value = self._raw(name)
+        if value is not None and len(value) > 2048:
+            raise ConfigError(name, "is longer than 2048 characters")
+        return default if value is None else value
+
+    def integer(self, name: str, default: int, *, low: int, high: int) -> int:
+        value = self._raw(name)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise ConfigError(name, f"must be a whole number, not {value!r}") from None
+        if not low <= number <= high:
+            raise ConfigError(name, f"must be between {low} and {high}, not {number}")
+        return number
+
+    def seconds(self, name: str, default: timedelta, *, low: int, high: int) -> timedelta:
+        return timedelta(seconds=self.integer(name, int(default.total_seconds()), low=low, high=high))
+
+    def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self.text(name, default)
+        if value not in allowed:
+            raise ConfigError(name, f"must be one of {', '.join(allowed)}, not {value!r}")
+        return value
+
+    def path(self, name: str) -> Path | None:
+        value = self._raw(name)
+        return None if value is None else Path(value)
+
+    def database_url(self, name: str, default: str) -> str:
+        value = self.text(name, default)
+        scheme = urlparse(value).scheme
+        if scheme in ("postgres", "postgresql"):
+            value = "postgresql+asyncpg" + value[len(scheme) :]
+        elif scheme == "sqlite":
+            value = "sqlite+aiosqlite" + value[len(scheme) :]
+        elif value != "memory://" and scheme not in ("postgresql+asyncpg", "sqlite+aiosqlite"):
+            raise ConfigError(name, "must be a sqlite://, postgresql:// or memory:// URL")
+        return value

@@ -1,0 +1,59 @@
+"""The Litestar application factory."""
+
+from dishka import AsyncContainer, Provider
+from dishka.integrations.litestar import setup_dishka
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from application.use_cases.load_revocations import LoadRevocations
+from application.use_cases.verify_access_token import VerifyAccessToken
+from entrypoints.config import Settings
+from entrypoints.http.auth_routes import public_auth_router, session_router
+from entrypoints.http.authentication import BEARER_SCHEME
+from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.http.public_routes import health, jwks
+from entrypoints.http.user_routes import user_router
+from entrypoints.ioc import build_container
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def create_app(settings: Settings | None = None, *overrides: Provider) -> Litestar:
+    settings = settings or Settings.from_env()
+    container = build_container(settings, *overrides)
+
+    async def start(app: Litestar) -> None:
+        # Resolved once: the protected-request path then touches no container at all.
+        app.state.verify_access_token = await container.get(VerifyAccessToken)
+        async with container() as request_container:
+            await (await request_container.get(LoadRevocations)).execute()
+
+    async def stop(_: Litestar) -> None:
+        await container.close()
+
+    app = Litestar(
+        route_handlers=[public_auth_router, session_router, user_router, jwks, health],
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[start],
+        on_shutdown=[stop],
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="tessera",
+            version="0.1.0",
+            description="Stateless JWT authentication: access tokens verified anywhere, rotating refresh tokens.",
+            components=Components(
+                security_schemes={
+                    BEARER_SCHEME: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+                }
+            ),
+        ),
+        debug=False,
+    )
+    setup_dishka(container, app)
+    return app
+
+
+def container_of(app: Litestar) -> AsyncContainer:
+    container: AsyncContainer = app.state.dishka_container
+    return container

@@ -1,0 +1,119 @@
+"""The one place that turns errors into RFC 9457 problem JSON; 401s carry RFC 6750 challenges."""
+
+import logging
+from http import HTTPStatus
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from domain.errors import (
+    DomainError,
+    EmailAlreadyRegistered,
+    InvalidAccessToken,
+    InvalidCredentials,
+    InvalidDisplayName,
+    InvalidEmail,
+    InvalidPassword,
+    InvalidRefreshToken,
+    UserNotFound,
+)
+
+log = logging.getLogger(__name__)
+
+REALM = "tessera"
+PROBLEM_JSON = "application/problem+json"
+
+
+class MissingCredentials(Exception):
+    """A protected route was called without an access token (RFC 6750 §3.1: no error code)."""
+
+
+class MalformedAuthorization(Exception):
+    """The Authorization header is not of the form `Bearer <token>`."""
+
+
+# Domain error -> (status, problem slug, RFC 6750 error code for a 401's challenge)
+_DOMAIN_ERRORS: dict[type[DomainError], tuple[HTTPStatus, str, str | None]] = {
+    InvalidEmail: (HTTPStatus.BAD_REQUEST, "invalid-email", None),
+    InvalidPassword: (HTTPStatus.BAD_REQUEST, "invalid-password", None),
+    InvalidDisplayName: (HTTPStatus.BAD_REQUEST, "invalid-display-name", None),
+    EmailAlreadyRegistered: (HTTPStatus.CONFLICT, "email-already-registered", None),
+    InvalidCredentials: (HTTPStatus.UNAUTHORIZED, "invalid-credentials", None),
+    InvalidRefreshToken: (HTTPStatus.UNAUTHORIZED, "invalid-refresh-token", "invalid_token"),
+    InvalidAccessToken: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
+    UserNotFound: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
+}
+
+
+def problem(
+    status: HTTPStatus, detail: str, *, slug: str | None = None, challenge_error: str | None = None
+) -> Response[dict[str, object]]:
+    body: dict[str, object] = {
+        "type": f"urn:tessera:problem:{slug}" if slug else "about:blank",
+        "title": status.phrase,
+        "status": status.value,
+        "detail": detail,
+    }
+    headers = {"Cache-Control": "no-store"}
+    if status is HTTPStatus.UNAUTHORIZED:
+        challenge = f'Bearer realm="{REALM}"'
+        if challenge_error:
+            challenge += f', error="{challenge_error}"'
+        headers["WWW-Authenticate"] = challenge
+    return Response(body, status_code=status.value, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _domain_error(_: Request[object, object, object], error: DomainError) -> Response[dict[str, object]]:
+    for error_type in type(error).__mro__:
+        if error_type in _DOMAIN_ERRORS:
+            status, slug, challenge_error = _DOMAIN_ERRORS[error_type]  # type: ignore[index]
+            return problem(status, error.message, slug=slug, challenge_error=challenge_error)
+    return problem(HTTPStatus.BAD_REQUEST, error.message)
+
+
+def _missing_credentials(_: Request[object, object, object], __: MissingCredentials) -> Response[dict[str, object]]:
+    return problem(HTTPStatus.UNAUTHORIZED, "An access token is required.", slug="missing-token")
+
+
+def _malformed_authorization(
+    _: Request[object, object, object], __: MalformedAuthorization
+) -> Response[dict[str, object]]:
+    return problem(
+        HTTPStatus.UNAUTHORIZED,
+        "The Authorization header must be 'Bearer <token>'.",
+        slug="invalid-token",
+        challenge_error="invalid_token",
+    )
+
+
+def _validation_error(_: Request[object, object, object], error: ValidationException) -> Response[dict[str, object]]:
+    # Litestar's message names the field and the rule, never the submitted value.
+    return problem(HTTPStatus.BAD_REQUEST, _sanitised(error.detail), slug="invalid-request")
+
+
+def _http_error(_: Request[object, object, object], error: HTTPException) -> Response[dict[str, object]]:
+    status = HTTPStatus(error.status_code)
+    detail = error.detail if status < HTTPStatus.INTERNAL_SERVER_ERROR else status.phrase
+    response = problem(status, _sanitised(detail))
+    response.headers.update(error.headers or {})
+    return response
+
+
+def _unexpected_error(request: Request[object, object, object], error: Exception) -> Response[dict[str, object]]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem(HTTPStatus.INTERNAL_SERVER_ERROR, "The server could not complete the request.")
+
+
+def _sanitised(detail: str) -> str:
+    return detail if len(detail) <= 300 else detail[:300] + "…"
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    DomainError: _domain_error,
+    MissingCredentials: _missing_credentials,
+    MalformedAuthorization: _malformed_authorization,
+    ValidationException: _validation_error,
+    HTTPException: _http_error,
+    Exception: _unexpected_error,
+}

@@ -1,0 +1,18 @@
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import get
+from litestar.datastructures import CacheControlHeader
+
+from application.ports.public_keys import PublicKeys
+from entrypoints.http.schemas import HealthResponse, JwkResponse, JwksResponse
+
+
+@get("/.well-known/jwks.json", summary="Public keys that verify access tokens", tags=["keys"],
+     cache_control=CacheControlHeader(max_age=300, public=True))
+@inject
+async def jwks(keys: FromDishka[PublicKeys]) -> JwksResponse:
+    return JwksResponse(keys=[JwkResponse(**key) for key in keys.jwks()["keys"]])
+
+
+@get("/health", summary="The process is alive", tags=["operations"], cache_control=CacheControlHeader(no_store=True))
+async def health() -> HealthResponse:
+    return HealthResponse()

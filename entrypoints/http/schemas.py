@@ -1,0 +1,68 @@
+"""The JSON bodies of the HTTP API, as msgspec structs: decoded strictly, documented in OpenAPI."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+
+# Generous outer bounds that stop oversized input at decoding; the domain applies the real rules.
+Text = Annotated[str, msgspec.Meta(max_length=2048)]
+
+
+class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Text
+    password: Text
+    display_name: Text | None = None
+
+
+class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Text
+    password: Text
+
+
+class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):
+    refresh_token: Text
+
+
+class UserResponse(msgspec.Struct):
+    id: UUID
+    email: str
+    display_name: str | None
+    created_at: datetime
+
+
+class ProfileResponse(msgspec.Struct):
+    id: UUID
+    email: str
+    display_name: str | None
+    roles: list[str]
+    created_at: datetime
+
+
+class TokenResponse(msgspec.Struct):
+    access_token: str
+    expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+    token_type: Literal["Bearer"] = "Bearer"
+
+
+class JwkResponse(msgspec.Struct, omit_defaults=True):
+    kty: str
+    kid: str
+    alg: str
+    use: str
+    n: str | None = None
+    e: str | None = None
+    crv: str | None = None
+    x: str | None = None
+    y: str | None = None
+
+
+class JwksResponse(msgspec.Struct):
+    keys: list[JwkResponse]
+
+
+class HealthResponse(msgspec.Struct):
+    status: Literal["ok"] = "ok"

@@ -1,0 +1,22 @@
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Router, get
+from litestar.middleware.base import DefineMiddleware
+
+from application.use_cases.get_profile import GetProfile
+from entrypoints.http.auth_routes import AuthenticatedRequest
+from entrypoints.http.authentication import BEARER_SCHEME, AccessTokenMiddleware
+from entrypoints.http.schemas import ProfileResponse
+
+
+@get("/profile", summary="The caller's profile", security=[{BEARER_SCHEME: []}])
+@inject
+async def profile(request: AuthenticatedRequest, use_case: FromDishka[GetProfile]) -> ProfileResponse:
+    found = await use_case.execute(request.user)
+    return ProfileResponse(
+        id=found.id, email=found.email, display_name=found.display_name, roles=list(found.roles), created_at=found.created_at
+    )
+
+
+user_router = Router(
+    "/api/user", route_handlers=[profile], middleware=[DefineMiddleware(AccessTokenMiddleware)], tags=["user"]
+)

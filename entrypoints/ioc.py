@@ -1,0 +1,137 @@
+"""The composition root: every adapter bound to its port, chosen by configuration, in one place."""
+
+from collections.abc import AsyncIterator
+
+from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
+from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
+from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
+from adapters.crypto.signing_keys import SigningKeySet, load_or_create_dev_key, read_private_key
+from adapters.memory.in_memory_revocation_view import InMemoryRevocationView
+from adapters.memory.in_memory_store import InMemoryStore
+from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
+from adapters.secrets_token_generator import SecretsTokenGenerator
+from adapters.sql.database import create_engine, session_factory
+from adapters.sql.sql_unit_of_work import SqlUnitOfWork
+from adapters.system_clock import SystemClock
+from application.ports.clock import Clock
+from application.ports.password_hasher import PasswordHasher
+from application.ports.public_keys import PublicKeys
+from application.ports.revocation_view import RevocationView
+from application.ports.token_generator import TokenGenerator
+from application.ports.token_signer import TokenSigner
+from application.ports.token_verifier import TokenVerifier
+from application.ports.unit_of_work import UnitOfWork
+from application.token_pairs import TokenPairIssuer
+from application.use_cases.get_profile import GetProfile
+from application.use_cases.load_revocations import LoadRevocations
+from application.use_cases.log_in import LogIn
+from application.use_cases.log_out import LogOut
+from application.use_cases.log_out_everywhere import LogOutEverywhere
+from application.use_cases.refresh_session import RefreshSession
+from application.use_cases.register_user import RegisterUser
+from application.use_cases.verify_access_token import VerifyAccessToken
+from domain.policy import TokenPolicy
+from entrypoints.config import ConfigError, Settings
+
+MEMORY_DATABASE_URL = "memory://"
+
+
+class CoreProvider(Provider):
+    settings = from_context(provides=Settings, scope=Scope.APP)
+    clock = provide(SystemClock, provides=Clock, scope=Scope.APP)
+    ids = provide(SecretsTokenGenerator, provides=TokenGenerator, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    def policy(self, settings: Settings) -> TokenPolicy:
+        return TokenPolicy(
+            issuer=settings.issuer,
+            audience=settings.audience,
+            access_ttl=settings.access_ttl,
+            refresh_ttl=settings.refresh_ttl,
+            leeway=settings.leeway,
+        )
+
+    @provide(scope=Scope.APP)
+    def password_hasher(self, settings: Settings) -> PasswordHasher:
+        return Argon2PasswordHasher(
+            time_cost=settings.argon2_time_cost,
+            memory_cost_kib=settings.argon2_memory_kib,
+            parallelism=settings.argon2_parallelism,
+        )
+
+    @provide(scope=Scope.APP)
+    def revocation_view(self, policy: TokenPolicy) -> RevocationView:
+        return InMemoryRevocationView(policy.revocation_window)
+
+
+class KeyProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def signing_keys(self, settings: Settings) -> SigningKeySet:
+        if settings.signing_key_file is None:
+            return SigningKeySet(load_or_create_dev_key(settings.dev_key_file, settings.signing_alg), settings.signing_alg)
+        return SigningKeySet(read_private_key(settings.signing_key_file, settings.signing_alg), settings.signing_alg)
+
+    @provide
+    def publish(self, keys: SigningKeySet) -> PublicKeys:
+        return keys
+
+    signer = provide(JoserfcTokenSigner, provides=TokenSigner)
+    verifier = provide(JoserfcTokenVerifier, provides=TokenVerifier)
+
+
+class SqlStorageProvider(Provider):
+    @provide(scope=Scope.APP)
+    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+        engine = create_engine(settings.database_url)
+        yield engine
+        await engine.dispose()
+
+    @provide(scope=Scope.APP)
+    def sessions(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+        return session_factory(engine)
+
+    uow = provide(SqlUnitOfWork, provides=UnitOfWork, scope=Scope.REQUEST)
+
+
+class MemoryStorageProvider(Provider):
+    store = provide(InMemoryStore, scope=Scope.APP)
+    uow = provide(InMemoryUnitOfWork, provides=UnitOfWork, scope=Scope.REQUEST)
+
+
+class UseCaseProvider(Provider):
+    scope = Scope.REQUEST
+
+    issuer = provide(TokenPairIssuer, scope=Scope.APP)
+    verify_access_token = provide(VerifyAccessToken, scope=Scope.APP)
+    register_user = provide(RegisterUser)
+    log_in = provide(LogIn)
+    refresh_session = provide(RefreshSession)
+    log_out = provide(LogOut)
+    log_out_everywhere = provide(LogOutEverywhere)
+    get_profile = provide(GetProfile)
+    load_revocations = provide(LoadRevocations)
+
+
+def storage_provider(settings: Settings) -> Provider:
+    if settings.database_url == MEMORY_DATABASE_URL:
+        return MemoryStorageProvider()
+    if settings.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        return SqlStorageProvider()
+    raise ConfigError("DATABASE_URL", "must be a sqlite://, postgresql:// or memory:// URL")
+
+
+def build_container(settings: Settings, *overrides: Provider) -> AsyncContainer:
+    """Later providers win: tests pass their own (a fixed clock, say) as overrides."""
+    return make_async_container(
+        CoreProvider(),
+        KeyProvider(),
+        storage_provider(settings),
+        UseCaseProvider(),
+        *overrides,
+        context={Settings: settings},
+    )
