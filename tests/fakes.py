@@ -1,0 +1,51 @@
+"""Deterministic stand-ins for the ports that carry time, randomness and slowness."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from application.ports.clock import Clock
+from application.ports.password_hasher import PasswordHasher
+from application.ports.token_generator import TokenGenerator
+
+
+class FixedClock(Clock):
+    def __init__(self, start: datetime = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+class SequentialTokenGenerator(TokenGenerator):
+    """Ids 00000000-...-000000000001, -2, ... and refresh tokens `refresh-token-1`, `-2`, ..."""
+
+    def __init__(self) -> None:
+        self._ids = 0
+        self._tokens = 0
+
+    def new_id(self) -> UUID:
+        self._ids += 1
+        return UUID(int=self._ids)
+
+    def new_refresh_token(self) -> str:
+        self._tokens += 1
+        return f"refresh-token-{self._tokens}"
+
+
+class PlainPasswordHasher(PasswordHasher):
+    """Reversible on purpose, for speed; it still obeys the contract (only the right password verifies)."""
+
+    def __init__(self) -> None:
+        self.dummy_verifications = 0
+
+    async def hash(self, password: str) -> str:
+        return "plain$" + password
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == "plain$" + password
+
+    async def verify_dummy(self, password: str) -> None:
+        self.dummy_verifications += 1
