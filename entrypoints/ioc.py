@@ -99,7 +99,10 @@ class SqlStorageProvider(Provider):
 
 
 class MemoryStorageProvider(Provider):
-    store = provide(InMemoryStore, scope=Scope.APP)
+    @provide(scope=Scope.APP)
+    def store(self) -> InMemoryStore:
+        return InMemoryStore()
+
     uow = provide(InMemoryUnitOfWork, provides=UnitOfWork, scope=Scope.REQUEST)
 
 

@@ -6,6 +6,7 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Router, post
 from litestar.datastructures import CacheControlHeader
 from litestar.middleware.base import DefineMiddleware
+from litestar.params import JSONBody
 
 from application.results import Principal, Profile, TokenPair
 from application.use_cases.log_in import Credentials, LogIn
@@ -37,20 +38,20 @@ def user_response(profile: Profile) -> UserResponse:
 
 @post("/register", status_code=201, summary="Create an account")
 @inject
-async def register(data: RegisterRequest, use_case: FromDishka[RegisterUser]) -> UserResponse:
+async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[RegisterUser]) -> UserResponse:
     profile = await use_case.execute(Registration(data.email, data.password, data.display_name))
     return user_response(profile)
 
 
 @post("/login", status_code=200, cache_control=NO_STORE, summary="Open a session: an access and a refresh token")
 @inject
-async def login(data: LoginRequest, use_case: FromDishka[LogIn]) -> TokenResponse:
+async def login(data: JSONBody[LoginRequest], use_case: FromDishka[LogIn]) -> TokenResponse:
     return token_response(await use_case.execute(Credentials(data.email, data.password)))
 
 
 @post("/refresh", status_code=200, cache_control=NO_STORE, summary="Rotate the refresh token")
 @inject
-async def refresh(data: RefreshRequest, use_case: FromDishka[RefreshSession]) -> TokenResponse:
+async def refresh(data: JSONBody[RefreshRequest], use_case: FromDishka[RefreshSession]) -> TokenResponse:
     return token_response(await use_case.execute(data.refresh_token))
 
 

@@ -1,0 +1,71 @@
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+from pathlib import Path
+
+import pytest
+
+from adapters.sql.database import create_engine, upgrade_schema
+from tests.support.postgres import PostgresUnavailable, running_postgres
+
+TABLES = ("refresh_tokens", "sessions", "users")
+T = TypeVar("T")
+
+
+def _off_the_loop(work: Callable[[], T]) -> T:
+    """Run blocking set-up (which may start its own event loop) on a thread of its own, so that
+    it also works when an async fixture asks for it from inside the test's running loop."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(work).result()
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """One real PostgreSQL for the whole run, migrated once. Unavailable means failed, never skipped."""
+    server = running_postgres()
+    try:
+        url = server.__enter__()
+        _off_the_loop(lambda: upgrade_schema(url))
+    except PostgresUnavailable as error:
+        pytest.fail(f"PostgreSQL is required for these tests: {error}", pytrace=False)
+    try:
+        yield url
+    finally:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def clean_postgres_url(postgres_url: str) -> str:
+    """The shared PostgreSQL, emptied for this test."""
+    _off_the_loop(lambda: asyncio.run(_truncate(postgres_url)))
+    return postgres_url
+
+
+async def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} CASCADE")
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    _off_the_loop(lambda: upgrade_schema(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    target = tmp_path / "tessera.db"
+    with sqlite3.connect(sqlite_template) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return f"sqlite+aiosqlite:///{target}"

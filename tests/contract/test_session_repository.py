@@ -1,0 +1,162 @@
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from domain.sessions import RevocationReason
+from tests.contract.conftest import UnitOfWorkFactory
+from tests.support.builders import T0, a_refresh_token, a_session, a_user
+
+pytestmark = pytest.mark.anyio
+
+
+async def _stored_session(new_uow: UnitOfWorkFactory, email: str = "ada@example.com"):  # type: ignore[no-untyped-def]
+    user = a_user(email)
+    session = a_session(user)
+    token = a_refresh_token(session)
+    async with new_uow() as uow:
+        await uow.users.add(user)
+        await uow.sessions.add(session)
+        await uow.sessions.add_refresh_token(token)
+        await uow.commit()
+    return user, session, token
+
+
+async def test_a_session_and_its_refresh_token_read_back_equal(new_uow: UnitOfWorkFactory) -> None:
+    _, session, token = await _stored_session(new_uow)
+
+    async with new_uow() as uow:
+        assert await uow.sessions.get(session.id) == session
+        assert await uow.sessions.find_refresh_token(token.token_hash) == token
+        assert await uow.sessions.find_refresh_token("0" * 64) is None
+
+
+async def test_a_refresh_token_is_spent_exactly_once(new_uow: UnitOfWorkFactory) -> None:
+    _, _, token = await _stored_session(new_uow)
+    spent_at = T0 + timedelta(minutes=5)
+
+    async with new_uow() as uow:
+        assert await uow.sessions.spend_refresh_token(token.id, spent_at) is True
+        assert await uow.sessions.spend_refresh_token(token.id, spent_at + timedelta(seconds=1)) is False
+        await uow.commit()
+
+    async with new_uow() as uow:
+        stored = await uow.sessions.find_refresh_token(token.token_hash)
+    assert stored is not None and stored.rotated_at == spent_at
+
+
+async def test_concurrent_spends_of_one_refresh_token_have_exactly_one_winner(new_uow: UnitOfWorkFactory) -> None:
+    _, _, token = await _stored_session(new_uow)
+
+    async def attempt() -> bool:
+        async with new_uow() as uow:
+            won = await uow.sessions.spend_refresh_token(token.id, T0 + timedelta(minutes=1))
+            await asyncio.sleep(0.05)  # hold the transaction open so that the attempts overlap
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(*(attempt() for _ in range(5)))
+
+    assert sorted(results) == [False, False, False, False, True]
+
+
+async def test_a_spend_that_is_rolled_back_never_happened(new_uow: UnitOfWorkFactory) -> None:
+    _, _, token = await _stored_session(new_uow)
+
+    with pytest.raises(RuntimeError):
+        async with new_uow() as uow:
+            assert await uow.sessions.spend_refresh_token(token.id, T0)
+            raise RuntimeError("the request failed after the spend")
+
+    async with new_uow() as uow:
+        stored = await uow.sessions.find_refresh_token(token.token_hash)
+    assert stored is not None and stored.rotated_at is None
+
+
+async def test_revoking_a_session_stores_when_and_why_and_the_first_revocation_stands(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    _, session, _ = await _stored_session(new_uow)
+    first, later = T0 + timedelta(minutes=1), T0 + timedelta(minutes=2)
+
+    async with new_uow() as uow:
+        assert await uow.sessions.revoke(session.id, first, RevocationReason.REFRESH_TOKEN_REUSED) is True
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.sessions.revoke(session.id, later, RevocationReason.LOGOUT) is False
+        await uow.commit()
+
+    async with new_uow() as uow:
+        stored = await uow.sessions.get(session.id)
+    assert stored is not None
+    assert stored.revoked_at == first
+    assert stored.revocation_reason is RevocationReason.REFRESH_TOKEN_REUSED
+
+
+async def test_a_revocation_decided_in_a_unit_of_work_that_rolls_back_never_happened(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    _, session, _ = await _stored_session(new_uow)
+
+    async with new_uow() as uow:
+        assert await uow.sessions.revoke(session.id, T0, RevocationReason.LOGOUT)
+        # left without commit
+
+    async with new_uow() as uow:
+        stored = await uow.sessions.get(session.id)
+        assert stored is not None and stored.revoked_at is None
+        assert await uow.sessions.revoked_since(T0 - timedelta(days=1)) == []
+
+
+async def test_revoking_all_sessions_of_a_user_leaves_other_users_alone(new_uow: UnitOfWorkFactory) -> None:
+    ada, ada_phone, _ = await _stored_session(new_uow, "ada@example.com")
+    _, grace_laptop, _ = await _stored_session(new_uow, "grace@example.com")
+    ada_laptop = a_session(ada)
+    async with new_uow() as uow:
+        await uow.sessions.add(ada_laptop)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        revoked = await uow.sessions.revoke_all_of_user(ada.id, T0, RevocationReason.LOGOUT_EVERYWHERE)
+        await uow.commit()
+
+    assert sorted(revoked) == sorted([ada_phone.id, ada_laptop.id])
+    async with new_uow() as uow:
+        for session_id in (ada_phone.id, ada_laptop.id):
+            stored = await uow.sessions.get(session_id)
+            assert stored is not None and stored.revocation_reason is RevocationReason.LOGOUT_EVERYWHERE
+        grace = await uow.sessions.get(grace_laptop.id)
+        assert grace is not None and not grace.is_revoked
+        assert await uow.sessions.revoke_all_of_user(ada.id, T0, RevocationReason.LOGOUT_EVERYWHERE) == []
+
+
+async def test_revocations_since_a_moment_are_listed_oldest_first(new_uow: UnitOfWorkFactory) -> None:
+    _, old, _ = await _stored_session(new_uow, "old@example.com")
+    _, newer, _ = await _stored_session(new_uow, "newer@example.com")
+    _, newest, _ = await _stored_session(new_uow, "newest@example.com")
+    async with new_uow() as uow:
+        await uow.sessions.revoke(newest.id, T0 + timedelta(minutes=30), RevocationReason.LOGOUT)
+        await uow.sessions.revoke(old.id, T0, RevocationReason.LOGOUT)
+        await uow.sessions.revoke(newer.id, T0 + timedelta(minutes=20), RevocationReason.LOGOUT)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        found = await uow.sessions.revoked_since(T0 + timedelta(minutes=10))
+
+    assert [(r.session_id, r.revoked_at) for r in found] == [
+        (newer.id, T0 + timedelta(minutes=20)),
+        (newest.id, T0 + timedelta(minutes=30)),
+    ]
+
+
+async def test_touching_a_session_records_its_last_use(new_uow: UnitOfWorkFactory) -> None:
+    _, session, _ = await _stored_session(new_uow)
+    later = T0 + timedelta(hours=3)
+
+    async with new_uow() as uow:
+        await uow.sessions.touch(session.id, later)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        stored = await uow.sessions.get(session.id)
+    assert stored is not None and stored.last_used_at == later

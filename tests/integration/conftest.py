@@ -1,0 +1,33 @@
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from entrypoints.http.app import create_app
+from tests.support.http import settings_for_tests
+
+ClientFactory = Callable[..., AbstractAsyncContextManager[AsyncTestClient]]  # type: ignore[type-arg]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def client(tmp_path: Path) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """The app on the in-memory store: fast, and the same use cases and HTTP edge as production."""
+    async with AsyncTestClient(create_app(settings_for_tests("memory://", tmp_path))) as test_client:
+        yield test_client
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def any_storage_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """The app on each storage adapter in turn."""
+    url = "memory://"
+    if request.param != "memory":
+        url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "clean_postgres_url")
+    async with AsyncTestClient(create_app(settings_for_tests(url, tmp_path))) as test_client:
+        yield test_client
