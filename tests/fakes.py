@@ -1,11 +1,18 @@
-"""Deterministic stand-ins for the ports that carry time, randomness and slowness."""
+"""Deterministic stand-ins for the ports that carry time, randomness, slowness and signatures."""
 
+import base64
+import json
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.token_generator import TokenGenerator
+from application.ports.token_signer import TokenSigner
+from application.ports.token_verifier import TokenVerifier
+from domain.claims import AccessClaims
+from domain.errors import InvalidAccessToken
 
 
 class FixedClock(Clock):
@@ -49,3 +56,29 @@ class PlainPasswordHasher(PasswordHasher):
 
     async def verify_dummy(self, password: str) -> None:
         self.dummy_verifications += 1
+
+
+UNSIGNED_PREFIX = "unsigned."
+
+
+class JsonTokenSigner(TokenSigner):
+    """No cryptography: the claims as URL-safe base64 JSON, behind a marker the verifier insists on."""
+
+    def sign(self, claims: AccessClaims) -> str:
+        body = json.dumps(claims.as_payload()).encode()
+        return UNSIGNED_PREFIX + base64.urlsafe_b64encode(body).decode()
+
+
+class JsonTokenVerifier(TokenVerifier):
+    """Reads back what `JsonTokenSigner` wrote; anything else is `InvalidAccessToken`, as the port demands."""
+
+    def verify(self, token: str) -> Mapping[str, object]:
+        if not token.startswith(UNSIGNED_PREFIX):
+            raise InvalidAccessToken
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(token.removeprefix(UNSIGNED_PREFIX)))
+        except ValueError:
+            raise InvalidAccessToken from None
+        if not isinstance(payload, dict):
+            raise InvalidAccessToken
+        return payload

@@ -1,0 +1,120 @@
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import pytest
+
+from domain.lifecycle import RefreshVerdict, access_claims_for, issue_refresh_token, judge_refresh, open_session, spend
+from domain.policy import TokenPolicy
+from domain.sessions import RevocationReason, hash_refresh_token
+from domain.users import Email, User
+
+POLICY = TokenPolicy(
+    issuer="https://issuer.example",
+    audience="tessera-api",
+    access_ttl=timedelta(minutes=15),
+    refresh_ttl=timedelta(days=14),
+)
+OPENED = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+EXPIRES = OPENED + POLICY.refresh_ttl
+ADA = User(
+    id=UUID(int=1),
+    email=Email.parse("ada@example.com"),
+    display_name="Ada",
+    password_hash="plain$correct horse",
+    roles=("admin", "support"),
+    created_at=OPENED,
+)
+SESSION = open_session(user=ADA, session_id=UUID(int=2), now=OPENED)
+TOKEN = issue_refresh_token(
+    SESSION, token_id=UUID(int=3), token_hash=hash_refresh_token("refresh-token-1"), now=OPENED, policy=POLICY
+)
+REVOKED_SESSION = SESSION.revoke(OPENED + timedelta(hours=1), RevocationReason.LOGOUT)
+
+
+def test_a_new_session_belongs_to_its_user_and_is_live():
+    assert (SESSION.user_id, SESSION.created_at, SESSION.last_used_at) == (ADA.id, OPENED, OPENED)
+    assert not SESSION.is_revoked
+
+
+def test_a_refresh_token_lives_for_the_refresh_ttl_and_stores_only_a_hash():
+    assert TOKEN.expires_at == OPENED + timedelta(days=14)
+    assert TOKEN.session_id == SESSION.id
+    assert "refresh-token-1" not in TOKEN.token_hash
+
+
+def test_a_live_refresh_token_is_rotated():
+    assert judge_refresh(TOKEN, SESSION, OPENED + timedelta(days=1)) is RefreshVerdict.ROTATE
+
+
+def test_a_refresh_token_is_live_until_the_instant_before_it_expires():
+    assert judge_refresh(TOKEN, SESSION, EXPIRES - timedelta(microseconds=1)) is RefreshVerdict.ROTATE
+
+
+def test_a_refresh_token_presented_exactly_at_its_expiry_has_expired():
+    assert judge_refresh(TOKEN, SESSION, EXPIRES) is RefreshVerdict.EXPIRED
+
+
+def test_a_spent_refresh_token_is_judged_reused():
+    spent = spend(TOKEN, OPENED + timedelta(minutes=5))
+
+    assert judge_refresh(spent, SESSION, OPENED + timedelta(minutes=6)) is RefreshVerdict.REUSED
+
+
+def test_reuse_outranks_expiry():
+    spent = spend(TOKEN, OPENED + timedelta(minutes=5))
+
+    assert judge_refresh(spent, SESSION, EXPIRES + timedelta(days=1)) is RefreshVerdict.REUSED
+
+
+def test_reuse_outranks_a_revoked_session():
+    spent = spend(TOKEN, OPENED + timedelta(minutes=5))
+
+    assert judge_refresh(spent, REVOKED_SESSION, OPENED + timedelta(hours=2)) is RefreshVerdict.REUSED
+
+
+def test_reuse_outranks_expiry_and_revocation_together():
+    spent = spend(TOKEN, OPENED + timedelta(minutes=5))
+
+    assert judge_refresh(spent, REVOKED_SESSION, EXPIRES + timedelta(days=1)) is RefreshVerdict.REUSED
+
+
+def test_a_live_token_of_a_revoked_session_is_judged_revoked():
+    assert judge_refresh(TOKEN, REVOKED_SESSION, OPENED + timedelta(hours=2)) is RefreshVerdict.REVOKED
+
+
+def test_revocation_outranks_expiry():
+    assert judge_refresh(TOKEN, REVOKED_SESSION, EXPIRES + timedelta(days=1)) is RefreshVerdict.REVOKED
+
+
+def test_spending_a_token_records_when_it_was_rotated():
+    moment = OPENED + timedelta(minutes=5)
+
+    assert spend(TOKEN, moment).rotated_at == moment
+    assert not TOKEN.is_spent
+
+
+def test_the_first_revocation_of_a_session_stands():
+    again = REVOKED_SESSION.revoke(OPENED + timedelta(days=1), RevocationReason.REFRESH_TOKEN_REUSED)
+
+    assert (again.revoked_at, again.revocation_reason) == (OPENED + timedelta(hours=1), RevocationReason.LOGOUT)
+
+
+@pytest.mark.parametrize("ttl", [timedelta(minutes=15), timedelta(minutes=5), timedelta(seconds=90)])
+def test_an_access_token_expires_one_access_ttl_after_it_is_issued(ttl):
+    policy = TokenPolicy(issuer=POLICY.issuer, audience=POLICY.audience, access_ttl=ttl)
+    now = OPENED + timedelta(minutes=3)
+
+    claims = access_claims_for(ADA, SESSION, jti=UUID(int=9), now=now, policy=policy)
+
+    assert claims.iat == int(now.timestamp())
+    assert claims.exp == claims.iat + int(ttl.total_seconds())
+
+
+def test_access_claims_carry_the_user_session_roles_and_identity_of_the_policy():
+    claims = access_claims_for(ADA, SESSION, jti=UUID(int=9), now=OPENED, policy=POLICY)
+
+    assert claims.sub == ADA.id
+    assert claims.sid == SESSION.id
+    assert claims.jti == UUID(int=9)
+    assert claims.roles == ("admin", "support")
+    assert (claims.iss, claims.aud) == ("https://issuer.example", "tessera-api")
