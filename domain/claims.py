@@ -1,5 +1,6 @@
 """The claims of an access token, and the exact rules a presented token's claims must meet."""
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,7 +73,7 @@ class AccessClaims:
 
 def _number(payload: Mapping[str, object], name: str) -> float:
     value = payload.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise InvalidAccessToken
     return float(value)
 

@@ -30,6 +30,8 @@ class Email:
         if len(candidate) > 254 or candidate.count("@") != 1:
             raise InvalidEmail
         local, _, host = candidate.rpartition("@")
+        if not host.isascii():
+            raise InvalidEmail  # before lower(): "\u212a".lower() is an ASCII "k"
         host = host.lower()
         if not (0 < len(local) <= 64) or not _LOCAL_PART.fullmatch(local):
             raise InvalidEmail

@@ -67,14 +67,19 @@ class CoreProvider(Provider):
         return InMemoryRevocationView(policy.revocation_window)
 
 
+def load_signing_keys(settings: Settings) -> SigningKeySet:
+    """The configured key file, or else the development key (made on first start)."""
+    if settings.signing_key_file is None:
+        return SigningKeySet(load_or_create_dev_key(settings.dev_key_file, settings.signing_alg), settings.signing_alg)
+    return SigningKeySet(read_private_key(settings.signing_key_file, settings.signing_alg), settings.signing_alg)
+
+
 class KeyProvider(Provider):
     scope = Scope.APP
 
     @provide
     def signing_keys(self, settings: Settings) -> SigningKeySet:
-        if settings.signing_key_file is None:
-            return SigningKeySet(load_or_create_dev_key(settings.dev_key_file, settings.signing_alg), settings.signing_alg)
-        return SigningKeySet(read_private_key(settings.signing_key_file, settings.signing_alg), settings.signing_alg)
+        return load_signing_keys(settings)
 
     @provide
     def publish(self, keys: SigningKeySet) -> PublicKeys:

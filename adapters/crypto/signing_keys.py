@@ -3,10 +3,11 @@
 import json
 import logging
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
-from joserfc.errors import JoseError
+from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from application.ports.public_keys import PublicKeys
@@ -16,6 +17,10 @@ log = logging.getLogger(__name__)
 AsymmetricKey = RSAKey | ECKey | OKPKey
 
 SUPPORTED_ALGORITHMS = ("RS256", "ES256", "EdDSA", "Ed25519")
+
+# RFC 9864 deprecates the polymorphic "EdDSA" name for "Ed25519". Both are accepted in
+# configuration; joserfc's per-token warning about it is noise once that choice is made.
+warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=SecurityWarning)
 
 
 class KeyConfigurationError(ValueError):

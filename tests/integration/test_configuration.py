@@ -1,0 +1,96 @@
+"""Configuration comes from TESSERA_* variables; a bad value names the variable and stops start-up."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from entrypoints.cli import main
+from entrypoints.config import ConfigError, Settings
+
+
+def test_defaults_serve_sqlite_in_the_working_directory_with_rs256() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == "sqlite+aiosqlite:///tessera.db"
+    assert settings.signing_alg == "RS256"
+    assert settings.access_ttl == timedelta(minutes=15)
+    assert settings.refresh_ttl == timedelta(days=14)
+    assert settings.signing_key_file is None
+
+
+def test_every_documented_variable_is_read() -> None:
+    settings = Settings.from_env(
+        {
+            "TESSERA_DATABASE_URL": "postgresql://tessera@db.internal/tessera",
+            "TESSERA_ISSUER": "https://auth.example.com",
+            "TESSERA_AUDIENCE": "api.example.com",
+            "TESSERA_ACCESS_TTL_SECONDS": "300",
+            "TESSERA_REFRESH_TTL_SECONDS": "86400",
+            "TESSERA_SIGNING_ALG": "ES256",
+            "TESSERA_SIGNING_KEY_FILE": "/run/secrets/tessera.pem",
+        }
+    )
+    assert settings.database_url == "postgresql+asyncpg://tessera@db.internal/tessera"
+    assert (settings.issuer, settings.audience) == ("https://auth.example.com", "api.example.com")
+    assert settings.access_ttl == timedelta(seconds=300)
+    assert settings.refresh_ttl == timedelta(days=1)
+    assert settings.signing_alg == "ES256"
+    assert settings.signing_key_file == Path("/run/secrets/tessera.pem")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TESSERA_ACCESS_TTL_SECONDS", "fifteen"),
+        ("TESSERA_ACCESS_TTL_SECONDS", "-5"),
+        ("TESSERA_REFRESH_TTL_SECONDS", "0"),
+        ("TESSERA_SIGNING_ALG", "HS256"),
+        ("TESSERA_SIGNING_ALG", "none"),
+        ("TESSERA_DATABASE_URL", "mysql://somewhere/db"),
+        ("TESSERA_LEEWAY_SECONDS", "120"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_its_variable(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({variable: value})
+    assert refused.value.variable == variable
+    assert str(refused.value).startswith(variable + ": ")
+
+
+def test_a_refresh_lifetime_not_longer_than_the_access_lifetime_is_refused() -> None:
+    with pytest.raises(ConfigError, match="TESSERA_REFRESH_TTL_SECONDS"):
+        Settings.from_env({"TESSERA_ACCESS_TTL_SECONDS": "3600", "TESSERA_REFRESH_TTL_SECONDS": "600"})
+
+
+def test_the_cli_reports_a_bad_value_in_one_line_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_ACCESS_TTL_SECONDS", "soon")
+    assert main(["db", "check"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "TESSERA_ACCESS_TTL_SECONDS" in err and "Traceback" not in err
+
+
+def test_the_cli_reports_a_missing_key_file_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TESSERA_DATABASE_URL", "memory://")
+    monkeypatch.setenv("TESSERA_SIGNING_KEY_FILE", str(tmp_path / "missing.pem"))
+    assert main(["serve", "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing.pem" in err
+
+
+def test_the_cli_refuses_to_serve_an_unmigrated_database(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TESSERA_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert main(["serve", "--port", "1"]) == 1
+    assert "tessera db upgrade" in capsys.readouterr().err
+
+
+def test_db_upgrade_then_check_reports_an_up_to_date_schema(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TESSERA_DATABASE_URL", f"sqlite:///{tmp_path / 'nested' / 'tessera.db'}")
+    assert main(["db", "check"]) == 1
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "check"]) == 0

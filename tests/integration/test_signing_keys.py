@@ -1,0 +1,90 @@
+"""Key files in PEM or JWK form, for each supported algorithm; the dev key is made once and kept."""
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from joserfc.jwk import ECKey, OKPKey, RSAKey
+
+from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
+from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
+from adapters.crypto.signing_keys import (
+    KeyConfigurationError,
+    SigningKeySet,
+    generate_key,
+    load_or_create_dev_key,
+    read_private_key,
+)
+from domain.claims import AccessClaims
+from domain.errors import InvalidAccessToken
+from tests.support.builders import a_user
+
+CLAIMS = AccessClaims(
+    iss="https://issuer", aud="aud", sub=a_user().id, exp=2_000_000_000, iat=1_900_000_000,
+    jti=a_user().id, sid=a_user().id, roles=("admin",),
+)
+
+
+@pytest.mark.parametrize("alg", ["RS256", "ES256", "EdDSA", "Ed25519"])
+def test_each_algorithm_signs_tokens_its_own_verifier_accepts_and_others_refuse(alg: str) -> None:
+    keys = SigningKeySet(generate_key(alg), alg)
+    token = JoserfcTokenSigner(keys).sign(CLAIMS)
+    assert JoserfcTokenVerifier(keys).verify(token) == CLAIMS.as_payload()
+
+    other = SigningKeySet(generate_key(alg), alg)
+    with pytest.raises(InvalidAccessToken):
+        JoserfcTokenVerifier(other).verify(token)
+
+
+def test_a_pem_key_file_signs_with_its_rfc7638_thumbprint_as_kid(tmp_path: Path) -> None:
+    key = RSAKey.generate_key(2048, private=True)
+    path = tmp_path / "signing.pem"
+    path.write_bytes(key.as_pem(private=True))
+
+    loaded = read_private_key(path, "RS256")
+
+    assert loaded.kid == key.thumbprint()
+    assert SigningKeySet(loaded, "RS256").jwks()["keys"][0]["kid"] == key.thumbprint()
+
+
+def test_a_jwk_key_file_keeps_its_own_kid(tmp_path: Path) -> None:
+    key = ECKey.generate_key("P-256", private=True, parameters={"kid": "2026-11-primary"})
+    path = tmp_path / "signing.jwk"
+    path.write_text(json.dumps(key.as_dict(private=True)))
+    assert read_private_key(path, "ES256").kid == "2026-11-primary"
+
+
+@pytest.mark.parametrize(
+    ("contents", "alg"),
+    [
+        (b"not a key", "RS256"),
+        (RSAKey.generate_key(2048, private=True).as_pem(private=False), "RS256"),
+        (ECKey.generate_key("P-256", private=True).as_pem(private=True), "RS256"),
+        (RSAKey.generate_key(2048, private=True).as_pem(private=True), "ES256"),
+        (ECKey.generate_key("P-384", private=True).as_pem(private=True), "ES256"),
+        (OKPKey.generate_key("X25519", private=True).as_pem(private=True), "EdDSA"),
+        (RSAKey.generate_key(1024, private=True).as_pem(private=True), "RS256"),
+    ],
+    ids=["garbage", "public-only", "ec-for-rs256", "rsa-for-es256", "p384-for-es256", "x25519-for-eddsa", "rsa-1024"],
+)
+def test_a_key_file_that_does_not_fit_is_a_configuration_error(tmp_path: Path, contents: bytes, alg: str) -> None:
+    path = tmp_path / "key"
+    path.write_bytes(contents)
+    with pytest.raises(KeyConfigurationError):
+        read_private_key(path, alg)
+
+
+def test_the_dev_key_is_created_private_on_first_start_and_reused_after(tmp_path: Path) -> None:
+    path = tmp_path / "dev" / "key.jwk"
+    first = load_or_create_dev_key(path, "RS256")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_or_create_dev_key(path, "RS256").thumbprint() == first.thumbprint()
+
+
+def test_jwks_never_carries_private_parameters() -> None:
+    for alg in ("RS256", "ES256", "Ed25519"):
+        (published,) = SigningKeySet(generate_key(alg), alg).jwks()["keys"]
+        assert "d" not in published and not {"p", "q", "dp", "dq", "qi"} & set(published)
+        assert published["use"] == "sig" and published["alg"] == alg
