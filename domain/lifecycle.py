@@ -51,9 +51,7 @@ def spend(token: RefreshToken, now: datetime) -> RefreshToken:
     return replace(token, rotated_at=now)
 
 
-def access_claims_for(
-    user: User, session: Session, *, jti: UUID, now: datetime, policy: TokenPolicy
-) -> AccessClaims:
+def access_claims_for(user: User, session: Session, *, jti: UUID, now: datetime, policy: TokenPolicy) -> AccessClaims:
     issued_at = int(now.timestamp())
     return AccessClaims(
         iss=policy.issuer,

@@ -2,8 +2,8 @@ import asyncio
 import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 

@@ -3,6 +3,7 @@ from collections.abc import Mapping
 
 from joserfc import jws
 from joserfc.errors import JoseError
+from joserfc.jwk import GuestProtocol
 
 from adapters.crypto.signing_keys import AsymmetricKey, SigningKeySet
 from application.ports.token_verifier import TokenVerifier
@@ -35,7 +36,7 @@ class JoserfcTokenVerifier(TokenVerifier):
             raise InvalidAccessToken
         return payload
 
-    def _key_for(self, obj: jws.CompactSignature) -> AsymmetricKey:
+    def _key_for(self, obj: GuestProtocol) -> AsymmetricKey:
         key = self._keys.public_key(obj.headers().get("kid"))
         if key is None:
             raise InvalidAccessToken

@@ -27,8 +27,7 @@ class KeyConfigurationError(ValueError):
     """A key file that cannot be read, or a key that does not fit the configured algorithm."""
 
 
-def _key_type_for(alg: str) -> type[AsymmetricKey]:
-    return {"RS256": RSAKey, "ES256": ECKey, "EdDSA": OKPKey, "Ed25519": OKPKey}[alg]
+_KEY_TYPES: dict[str, type[AsymmetricKey]] = {"RS256": RSAKey, "ES256": ECKey, "EdDSA": OKPKey, "Ed25519": OKPKey}
 
 
 def _fits(key: AsymmetricKey, alg: str) -> bool:
@@ -53,7 +52,7 @@ def read_private_key(path: Path, alg: str) -> AsymmetricKey:
         raw = path.read_bytes()
     except OSError as error:
         raise KeyConfigurationError(f"cannot read {path}: {error.strerror}") from None
-    key_type = _key_type_for(alg)
+    key_type = _KEY_TYPES[alg]
     try:
         data: Any = json.loads(raw) if raw.lstrip().startswith(b"{") else raw
         key = key_type.import_key(data)
@@ -79,8 +78,7 @@ def load_or_create_dev_key(path: Path, alg: str) -> AsymmetricKey:
     with os.fdopen(fd, "w") as file:
         json.dump(key.as_dict(private=True), file)
     log.warning(
-        "No signing key configured: generated a development key at %s. "
-        "Set TESSERA_SIGNING_KEY_FILE in production.",
+        "No signing key configured: generated a development key at %s. Set TESSERA_SIGNING_KEY_FILE in production.",
         path,
     )
     return key

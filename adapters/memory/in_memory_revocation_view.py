@@ -21,7 +21,9 @@ class InMemoryRevocationView(RevocationView):
         latest: datetime | None = None
         for revocation in revocations:
             until = revocation.revoked_at + self._window
-            self._revoked_until[revocation.session_id] = max(until, self._revoked_until.get(revocation.session_id, until))
+            self._revoked_until[revocation.session_id] = max(
+                until, self._revoked_until.get(revocation.session_id, until)
+            )
             latest = revocation.revoked_at if latest is None else max(latest, revocation.revoked_at)
         if latest is not None:
             self._sweep(latest)

@@ -5,9 +5,9 @@ from pathlib import Path
 from typing import Any
 
 from advanced_alchemy.alembic.commands import AlembicCommands
+from advanced_alchemy.config import AlembicAsyncConfig, SQLAlchemyAsyncConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from advanced_alchemy.config import AlembicAsyncConfig, SQLAlchemyAsyncConfig
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,7 +24,9 @@ def database_config(url: str) -> SQLAlchemyAsyncConfig:
     return SQLAlchemyAsyncConfig(
         connection_string=url,
         alembic_config=AlembicAsyncConfig(
-            script_location=str(MIGRATIONS), script_config=None, version_table_name=VERSION_TABLE  # type: ignore[arg-type]
+            script_location=str(MIGRATIONS),
+            script_config=None,  # type: ignore[arg-type]  # no alembic.ini: everything is set here
+            version_table_name=VERSION_TABLE,
         ),
     )
 
@@ -78,7 +80,6 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-
 class DatabaseUnavailable(RuntimeError):
     """The database could not be reached or opened."""
 
@@ -95,7 +96,9 @@ async def _current_revision(url: str) -> str | None:
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(
-                lambda sync: MigrationContext.configure(sync, opts={"version_table": VERSION_TABLE}).get_current_revision()
+                lambda sync: MigrationContext.configure(
+                    sync, opts={"version_table": VERSION_TABLE}
+                ).get_current_revision()
             )
     except (OSError, SQLAlchemyError) as error:
         raise DatabaseUnavailable(f"cannot open the database: {error.__class__.__name__}: {error}") from None

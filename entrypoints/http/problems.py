@@ -2,6 +2,7 @@
 
 import logging
 from http import HTTPStatus
+from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -64,20 +65,20 @@ def problem(
     return Response(body, status_code=status.value, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _domain_error(_: Request[object, object, object], error: DomainError) -> Response[dict[str, object]]:
+def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, object]]:
     for error_type in type(error).__mro__:
         if error_type in _DOMAIN_ERRORS:
-            status, slug, challenge_error = _DOMAIN_ERRORS[error_type]  # type: ignore[index]
+            status, slug, challenge_error = _DOMAIN_ERRORS[error_type]
             return problem(status, error.message, slug=slug, challenge_error=challenge_error)
     return problem(HTTPStatus.BAD_REQUEST, error.message)
 
 
-def _missing_credentials(_: Request[object, object, object], __: MissingCredentials) -> Response[dict[str, object]]:
+def _missing_credentials(_: Request[Any, Any, Any], __: MissingCredentials) -> Response[dict[str, object]]:
     return problem(HTTPStatus.UNAUTHORIZED, "An access token is required.", slug="missing-token")
 
 
 def _malformed_authorization(
-    _: Request[object, object, object], __: MalformedAuthorization
+    _: Request[Any, Any, Any], __: MalformedAuthorization
 ) -> Response[dict[str, object]]:
     return problem(
         HTTPStatus.UNAUTHORIZED,
@@ -87,12 +88,12 @@ def _malformed_authorization(
     )
 
 
-def _validation_error(_: Request[object, object, object], error: ValidationException) -> Response[dict[str, object]]:
+def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
     # Litestar's message names the field and the rule, never the submitted value.
     return problem(HTTPStatus.BAD_REQUEST, _sanitised(error.detail), slug="invalid-request")
 
 
-def _http_error(_: Request[object, object, object], error: HTTPException) -> Response[dict[str, object]]:
+def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, object]]:
     status = HTTPStatus(error.status_code)
     detail = error.detail if status < HTTPStatus.INTERNAL_SERVER_ERROR else status.phrase
     response = problem(status, _sanitised(detail))
@@ -100,7 +101,7 @@ def _http_error(_: Request[object, object, object], error: HTTPException) -> Res
     return response
 
 
-def _unexpected_error(request: Request[object, object, object], error: Exception) -> Response[dict[str, object]]:
+def _unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, object]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
     return problem(HTTPStatus.INTERNAL_SERVER_ERROR, "The server could not complete the request.")
 

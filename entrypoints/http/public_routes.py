@@ -6,8 +6,12 @@ from application.ports.public_keys import PublicKeys
 from entrypoints.http.schemas import HealthResponse, JwkResponse, JwksResponse
 
 
-@get("/.well-known/jwks.json", summary="Public keys that verify access tokens", tags=["keys"],
-     cache_control=CacheControlHeader(max_age=300, public=True))
+@get(
+    "/.well-known/jwks.json",
+    summary="Public keys that verify access tokens",
+    tags=["keys"],
+    cache_control=CacheControlHeader(max_age=300, public=True),
+)
 @inject
 async def jwks(keys: FromDishka[PublicKeys]) -> JwksResponse:
     return JwksResponse(keys=[JwkResponse(**key) for key in keys.jwks()["keys"]])

@@ -13,7 +13,11 @@ from entrypoints.http.schemas import ProfileResponse
 async def profile(request: AuthenticatedRequest, use_case: FromDishka[GetProfile]) -> ProfileResponse:
     found = await use_case.execute(request.user)
     return ProfileResponse(
-        id=found.id, email=found.email, display_name=found.display_name, roles=list(found.roles), created_at=found.created_at
+        id=found.id,
+        email=found.email,
+        display_name=found.display_name,
+        roles=list(found.roles),
+        created_at=found.created_at,
     )
 
 

@@ -82,7 +82,9 @@ async def test_a_token_signed_by_tessera_for_an_existing_user_is_accepted(client
     ],
     ids=lambda changes: ",".join(f"{k}={v}" for k, v in changes.items()),
 )
-async def test_a_token_with_wrong_claims_is_refused(client: Client, signing_key: RSAKey, changes: dict[str, Any]) -> None:
+async def test_a_token_with_wrong_claims_is_refused(
+    client: Client, signing_key: RSAKey, changes: dict[str, Any]
+) -> None:
     user = await register(client)
     assert await profile_status(client, sign(signing_key, claims(**{"sub": user["id"], **changes}))) == 401
 

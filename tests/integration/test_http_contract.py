@@ -150,7 +150,8 @@ async def test_profile_without_a_token_is_401_with_a_bare_bearer_challenge(clien
 
 
 @pytest.mark.parametrize(
-    "authorization", ["Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer a.b.c", "Bearer not-a-jwt", "Bearer " + "a" * 5000]
+    "authorization",
+    ["Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer a.b.c", "Bearer not-a-jwt", "Bearer " + "a" * 5000],
 )
 async def test_a_bad_authorization_header_is_401_invalid_token(client: Client, authorization: str) -> None:
     response = await client.get("/api/user/profile", headers={"Authorization": authorization})

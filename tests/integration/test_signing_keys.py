@@ -22,8 +22,14 @@ from domain.errors import InvalidAccessToken
 from tests.support.builders import a_user
 
 CLAIMS = AccessClaims(
-    iss="https://issuer", aud="aud", sub=a_user().id, exp=2_000_000_000, iat=1_900_000_000,
-    jti=a_user().id, sid=a_user().id, roles=("admin",),
+    iss="https://issuer",
+    aud="aud",
+    sub=a_user().id,
+    exp=2_000_000_000,
+    iat=1_900_000_000,
+    jti=a_user().id,
+    sid=a_user().id,
+    roles=("admin",),
 )
 
 

@@ -1,0 +1,27 @@
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# List the recipes
+default:
+    @just --list
+
+# Serve the API on the embedded default: a SQLite file and a dev signing key, both in this folder
+run host="127.0.0.1" port="8000":
+    uv run --locked tessera db upgrade
+    uv run --locked tessera serve --host {{host}} --port {{port}}
+
+# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster)
+test *args:
+    bash .ci/ensure-postgres
+    uv run --locked pytest {{args}}
+
+# Ruff, mypy (strict) and the import-linter layer contracts
+lint:
+    uv run --locked ruff check .
+    uv run --locked ruff format --check .
+    uv run --locked mypy
+    uv run --locked lint-imports
+
+# Format the code
+fmt:
+    uv run --locked ruff format .
+    uv run --locked ruff check --fix .
