@@ -77,9 +77,7 @@ def _missing_credentials(_: Request[Any, Any, Any], __: MissingCredentials) -> R
     return problem(HTTPStatus.UNAUTHORIZED, "An access token is required.", slug="missing-token")
 
 
-def _malformed_authorization(
-    _: Request[Any, Any, Any], __: MalformedAuthorization
-) -> Response[dict[str, object]]:
+def _malformed_authorization(_: Request[Any, Any, Any], __: MalformedAuthorization) -> Response[dict[str, object]]:
     return problem(
         HTTPStatus.UNAUTHORIZED,
         "The Authorization header must be 'Bearer <token>'.",
