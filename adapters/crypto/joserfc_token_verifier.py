@@ -30,7 +30,7 @@ class JoserfcTokenVerifier(TokenVerifier):
             signed = jws.deserialize_compact(token, self._key_for, algorithms=self._algorithms)
             header = signed.headers()
             payload = json.loads(signed.payload)
-        except (JoseError, ValueError, TypeError, KeyError):
+        except (JoseError, ValueError, TypeError, KeyError, RecursionError):
             raise InvalidAccessToken from None
         if header.get("typ") != ACCESS_TOKEN_TYPE or not isinstance(payload, dict):
             raise InvalidAccessToken

@@ -15,6 +15,7 @@ from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
 from entrypoints.http.authentication import BEARER_SCHEME, AccessTokenMiddleware
+from entrypoints.http.openapi import UNAUTHENTICATED, problems
 from entrypoints.http.schemas import LoginRequest, RefreshRequest, RegisterRequest, TokenResponse, UserResponse
 
 NO_STORE = CacheControlHeader(no_store=True)
@@ -36,32 +37,63 @@ def user_response(profile: Profile) -> UserResponse:
     )
 
 
-@post("/register", status_code=201, summary="Create an account")
+@post(
+    "/register",
+    status_code=201,
+    summary="Create an account",
+    responses=problems(e400="Invalid email, password or display name", e409="The email is already registered"),
+)
 @inject
 async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[RegisterUser]) -> UserResponse:
     profile = await use_case.execute(Registration(data.email, data.password, data.display_name))
     return user_response(profile)
 
 
-@post("/login", status_code=200, cache_control=NO_STORE, summary="Open a session: an access and a refresh token")
+@post(
+    "/login",
+    status_code=200,
+    cache_control=NO_STORE,
+    summary="Open a session: an access and a refresh token",
+    responses=problems(e400="Malformed body", e401="Unknown email or wrong password (the same answer for both)"),
+)
 @inject
 async def login(data: JSONBody[LoginRequest], use_case: FromDishka[LogIn]) -> TokenResponse:
     return token_response(await use_case.execute(Credentials(data.email, data.password)))
 
 
-@post("/refresh", status_code=200, cache_control=NO_STORE, summary="Rotate the refresh token")
+@post(
+    "/refresh",
+    status_code=200,
+    cache_control=NO_STORE,
+    summary="Rotate the refresh token",
+    responses=problems(
+        e400="Malformed body", e401="Unknown, expired, revoked or already spent (a spent one revokes its session)"
+    ),
+)
 @inject
 async def refresh(data: JSONBody[RefreshRequest], use_case: FromDishka[RefreshSession]) -> TokenResponse:
     return token_response(await use_case.execute(data.refresh_token))
 
 
-@post("/logout", status_code=204, summary="End this session", security=[{BEARER_SCHEME: []}])
+@post(
+    "/logout",
+    status_code=204,
+    summary="End this session",
+    security=[{BEARER_SCHEME: []}],
+    responses=problems(e401=UNAUTHENTICATED),
+)
 @inject
 async def logout(request: AuthenticatedRequest, use_case: FromDishka[LogOut]) -> None:
     await use_case.execute(request.user)
 
 
-@post("/logout-all", status_code=204, summary="End every session of the user", security=[{BEARER_SCHEME: []}])
+@post(
+    "/logout-all",
+    status_code=204,
+    summary="End every session of the user",
+    security=[{BEARER_SCHEME: []}],
+    responses=problems(e401=UNAUTHENTICATED),
+)
 @inject
 async def logout_all(request: AuthenticatedRequest, use_case: FromDishka[LogOutEverywhere]) -> None:
     await use_case.execute(request.user)

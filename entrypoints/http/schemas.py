@@ -66,3 +66,12 @@ class JwksResponse(msgspec.Struct):
 
 class HealthResponse(msgspec.Struct):
     status: Literal["ok"] = "ok"
+
+
+class ProblemDetails(msgspec.Struct):
+    """RFC 9457 problem details: every error answer has this shape."""
+
+    type: str
+    title: str
+    status: int
+    detail: str

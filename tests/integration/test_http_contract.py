@@ -186,6 +186,19 @@ async def test_health_and_the_openapi_schema_with_its_bearer_scheme(client: Clie
     for path in ("/auth/register", "/auth/login", "/auth/refresh", "/auth/logout", "/auth/logout-all"):
         assert path in schema["paths"]
     assert schema["paths"]["/api/user/profile"]["get"]["security"] == [{"BearerToken": []}]
+    documented = {
+        ("/auth/register", "post"): {"201", "400", "409"},
+        ("/auth/login", "post"): {"200", "400", "401"},
+        ("/auth/refresh", "post"): {"200", "400", "401"},
+        ("/auth/logout", "post"): {"204", "401"},
+        ("/auth/logout-all", "post"): {"204", "401"},
+        ("/api/user/profile", "get"): {"200", "401"},
+    }
+    for (path, method), statuses in documented.items():
+        responses = schema["paths"][path][method]["responses"]
+        assert statuses <= set(responses), (path, set(responses))
+        for status in statuses - {"200", "201", "204"}:
+            assert "application/problem+json" in responses[status]["content"], (path, status)
 
 
 async def test_unknown_routes_and_methods_are_problems_too(client: Client) -> None:

@@ -1,0 +1,19 @@
+"""The error answers each route can give, for the OpenAPI schema."""
+
+from litestar.openapi import ResponseSpec
+
+from entrypoints.http.problems import PROBLEM_JSON
+from entrypoints.http.schemas import ProblemDetails
+
+
+def problems(**descriptions: str) -> dict[int, ResponseSpec]:
+    """`problems(e401="...", e409="...")`: one problem-JSON response per status."""
+    return {
+        int(status.removeprefix("e")): ResponseSpec(
+            data_container=ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False
+        )
+        for status, description in descriptions.items()
+    }
+
+
+UNAUTHENTICATED = "No access token, or one that is invalid, expired or revoked (see WWW-Authenticate)"
