@@ -1,6 +1,7 @@
 """Issuing a token pair: shared by login and refresh, so that both hand out exactly the same shape."""
 
-from application.ports.clock import Clock
+from datetime import datetime
+
 from application.ports.token_generator import TokenGenerator
 from application.ports.token_signer import TokenSigner
 from application.results import TokenPair
@@ -11,29 +12,28 @@ from domain.users import User
 
 
 class TokenPairIssuer:
-    def __init__(self, signer: TokenSigner, ids: TokenGenerator, clock: Clock, policy: TokenPolicy) -> None:
+    """Every moment comes from the caller: one operation uses one `now` throughout, so that an
+    access token is never dated after a revocation that its own operation raced with."""
+
+    def __init__(self, signer: TokenSigner, ids: TokenGenerator, policy: TokenPolicy) -> None:
         self._signer = signer
         self._ids = ids
-        self._clock = clock
         self._policy = policy
 
-    def new_refresh_token(self, session: Session) -> tuple[str, RefreshToken]:
+    def new_refresh_token(self, session: Session, now: datetime) -> tuple[str, RefreshToken]:
         """A fresh secret and the record that stores only its hash."""
         secret = self._ids.new_refresh_token()
         record = issue_refresh_token(
-            session,
-            token_id=self._ids.new_id(),
-            token_hash=hash_refresh_token(secret),
-            now=self._clock.now(),
-            policy=self._policy,
+            session, token_id=self._ids.new_id(), token_hash=hash_refresh_token(secret), now=now, policy=self._policy
         )
         return secret, record
 
-    def pair(self, user: User, session: Session, refresh_secret: str) -> TokenPair:
-        claims = access_claims_for(user, session, jti=self._ids.new_id(), now=self._clock.now(), policy=self._policy)
+    def pair(self, user: User, session: Session, refresh: tuple[str, RefreshToken], now: datetime) -> TokenPair:
+        secret, record = refresh
+        claims = access_claims_for(user, session, jti=self._ids.new_id(), now=now, policy=self._policy)
         return TokenPair(
             access_token=self._signer.sign(claims),
             expires_in=int(self._policy.access_ttl.total_seconds()),
-            refresh_token=refresh_secret,
-            refresh_expires_in=int(self._policy.refresh_ttl.total_seconds()),
+            refresh_token=secret,
+            refresh_expires_in=max(0, int((record.expires_at - now).total_seconds())),
         )

@@ -5,7 +5,7 @@ arguments, so every rule is exact under test.
 """
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
@@ -18,8 +18,11 @@ from domain.users import User
 class RefreshVerdict(Enum):
     ROTATE = "rotate"
     """The token is live: spend it and issue its successor."""
+    REPEAT_ROTATION = "repeat_rotation"
+    """The token was just rotated and its successor is unused: a retry whose answer was lost, or a
+    concurrent duplicate. It receives the same successor, so the chain never forks."""
     REUSED = "reused"
-    """The token was spent before: theft is assumed and the whole session is revoked."""
+    """The token was spent before, outside the grace window: theft is assumed and the whole session is revoked."""
     EXPIRED = "expired"
     REVOKED = "revoked"
 
@@ -36,10 +39,29 @@ def issue_refresh_token(
     )
 
 
-def judge_refresh(token: RefreshToken, session: Session, now: datetime) -> RefreshVerdict:
-    """Reuse outranks everything else: a spent token is theft even if it has expired since."""
+def judge_refresh(
+    token: RefreshToken,
+    session: Session,
+    now: datetime,
+    *,
+    successor: RefreshToken | None = None,
+    grace: timedelta = timedelta(0),
+) -> RefreshVerdict:
+    """Reuse outranks everything else: a spent token is theft even if it has expired since.
+
+    The one exception is the grace window, absolute from the first rotation and never sliding:
+    within it, the immediate predecessor of a successor that nobody has used yet repeats its rotation.
+    """
     if token.is_spent:
-        return RefreshVerdict.REUSED
+        assert token.rotated_at is not None
+        repeatable = (
+            successor is not None
+            and successor.id == token.successor_id
+            and not successor.is_spent
+            and not session.is_revoked
+            and now < token.rotated_at + grace
+        )
+        return RefreshVerdict.REPEAT_ROTATION if repeatable else RefreshVerdict.REUSED
     if session.is_revoked:
         return RefreshVerdict.REVOKED
     if now >= token.expires_at:

@@ -11,6 +11,8 @@ class TokenPolicy:
     access_ttl: timedelta = timedelta(minutes=15)
     refresh_ttl: timedelta = timedelta(days=14)
     leeway: timedelta = timedelta(seconds=30)
+    refresh_grace: timedelta = timedelta(seconds=10)
+    """How long after a rotation the same refresh token may repeat it (a lost response, a second tab)."""
 
     @property
     def revocation_window(self) -> timedelta:

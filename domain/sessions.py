@@ -42,6 +42,9 @@ class RefreshToken:
     issued_at: datetime
     expires_at: datetime
     rotated_at: datetime | None = None
+    successor_id: UUID | None = None
+    sealed_successor: str | None = None
+    """The successor's secret, sealed under this token's own secret (see `seal_successor`)."""
 
     @property
     def is_spent(self) -> bool:
@@ -51,6 +54,31 @@ class RefreshToken:
 def hash_refresh_token(token: str) -> str:
     """SHA-256 suffices: a refresh token carries 256 random bits, so there is nothing to brute-force."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _pad(predecessor: str, length: int) -> bytes:
+    pad = hashlib.shake_256(b"tessera/successor-seal/v1\x00" + predecessor.encode()).digest(length)
+    return pad
+
+
+def seal_successor(predecessor: str, successor: str) -> str:
+    """Seal a successor's secret so that only a holder of its predecessor's secret can read it back.
+
+    The pad is derived from the predecessor's 256 random bits and used for this one secret only,
+    so the seal is a one-time pad: the stored value tells a database reader nothing. It lets a
+    client whose refresh response was lost retry and receive the very same successor.
+    """
+    data = successor.encode()
+    return bytes(a ^ b for a, b in zip(data, _pad(predecessor, len(data)), strict=True)).hex()
+
+
+def unseal_successor(predecessor: str, sealed: str) -> str | None:
+    """The successor's secret, or None if the seal is malformed or not made with this predecessor."""
+    try:
+        data = bytes.fromhex(sealed)
+        return bytes(a ^ b for a, b in zip(data, _pad(predecessor, len(data)), strict=True)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 @dataclass(frozen=True, slots=True)

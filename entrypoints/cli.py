@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from adapters.crypto.signing_keys import KeyConfigurationError
 from adapters.sql.database import DatabaseUnavailable
 from entrypoints.config import ConfigError, Settings
-from entrypoints.ioc import MEMORY_DATABASE_URL, load_signing_keys
+from entrypoints.ioc import MEMORY_DATABASE_URL, PreloadedKeys, load_signing_keys
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,8 +56,8 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     if settings.database_url != MEMORY_DATABASE_URL and (pending := pending_migrations(settings.database_url)):
         print(f"tessera: the database schema is behind ({pending}): run `tessera db upgrade`", file=sys.stderr)
         return 1
-    load_signing_keys(settings)  # a bad key file stops start-up here, in one line, not inside the server
-    app = create_app(settings)
+    # A bad key file stops start-up here, in one line, rather than inside the server.
+    app = create_app(settings, PreloadedKeys(load_signing_keys(settings)))
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
     return 0
 

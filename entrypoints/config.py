@@ -26,6 +26,7 @@ class Settings:
     access_ttl: timedelta = timedelta(minutes=15)
     refresh_ttl: timedelta = timedelta(days=14)
     leeway: timedelta = timedelta(seconds=30)
+    refresh_grace: timedelta = timedelta(seconds=10)
     signing_alg: str = "RS256"
     signing_key_file: Path | None = None
     dev_key_file: Path = Path("tessera-dev-signing-key.jwk")
@@ -44,6 +45,7 @@ class Settings:
             access_ttl=env.seconds("ACCESS_TTL_SECONDS", defaults.access_ttl, low=10, high=24 * 3600),
             refresh_ttl=env.seconds("REFRESH_TTL_SECONDS", defaults.refresh_ttl, low=60, high=365 * 24 * 3600),
             leeway=env.seconds("LEEWAY_SECONDS", defaults.leeway, low=0, high=60),
+            refresh_grace=env.seconds("REFRESH_GRACE_SECONDS", defaults.refresh_grace, low=0, high=60),
             signing_alg=env.choice("SIGNING_ALG", defaults.signing_alg, SUPPORTED_ALGORITHMS),
             signing_key_file=env.path("SIGNING_KEY_FILE"),
             dev_key_file=env.path("DEV_KEY_FILE") or defaults.dev_key_file,
@@ -51,6 +53,8 @@ class Settings:
             argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib, low=8, high=4 * 1024 * 1024),
             argon2_parallelism=env.integer("ARGON2_PARALLELISM", defaults.argon2_parallelism, low=1, high=64),
         )
+        if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
+            raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")
         if settings.refresh_ttl <= settings.access_ttl:
             raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")
         return settings

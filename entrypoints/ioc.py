@@ -52,6 +52,7 @@ class CoreProvider(Provider):
             access_ttl=settings.access_ttl,
             refresh_ttl=settings.refresh_ttl,
             leeway=settings.leeway,
+            refresh_grace=settings.refresh_grace,
         )
 
     @provide(scope=Scope.APP)
@@ -87,6 +88,20 @@ class KeyProvider(Provider):
 
     signer = provide(JoserfcTokenSigner, provides=TokenSigner)
     verifier = provide(JoserfcTokenVerifier, provides=TokenVerifier)
+
+
+class PreloadedKeys(Provider):
+    """Keys already loaded (and so checked) before the server starts: they are loaded only once."""
+
+    scope = Scope.APP
+
+    def __init__(self, keys: SigningKeySet) -> None:
+        super().__init__()
+        self._keys = keys
+
+    @provide
+    def signing_keys(self) -> SigningKeySet:
+        return self._keys
 
 
 class SqlStorageProvider(Provider):

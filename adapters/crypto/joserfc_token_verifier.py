@@ -13,6 +13,15 @@ from domain.errors import InvalidAccessToken
 MAX_TOKEN_LENGTH = 4096
 """Longer input is refused before any parsing or cryptography: our tokens are well under 1 KiB."""
 
+ALLOWED_HEADER = frozenset({"alg", "typ", "kid"})
+"""Exactly what tessera writes. Anything else (`jku`, `x5u`, `jwk`, `x5c`, `crit`, `b64`, `zip`, ...)
+is refused outright rather than ignored: nothing in a header ever chooses a key or a behaviour."""
+
+
+def _is_access_token_type(typ: object) -> bool:
+    """`at+jwt`, or its full media type `application/at+jwt` (RFC 9068 §2.1), case-insensitively."""
+    return isinstance(typ, str) and typ.lower().removeprefix("application/") == ACCESS_TOKEN_TYPE
+
 
 class JoserfcTokenVerifier(TokenVerifier):
     """Checks a compact JWS: the algorithm pinned by the server, the key looked up locally by `kid`
@@ -32,7 +41,9 @@ class JoserfcTokenVerifier(TokenVerifier):
             payload = json.loads(signed.payload)
         except (JoseError, ValueError, TypeError, KeyError, RecursionError):
             raise InvalidAccessToken from None
-        if header.get("typ") != ACCESS_TOKEN_TYPE or not isinstance(payload, dict):
+        if not header.keys() <= ALLOWED_HEADER or not _is_access_token_type(header.get("typ")):
+            raise InvalidAccessToken
+        if not isinstance(payload, dict):
             raise InvalidAccessToken
         return payload
 

@@ -23,6 +23,10 @@ SUPPORTED_ALGORITHMS = ("RS256", "ES256", "EdDSA", "Ed25519")
 warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=SecurityWarning)
 
 
+# Only these members are published: a key file's own extras (key_ops, x5c, ...) never leak or break the JWKS.
+_PUBLIC_MEMBERS = {"RSA": ("n", "e"), "EC": ("crv", "x", "y"), "OKP": ("crv", "x")}
+
+
 class KeyConfigurationError(ValueError):
     """A key file that cannot be read, or a key that does not fit the configured algorithm."""
 
@@ -67,9 +71,13 @@ def read_private_key(path: Path, alg: str) -> AsymmetricKey:
     return key
 
 
+_USE_A_KEY_FILE = "Set TESSERA_SIGNING_KEY_FILE in production."
+
+
 def load_or_create_dev_key(path: Path, alg: str) -> AsymmetricKey:
     """The development key: created and persisted (mode 0600) on first start, reused after."""
     if path.exists():
+        log.warning("No signing key configured: signing with the development key at %s. %s", path, _USE_A_KEY_FILE)
         return read_private_key(path, alg)
     key = generate_key(alg)
     key.ensure_kid()
@@ -99,6 +107,7 @@ class SigningKeySet(PublicKeys):
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         keys = []
         for kid, key in self._public.items():
-            public = {name: str(value) for name, value in key.as_dict(private=False).items()}
-            keys.append({**public, "kid": kid, "alg": self.alg, "use": "sig"})
+            exported = key.as_dict(private=False)
+            public = {name: str(exported[name]) for name in _PUBLIC_MEMBERS[key.key_type]}
+            keys.append({"kty": key.key_type, **public, "kid": kid, "alg": self.alg, "use": "sig"})
         return {"keys": keys}

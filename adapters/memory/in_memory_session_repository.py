@@ -25,17 +25,25 @@ class InMemorySessionRepository(SessionRepository):
     async def find_refresh_token(self, token_hash: str) -> RefreshToken | None:
         return next((t for t in self._tables.refresh_tokens.values() if t.token_hash == token_hash), None)
 
-    async def spend_refresh_token(self, token_id: UUID, now: datetime) -> bool:
+    async def get_refresh_token(self, token_id: UUID) -> RefreshToken | None:
+        return self._tables.refresh_tokens.get(token_id)
+
+    async def spend_refresh_token(
+        self, token_id: UUID, now: datetime, successor_id: UUID, sealed_successor: str
+    ) -> bool:
         token = self._tables.refresh_tokens.get(token_id)
         if token is None or token.is_spent:
             return False
-        self._tables.refresh_tokens[token_id] = replace(token, rotated_at=now)
+        spent = replace(token, rotated_at=now, successor_id=successor_id, sealed_successor=sealed_successor)
+        self._tables.refresh_tokens[token_id] = spent
         return True
 
-    async def touch(self, session_id: UUID, now: datetime) -> None:
+    async def touch(self, session_id: UUID, now: datetime) -> bool:
         session = self._tables.sessions.get(session_id)
-        if session is not None:
-            self._tables.sessions[session_id] = replace(session, last_used_at=now)
+        if session is None or session.is_revoked:
+            return False
+        self._tables.sessions[session_id] = replace(session, last_used_at=now)
+        return True
 
     async def revoke(self, session_id: UUID, now: datetime, reason: RevocationReason) -> bool:
         session = self._tables.sessions.get(session_id)

@@ -4,7 +4,7 @@ from datetime import datetime
 from uuid import UUID
 
 from advanced_alchemy.base import UUIDBase
-from advanced_alchemy.types import DateTimeUTC, JsonB
+from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,3 +37,5 @@ class RefreshTokenRow(UUIDBase):
     issued_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
     rotated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    successor_id: Mapped[UUID | None] = mapped_column(GUID(length=16))
+    sealed_successor: Mapped[str | None] = mapped_column(String(256))

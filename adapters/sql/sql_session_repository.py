@@ -42,6 +42,8 @@ class SqlSessionRepository(SessionRepository):
                 issued_at=token.issued_at,
                 expires_at=token.expires_at,
                 rotated_at=token.rotated_at,
+                successor_id=token.successor_id,
+                sealed_successor=token.sealed_successor,
             )
         )
         await self._db.flush()
@@ -50,16 +52,27 @@ class SqlSessionRepository(SessionRepository):
         row = await self._db.scalar(select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash))
         return None if row is None else _to_refresh_token(row)
 
-    async def spend_refresh_token(self, token_id: UUID, now: datetime) -> bool:
+    async def get_refresh_token(self, token_id: UUID) -> RefreshToken | None:
+        row = await self._db.scalar(select(RefreshTokenRow).where(RefreshTokenRow.id == token_id))
+        return None if row is None else _to_refresh_token(row)
+
+    async def spend_refresh_token(
+        self, token_id: UUID, now: datetime, successor_id: UUID, sealed_successor: str
+    ) -> bool:
         statement = (
             update(RefreshTokenRow)
             .where(RefreshTokenRow.id == token_id, RefreshTokenRow.rotated_at.is_(None))
-            .values(rotated_at=now)
+            .values(rotated_at=now, successor_id=successor_id, sealed_successor=sealed_successor)
         )
         return await self._changed(statement) == 1
 
-    async def touch(self, session_id: UUID, now: datetime) -> None:
-        await self._db.execute(update(SessionRow).where(SessionRow.id == session_id).values(last_used_at=now))
+    async def touch(self, session_id: UUID, now: datetime) -> bool:
+        statement = (
+            update(SessionRow)
+            .where(SessionRow.id == session_id, SessionRow.revoked_at.is_(None))
+            .values(last_used_at=now)
+        )
+        return await self._changed(statement) == 1
 
     async def revoke(self, session_id: UUID, now: datetime, reason: RevocationReason) -> bool:
         statement = (
@@ -111,4 +124,6 @@ def _to_refresh_token(row: RefreshTokenRow) -> RefreshToken:
         issued_at=row.issued_at,
         expires_at=row.expires_at,
         rotated_at=row.rotated_at,
+        successor_id=row.successor_id,
+        sealed_successor=row.sealed_successor,
     )

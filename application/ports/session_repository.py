@@ -22,14 +22,23 @@ class SessionRepository(Protocol):
     async def find_refresh_token(self, token_hash: str) -> RefreshToken | None: ...
 
     @abstractmethod
-    async def spend_refresh_token(self, token_id: UUID, now: datetime) -> bool:
-        """Mark the token rotated if, and only if, nobody has yet: True for the one caller that wins.
+    async def get_refresh_token(self, token_id: UUID) -> RefreshToken | None: ...
 
-        One atomic compare-and-set, so a refresh token is redeemed at most once under any concurrency.
+    @abstractmethod
+    async def spend_refresh_token(
+        self, token_id: UUID, now: datetime, successor_id: UUID, sealed_successor: str
+    ) -> bool:
+        """Mark the token rotated, naming its successor, if and only if nobody has yet: True for the
+        one caller that wins. One atomic compare-and-set, so a refresh token is redeemed at most
+        once under any concurrency.
         """
 
     @abstractmethod
-    async def touch(self, session_id: UUID, now: datetime) -> None: ...
+    async def touch(self, session_id: UUID, now: datetime) -> bool:
+        """Record the session's last use; False, changing nothing, if it is revoked or unknown.
+
+        A conditional write: it waits for, or fails after, a concurrent revocation of the session.
+        """
 
     @abstractmethod
     async def revoke(self, session_id: UUID, now: datetime, reason: RevocationReason) -> bool:

@@ -42,10 +42,11 @@ class LogIn:
             raise InvalidCredentials
         if not await self._hasher.verify(user.password_hash, credentials.password):
             raise InvalidCredentials
-        session = open_session(user=user, session_id=self._ids.new_id(), now=self._clock.now())
-        secret, refresh_token = self._issuer.new_refresh_token(session)
+        now = self._clock.now()
+        session = open_session(user=user, session_id=self._ids.new_id(), now=now)
+        refresh = self._issuer.new_refresh_token(session, now)
         async with self._uow as uow:
             await uow.sessions.add(session)
-            await uow.sessions.add_refresh_token(refresh_token)
+            await uow.sessions.add_refresh_token(refresh[1])
             await uow.commit()
-        return self._issuer.pair(user, session, secret)
+        return self._issuer.pair(user, session, refresh, now)

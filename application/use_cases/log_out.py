@@ -16,7 +16,7 @@ class LogOut:
     async def execute(self, principal: Principal) -> None:
         now = self._clock.now()
         async with self._uow as uow:
-            revoked = await uow.sessions.revoke(principal.session_id, now, RevocationReason.LOGOUT)
+            await uow.sessions.revoke(principal.session_id, now, RevocationReason.LOGOUT)
             await uow.commit()
-        if revoked:
-            self._revocations.add([Revocation(principal.session_id, now)])
+        # Also when another process revoked it first: this process must stop accepting it now.
+        self._revocations.add([Revocation(principal.session_id, now)])

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from application.ports.clock import Clock
 from application.ports.revocation_view import RevocationView
 from application.ports.unit_of_work import UnitOfWork
@@ -5,44 +7,80 @@ from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
 from domain.errors import InvalidRefreshToken, RefreshTokenReused
 from domain.lifecycle import RefreshVerdict, judge_refresh
-from domain.sessions import Revocation, RevocationReason, hash_refresh_token
+from domain.policy import TokenPolicy
+from domain.sessions import (
+    RefreshToken,
+    Revocation,
+    RevocationReason,
+    Session,
+    hash_refresh_token,
+    seal_successor,
+    unseal_successor,
+)
 
 
 class RefreshSession:
     """Rotates a refresh token: the presented one is spent, its successor returned with a new access token.
 
-    A spent token presented again is theft: the session is revoked, in storage and in this
-    process's revocation view, so its newest refresh token and its access tokens die with it.
+    The spend is one compare-and-set, so of any number of concurrent requests exactly one rotates;
+    the others, like a retry whose answer was lost, repeat that rotation within the grace window and
+    receive the same successor. Outside it, a spent token presented again is theft: the session is
+    revoked, in storage and in this process's revocation view, and every token of it dies.
     """
 
-    def __init__(self, uow: UnitOfWork, issuer: TokenPairIssuer, revocations: RevocationView, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWork, issuer: TokenPairIssuer, revocations: RevocationView, clock: Clock, policy: TokenPolicy
+    ) -> None:
         self._uow = uow
         self._issuer = issuer
         self._revocations = revocations
         self._clock = clock
+        self._policy = policy
 
     async def execute(self, presented: str) -> TokenPair:
         now = self._clock.now()
+        digest = hash_refresh_token(presented)
         async with self._uow as uow:
-            token = await uow.sessions.find_refresh_token(hash_refresh_token(presented))
+            token = await uow.sessions.find_refresh_token(digest)
             session = None if token is None else await uow.sessions.get(token.session_id)
             if token is None or session is None:
                 raise InvalidRefreshToken
-            verdict = judge_refresh(token, session, now)
-            if verdict is RefreshVerdict.ROTATE and not await uow.sessions.spend_refresh_token(token.id, now):
-                verdict = RefreshVerdict.REUSED  # another request spent it between our read and our write
+            verdict = await self._judge(uow, token, session, now)
+            refresh: tuple[str, RefreshToken] | None = None
+            if verdict is RefreshVerdict.ROTATE:
+                secret, successor = self._issuer.new_refresh_token(session, now)
+                sealed = seal_successor(presented, secret)
+                if await uow.sessions.spend_refresh_token(token.id, now, successor.id, sealed):
+                    await uow.sessions.add_refresh_token(successor)
+                    refresh = (secret, successor)
+                else:  # a concurrent request rotated it between our read and our write: judge what it left
+                    token = await uow.sessions.find_refresh_token(digest) or token
+                    verdict = await self._judge(uow, token, session, now)
+            if verdict is RefreshVerdict.REPEAT_ROTATION:
+                refresh = await self._same_successor(uow, token, presented)
             if verdict is RefreshVerdict.REUSED:
                 if await uow.sessions.revoke(session.id, now, RevocationReason.REFRESH_TOKEN_REUSED):
                     await uow.commit()
-                    self._revocations.add([Revocation(session.id, now)])
+                self._revocations.add([Revocation(session.id, now)])
                 raise RefreshTokenReused
-            if verdict is not RefreshVerdict.ROTATE:
-                raise InvalidRefreshToken
+            if verdict is RefreshVerdict.REVOKED and session.revoked_at is not None:
+                self._revocations.add([Revocation(session.id, session.revoked_at)])
             user = await uow.users.get(session.user_id)
-            if user is None:
+            # The conditional touch also fails if a logout revoked the session since we read it.
+            if refresh is None or user is None or not await uow.sessions.touch(session.id, now):
                 raise InvalidRefreshToken
-            secret, successor = self._issuer.new_refresh_token(session)
-            await uow.sessions.add_refresh_token(successor)
-            await uow.sessions.touch(session.id, now)
             await uow.commit()
-        return self._issuer.pair(user, session, secret)
+        return self._issuer.pair(user, session, refresh, now)
+
+    async def _judge(self, uow: UnitOfWork, token: RefreshToken, session: Session, now: datetime) -> RefreshVerdict:
+        successor = None if token.successor_id is None else await uow.sessions.get_refresh_token(token.successor_id)
+        return judge_refresh(token, session, now, successor=successor, grace=self._policy.refresh_grace)
+
+    async def _same_successor(
+        self, uow: UnitOfWork, token: RefreshToken, presented: str
+    ) -> tuple[str, RefreshToken] | None:
+        successor = None if token.successor_id is None else await uow.sessions.get_refresh_token(token.successor_id)
+        secret = None if token.sealed_successor is None else unseal_successor(presented, token.sealed_successor)
+        if successor is None or secret is None or hash_refresh_token(secret) != successor.token_hash:
+            return None
+        return secret, successor

@@ -1,4 +1,5 @@
 import asyncio
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -35,14 +36,18 @@ async def test_a_refresh_token_is_spent_exactly_once(new_uow: UnitOfWorkFactory)
     _, _, token = await _stored_session(new_uow)
     spent_at = T0 + timedelta(minutes=5)
 
+    successor, other = uuid.uuid4(), uuid.uuid4()
+
     async with new_uow() as uow:
-        assert await uow.sessions.spend_refresh_token(token.id, spent_at) is True
-        assert await uow.sessions.spend_refresh_token(token.id, spent_at + timedelta(seconds=1)) is False
+        assert await uow.sessions.spend_refresh_token(token.id, spent_at, successor, "5ea1ed") is True
+        assert await uow.sessions.spend_refresh_token(token.id, spent_at + timedelta(seconds=1), other, "0") is False
         await uow.commit()
 
     async with new_uow() as uow:
         stored = await uow.sessions.find_refresh_token(token.token_hash)
-    assert stored is not None and stored.rotated_at == spent_at
+        assert await uow.sessions.get_refresh_token(token.id) == stored
+    assert stored is not None
+    assert (stored.rotated_at, stored.successor_id, stored.sealed_successor) == (spent_at, successor, "5ea1ed")
 
 
 async def test_concurrent_spends_of_one_refresh_token_have_exactly_one_winner(new_uow: UnitOfWorkFactory) -> None:
@@ -50,7 +55,7 @@ async def test_concurrent_spends_of_one_refresh_token_have_exactly_one_winner(ne
 
     async def attempt() -> bool:
         async with new_uow() as uow:
-            won = await uow.sessions.spend_refresh_token(token.id, T0 + timedelta(minutes=1))
+            won = await uow.sessions.spend_refresh_token(token.id, T0 + timedelta(minutes=1), uuid.uuid4(), "00")
             await asyncio.sleep(0.05)  # hold the transaction open so that the attempts overlap
             await uow.commit()
             return won
@@ -65,7 +70,7 @@ async def test_a_spend_that_is_rolled_back_never_happened(new_uow: UnitOfWorkFac
 
     with pytest.raises(RuntimeError):
         async with new_uow() as uow:
-            assert await uow.sessions.spend_refresh_token(token.id, T0)
+            assert await uow.sessions.spend_refresh_token(token.id, T0, uuid.uuid4(), "00")
             raise RuntimeError("the request failed after the spend")
 
     async with new_uow() as uow:
@@ -154,9 +159,24 @@ async def test_touching_a_session_records_its_last_use(new_uow: UnitOfWorkFactor
     later = T0 + timedelta(hours=3)
 
     async with new_uow() as uow:
-        await uow.sessions.touch(session.id, later)
+        assert await uow.sessions.touch(session.id, later) is True
         await uow.commit()
 
     async with new_uow() as uow:
         stored = await uow.sessions.get(session.id)
     assert stored is not None and stored.last_used_at == later
+
+
+async def test_a_revoked_session_cannot_be_touched(new_uow: UnitOfWorkFactory) -> None:
+    _, session, _ = await _stored_session(new_uow)
+    async with new_uow() as uow:
+        await uow.sessions.revoke(session.id, T0, RevocationReason.LOGOUT)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.sessions.touch(session.id, T0 + timedelta(hours=1)) is False
+        await uow.commit()
+
+    async with new_uow() as uow:
+        stored = await uow.sessions.get(session.id)
+    assert stored is not None and stored.last_used_at == T0

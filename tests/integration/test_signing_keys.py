@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from joserfc import jws
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
@@ -94,3 +95,47 @@ def test_jwks_never_carries_private_parameters() -> None:
         (published,) = SigningKeySet(generate_key(alg), alg).jwks()["keys"]
         assert "d" not in published and not {"p", "q", "dp", "dq", "qi"} & set(published)
         assert published["use"] == "sig" and published["alg"] == alg
+
+
+def test_a_jwk_file_with_extra_members_publishes_only_the_public_key(tmp_path: Path) -> None:
+    key = RSAKey.generate_key(2048, private=True, parameters={"key_ops": ["sign"], "kid": "k1", "x5t": "abc"})
+    path = tmp_path / "signing.jwk"
+    path.write_text(json.dumps(key.as_dict(private=True)))
+
+    (published,) = SigningKeySet(read_private_key(path, "RS256"), "RS256").jwks()["keys"]
+
+    assert set(published) == {"kty", "n", "e", "kid", "alg", "use"}
+    assert published["kid"] == "k1"
+
+
+@pytest.mark.parametrize("typ", ["at+jwt", "AT+JWT", "application/at+jwt"])
+def test_the_access_token_type_may_be_written_short_or_as_a_full_media_type(typ: str) -> None:
+    keys = SigningKeySet(generate_key("ES256"), "ES256")
+    token = jws.serialize_compact(
+        {"alg": "ES256", "typ": typ, "kid": keys.kid},
+        json.dumps(CLAIMS.as_payload()),
+        keys.active,
+        algorithms=["ES256"],
+    )
+    assert JoserfcTokenVerifier(keys).verify(token)["sid"] == str(CLAIMS.sid)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"jku": "https://attacker.example/jwks.json"},
+        {"x5u": "https://attacker.example/cert.pem"},
+        {"jwk": {"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"}},
+        {"x5c": ["MIIB"]},
+        {"cty": "JWT"},
+    ],
+    ids=lambda extra: next(iter(extra)),
+)
+def test_a_header_parameter_tessera_never_writes_is_refused_even_when_correctly_signed(
+    extra: dict[str, object],
+) -> None:
+    keys = SigningKeySet(generate_key("ES256"), "ES256")
+    header = {"alg": "ES256", "typ": "at+jwt", "kid": keys.kid, **extra}
+    token = jws.serialize_compact(header, json.dumps(CLAIMS.as_payload()), keys.active, algorithms=["ES256"])
+    with pytest.raises(InvalidAccessToken):
+        JoserfcTokenVerifier(keys).verify(token)

@@ -1,5 +1,7 @@
 """The whole life of a token pair over HTTP, on every storage adapter."""
 
+import asyncio
+
 import pytest
 
 from tests.integration.flows import Client, bearer, log_in, register
@@ -33,7 +35,8 @@ async def test_reusing_a_rotated_refresh_token_revokes_the_whole_session(any_sto
     client = any_storage_client
     await register(client)
     stolen = await log_in(client)
-    legitimate = (await client.post("/auth/refresh", json={"refresh_token": stolen["refresh_token"]})).json()
+    first = (await client.post("/auth/refresh", json={"refresh_token": stolen["refresh_token"]})).json()
+    legitimate = (await client.post("/auth/refresh", json={"refresh_token": first["refresh_token"]})).json()
 
     replay = await client.post("/auth/refresh", json={"refresh_token": stolen["refresh_token"]})
 
@@ -49,7 +52,8 @@ async def test_reuse_in_one_session_leaves_the_users_other_sessions_working(any_
     client = any_storage_client
     await register(client)
     phone, laptop = await log_in(client), await log_in(client)
-    await client.post("/auth/refresh", json={"refresh_token": phone["refresh_token"]})
+    successor = (await client.post("/auth/refresh", json={"refresh_token": phone["refresh_token"]})).json()
+    await client.post("/auth/refresh", json={"refresh_token": successor["refresh_token"]})
 
     assert (await client.post("/auth/refresh", json={"refresh_token": phone["refresh_token"]})).status_code == 401
 
@@ -82,3 +86,41 @@ async def test_logout_ends_only_the_calling_session(any_storage_client: Client) 
 
     assert (await client.get("/api/user/profile", headers=bearer(phone))).status_code == 401
     assert (await client.get("/api/user/profile", headers=bearer(laptop))).status_code == 200
+
+
+async def test_a_retried_refresh_receives_the_same_successor_and_the_chain_does_not_fork(
+    any_storage_client: Client,
+) -> None:
+    client = any_storage_client
+    await register(client)
+    tokens = await log_in(client)
+    lost = await client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+
+    retry = await client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+
+    assert retry.status_code == 200
+    assert retry.json()["refresh_token"] == lost.json()["refresh_token"]
+    assert (await client.get("/api/user/profile", headers=bearer(retry.json()))).status_code == 200
+    onward = await client.post("/auth/refresh", json={"refresh_token": retry.json()["refresh_token"]})
+    assert onward.status_code == 200
+    # The successor is used now: the first token is no longer its immediate predecessor's retry.
+    late = await client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert late.status_code == 401
+    assert (await client.get("/api/user/profile", headers=bearer(onward.json()))).status_code == 401
+
+
+async def test_twenty_concurrent_refreshes_with_one_token_all_get_the_same_successor(
+    any_storage_client: Client,
+) -> None:
+    client = any_storage_client
+    await register(client)
+    tokens = await log_in(client)
+
+    answers = await asyncio.gather(
+        *(client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]}) for _ in range(20))
+    )
+
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({answer.json()["refresh_token"] for answer in answers}) == 1
+    session_alive = await client.post("/auth/refresh", json={"refresh_token": answers[0].json()["refresh_token"]})
+    assert session_alive.status_code == 200

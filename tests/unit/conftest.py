@@ -1,12 +1,20 @@
 """The use cases wired to the in-memory adapters and the fakes: no I/O, no cryptography, exact time."""
 
-import pytest
+from collections.abc import Callable
+from typing import Any, cast
 
-from adapters.memory.in_memory_revocation_view import InMemoryRevocationView
+import pytest
+from dishka import Provider, Scope, provide
+
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
-from application.results import TokenPair
-from application.token_pairs import TokenPairIssuer
+from application.ports.clock import Clock
+from application.ports.password_hasher import PasswordHasher
+from application.ports.revocation_view import RevocationView
+from application.ports.token_generator import TokenGenerator
+from application.ports.token_signer import TokenSigner
+from application.ports.token_verifier import TokenVerifier
+from application.results import Principal, Profile, TokenPair
 from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.log_out import LogOut
@@ -16,6 +24,8 @@ from application.use_cases.register_user import RegisterUser, Registration
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.policy import TokenPolicy
 from domain.sessions import RefreshToken, Session, hash_refresh_token
+from entrypoints.config import Settings
+from entrypoints.ioc import build_container
 from tests.fakes import FixedClock, JsonTokenSigner, JsonTokenVerifier, PlainPasswordHasher, SequentialTokenGenerator
 
 PASSWORD = "correct horse battery"
@@ -26,37 +36,88 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-class Tessera:
-    """One process of the service: every use case sharing one store, one clock and one revocation view."""
+class Fakes(Provider):
+    """The ports that carry time, randomness, slowness and cryptography, replaced for exact tests."""
 
-    def __init__(self, store: InMemoryStore | None = None, clock: FixedClock | None = None) -> None:
-        self.policy = TokenPolicy(issuer="https://issuer.example", audience="tessera-api")
+    scope = Scope.APP
+
+    def __init__(self, store: InMemoryStore, clock: FixedClock) -> None:
+        super().__init__()
+        self._store, self._clock = store, clock
+        self.hasher = PlainPasswordHasher()
+
+    @provide
+    def store(self) -> InMemoryStore:
+        return self._store
+
+    @provide
+    def clock(self) -> Clock:
+        return self._clock
+
+    @provide
+    def password_hasher(self) -> PasswordHasher:
+        return self.hasher
+
+    ids = provide(SequentialTokenGenerator, provides=TokenGenerator)
+    signer = provide(JsonTokenSigner, provides=TokenSigner)
+    verifier = provide(JsonTokenVerifier, provides=TokenVerifier)
+
+
+SETTINGS = Settings(database_url="memory://", issuer="https://issuer.example", audience="tessera-api")
+
+
+class Tessera:
+    """One process of the service, built by the real composition root with the fakes swapped in:
+    every use case shares one store, one clock and one revocation view."""
+
+    store: InMemoryStore
+    clock: FixedClock
+    policy: TokenPolicy
+    revocations: RevocationView
+    verify: Callable[[str], Principal]
+
+    @classmethod
+    async def start(cls, store: InMemoryStore | None = None, clock: FixedClock | None = None) -> "Tessera":
+        self = cls()
         self.store = store or InMemoryStore()
         self.clock = clock or FixedClock()
-        self.hasher = PlainPasswordHasher()
-        self.revocations = InMemoryRevocationView(self.policy.revocation_window)
-        ids = SequentialTokenGenerator()
-        issuer = TokenPairIssuer(JsonTokenSigner(), ids, self.clock, self.policy)
-        self.register = RegisterUser(self.uow(), self.hasher, ids, self.clock).execute
-        self._log_in = LogIn(self.uow(), self.hasher, issuer, ids, self.clock).execute
-        self.refresh = RefreshSession(self.uow(), issuer, self.revocations, self.clock).execute
-        self.verify = VerifyAccessToken(JsonTokenVerifier(), self.revocations, self.clock, self.policy).execute
-        self.log_out = LogOut(self.uow(), self.revocations, self.clock).execute
-        self.log_out_everywhere = LogOutEverywhere(self.uow(), self.revocations, self.clock).execute
+        fakes = Fakes(self.store, self.clock)
+        self.hasher = fakes.hasher
+        self.container = build_container(SETTINGS, fakes)
+        self.policy = await self.container.get(TokenPolicy)
+        self.revocations = await self.container.get(RevocationView)
+        self.verify = (await self.container.get(VerifyAccessToken)).execute
+        return self
+
+    async def _execute(self, use_case: type[Any], *args: Any) -> Any:
+        async with self.container() as request:
+            return await (await request.get(use_case)).execute(*args)
+
+    async def register(self, registration: Registration) -> Profile:
+        return cast(Profile, await self._execute(RegisterUser, registration))
+
+    async def refresh(self, refresh_token: str) -> TokenPair:
+        return cast(TokenPair, await self._execute(RefreshSession, refresh_token))
+
+    async def log_out(self, principal: Principal) -> None:
+        await self._execute(LogOut, principal)
+
+    async def log_out_everywhere(self, principal: Principal) -> None:
+        await self._execute(LogOutEverywhere, principal)
 
     def uow(self) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self.store)
 
-    def load_revocations(self, into: InMemoryRevocationView | None = None) -> LoadRevocations:
+    def load_revocations(self, into: RevocationView | None = None) -> LoadRevocations:
         view = self.revocations if into is None else into  # not `or`: an empty view is falsy
         return LoadRevocations(self.uow(), view, self.clock, self.policy)
 
-    def restarted(self) -> "Tessera":
+    async def restarted(self) -> "Tessera":
         """Another process over the same storage: an empty revocation view, nothing loaded yet."""
-        return Tessera(self.store, self.clock)
+        return await Tessera.start(self.store, self.clock)
 
     async def log_in(self, email: str = "ada@example.com", password: str = PASSWORD) -> TokenPair:
-        return await self._log_in(Credentials(email, password))
+        return cast(TokenPair, await self._execute(LogIn, Credentials(email, password)))
 
     def record_of(self, refresh_token: str) -> RefreshToken:
         hashed = hash_refresh_token(refresh_token)
@@ -70,6 +131,6 @@ class Tessera:
 @pytest.fixture
 async def app() -> Tessera:
     """A fresh service with one registered user, ada@example.com."""
-    app = Tessera()
+    app = await Tessera.start()
     await app.register(Registration("ada@example.com", PASSWORD, "Ada"))
     return app

@@ -1,4 +1,5 @@
 import asyncio
+import uuid
 from datetime import timedelta
 from uuid import UUID
 
@@ -90,7 +91,7 @@ async def test_a_revocation_in_a_unit_of_work_left_by_an_exception_never_happene
 
 async def test_a_change_made_after_the_last_commit_is_discarded(store):
     async with InMemoryUnitOfWork(store) as uow:
-        assert await uow.sessions.spend_refresh_token(TOKEN.id, CLOCK.now())
+        assert await uow.sessions.spend_refresh_token(TOKEN.id, CLOCK.now(), uuid.uuid4(), "00")
         await uow.commit()
         await uow.sessions.revoke(SESSION.id, CLOCK.now(), RevocationReason.LOGOUT)
 
@@ -105,7 +106,7 @@ async def test_a_refresh_token_is_spent_at_most_once_by_concurrent_units_of_work
     async def spend() -> bool:
         async with InMemoryUnitOfWork(store) as uow:
             await asyncio.sleep(0)  # let the other unit of work run here, were the two not serialized
-            won = await uow.sessions.spend_refresh_token(TOKEN.id, CLOCK.now())
+            won = await uow.sessions.spend_refresh_token(TOKEN.id, CLOCK.now(), uuid.uuid4(), "00")
             await asyncio.sleep(0)
             await uow.commit()
             return won

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -5,7 +6,7 @@ import pytest
 
 from domain.lifecycle import RefreshVerdict, access_claims_for, issue_refresh_token, judge_refresh, open_session, spend
 from domain.policy import TokenPolicy
-from domain.sessions import RevocationReason, hash_refresh_token
+from domain.sessions import RevocationReason, hash_refresh_token, seal_successor, unseal_successor
 from domain.users import Email, User
 
 POLICY = TokenPolicy(
@@ -118,3 +119,44 @@ def test_access_claims_carry_the_user_session_roles_and_identity_of_the_policy()
     assert claims.jti == UUID(int=9)
     assert claims.roles == ("admin", "support")
     assert (claims.iss, claims.aud) == ("https://issuer.example", "tessera-api")
+
+
+GRACE = timedelta(seconds=10)
+ROTATED_AT = OPENED + timedelta(minutes=5)
+SUCCESSOR = issue_refresh_token(
+    SESSION, token_id=UUID(int=4), token_hash=hash_refresh_token("refresh-token-2"), now=ROTATED_AT, policy=POLICY
+)
+ROTATED = replace(TOKEN, rotated_at=ROTATED_AT, successor_id=SUCCESSOR.id, sealed_successor="00")
+
+
+def test_a_just_rotated_token_repeats_its_rotation_within_the_grace_window():
+    verdict = judge_refresh(ROTATED, SESSION, ROTATED_AT + timedelta(seconds=9), successor=SUCCESSOR, grace=GRACE)
+    assert verdict is RefreshVerdict.REPEAT_ROTATION
+
+
+def test_the_grace_window_is_absolute_from_the_first_rotation():
+    verdict = judge_refresh(ROTATED, SESSION, ROTATED_AT + GRACE, successor=SUCCESSOR, grace=GRACE)
+    assert verdict is RefreshVerdict.REUSED
+
+
+@pytest.mark.parametrize(
+    ("successor", "session"),
+    [
+        (spend(SUCCESSOR, ROTATED_AT + timedelta(seconds=1)), SESSION),
+        (SUCCESSOR, REVOKED_SESSION),
+        (replace(SUCCESSOR, id=UUID(int=99)), SESSION),
+        (None, SESSION),
+    ],
+    ids=["successor-used", "session-revoked", "not-its-successor", "no-successor"],
+)
+def test_outside_those_conditions_a_spent_token_within_the_window_is_reuse(successor, session):
+    verdict = judge_refresh(ROTATED, session, ROTATED_AT + timedelta(seconds=1), successor=successor, grace=GRACE)
+    assert verdict is RefreshVerdict.REUSED
+
+
+def test_a_sealed_successor_opens_only_with_its_predecessor():
+    sealed = seal_successor("predecessor-secret", "successor-secret")
+    assert "successor-secret" not in sealed
+    assert unseal_successor("predecessor-secret", sealed) == "successor-secret"
+    assert unseal_successor("another-secret", sealed) != "successor-secret"
+    assert unseal_successor("predecessor-secret", "not hex") is None

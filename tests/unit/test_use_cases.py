@@ -85,6 +85,33 @@ async def test_reusing_a_rotated_refresh_token_revokes_the_session(app):
             app.verify(access_token)
 
 
+async def test_a_retry_within_the_grace_window_gets_the_same_successor_until_the_window_closes(app):
+    first = await app.log_in()
+    second = await app.refresh(first.refresh_token)
+
+    app.clock.advance(timedelta(seconds=5))
+    assert (await app.refresh(first.refresh_token)).refresh_token == second.refresh_token
+    app.clock.advance(timedelta(seconds=4))  # 9 s after the rotation: still within, though 4 s after the last retry
+    assert (await app.refresh(first.refresh_token)).refresh_token == second.refresh_token
+    assert not app.session_of(first).is_revoked
+
+    app.clock.advance(timedelta(seconds=1))  # 10 s after the rotation: the window has closed
+    with pytest.raises(RefreshTokenReused):
+        await app.refresh(first.refresh_token)
+    assert app.session_of(first).revocation_reason is RevocationReason.REFRESH_TOKEN_REUSED
+
+
+async def test_a_retry_after_the_successor_was_used_is_theft(app):
+    first = await app.log_in()
+    second = await app.refresh(first.refresh_token)
+    third = await app.refresh(second.refresh_token)
+
+    with pytest.raises(RefreshTokenReused):
+        await app.refresh(first.refresh_token)
+    with pytest.raises(InvalidAccessToken):
+        app.verify(third.access_token)
+
+
 async def test_an_expired_refresh_token_is_refused_without_revoking_the_session(app):
     pair = await app.log_in()
     app.clock.advance(app.policy.refresh_ttl + timedelta(seconds=1))
@@ -139,7 +166,7 @@ async def test_loading_revocations_makes_a_restarted_process_refuse_revoked_sess
     kept, revoked = await app.log_in(), await app.log_in()
     await app.log_out(app.verify(revoked.access_token))
 
-    restarted = app.restarted()
+    restarted = await app.restarted()
     restarted.verify(revoked.access_token)  # a fresh view knows nothing yet
     loaded = await restarted.load_revocations().execute()
 
