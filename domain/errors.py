@@ -31,6 +31,14 @@ class InvalidCredentials(DomainError):
     message = "The email address or password is incorrect."
 
 
+class LoginThrottled(DomainError):
+    message = "Too many failed logins. Try again later."
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__()
+        self.retry_after_seconds = retry_after_seconds
+
+
 class InvalidRefreshToken(DomainError):
     """Unknown, expired, revoked, or already spent: the client learns only that it must log in again."""
 

@@ -33,6 +33,9 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 50
+    login_failure_window: timedelta = timedelta(minutes=15)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -52,6 +55,15 @@ class Settings:
             argon2_time_cost=env.integer("ARGON2_TIME_COST", defaults.argon2_time_cost, low=1, high=20),
             argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib, low=8, high=4 * 1024 * 1024),
             argon2_parallelism=env.integer("ARGON2_PARALLELISM", defaults.argon2_parallelism, low=1, high=64),
+            login_max_failures_per_account=env.integer(
+                "LOGIN_MAX_FAILURES_PER_ACCOUNT", defaults.login_max_failures_per_account, low=1, high=10_000
+            ),
+            login_max_failures_per_address=env.integer(
+                "LOGIN_MAX_FAILURES_PER_ADDRESS", defaults.login_max_failures_per_address, low=1, high=1_000_000
+            ),
+            login_failure_window=env.seconds(
+                "LOGIN_FAILURE_WINDOW_SECONDS", defaults.login_failure_window, low=1, high=24 * 3600
+            ),
         )
         if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
             raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")

@@ -34,6 +34,7 @@ from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.policy import TokenPolicy
+from domain.throttling import ThrottlePolicy
 from entrypoints.config import ConfigError, Settings
 
 MEMORY_DATABASE_URL = "memory://"
@@ -53,6 +54,14 @@ class CoreProvider(Provider):
             refresh_ttl=settings.refresh_ttl,
             leeway=settings.leeway,
             refresh_grace=settings.refresh_grace,
+        )
+
+    @provide(scope=Scope.APP)
+    def throttling(self, settings: Settings) -> ThrottlePolicy:
+        return ThrottlePolicy(
+            max_failures_per_account=settings.login_max_failures_per_account,
+            max_failures_per_address=settings.login_max_failures_per_address,
+            window=settings.login_failure_window,
         )
 
     @provide(scope=Scope.APP)

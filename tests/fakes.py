@@ -47,12 +47,18 @@ class PlainPasswordHasher(PasswordHasher):
 
     def __init__(self) -> None:
         self.dummy_verifications = 0
+        self.current_scheme = "plain$"
+        """Hashes with another prefix count as made with older parameters, and need re-hashing."""
 
     async def hash(self, password: str) -> str:
-        return "plain$" + password
+        return self.current_scheme + password
 
     async def verify(self, password_hash: str, password: str) -> bool:
-        return password_hash == "plain$" + password
+        scheme, _, stored = password_hash.partition("$")
+        return scheme.startswith("plain") and stored == password
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return not password_hash.startswith(self.current_scheme)
 
     async def verify_dummy(self, password: str) -> None:
         self.dummy_verifications += 1

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.sessions import RefreshToken, Session
+from domain.throttling import FailureCount
 from domain.users import User
 
 
@@ -13,10 +14,13 @@ class InMemoryTables:
     users: dict[UUID, User] = field(default_factory=dict)
     sessions: dict[UUID, Session] = field(default_factory=dict)
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
+    login_failures: dict[str, FailureCount] = field(default_factory=dict)
 
     def copy(self) -> "InMemoryTables":
         # The values are frozen, so copying the dicts is a full snapshot.
-        return InMemoryTables(dict(self.users), dict(self.sessions), dict(self.refresh_tokens))
+        return InMemoryTables(
+            dict(self.users), dict(self.sessions), dict(self.refresh_tokens), dict(self.login_failures)
+        )
 
 
 @dataclass

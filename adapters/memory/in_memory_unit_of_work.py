@@ -1,6 +1,7 @@
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.in_memory_login_failure_repository import InMemoryLoginFailureRepository
 from adapters.memory.in_memory_session_repository import InMemorySessionRepository
 from adapters.memory.in_memory_store import InMemoryStore, InMemoryTables
 from adapters.memory.in_memory_user_repository import InMemoryUserRepository
@@ -17,9 +18,7 @@ class InMemoryUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
-        self._working = self._store.tables.copy()
-        self.users = InMemoryUserRepository(self._working)
-        self.sessions = InMemorySessionRepository(self._working)
+        self._bind(self._store.tables.copy())
         return self
 
     async def __aexit__(
@@ -30,6 +29,10 @@ class InMemoryUnitOfWork(UnitOfWork):
 
     async def commit(self) -> None:
         self._store.tables = self._working
-        self._working = self._working.copy()
-        self.users = InMemoryUserRepository(self._working)
-        self.sessions = InMemorySessionRepository(self._working)
+        self._bind(self._working.copy())
+
+    def _bind(self, working: InMemoryTables) -> None:
+        self._working = working
+        self.users = InMemoryUserRepository(working)
+        self.sessions = InMemorySessionRepository(working)
+        self.login_failures = InMemoryLoginFailureRepository(working)

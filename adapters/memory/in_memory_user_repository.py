@@ -1,3 +1,4 @@
+from dataclasses import replace
 from uuid import UUID
 
 from adapters.memory.in_memory_store import InMemoryTables
@@ -17,6 +18,11 @@ class InMemoryUserRepository(UserRepository):
 
     async def get(self, user_id: UUID) -> User | None:
         return self._tables.users.get(user_id)
+
+    async def update_password_hash(self, user_id: UUID, password_hash: str) -> None:
+        user = self._tables.users.get(user_id)
+        if user is not None:
+            self._tables.users[user_id] = replace(user, password_hash=password_hash)
 
     async def get_by_email(self, email: Email) -> User | None:
         return next((user for user in self._tables.users.values() if user.email == email), None)

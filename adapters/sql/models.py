@@ -3,9 +3,9 @@
 from datetime import datetime
 from uuid import UUID
 
-from advanced_alchemy.base import UUIDBase
+from advanced_alchemy.base import DefaultBase, UUIDBase
 from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -39,3 +39,11 @@ class RefreshTokenRow(UUIDBase):
     rotated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     successor_id: Mapped[UUID | None] = mapped_column(GUID(length=16))
     sealed_successor: Mapped[str | None] = mapped_column(String(256))
+
+
+class LoginFailureRow(DefaultBase):
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -3,6 +3,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.sql.sql_login_failure_repository import SqlLoginFailureRepository
 from adapters.sql.sql_session_repository import SqlSessionRepository
 from adapters.sql.sql_user_repository import SqlUserRepository
 from application.ports.unit_of_work import UnitOfWork
@@ -19,6 +20,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._session = self._session_factory()
         self.users = SqlUserRepository(self._session)
         self.sessions = SqlSessionRepository(self._session)
+        self.login_failures = SqlLoginFailureRepository(self._session)
         return self
 
     async def __aexit__(

@@ -2,6 +2,7 @@ from uuid import UUID
 
 from advanced_alchemy.exceptions import IntegrityError
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.models import UserRow
@@ -35,6 +36,11 @@ class SqlUserRepository(UserRepository):
     async def get(self, user_id: UUID) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.id == user_id)
         return None if row is None else _to_user(row)
+
+    async def update_password_hash(self, user_id: UUID, password_hash: str) -> None:
+        await self._rows.session.execute(
+            update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
+        )
 
     async def get_by_email(self, email: Email) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.email == email.value)

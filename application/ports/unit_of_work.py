@@ -2,6 +2,7 @@ from abc import abstractmethod
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.login_failure_repository import LoginFailureRepository
 from application.ports.session_repository import SessionRepository
 from application.ports.user_repository import UserRepository
 
@@ -12,6 +13,7 @@ class UnitOfWork(Protocol):
 
     users: UserRepository
     sessions: SessionRepository
+    login_failures: LoginFailureRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...

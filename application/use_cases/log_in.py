@@ -1,3 +1,4 @@
+import math
 from dataclasses import dataclass
 
 from application.ports.clock import Clock
@@ -6,47 +7,92 @@ from application.ports.token_generator import TokenGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
-from domain.errors import InvalidCredentials, InvalidEmail
+from domain.errors import InvalidCredentials, InvalidEmail, LoginThrottled
 from domain.lifecycle import open_session
-from domain.users import Email
+from domain.throttling import ThrottlePolicy, throttle_key, wait_before_next_attempt
+from domain.users import Email, User
 
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
     email: str
     password: str
+    client_address: str | None = None
 
 
 class LogIn:
-    """Opens a new session. Unknown email and wrong password fail alike, and take alike long."""
+    """Opens a new session.
+
+    Unknown email and wrong password fail alike, and take alike long. Failures are counted per
+    account and per client address in shared storage; past either limit, attempts are refused
+    until the window ends, the right password included. A success clears the account's count,
+    and re-hashes a password stored with older argon2 parameters.
+    """
 
     def __init__(
-        self, uow: UnitOfWork, hasher: PasswordHasher, issuer: TokenPairIssuer, ids: TokenGenerator, clock: Clock
+        self,
+        uow: UnitOfWork,
+        hasher: PasswordHasher,
+        issuer: TokenPairIssuer,
+        ids: TokenGenerator,
+        clock: Clock,
+        throttling: ThrottlePolicy,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._issuer = issuer
         self._ids = ids
         self._clock = clock
+        self._throttling = throttling
 
     async def execute(self, credentials: Credentials) -> TokenPair:
-        try:
-            email = Email.parse(credentials.email)
-        except InvalidEmail:
-            await self._hasher.verify_dummy(credentials.password)
-            raise InvalidCredentials from None
-        async with self._uow as uow:
-            user = await uow.users.get_by_email(email)
-        if user is None:
-            await self._hasher.verify_dummy(credentials.password)
-            raise InvalidCredentials
-        if not await self._hasher.verify(user.password_hash, credentials.password):
-            raise InvalidCredentials
         now = self._clock.now()
+        account = throttle_key("account", credentials.email.strip().lower())
+        limits = {account: self._throttling.max_failures_per_account}
+        if credentials.client_address:
+            limits[throttle_key("address", credentials.client_address)] = self._throttling.max_failures_per_address
+        await self._refuse_if_throttled(limits)
+        user = await self._authenticate(credentials)
+        if user is None:
+            async with self._uow as uow:
+                for key in limits:
+                    await uow.login_failures.record(key, now, self._throttling.window)
+                await uow.commit()
+            raise InvalidCredentials
+        new_hash = (
+            await self._hasher.hash(credentials.password) if self._hasher.needs_rehash(user.password_hash) else None
+        )
         session = open_session(user=user, session_id=self._ids.new_id(), now=now)
         refresh = self._issuer.new_refresh_token(session, now)
         async with self._uow as uow:
+            await uow.login_failures.clear(account)
+            if new_hash is not None:
+                await uow.users.update_password_hash(user.id, new_hash)
             await uow.sessions.add(session)
             await uow.sessions.add_refresh_token(refresh[1])
             await uow.commit()
         return self._issuer.pair(user, session, refresh, now)
+
+    async def _refuse_if_throttled(self, limits: dict[str, int]) -> None:
+        now = self._clock.now()
+        async with self._uow as uow:
+            waits = [
+                wait_before_next_attempt(await uow.login_failures.get(key), limit, self._throttling.window, now)
+                for key, limit in limits.items()
+            ]
+        longest = max((wait for wait in waits if wait is not None), default=None)
+        if longest is not None:
+            raise LoginThrottled(retry_after_seconds=max(1, math.ceil(longest.total_seconds())))
+
+    async def _authenticate(self, credentials: Credentials) -> User | None:
+        try:
+            email = Email.parse(credentials.email)
+        except InvalidEmail:
+            await self._hasher.verify_dummy(credentials.password)
+            return None
+        async with self._uow as uow:
+            user = await uow.users.get_by_email(email)
+        if user is None:
+            await self._hasher.verify_dummy(credentials.password)
+            return None
+        return user if await self._hasher.verify(user.password_hash, credentials.password) else None

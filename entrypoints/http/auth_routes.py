@@ -54,11 +54,18 @@ async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[Registe
     status_code=200,
     cache_control=NO_STORE,
     summary="Open a session: an access and a refresh token",
-    responses=problems(e400="Malformed body", e401="Unknown email or wrong password (the same answer for both)"),
+    responses=problems(
+        e400="Malformed body",
+        e401="Unknown email or wrong password (the same answer for both)",
+        e429="Too many failed logins for this account or address (see Retry-After)",
+    ),
 )
 @inject
-async def login(data: JSONBody[LoginRequest], use_case: FromDishka[LogIn]) -> TokenResponse:
-    return token_response(await use_case.execute(Credentials(data.email, data.password)))
+async def login(
+    request: Request[Any, Any, Any], data: JSONBody[LoginRequest], use_case: FromDishka[LogIn]
+) -> TokenResponse:
+    address = request.client.host if request.client else None
+    return token_response(await use_case.execute(Credentials(data.email, data.password, address)))
 
 
 @post(

@@ -17,6 +17,7 @@ from domain.errors import (
     InvalidEmail,
     InvalidPassword,
     InvalidRefreshToken,
+    LoginThrottled,
     UserNotFound,
 )
 
@@ -41,6 +42,7 @@ _DOMAIN_ERRORS: dict[type[DomainError], tuple[HTTPStatus, str, str | None]] = {
     InvalidDisplayName: (HTTPStatus.BAD_REQUEST, "invalid-display-name", None),
     EmailAlreadyRegistered: (HTTPStatus.CONFLICT, "email-already-registered", None),
     InvalidCredentials: (HTTPStatus.UNAUTHORIZED, "invalid-credentials", None),
+    LoginThrottled: (HTTPStatus.TOO_MANY_REQUESTS, "login-throttled", None),
     InvalidRefreshToken: (HTTPStatus.UNAUTHORIZED, "invalid-refresh-token", "invalid_token"),
     InvalidAccessToken: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
     UserNotFound: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
@@ -69,7 +71,10 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dic
     for error_type in type(error).__mro__:
         if error_type in _DOMAIN_ERRORS:
             status, slug, challenge_error = _DOMAIN_ERRORS[error_type]
-            return problem(status, error.message, slug=slug, challenge_error=challenge_error)
+            response = problem(status, error.message, slug=slug, challenge_error=challenge_error)
+            if isinstance(error, LoginThrottled):
+                response.headers["Retry-After"] = str(error.retry_after_seconds)
+            return response
     return problem(HTTPStatus.BAD_REQUEST, error.message)
 
 

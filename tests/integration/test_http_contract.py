@@ -216,3 +216,15 @@ async def test_profile_answers_the_callers_own_profile(client: Client) -> None:
     ada, grace = await register(client, "ada@example.com"), await register(client, "grace@example.com")
     response = await client.get("/api/user/profile", headers=bearer(await log_in(client, "grace@example.com")))
     assert response.json()["id"] == grace["id"] != ada["id"]
+
+
+async def test_too_many_failed_logins_answer_429_with_retry_after(client: Client) -> None:
+    await register(client)
+    for _ in range(5):
+        response = await client.post("/auth/login", json={"email": "ada@example.com", "password": "wrong password"})
+        assert response.status_code == 401
+
+    throttled = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+
+    assert_problem(throttled, 429)
+    assert 0 < int(throttled.headers["retry-after"]) <= 15 * 60

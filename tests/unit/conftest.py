@@ -119,6 +119,9 @@ class Tessera:
     async def log_in(self, email: str = "ada@example.com", password: str = PASSWORD) -> TokenPair:
         return cast(TokenPair, await self._execute(LogIn, Credentials(email, password)))
 
+    async def log_in_from(self, address: str, email: str, password: str) -> TokenPair:
+        return cast(TokenPair, await self._execute(LogIn, Credentials(email, password, address)))
+
     def record_of(self, refresh_token: str) -> RefreshToken:
         hashed = hash_refresh_token(refresh_token)
         return next(t for t in self.store.tables.refresh_tokens.values() if t.token_hash == hashed)

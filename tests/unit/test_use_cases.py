@@ -11,10 +11,12 @@ from domain.errors import (
     InvalidAccessToken,
     InvalidCredentials,
     InvalidRefreshToken,
+    LoginThrottled,
     RefreshTokenReused,
 )
 from domain.sessions import Revocation, RevocationReason
 from tests.fakes import FixedClock
+from tests.unit.conftest import PASSWORD
 
 pytestmark = pytest.mark.anyio
 
@@ -203,3 +205,55 @@ def test_the_revocation_view_forgets_a_revocation_once_its_window_has_passed():
     view.add([second])  # arriving a window later, it sweeps the first out of memory
     assert len(view) == 1
     assert view.is_revoked(second.session_id, second.revoked_at)
+
+
+async def test_past_the_account_limit_even_the_right_password_is_refused_until_the_window_ends(app):
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in(password="wrong password")
+    app.clock.advance(timedelta(minutes=5))
+
+    with pytest.raises(LoginThrottled) as throttled:
+        await app.log_in()
+    assert throttled.value.retry_after_seconds == 10 * 60
+
+    app.clock.advance(timedelta(minutes=10))
+    assert (await app.log_in()).access_token
+
+
+async def test_a_successful_login_clears_the_accounts_failures(app):
+    for _ in range(4):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in(password="wrong password")
+    await app.log_in()
+    for _ in range(4):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in(password="wrong password")
+    assert (await app.log_in()).access_token
+
+
+async def test_failures_from_one_address_across_accounts_hit_the_address_limit(app):
+    for attempt in range(50):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in_from("203.0.113.7", f"user{attempt}@example.com", "wrong password")
+    with pytest.raises(LoginThrottled):
+        await app.log_in_from("203.0.113.7", "ada@example.com", PASSWORD)
+    assert (await app.log_in_from("198.51.100.1", "ada@example.com", PASSWORD)).access_token
+
+
+async def test_unknown_emails_are_throttled_like_known_ones(app):
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in("nobody@example.com", "wrong password")
+    with pytest.raises(LoginThrottled):
+        await app.log_in("nobody@example.com", "wrong password")
+
+
+async def test_a_password_hashed_with_older_parameters_is_rehashed_on_the_next_login(app):
+    user_id = next(iter(app.store.tables.users))
+    app.hasher.current_scheme = "plain2$"
+
+    await app.log_in()
+
+    assert app.store.tables.users[user_id].password_hash == "plain2$" + PASSWORD
+    assert (await app.log_in()).access_token

@@ -1,0 +1,19 @@
+from abc import abstractmethod
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from domain.throttling import FailureCount
+
+
+class LoginFailureRepository(Protocol):
+    """Failed-login counters by throttle key, shared by every replica."""
+
+    @abstractmethod
+    async def get(self, key: str) -> FailureCount | None: ...
+
+    @abstractmethod
+    async def record(self, key: str, now: datetime, window: timedelta) -> FailureCount:
+        """Count one failure, atomically: a new window starts at `now` if none is open."""
+
+    @abstractmethod
+    async def clear(self, key: str) -> None: ...
