@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from adapters.crypto.signing_keys import KeyConfigurationError
 from adapters.sql.database import DatabaseUnavailable
+from application.errors import StorageUnavailable
 from entrypoints.config import ConfigError, Settings
 from entrypoints.ioc import MEMORY_DATABASE_URL, PreloadedKeys, load_signing_keys
 
@@ -21,6 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply every pending migration")
     db_commands.add_parser("check", help="exit 1 unless the schema is up to date")
+    commands.add_parser("purge", help="delete expired refresh tokens, sessions and login counters, in batches")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -28,12 +30,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command == "serve":
             return _serve(settings, args.host, args.port)
+        if args.command == "purge":
+            return _purge(settings)
         return _db(settings, args.db_command)
     except (ConfigError, KeyConfigurationError) as error:
         print(f"tessera: configuration error: {error}", file=sys.stderr)
         return 2
     except DatabaseUnavailable as error:
         print(f"tessera: {error}", file=sys.stderr)
+        return 1
+    except StorageUnavailable:
+        print("tessera: the database cannot be reached", file=sys.stderr)
         return 1
 
 
@@ -59,6 +66,24 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     # A bad key file stops start-up here, in one line, rather than inside the server.
     app = create_app(settings, PreloadedKeys(load_signing_keys(settings)))
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    return 0
+
+
+def _purge(settings: Settings) -> int:
+    import asyncio
+
+    from application.use_cases.purge_expired import PurgeExpired
+    from entrypoints.ioc import build_container
+
+    async def purge() -> int:
+        container = build_container(settings)
+        try:
+            async with container() as request:
+                return await (await request.get(PurgeExpired)).execute()
+        finally:
+            await container.close()
+
+    print(f"tessera: purged {asyncio.run(purge())} expired rows")
     return 0
 
 

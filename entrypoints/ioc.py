@@ -30,6 +30,7 @@ from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.log_in import LogIn
 from application.use_cases.log_out import LogOut
 from application.use_cases.log_out_everywhere import LogOutEverywhere
+from application.use_cases.purge_expired import PurgeExpired
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.verify_access_token import VerifyAccessToken
@@ -147,6 +148,7 @@ class UseCaseProvider(Provider):
     log_out_everywhere = provide(LogOutEverywhere)
     get_profile = provide(GetProfile)
     load_revocations = provide(LoadRevocations)
+    purge_expired = provide(PurgeExpired)
 
 
 def storage_provider(settings: Settings) -> Provider:

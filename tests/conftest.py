@@ -10,7 +10,7 @@ import pytest
 from adapters.sql.database import create_engine, upgrade_schema
 from tests.support.postgres import PostgresUnavailable, running_postgres
 
-TABLES = ("refresh_tokens", "sessions", "users", "login_failures")
+TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys")
 T = TypeVar("T")
 
 

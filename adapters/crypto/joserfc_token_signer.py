@@ -8,10 +8,13 @@ from domain.claims import ACCESS_TOKEN_TYPE, AccessClaims
 
 
 class JoserfcTokenSigner(TokenSigner):
+    """Signs with whichever key the key set names as signing now: a rotation needs no restart."""
+
     def __init__(self, keys: SigningKeySet) -> None:
         self._keys = keys
-        self._header = {"alg": keys.alg, "typ": ACCESS_TOKEN_TYPE, "kid": keys.kid}
 
     def sign(self, claims: AccessClaims) -> str:
+        key, alg = self._keys.active, self._keys.alg
+        header = {"alg": alg, "typ": ACCESS_TOKEN_TYPE, "kid": self._keys.kid}
         payload = json.dumps(claims.as_payload(), separators=(",", ":"))
-        return jws.serialize_compact(self._header, payload, self._keys.active, algorithms=[self._keys.alg])
+        return jws.serialize_compact(header, payload, key, algorithms=[alg])

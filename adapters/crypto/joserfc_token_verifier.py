@@ -30,13 +30,12 @@ class JoserfcTokenVerifier(TokenVerifier):
 
     def __init__(self, keys: SigningKeySet) -> None:
         self._keys = keys
-        self._algorithms = [keys.alg]
 
     def verify(self, token: str) -> Mapping[str, object]:
         if len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
             raise InvalidAccessToken
         try:
-            signed = jws.deserialize_compact(token, self._key_for, algorithms=self._algorithms)
+            signed = jws.deserialize_compact(token, self._key_for, algorithms=self._keys.algorithms)
             header = signed.headers()
             payload = json.loads(signed.payload)
         except (JoseError, ValueError, TypeError, KeyError, RecursionError):
@@ -48,7 +47,9 @@ class JoserfcTokenVerifier(TokenVerifier):
         return payload
 
     def _key_for(self, obj: GuestProtocol) -> AsymmetricKey:
-        key = self._keys.public_key(obj.headers().get("kid"))
-        if key is None:
+        """The key named by `kid`, and only if the token's `alg` is that key's own algorithm."""
+        header = obj.headers()
+        found = self._keys.public_key(header.get("kid"))
+        if found is None or header.get("alg") != found[1]:
             raise InvalidAccessToken
-        return key
+        return found[0]

@@ -4,6 +4,7 @@ import json
 import logging
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ class KeyConfigurationError(ValueError):
     """A key file that cannot be read, or a key that does not fit the configured algorithm."""
 
 
-_KEY_TYPES: dict[str, type[AsymmetricKey]] = {"RS256": RSAKey, "ES256": ECKey, "EdDSA": OKPKey, "Ed25519": OKPKey}
+KEY_TYPES: dict[str, type[AsymmetricKey]] = {"RS256": RSAKey, "ES256": ECKey, "EdDSA": OKPKey, "Ed25519": OKPKey}
 
 
 def _fits(key: AsymmetricKey, alg: str) -> bool:
@@ -56,7 +57,7 @@ def read_private_key(path: Path, alg: str) -> AsymmetricKey:
         raw = path.read_bytes()
     except OSError as error:
         raise KeyConfigurationError(f"cannot read {path}: {error.strerror}") from None
-    key_type = _KEY_TYPES[alg]
+    key_type = KEY_TYPES[alg]
     try:
         data: Any = json.loads(raw) if raw.lstrip().startswith(b"{") else raw
         key = key_type.import_key(data)
@@ -92,22 +93,69 @@ def load_or_create_dev_key(path: Path, alg: str) -> AsymmetricKey:
     return key
 
 
-class SigningKeySet(PublicKeys):
-    def __init__(self, active: AsymmetricKey, alg: str) -> None:
-        if not _fits(active, alg):
-            raise KeyConfigurationError(f"the signing key does not fit the algorithm {alg}")
-        self.alg = alg
-        self.active = active
-        self.kid: str = active.kid or active.thumbprint()
-        self._public = {self.kid: active.__class__.import_key(active.as_dict(private=False))}
+class NoSigningKey(RuntimeError):
+    """No key can sign yet: the shared key set has not been loaded."""
 
-    def public_key(self, kid: object) -> AsymmetricKey | None:
-        return self._public.get(kid) if isinstance(kid, str) else None
+
+@dataclass(frozen=True, slots=True)
+class _Installed:
+    signing: AsymmetricKey | None
+    signing_alg: str
+    public: dict[str, tuple[AsymmetricKey, str]]
+
+
+class SigningKeySet(PublicKeys):
+    """The keys this process signs and verifies with, each verified only with its own algorithm.
+
+    Replaced whole, in one assignment, when the shared key set is reloaded: a request sees either
+    the old set or the new one, never a mix.
+    """
+
+    def __init__(self, active: AsymmetricKey | None = None, alg: str = "RS256") -> None:
+        self._installed = _Installed(None, alg, {})
+        if active is not None:
+            self.install((active, alg), [(active, alg)])
+
+    def install(self, signing: tuple[AsymmetricKey, str] | None, published: list[tuple[AsymmetricKey, str]]) -> None:
+        for key, alg in ([signing] if signing else []) + published:
+            if not _fits(key, alg):
+                raise KeyConfigurationError(f"the key {key.kid} does not fit the algorithm {alg}")
+        public = {_kid_of(key): (key.__class__.import_key(key.as_dict(private=False)), alg) for key, alg in published}
+        if signing is not None:
+            public.setdefault(
+                _kid_of(signing[0]), (signing[0].__class__.import_key(signing[0].as_dict(private=False)), signing[1])
+            )
+        self._installed = _Installed(signing[0] if signing else None, signing[1] if signing else "", public)
+
+    @property
+    def kid(self) -> str:
+        return _kid_of(self.active)
+
+    @property
+    def alg(self) -> str:
+        return self._installed.signing_alg
+
+    @property
+    def active(self) -> AsymmetricKey:
+        if self._installed.signing is None:
+            raise NoSigningKey("no signing key is installed")
+        return self._installed.signing
+
+    @property
+    def algorithms(self) -> list[str]:
+        return sorted({alg for _, alg in self._installed.public.values()})
+
+    def public_key(self, kid: object) -> tuple[AsymmetricKey, str] | None:
+        return self._installed.public.get(kid) if isinstance(kid, str) else None
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         keys = []
-        for kid, key in self._public.items():
+        for kid, (key, alg) in self._installed.public.items():
             exported = key.as_dict(private=False)
             public = {name: str(exported[name]) for name in _PUBLIC_MEMBERS[key.key_type]}
-            keys.append({"kty": key.key_type, **public, "kid": kid, "alg": self.alg, "use": "sig"})
+            keys.append({"kty": key.key_type, **public, "kid": kid, "alg": alg, "use": "sig"})
         return {"keys": keys}
+
+
+def _kid_of(key: AsymmetricKey) -> str:
+    return key.kid or key.thumbprint()

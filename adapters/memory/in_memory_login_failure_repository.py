@@ -23,3 +23,10 @@ class InMemoryLoginFailureRepository(LoginFailureRepository):
 
     async def clear(self, key: str) -> None:
         self._tables.login_failures.pop(key, None)
+
+    async def purge(self, now: datetime, window: timedelta, batch_size: int) -> int:
+        failures = self._tables.login_failures
+        ended = [key for key, count in failures.items() if count.window_started_at + window <= now][:batch_size]
+        for key in ended:
+            del failures[key]
+        return len(ended)

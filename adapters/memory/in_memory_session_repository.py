@@ -1,5 +1,5 @@
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from adapters.memory.in_memory_store import InMemoryTables
@@ -63,3 +63,19 @@ class InMemorySessionRepository(SessionRepository):
             if s.revoked_at is not None and s.revoked_at >= moment
         ]
         return sorted(found, key=lambda revocation: revocation.revoked_at)
+
+    async def purge(self, now: datetime, keep_revoked_for: timedelta, batch_size: int) -> int:
+        tokens = self._tables.refresh_tokens
+        expired = [token_id for token_id, token in tokens.items() if token.expires_at <= now][:batch_size]
+        for token_id in expired:
+            del tokens[token_id]
+        holding = {token.session_id for token in tokens.values()}
+        cutoff = now - keep_revoked_for
+        dead = [
+            session.id
+            for session in self._tables.sessions.values()
+            if session.id not in holding and (session.revoked_at is None or session.revoked_at < cutoff)
+        ][:batch_size]
+        for session_id in dead:
+            del self._tables.sessions[session_id]
+        return len(expired) + len(dead)

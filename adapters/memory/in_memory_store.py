@@ -4,6 +4,7 @@ import asyncio
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from domain.keys import SigningKeyRecord
 from domain.sessions import RefreshToken, Session
 from domain.throttling import FailureCount
 from domain.users import User
@@ -15,11 +16,16 @@ class InMemoryTables:
     sessions: dict[UUID, Session] = field(default_factory=dict)
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
     login_failures: dict[str, FailureCount] = field(default_factory=dict)
+    signing_keys: dict[str, SigningKeyRecord] = field(default_factory=dict)
 
     def copy(self) -> "InMemoryTables":
         # The values are frozen, so copying the dicts is a full snapshot.
         return InMemoryTables(
-            dict(self.users), dict(self.sessions), dict(self.refresh_tokens), dict(self.login_failures)
+            dict(self.users),
+            dict(self.sessions),
+            dict(self.refresh_tokens),
+            dict(self.login_failures),
+            dict(self.signing_keys),
         )
 
 

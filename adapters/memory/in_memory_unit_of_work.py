@@ -3,6 +3,7 @@ from typing import Self
 
 from adapters.memory.in_memory_login_failure_repository import InMemoryLoginFailureRepository
 from adapters.memory.in_memory_session_repository import InMemorySessionRepository
+from adapters.memory.in_memory_signing_key_repository import InMemorySigningKeyRepository
 from adapters.memory.in_memory_store import InMemoryStore, InMemoryTables
 from adapters.memory.in_memory_user_repository import InMemoryUserRepository
 from application.ports.unit_of_work import UnitOfWork
@@ -36,3 +37,4 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.users = InMemoryUserRepository(working)
         self.sessions = InMemorySessionRepository(working)
         self.login_failures = InMemoryLoginFailureRepository(working)
+        self.signing_keys = InMemorySigningKeyRepository(working)

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import DefaultBase, UUIDBase
 from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -47,3 +47,15 @@ class LoginFailureRow(DefaultBase):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)
     window_started_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class SigningKeyRow(DefaultBase):
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    alg: Mapped[str] = mapped_column(String(16))
+    public_jwk: Mapped[str] = mapped_column(Text)
+    sealed_private_jwk: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    signs_from: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))

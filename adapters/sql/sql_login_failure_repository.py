@@ -38,3 +38,8 @@ class SqlLoginFailureRepository(LoginFailureRepository):
 
     async def clear(self, key: str) -> None:
         await self._db.execute(delete(LoginFailureRow).where(LoginFailureRow.key == key))
+
+    async def purge(self, now: datetime, window: timedelta, batch_size: int) -> int:
+        ended = select(LoginFailureRow.key).where(LoginFailureRow.window_started_at <= now - window).limit(batch_size)
+        result = await self._db.execute(delete(LoginFailureRow).where(LoginFailureRow.key.in_(ended)))
+        return int(getattr(result, "rowcount", 0))

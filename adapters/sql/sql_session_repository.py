@@ -1,7 +1,7 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.models import RefreshTokenRow, SessionRow
@@ -98,6 +98,14 @@ class SqlSessionRepository(SessionRepository):
             .order_by(SessionRow.revoked_at)
         )
         return [Revocation(session_id, revoked_at) for session_id, revoked_at in rows.tuples() if revoked_at]
+
+    async def purge(self, now: datetime, keep_revoked_for: timedelta, batch_size: int) -> int:
+        expired = select(RefreshTokenRow.id).where(RefreshTokenRow.expires_at <= now).limit(batch_size)
+        deleted = await self._changed(delete(RefreshTokenRow).where(RefreshTokenRow.id.in_(expired)))
+        holding = exists().where(RefreshTokenRow.session_id == SessionRow.id)
+        settled = SessionRow.revoked_at.is_(None) | (SessionRow.revoked_at < now - keep_revoked_for)
+        dead = select(SessionRow.id).where(~holding, settled).limit(batch_size)
+        return deleted + await self._changed(delete(SessionRow).where(SessionRow.id.in_(dead)))
 
     async def _changed(self, statement: object) -> int:
         result = await self._db.execute(statement)  # type: ignore[call-overload]

@@ -17,3 +17,7 @@ class LoginFailureRepository(Protocol):
 
     @abstractmethod
     async def clear(self, key: str) -> None: ...
+
+    @abstractmethod
+    async def purge(self, now: datetime, window: timedelta, batch_size: int) -> int:
+        """Delete at most `batch_size` counters whose window has ended; the number deleted."""

@@ -1,5 +1,5 @@
 from abc import abstractmethod
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -51,3 +51,10 @@ class SessionRepository(Protocol):
     @abstractmethod
     async def revoked_since(self, moment: datetime) -> list[Revocation]:
         """Every revocation at or after the moment, oldest first."""
+
+    @abstractmethod
+    async def purge(self, now: datetime, keep_revoked_for: timedelta, batch_size: int) -> int:
+        """Delete at most `batch_size` refresh tokens past their expiry and at most `batch_size`
+        sessions that have no refresh token left and were not revoked within `keep_revoked_for`
+        (a recent revocation must stay readable for every replica's revocation view).
+        The number of rows deleted."""

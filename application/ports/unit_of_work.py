@@ -4,6 +4,7 @@ from typing import Protocol, Self
 
 from application.ports.login_failure_repository import LoginFailureRepository
 from application.ports.session_repository import SessionRepository
+from application.ports.signing_key_repository import SigningKeyRepository
 from application.ports.user_repository import UserRepository
 
 
@@ -14,6 +15,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     sessions: SessionRepository
     login_failures: LoginFailureRepository
+    signing_keys: SigningKeyRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...

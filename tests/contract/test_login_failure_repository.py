@@ -56,3 +56,18 @@ async def test_a_failure_recorded_without_commit_is_not_counted(new_uow: UnitOfW
         await uow.login_failures.record(KEY, T0, WINDOW)
     async with new_uow() as uow:
         assert await uow.login_failures.get(KEY) is None
+
+
+async def test_purging_deletes_only_counters_whose_window_has_ended(new_uow: UnitOfWorkFactory) -> None:
+    await _record(new_uow, timedelta(0))
+    async with new_uow() as uow:
+        await uow.login_failures.record("b" * 64, T0 + timedelta(minutes=10), WINDOW)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.login_failures.purge(T0 + WINDOW, WINDOW, batch_size=100) == 1
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.login_failures.get(KEY) is None
+        assert await uow.login_failures.get("b" * 64) == FailureCount(1, T0 + timedelta(minutes=10))

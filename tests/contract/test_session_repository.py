@@ -180,3 +180,58 @@ async def test_a_revoked_session_cannot_be_touched(new_uow: UnitOfWorkFactory) -
     async with new_uow() as uow:
         stored = await uow.sessions.get(session.id)
     assert stored is not None and stored.last_used_at == T0
+
+
+async def test_purging_deletes_expired_refresh_tokens_and_sessions_left_without_any(new_uow: UnitOfWorkFactory) -> None:
+    _, stale, stale_token = await _stored_session(new_uow, "stale@example.com")
+    user, live, _ = await _stored_session(new_uow, "live@example.com")
+    fresh_token = a_refresh_token(live, at=T0 + timedelta(days=10))
+    async with new_uow() as uow:
+        await uow.sessions.add_refresh_token(fresh_token)
+        await uow.commit()
+    after_expiry = stale_token.expires_at + timedelta(seconds=1)
+
+    async with new_uow() as uow:
+        deleted = await uow.sessions.purge(after_expiry, timedelta(minutes=16), batch_size=100)
+        await uow.commit()
+
+    assert deleted == 3  # the two expired tokens, then the session left with none
+    async with new_uow() as uow:
+        assert await uow.sessions.get(stale.id) is None
+        assert await uow.sessions.find_refresh_token(stale_token.token_hash) is None
+        assert await uow.sessions.get(live.id) == live
+        assert await uow.sessions.find_refresh_token(fresh_token.token_hash) == fresh_token
+
+
+async def test_purging_keeps_a_recent_revocation_readable(new_uow: UnitOfWorkFactory) -> None:
+    _, session, token = await _stored_session(new_uow)
+    revoked_at = token.expires_at - timedelta(minutes=1)
+    async with new_uow() as uow:
+        await uow.sessions.revoke(session.id, revoked_at, RevocationReason.LOGOUT)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        await uow.sessions.purge(token.expires_at + timedelta(seconds=1), timedelta(minutes=16), batch_size=100)
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.sessions.get(session.id) is not None
+        assert [r.session_id for r in await uow.sessions.revoked_since(revoked_at)] == [session.id]
+
+    async with new_uow() as uow:
+        await uow.sessions.purge(revoked_at + timedelta(minutes=17), timedelta(minutes=16), batch_size=100)
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.sessions.get(session.id) is None
+
+
+async def test_purging_deletes_no_more_than_one_batch(new_uow: UnitOfWorkFactory) -> None:
+    _, session, _ = await _stored_session(new_uow)
+    async with new_uow() as uow:
+        for _ in range(4):
+            await uow.sessions.add_refresh_token(a_refresh_token(session))
+        await uow.commit()
+    later = T0 + timedelta(days=15)
+
+    async with new_uow() as uow:
+        assert await uow.sessions.purge(later, timedelta(minutes=16), batch_size=2) == 2
+        await uow.commit()

@@ -1,0 +1,52 @@
+from datetime import datetime
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.sql.models import SigningKeyRow
+from application.ports.signing_key_repository import SigningKeyRepository
+from domain.keys import SigningKeyRecord
+
+
+class SqlSigningKeyRepository(SigningKeyRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._db = session
+
+    async def add(self, record: SigningKeyRecord) -> None:
+        self._db.add(
+            SigningKeyRow(
+                kid=record.kid,
+                alg=record.alg,
+                public_jwk=record.public_jwk,
+                sealed_private_jwk=record.sealed_private_jwk,
+                created_at=record.created_at,
+                signs_from=record.signs_from,
+                withdrawn_at=record.withdrawn_at,
+            )
+        )
+        await self._db.flush()
+
+    async def all(self) -> list[SigningKeyRecord]:
+        rows = await self._db.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at))
+        return [
+            SigningKeyRecord(
+                kid=row.kid,
+                alg=row.alg,
+                public_jwk=row.public_jwk,
+                sealed_private_jwk=row.sealed_private_jwk,
+                created_at=row.created_at,
+                signs_from=row.signs_from,
+                withdrawn_at=row.withdrawn_at,
+            )
+            for row in rows
+        ]
+
+    async def withdraw(self, kid: str, now: datetime) -> bool:
+        statement = (
+            update(SigningKeyRow)
+            .where(SigningKeyRow.kid == kid, SigningKeyRow.withdrawn_at.is_(None))
+            .values(withdrawn_at=now)
+        )
+        result = await self._db.execute(statement)
+        assert isinstance(result, CursorResult)
+        return result.rowcount == 1

@@ -1,0 +1,106 @@
+"""Key rotation without a restart: every replica reloads the shared key set on a short period."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from application.ports.clock import Clock
+from application.ports.key_vault import KeyVault
+from application.ports.unit_of_work import UnitOfWork
+from domain.errors import DomainError
+from domain.keys import SigningKeyRecord, published_keys, signing_key, superseded_at
+from domain.policy import TokenPolicy
+
+
+class KeyNotFound(DomainError):
+    message = "There is no such signing key, or it is withdrawn already."
+
+
+class LastSigningKey(DomainError):
+    message = "This key is the only one that can sign: rotate first (with --now to skip the propagation delay)."
+
+
+@dataclass(frozen=True, slots=True)
+class KeyStatus:
+    kid: str
+    alg: str
+    state: str
+    """pending (published, not yet signing), signing, verifying (superseded, still published), retired, withdrawn"""
+    signs_from: datetime
+    published_until: datetime | None
+
+
+class SigningKeys:
+    """List, rotate and withdraw the shared signing keys, and install them in this process."""
+
+    def __init__(self, uow: UnitOfWork, vault: KeyVault, clock: Clock, policy: TokenPolicy) -> None:
+        self._uow = uow
+        self._vault = vault
+        self._clock = clock
+        self._policy = policy
+
+    async def rotate(self, alg: str, propagation: timedelta) -> SigningKeyRecord:
+        """A new key, published now and signing after `propagation`: long enough for every replica
+        to reload the key set and every downstream JWKS cache to expire."""
+        now = self._clock.now()
+        record = self._vault.new_key(alg, now, now + propagation)
+        async with self._uow as uow:
+            await uow.signing_keys.add(record)
+            await uow.commit()
+        return record
+
+    async def withdraw(self, kid: str) -> None:
+        """Drop a key at once, as after a compromise: the tokens it signed stop verifying."""
+        now = self._clock.now()
+        async with self._uow as uow:
+            records = await uow.signing_keys.all()
+            current = signing_key(records, now)
+            others = [r for r in records if r.kid != kid and r.withdrawn_at is None and r.signs_from <= now]
+            if current is not None and current.kid == kid and not others:
+                raise LastSigningKey
+            if not await uow.signing_keys.withdraw(kid, now):
+                raise KeyNotFound
+            await uow.commit()
+
+    async def ensure_one(self, alg: str) -> None:
+        """On a first start, a key that signs at once: no token exists yet that another key could verify."""
+        async with self._uow as uow:
+            if await uow.signing_keys.all():
+                return
+        await self.rotate(alg, timedelta(0))
+
+    async def statuses(self) -> list[KeyStatus]:
+        now = self._clock.now()
+        async with self._uow as uow:
+            records = await uow.signing_keys.all()
+        current = signing_key(records, now)
+        published = {r.kid for r in published_keys(records, now, self._policy)}
+        return [self._status(r, records, now, current, published) for r in records]
+
+    async def reload(self) -> SigningKeyRecord | None:
+        """Install the current key set in this process; the key that now signs."""
+        now = self._clock.now()
+        async with self._uow as uow:
+            records = await uow.signing_keys.all()
+        current = signing_key(records, now)
+        self._vault.install(current, published_keys(records, now, self._policy))
+        return current
+
+    def _status(
+        self,
+        record: SigningKeyRecord,
+        records: list[SigningKeyRecord],
+        now: datetime,
+        current: SigningKeyRecord | None,
+        published: set[str],
+    ) -> KeyStatus:
+        handed_over = superseded_at(record, records, now)
+        until = None if handed_over is None else handed_over + self._policy.revocation_window
+        if record.withdrawn_at is not None:
+            state, until = "withdrawn", record.withdrawn_at
+        elif current is not None and record.kid == current.kid:
+            state = "signing"
+        elif record.signs_from > now:
+            state = "pending"
+        else:
+            state = "verifying" if record.kid in published else "retired"
+        return KeyStatus(record.kid, record.alg, state, record.signs_from, until)
