@@ -184,7 +184,7 @@ async def test_a_revoked_session_cannot_be_touched(new_uow: UnitOfWorkFactory) -
 
 async def test_purging_deletes_expired_refresh_tokens_and_sessions_left_without_any(new_uow: UnitOfWorkFactory) -> None:
     _, stale, stale_token = await _stored_session(new_uow, "stale@example.com")
-    user, live, _ = await _stored_session(new_uow, "live@example.com")
+    _, live, _ = await _stored_session(new_uow, "live@example.com")
     fresh_token = a_refresh_token(live, at=T0 + timedelta(days=10))
     async with new_uow() as uow:
         await uow.sessions.add_refresh_token(fresh_token)
