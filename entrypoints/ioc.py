@@ -10,6 +10,7 @@ from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import SigningKeySet, load_or_create_dev_key, read_private_key
 from adapters.memory.in_memory_revocation_view import InMemoryRevocationView
+from adapters.observability.logging_security_events import LoggingSecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from adapters.secrets_token_generator import SecretsTokenGenerator
@@ -20,6 +21,7 @@ from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.public_keys import PublicKeys
 from application.ports.revocation_view import RevocationView
+from application.ports.security_events import SecurityEvents
 from application.ports.token_generator import TokenGenerator
 from application.ports.token_signer import TokenSigner
 from application.ports.token_verifier import TokenVerifier
@@ -44,6 +46,7 @@ MEMORY_DATABASE_URL = "memory://"
 class CoreProvider(Provider):
     settings = from_context(provides=Settings, scope=Scope.APP)
     clock = provide(SystemClock, provides=Clock, scope=Scope.APP)
+    events = provide(LoggingSecurityEvents, provides=SecurityEvents, scope=Scope.APP)
     ids = provide(SecretsTokenGenerator, provides=TokenGenerator, scope=Scope.APP)
 
     @provide(scope=Scope.APP)

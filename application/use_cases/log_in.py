@@ -3,11 +3,13 @@ from dataclasses import dataclass
 
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
+from application.ports.security_events import SecurityEvents
 from application.ports.token_generator import TokenGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
 from domain.errors import InvalidCredentials, InvalidEmail, LoginThrottled
+from domain.events import EventKind, SecurityEvent
 from domain.lifecycle import open_session
 from domain.throttling import ThrottlePolicy, throttle_key, wait_before_next_attempt
 from domain.users import Email, User
@@ -37,6 +39,7 @@ class LogIn:
         ids: TokenGenerator,
         clock: Clock,
         throttling: ThrottlePolicy,
+        events: SecurityEvents,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -44,6 +47,7 @@ class LogIn:
         self._ids = ids
         self._clock = clock
         self._throttling = throttling
+        self._events = events
 
     async def execute(self, credentials: Credentials) -> TokenPair:
         now = self._clock.now()
@@ -51,13 +55,19 @@ class LogIn:
         limits = {account: self._throttling.max_failures_per_account}
         if credentials.client_address:
             limits[throttle_key("address", credentials.client_address)] = self._throttling.max_failures_per_address
-        await self._refuse_if_throttled(limits)
+        address = credentials.client_address
+        try:
+            await self._refuse_if_throttled(limits)
+        except LoginThrottled:
+            self._events.emit(SecurityEvent(EventKind.LOGIN_THROTTLED, client_address=address))
+            raise
         user = await self._authenticate(credentials)
         if user is None:
             async with self._uow as uow:
                 for key in limits:
                     await uow.login_failures.record(key, now, self._throttling.window)
                 await uow.commit()
+            self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, client_address=address))
             raise InvalidCredentials
         new_hash = (
             await self._hasher.hash(credentials.password) if self._hasher.needs_rehash(user.password_hash) else None
@@ -71,6 +81,7 @@ class LogIn:
             await uow.sessions.add(session)
             await uow.sessions.add_refresh_token(refresh[1])
             await uow.commit()
+        self._events.emit(SecurityEvent(EventKind.LOGIN_SUCCEEDED, user.id, session.id, address))
         return self._issuer.pair(user, session, refresh, now)
 
     async def _refuse_if_throttled(self, limits: dict[str, int]) -> None:

@@ -1,15 +1,18 @@
 from application.ports.clock import Clock
 from application.ports.revocation_view import RevocationView
+from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import Principal
+from domain.events import EventKind, SecurityEvent
 from domain.sessions import Revocation, RevocationReason
 
 
 class LogOut:
     """Revokes the caller's session: stored first, then remembered by this process at once."""
 
-    def __init__(self, uow: UnitOfWork, revocations: RevocationView, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWork, revocations: RevocationView, clock: Clock, events: SecurityEvents) -> None:
         self._uow = uow
+        self._events = events
         self._revocations = revocations
         self._clock = clock
 
@@ -20,3 +23,4 @@ class LogOut:
             await uow.commit()
         # Also when another process revoked it first: this process must stop accepting it now.
         self._revocations.add([Revocation(principal.session_id, now)])
+        self._events.emit(SecurityEvent(EventKind.LOGGED_OUT, principal.user_id, principal.session_id))

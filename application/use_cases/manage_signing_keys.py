@@ -5,8 +5,10 @@ from datetime import datetime, timedelta
 
 from application.ports.clock import Clock
 from application.ports.key_vault import KeyVault
+from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from domain.errors import DomainError
+from domain.events import EventKind, SecurityEvent
 from domain.keys import SigningKeyRecord, published_keys, signing_key, superseded_at
 from domain.policy import TokenPolicy
 
@@ -32,8 +34,11 @@ class KeyStatus:
 class SigningKeys:
     """List, rotate and withdraw the shared signing keys, and install them in this process."""
 
-    def __init__(self, uow: UnitOfWork, vault: KeyVault, clock: Clock, policy: TokenPolicy) -> None:
+    def __init__(
+        self, uow: UnitOfWork, vault: KeyVault, clock: Clock, policy: TokenPolicy, events: SecurityEvents
+    ) -> None:
         self._uow = uow
+        self._events = events
         self._vault = vault
         self._clock = clock
         self._policy = policy
@@ -46,6 +51,7 @@ class SigningKeys:
         async with self._uow as uow:
             await uow.signing_keys.add(record)
             await uow.commit()
+        self._events.emit(SecurityEvent(EventKind.SIGNING_KEY_ROTATED, detail=record.kid))
         return record
 
     async def withdraw(self, kid: str) -> None:
@@ -60,6 +66,7 @@ class SigningKeys:
             if not await uow.signing_keys.withdraw(kid, now):
                 raise KeyNotFound
             await uow.commit()
+        self._events.emit(SecurityEvent(EventKind.SIGNING_KEY_WITHDRAWN, detail=kid))
 
     async def ensure_one(self, alg: str) -> None:
         """On a first start, a key that signs at once: no token exists yet that another key could verify."""

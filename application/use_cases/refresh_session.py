@@ -2,10 +2,12 @@ from datetime import datetime
 
 from application.ports.clock import Clock
 from application.ports.revocation_view import RevocationView
+from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
 from domain.errors import InvalidRefreshToken, RefreshTokenReused
+from domain.events import EventKind, SecurityEvent
 from domain.lifecycle import RefreshVerdict, judge_refresh
 from domain.policy import TokenPolicy
 from domain.sessions import (
@@ -29,13 +31,20 @@ class RefreshSession:
     """
 
     def __init__(
-        self, uow: UnitOfWork, issuer: TokenPairIssuer, revocations: RevocationView, clock: Clock, policy: TokenPolicy
+        self,
+        uow: UnitOfWork,
+        issuer: TokenPairIssuer,
+        revocations: RevocationView,
+        clock: Clock,
+        policy: TokenPolicy,
+        events: SecurityEvents,
     ) -> None:
         self._uow = uow
         self._issuer = issuer
         self._revocations = revocations
         self._clock = clock
         self._policy = policy
+        self._events = events
 
     async def execute(self, presented: str) -> TokenPair:
         now = self._clock.now()
@@ -62,14 +71,19 @@ class RefreshSession:
                 if await uow.sessions.revoke(session.id, now, RevocationReason.REFRESH_TOKEN_REUSED):
                     await uow.commit()
                 self._revocations.add([Revocation(session.id, now)])
+                self._events.emit(SecurityEvent(EventKind.REFRESH_TOKEN_REUSED, session.user_id, session.id))
                 raise RefreshTokenReused
             if verdict is RefreshVerdict.REVOKED and session.revoked_at is not None:
                 self._revocations.add([Revocation(session.id, session.revoked_at)])
             user = await uow.users.get(session.user_id)
             # The conditional touch also fails if a logout revoked the session since we read it.
             if refresh is None or user is None or not await uow.sessions.touch(session.id, now):
+                self._events.emit(
+                    SecurityEvent(EventKind.REFRESH_REFUSED, session.user_id, session.id, detail=verdict.value)
+                )
                 raise InvalidRefreshToken
             await uow.commit()
+        self._events.emit(SecurityEvent(EventKind.REFRESHED, user.id, session.id, detail=verdict.value))
         return self._issuer.pair(user, session, refresh, now)
 
     async def _judge(self, uow: UnitOfWork, token: RefreshToken, session: Session, now: datetime) -> RefreshVerdict:

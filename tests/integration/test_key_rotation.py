@@ -10,6 +10,7 @@ from adapters.crypto.joserfc_key_vault import JoserfcKeyVault, key_encryption_ke
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import KeyConfigurationError, NoSigningKey, SigningKeySet
+from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from application.use_cases.manage_signing_keys import KeyNotFound, LastSigningKey, SigningKeys
@@ -110,6 +111,7 @@ async def test_withdrawing_a_compromised_key_stops_its_tokens_at_the_next_reload
         b.verifier.verify(token)
     with pytest.raises(KeyNotFound):
         await a.manager.withdraw(compromised)
+    assert [(e.kind.value, e.detail) for e in a.events.events][-1] == ("signing_key_withdrawn", compromised)
 
 
 async def test_private_keys_are_stored_sealed_and_open_only_with_the_right_key_encryption_key() -> None:

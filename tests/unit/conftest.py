@@ -6,11 +6,13 @@ from typing import Any, cast
 import pytest
 from dishka import Provider, Scope, provide
 
+from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.revocation_view import RevocationView
+from application.ports.security_events import SecurityEvents
 from application.ports.token_generator import TokenGenerator
 from application.ports.token_signer import TokenSigner
 from application.ports.token_verifier import TokenVerifier
@@ -45,6 +47,7 @@ class Fakes(Provider):
         super().__init__()
         self._store, self._clock = store, clock
         self.hasher = PlainPasswordHasher()
+        self.events_sink = InMemorySecurityEvents()
 
     @provide
     def store(self) -> InMemoryStore:
@@ -59,6 +62,11 @@ class Fakes(Provider):
         return self.hasher
 
     ids = provide(SequentialTokenGenerator, provides=TokenGenerator)
+
+    @provide
+    def events(self) -> SecurityEvents:
+        return self.events_sink
+
     signer = provide(JsonTokenSigner, provides=TokenSigner)
     verifier = provide(JsonTokenVerifier, provides=TokenVerifier)
 
@@ -83,6 +91,7 @@ class Tessera:
         self.clock = clock or FixedClock()
         fakes = Fakes(self.store, self.clock)
         self.hasher = fakes.hasher
+        self.events = fakes.events_sink
         self.container = build_container(SETTINGS, fakes)
         self.policy = await self.container.get(TokenPolicy)
         self.revocations = await self.container.get(RevocationView)

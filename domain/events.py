@@ -1,0 +1,28 @@
+"""What happened to whom: the security events that are audited and counted. Never a secret."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+
+class EventKind(StrEnum):
+    LOGIN_SUCCEEDED = "login_succeeded"
+    LOGIN_FAILED = "login_failed"
+    LOGIN_THROTTLED = "login_throttled"
+    REFRESHED = "refreshed"
+    REFRESH_REFUSED = "refresh_refused"
+    REFRESH_TOKEN_REUSED = "refresh_token_reused"
+    LOGGED_OUT = "logged_out"
+    LOGGED_OUT_EVERYWHERE = "logged_out_everywhere"
+    SIGNING_KEY_ROTATED = "signing_key_rotated"
+    SIGNING_KEY_WITHDRAWN = "signing_key_withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityEvent:
+    kind: EventKind
+    user_id: UUID | None = None
+    session_id: UUID | None = None
+    client_address: str | None = None
+    detail: str | None = None
+    """A short reason or identifier (a key id, a revocation reason); never a token, password or hash."""
