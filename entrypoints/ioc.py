@@ -10,9 +10,9 @@ from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import SigningKeySet, load_or_create_dev_key, read_private_key
 from adapters.memory.in_memory_revocation_view import InMemoryRevocationView
-from adapters.observability.logging_security_events import LoggingSecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
+from adapters.observability.logging_security_events import LoggingSecurityEvents
 from adapters.secrets_token_generator import SecretsTokenGenerator
 from adapters.sql.database import create_engine, session_factory
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork

@@ -31,9 +31,9 @@ class Replica:
 
     def __init__(self, store: InMemoryStore, clock: FixedClock, kek: str = KEK) -> None:
         self.keys = SigningKeySet()
-        self.manager = SigningKeys(
-            InMemoryUnitOfWork(store), JoserfcKeyVault(self.keys, key_encryption_key(kek)), clock, POLICY
-        )
+        vault = JoserfcKeyVault(self.keys, key_encryption_key(kek))
+        self.events = InMemorySecurityEvents()
+        self.manager = SigningKeys(InMemoryUnitOfWork(store), vault, clock, POLICY, self.events)
         self.signer, self.verifier = JoserfcTokenSigner(self.keys), JoserfcTokenVerifier(self.keys)
         self.clock = clock
 
