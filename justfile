@@ -9,9 +9,10 @@ run host="127.0.0.1" port="8000":
     uv run --locked tessera db upgrade
     uv run --locked tessera serve --host {{host}} --port {{port}}
 
-# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster)
+# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), and the browser tests (Debian's Chromium)
 test *args:
     bash .ci/ensure-postgres
+    bash .ci/ensure-chromium
     uv run --locked pytest {{args}}
 
 # Ruff, mypy (strict) and the import-linter layer contracts
