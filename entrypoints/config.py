@@ -5,11 +5,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Literal
+from urllib.parse import urlparse, urlsplit
 
 from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
 
 PREFIX = "TESSERA_"
+
+SameSite = Literal["strict", "lax"]
+SAME_SITE_VALUES: tuple[SameSite, ...] = ("strict", "lax")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class ConfigError(ValueError):
@@ -36,6 +41,8 @@ class Settings:
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 50
     login_failure_window: timedelta = timedelta(minutes=15)
+    cookie_same_site: SameSite = "strict"
+    allowed_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -45,7 +52,7 @@ class Settings:
             database_url=env.database_url("DATABASE_URL", defaults.database_url),
             issuer=env.text("ISSUER", defaults.issuer),
             audience=env.text("AUDIENCE", defaults.audience),
-            access_ttl=env.seconds("ACCESS_TTL_SECONDS", defaults.access_ttl, low=10, high=24 * 3600),
+            access_ttl=env.seconds("ACCESS_TTL_SECONDS", defaults.access_ttl, low=2, high=24 * 3600),
             refresh_ttl=env.seconds("REFRESH_TTL_SECONDS", defaults.refresh_ttl, low=60, high=365 * 24 * 3600),
             leeway=env.seconds("LEEWAY_SECONDS", defaults.leeway, low=0, high=60),
             refresh_grace=env.seconds("REFRESH_GRACE_SECONDS", defaults.refresh_grace, low=0, high=60),
@@ -64,6 +71,8 @@ class Settings:
             login_failure_window=env.seconds(
                 "LOGIN_FAILURE_WINDOW_SECONDS", defaults.login_failure_window, low=1, high=24 * 3600
             ),
+            cookie_same_site=env.same_site("COOKIE_SAMESITE", defaults.cookie_same_site),
+            allowed_origins=env.origins("ALLOWED_ORIGINS"),
         )
         if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
             raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")
@@ -111,6 +120,28 @@ class _Env:
         value = self._raw(name)
         return None if value is None else Path(value)
 
+    def same_site(self, name: str, default: SameSite) -> SameSite:
+        value = self.text(name, default)
+        for allowed in SAME_SITE_VALUES:
+            if value == allowed:
+                return allowed
+        raise ConfigError(name, f"must be one of {', '.join(SAME_SITE_VALUES)}, not {value!r}")
+
+    def origins(self, name: str) -> tuple[str, ...]:
+        """Comma-separated origins, each normalised as browsers send them in `Origin`."""
+        value = self.text(name, "")
+        if not value:
+            return ()
+        found: list[str] = []
+        for item in (part.strip() for part in value.split(",")):
+            origin = parse_origin(item) if item else None
+            if origin is None:
+                raise ConfigError(
+                    name, f"must be origins like https://app.example.com (scheme, host, optional port), not {item!r}"
+                )
+            found.append(origin)
+        return tuple(dict.fromkeys(found))
+
     def database_url(self, name: str, default: str) -> str:
         value = self.text(name, default)
         scheme = urlparse(value).scheme
@@ -121,3 +152,31 @@ class _Env:
         elif value != "memory://" and scheme not in ("postgresql+asyncpg", "sqlite+aiosqlite"):
             raise ConfigError(name, "must be a sqlite://, postgresql:// or memory:// URL")
         return value
+
+
+def parse_origin(text: str) -> str | None:
+    """`scheme://host[:port]` as a browser serialises an origin (lower case, default port left out),
+    or None unless `text` is exactly an http(s) origin: no user, path, query or fragment."""
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if (
+        parts.scheme.lower() not in _DEFAULT_PORTS
+        or not host
+        or parts.username is not None
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or "?" in text
+        or "#" in text
+        or not all(char.isalnum() or char in ".-:" for char in host)
+        or not host.isascii()
+        or port == 0
+    ):
+        return None
+    scheme = parts.scheme.lower()
+    host = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"
