@@ -3,6 +3,7 @@
 from dishka import AsyncContainer, Provider
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
@@ -10,7 +11,10 @@ from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.verify_access_token import VerifyAccessToken
 from entrypoints.config import Settings
 from entrypoints.http.auth_routes import public_auth_router, session_router
-from entrypoints.http.authentication import BEARER_SCHEME
+from entrypoints.http.authentication import BEARER_SCHEME, COOKIE_SCHEME
+from entrypoints.http.browser import BrowserPolicy
+from entrypoints.http.cookies import ACCESS_COOKIE
+from entrypoints.http.demo_routes import demo_router
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.public_routes import health, jwks
 from entrypoints.http.user_routes import user_router
@@ -22,6 +26,7 @@ MAX_BODY_BYTES = 64 * 1024
 def create_app(settings: Settings | None = None, *overrides: Provider) -> Litestar:
     settings = settings or Settings.from_env()
     container = build_container(settings, *overrides)
+    browsers = BrowserPolicy.from_settings(settings)
 
     async def start(app: Litestar) -> None:
         # Resolved once: the protected-request path then touches no container at all.
@@ -33,11 +38,13 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         await container.close()
 
     app = Litestar(
-        route_handlers=[public_auth_router, session_router, user_router, jwks, health],
+        route_handlers=[public_auth_router, session_router, user_router, jwks, health, demo_router],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_BODY_BYTES,
+        state=State({"browser_policy": browsers}),
+        cors_config=browsers.cors(),
         openapi_config=OpenAPIConfig(
             title="tessera",
             version="0.1.0",
@@ -45,6 +52,13 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
             components=Components(
                 security_schemes={
                     BEARER_SCHEME: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+                    COOKIE_SCHEME: SecurityScheme(
+                        type="apiKey",
+                        name=ACCESS_COOKIE,
+                        security_scheme_in="cookie",
+                        description="The cookie transport's access token. Unsafe methods also need "
+                        "'X-Requested-With: tessera' and tessera's own or a configured Origin.",
+                    ),
                 }
             ),
         ),

@@ -3,32 +3,62 @@
 from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Request, Router, post
-from litestar.datastructures import CacheControlHeader
+from litestar import Request, Response, Router, post
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.middleware.base import DefineMiddleware
 from litestar.params import JSONBody
 
-from application.results import Principal, Profile, TokenPair
+from application.results import Principal, Profile
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.log_out import LogOut
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
-from entrypoints.http.authentication import BEARER_SCHEME, AccessTokenMiddleware
-from entrypoints.http.openapi import UNAUTHENTICATED, problems
-from entrypoints.http.schemas import LoginRequest, RefreshRequest, RegisterRequest, TokenResponse, UserResponse
+from entrypoints.http.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
+from entrypoints.http.cookies import ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATHS
+from entrypoints.http.csrf import require_same_origin
+from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
+from entrypoints.http.schemas import LoginRequest, RefreshRequest, RegisterRequest, UserResponse
+from entrypoints.http.transport import (
+    RefreshCookie,
+    TokenAnswer,
+    presented_refresh_token,
+    session_to_end,
+    signed_out,
+    token_answer,
+)
 
 NO_STORE = CacheControlHeader(no_store=True)
 AuthenticatedRequest = Request[Principal, str, Any]
-
-
-def token_response(pair: TokenPair) -> TokenResponse:
-    return TokenResponse(
-        access_token=pair.access_token,
-        expires_in=pair.expires_in,
-        refresh_token=pair.refresh_token,
-        refresh_expires_in=pair.refresh_expires_in,
+SESSION_COOKIES = [
+    Cookie(
+        key=key,
+        path=path,
+        secure=True,
+        httponly=True,
+        samesite="strict",
+        documentation_only=True,
+        description=f"Cookie transport only: the {token}; Max-Age is its lifetime; SameSite as configured "
+        "(TESSERA_COOKIE_SAMESITE, strict by default).",
     )
+    for key, path, token in [
+        (ACCESS_COOKIE, "/", "access token"),
+        *((REFRESH_COOKIE, path, "refresh token") for path in REFRESH_COOKIE_PATHS),
+    ]
+]
+CLEARED_COOKIES = [
+    Cookie(
+        key=cookie.key,
+        path=cookie.path,
+        max_age=0,
+        secure=True,
+        httponly=True,
+        samesite="strict",
+        documentation_only=True,
+        description="Expired (Max-Age=0): every logout clears the session cookies, whatever the transport.",
+    )
+    for cookie in SESSION_COOKIES
+]
 
 
 def user_response(profile: Profile) -> UserResponse:
@@ -53,57 +83,81 @@ async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[Registe
     "/login",
     status_code=200,
     cache_control=NO_STORE,
-    summary="Open a session: an access and a refresh token",
+    summary="Open a session: an access and a refresh token, in the body or (transport: cookie) in cookies",
+    response_cookies=SESSION_COOKIES,
     responses=problems(
         e400="Malformed body",
         e401="Unknown email or wrong password (the same answer for both)",
+        e403=CROSS_SITE,
         e429="Too many failed logins for this account or address (see Retry-After)",
     ),
 )
 @inject
 async def login(
     request: Request[Any, Any, Any], data: JSONBody[LoginRequest], use_case: FromDishka[LogIn]
-) -> TokenResponse:
+) -> TokenAnswer:
+    if data.transport == "cookie":
+        require_same_origin(request)
     address = request.client.host if request.client else None
-    return token_response(await use_case.execute(Credentials(data.email, data.password, address)))
+    pair = await use_case.execute(Credentials(data.email, data.password, address))
+    return token_answer(pair, data.transport, request)
 
 
 @post(
     "/refresh",
     status_code=200,
     cache_control=NO_STORE,
-    summary="Rotate the refresh token",
+    summary="Rotate the refresh token: from the body, or else from the refresh cookie (answered in cookies)",
+    response_cookies=SESSION_COOKIES,
     responses=problems(
-        e400="Malformed body", e401="Unknown, expired, revoked or already spent (a spent one revokes its session)"
+        e400="Malformed body",
+        e401="Unknown, expired, revoked or already spent (a spent one revokes its session)",
+        e403=CROSS_SITE,
     ),
 )
 @inject
-async def refresh(data: JSONBody[RefreshRequest], use_case: FromDishka[RefreshSession]) -> TokenResponse:
-    return token_response(await use_case.execute(data.refresh_token))
+async def refresh(
+    request: Request[Any, Any, Any],
+    data: JSONBody[RefreshRequest],
+    use_case: FromDishka[RefreshSession],
+    refresh_cookie: RefreshCookie = None,
+) -> TokenAnswer:
+    presented, transport = presented_refresh_token(data, refresh_cookie, request)
+    return token_answer(await use_case.execute(presented), transport, request)
 
 
 @post(
     "/logout",
     status_code=204,
-    summary="End this session",
-    security=[{BEARER_SCHEME: []}],
-    responses=problems(e401=UNAUTHENTICATED),
+    summary="End this session (by access token, or by the refresh cookie alone) and clear the session cookies",
+    security=PROTECTED,
+    response_cookies=CLEARED_COOKIES,
+    opt={SIGNS_OUT_BY_REFRESH_COOKIE: True},
+    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE),
 )
 @inject
-async def logout(request: AuthenticatedRequest, use_case: FromDishka[LogOut]) -> None:
-    await use_case.execute(request.user)
+async def logout(
+    request: Request[Principal | None, Any, Any],
+    use_case: FromDishka[LogOut],
+    rotation: FromDishka[RefreshSession],
+    refresh_cookie: RefreshCookie = None,
+) -> Response[None]:
+    await use_case.execute(await session_to_end(request.user, refresh_cookie, rotation, request))
+    return signed_out(request)
 
 
 @post(
     "/logout-all",
     status_code=204,
-    summary="End every session of the user",
-    security=[{BEARER_SCHEME: []}],
-    responses=problems(e401=UNAUTHENTICATED),
+    summary="End every session of the user and clear the session cookies",
+    security=PROTECTED,
+    response_cookies=CLEARED_COOKIES,
+    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE),
 )
 @inject
-async def logout_all(request: AuthenticatedRequest, use_case: FromDishka[LogOutEverywhere]) -> None:
+async def logout_all(request: AuthenticatedRequest, use_case: FromDishka[LogOutEverywhere]) -> Response[None]:
     await use_case.execute(request.user)
+    return signed_out(request)
 
 
 public_auth_router = Router("/auth", route_handlers=[register, login, refresh], tags=["auth"])

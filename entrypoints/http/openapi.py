@@ -17,3 +17,8 @@ def problems(**descriptions: str) -> dict[int, ResponseSpec]:
 
 
 UNAUTHENTICATED = "No access token, or one that is invalid, expired or revoked (see WWW-Authenticate)"
+CONFLICTING_CREDENTIALS = "The Authorization header and the access cookie belong to different users"
+CROSS_SITE = (
+    "A request that uses or sets the session cookies without 'X-Requested-With: tessera' "
+    "or from an origin that is neither tessera's own nor configured"
+)

@@ -35,6 +35,26 @@ class MalformedAuthorization(Exception):
     """The Authorization header is not of the form `Bearer <token>`."""
 
 
+class InvalidRequest(Exception):
+    """A request the HTTP edge refuses as malformed (RFC 6750 `invalid_request`): 400, never a challenge."""
+
+    detail = "The request is malformed."
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or self.detail)
+        self.detail = detail or self.detail
+
+
+class ConflictingCredentials(InvalidRequest):
+    """The Authorization header and the access cookie speak for two different users."""
+
+    detail = "The Authorization header and the access cookie belong to different users."
+
+
+class CrossSiteRequestRefused(Exception):
+    """A request that uses or sets the session cookies lacks the custom header or an accepted origin."""
+
+
 # Domain error -> (status, problem slug, RFC 6750 error code for a 401's challenge)
 _DOMAIN_ERRORS: dict[type[DomainError], tuple[HTTPStatus, str, str | None]] = {
     InvalidEmail: (HTTPStatus.BAD_REQUEST, "invalid-email", None),
@@ -91,6 +111,18 @@ def _malformed_authorization(_: Request[Any, Any, Any], __: MalformedAuthorizati
     )
 
 
+def _invalid_request(_: Request[Any, Any, Any], error: InvalidRequest) -> Response[dict[str, object]]:
+    return problem(HTTPStatus.BAD_REQUEST, error.detail, slug="invalid-request")
+
+
+def _cross_site_request(_: Request[Any, Any, Any], __: CrossSiteRequestRefused) -> Response[dict[str, object]]:
+    return problem(
+        HTTPStatus.FORBIDDEN,
+        "A request with the session cookies must send 'X-Requested-With: tessera' from an accepted origin.",
+        slug="csrf",
+    )
+
+
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
     # Litestar's message names the field and the rule, never the submitted value.
     return problem(HTTPStatus.BAD_REQUEST, _sanitised(error.detail), slug="invalid-request")
@@ -117,6 +149,8 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: _domain_error,
     MissingCredentials: _missing_credentials,
     MalformedAuthorization: _malformed_authorization,
+    InvalidRequest: _invalid_request,
+    CrossSiteRequestRefused: _cross_site_request,
     ValidationException: _validation_error,
     HTTPException: _http_error,
     Exception: _unexpected_error,

@@ -8,6 +8,8 @@ import msgspec
 
 # Generous outer bounds that stop oversized input at decoding; the domain applies the real rules.
 Text = Annotated[str, msgspec.Meta(max_length=2048)]
+Transport = Literal["bearer", "cookie"]
+"""How a session's tokens travel: in the JSON body (bearer), or in HttpOnly cookies (browsers)."""
 
 
 class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -19,10 +21,15 @@ class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     email: Text
     password: Text
+    transport: Transport = "bearer"
 
 
 class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):
-    refresh_token: Text
+    """With `refresh_token`, answered as `transport` says (bearer unless told). Without it, the
+    refresh cookie is used, and the answer is in cookies."""
+
+    refresh_token: Text | None = None
+    transport: Transport | None = None
 
 
 class UserResponse(msgspec.Struct):
@@ -46,6 +53,14 @@ class TokenResponse(msgspec.Struct):
     refresh_token: str
     refresh_expires_in: int
     token_type: Literal["Bearer"] = "Bearer"
+
+
+class CookieSessionResponse(msgspec.Struct):
+    """The cookie transport's answer: the tokens are in Set-Cookie, only their lifetimes here."""
+
+    expires_in: int
+    refresh_expires_in: int
+    transport: Literal["cookie"] = "cookie"
 
 
 class JwkResponse(msgspec.Struct, omit_defaults=True):

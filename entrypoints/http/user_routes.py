@@ -4,16 +4,16 @@ from litestar.middleware.base import DefineMiddleware
 
 from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth_routes import AuthenticatedRequest
-from entrypoints.http.authentication import BEARER_SCHEME, AccessTokenMiddleware
-from entrypoints.http.openapi import UNAUTHENTICATED, problems
+from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
+from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
 from entrypoints.http.schemas import ProfileResponse
 
 
 @get(
     "/profile",
     summary="The caller's profile",
-    security=[{BEARER_SCHEME: []}],
-    responses=problems(e401=UNAUTHENTICATED),
+    security=PROTECTED,
+    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
 )
 @inject
 async def profile(request: AuthenticatedRequest, use_case: FromDishka[GetProfile]) -> ProfileResponse:

@@ -185,7 +185,7 @@ async def test_health_and_the_openapi_schema_with_its_bearer_scheme(client: Clie
     }
     for path in ("/auth/register", "/auth/login", "/auth/refresh", "/auth/logout", "/auth/logout-all"):
         assert path in schema["paths"]
-    assert schema["paths"]["/api/user/profile"]["get"]["security"] == [{"BearerToken": []}]
+    assert schema["paths"]["/api/user/profile"]["get"]["security"] == [{"BearerToken": []}, {"AccessCookie": []}]
     documented = {
         ("/auth/register", "post"): {"201", "400", "409"},
         ("/auth/login", "post"): {"200", "400", "401"},
