@@ -19,6 +19,7 @@ from application.ports.clock import Clock
 from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.purge_expired import PurgeExpired
+from entrypoints.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,15 @@ class Freshness:
     revocations: datetime | None = None
     keys: datetime | None = None
     failures: dict[str, int] = field(default_factory=dict)
+
+
+def schedule_for(settings: Settings) -> Schedule:
+    return Schedule(
+        revocation_poll=settings.revocation_poll,
+        revocation_lookback=settings.revocation_lookback,
+        key_reload=settings.key_reload if settings.key_encryption_key else None,
+        purge=settings.purge_interval,
+    )
 
 
 class BackgroundWork:

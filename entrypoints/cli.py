@@ -10,6 +10,7 @@ from adapters.sql.database import DatabaseUnavailable
 from application.errors import StorageUnavailable
 from entrypoints.config import ConfigError, Settings
 from entrypoints.ioc import MEMORY_DATABASE_URL, PreloadedKeys, load_signing_keys
+from entrypoints.key_commands import run_key_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,6 +24,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_commands.add_parser("upgrade", help="apply every pending migration")
     db_commands.add_parser("check", help="exit 1 unless the schema is up to date")
     commands.add_parser("purge", help="delete expired refresh tokens, sessions and login counters, in batches")
+    keys = commands.add_parser("keys", help="the shared signing keys (with TESSERA_KEY_ENCRYPTION_KEY)")
+    key_commands = keys.add_subparsers(dest="key_command", required=True)
+    key_commands.add_parser("list", help="every key, its state, and until when it is published")
+    rotate = key_commands.add_parser("rotate", help="a new key: published now, signing after the propagation delay")
+    rotate.add_argument("--now", action="store_true", help="sign with it at once (after a compromise)")
+    retire = key_commands.add_parser("retire", help="withdraw a key at once: its tokens stop verifying")
+    retire.add_argument("kid")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -32,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(settings, args.host, args.port)
         if args.command == "purge":
             return _purge(settings)
+        if args.command == "keys":
+            return run_key_command(
+                settings, args.key_command, now=getattr(args, "now", False), kid=getattr(args, "kid", None)
+            )
         return _db(settings, args.db_command)
     except (ConfigError, KeyConfigurationError) as error:
         print(f"tessera: configuration error: {error}", file=sys.stderr)
@@ -63,8 +75,11 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     if settings.database_url != MEMORY_DATABASE_URL and (pending := pending_migrations(settings.database_url)):
         print(f"tessera: the database schema is behind ({pending}): run `tessera db upgrade`", file=sys.stderr)
         return 1
-    # A bad key file stops start-up here, in one line, rather than inside the server.
-    app = create_app(settings, PreloadedKeys(load_signing_keys(settings)))
+    if settings.key_encryption_key is None:
+        # A bad key file stops start-up here, in one line, rather than inside the server.
+        app = create_app(settings, PreloadedKeys(load_signing_keys(settings)))
+    else:
+        app = create_app(settings)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
     return 0
 

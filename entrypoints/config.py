@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse, urlsplit
 
-from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
+from adapters.crypto.joserfc_key_vault import key_encryption_key
+from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS, KeyConfigurationError
 
 PREFIX = "TESSERA_"
 
@@ -43,6 +44,13 @@ class Settings:
     login_failure_window: timedelta = timedelta(minutes=15)
     cookie_same_site: SameSite = "strict"
     allowed_origins: tuple[str, ...] = ()
+    key_encryption_key: str | None = None
+    """Set: the signing keys live in the database, sealed under it, shared by every replica."""
+    key_propagation: timedelta = timedelta(minutes=6)
+    key_reload: timedelta = timedelta(seconds=5)
+    revocation_poll: timedelta = timedelta(seconds=1)
+    revocation_lookback: timedelta = timedelta(seconds=30)
+    purge_interval: timedelta | None = timedelta(hours=1)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -73,9 +81,21 @@ class Settings:
             ),
             cookie_same_site=env.same_site("COOKIE_SAMESITE", defaults.cookie_same_site),
             allowed_origins=env.origins("ALLOWED_ORIGINS"),
+            key_encryption_key=env.secret("KEY_ENCRYPTION_KEY"),
+            key_propagation=env.seconds("KEY_PROPAGATION_SECONDS", defaults.key_propagation, low=0, high=7 * 86400),
+            key_reload=env.seconds("KEY_RELOAD_SECONDS", defaults.key_reload, low=1, high=3600),
+            revocation_poll=env.seconds("REVOCATION_POLL_SECONDS", defaults.revocation_poll, low=1, high=60),
+            revocation_lookback=env.seconds(
+                "REVOCATION_LOOKBACK_SECONDS", defaults.revocation_lookback, low=2, high=3600
+            ),
+            purge_interval=env.seconds("PURGE_INTERVAL_SECONDS", timedelta(hours=1), low=0, high=7 * 86400) or None,
         )
         if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
             raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")
+        if settings.revocation_lookback <= 2 * settings.revocation_poll:
+            raise ConfigError("REVOCATION_LOOKBACK_SECONDS", "must be more than twice TESSERA_REVOCATION_POLL_SECONDS")
+        if settings.signing_key_file is not None and settings.key_encryption_key is not None:
+            raise ConfigError("KEY_ENCRYPTION_KEY", "cannot be set together with TESSERA_SIGNING_KEY_FILE")
         if settings.refresh_ttl <= settings.access_ttl:
             raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")
         return settings
@@ -119,6 +139,23 @@ class _Env:
     def path(self, name: str) -> Path | None:
         value = self._raw(name)
         return None if value is None else Path(value)
+
+    def secret(self, name: str) -> str | None:
+        """A secret given directly, or read from the file named by the same variable plus `_FILE`."""
+        value, path = self._raw(name), self.path(name + "_FILE")
+        if value is not None and path is not None:
+            raise ConfigError(name, f"set either it or {PREFIX}{name}_FILE, not both")
+        if path is not None:
+            try:
+                value = path.read_text().strip()
+            except OSError as error:
+                raise ConfigError(name + "_FILE", f"cannot read {path}: {error.strerror}") from None
+        if value is not None:
+            try:
+                key_encryption_key(value)
+            except KeyConfigurationError as error:
+                raise ConfigError(name, str(error)) from None
+        return value
 
     def same_site(self, name: str, default: SameSite) -> SameSite:
         value = self.text(name, default)

@@ -6,22 +6,27 @@ from dishka import AsyncContainer, Provider, Scope, from_context, make_async_con
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
+from adapters.crypto.joserfc_key_vault import JoserfcKeyVault, key_encryption_key
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import SigningKeySet, load_or_create_dev_key, read_private_key
 from adapters.memory.in_memory_revocation_view import InMemoryRevocationView
+from adapters.memory.in_memory_storage_health import InMemoryStorageHealth
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from adapters.observability.logging_security_events import LoggingSecurityEvents
 from adapters.secrets_token_generator import SecretsTokenGenerator
 from adapters.sql.database import create_engine, session_factory
+from adapters.sql.sql_storage_health import SqlStorageHealth
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from adapters.system_clock import SystemClock
 from application.ports.clock import Clock
+from application.ports.key_vault import KeyVault
 from application.ports.password_hasher import PasswordHasher
 from application.ports.public_keys import PublicKeys
 from application.ports.revocation_view import RevocationView
 from application.ports.security_events import SecurityEvents
+from application.ports.storage_health import StorageHealth
 from application.ports.token_generator import TokenGenerator
 from application.ports.token_signer import TokenSigner
 from application.ports.token_verifier import TokenVerifier
@@ -32,6 +37,7 @@ from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.log_in import LogIn
 from application.use_cases.log_out import LogOut
 from application.use_cases.log_out_everywhere import LogOutEverywhere
+from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.purge_expired import PurgeExpired
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser
@@ -92,15 +98,36 @@ class KeyProvider(Provider):
     scope = Scope.APP
 
     @provide
-    def signing_keys(self, settings: Settings) -> SigningKeySet:
-        return load_signing_keys(settings)
-
-    @provide
     def publish(self, keys: SigningKeySet) -> PublicKeys:
         return keys
 
     signer = provide(JoserfcTokenSigner, provides=TokenSigner)
     verifier = provide(JoserfcTokenVerifier, provides=TokenVerifier)
+
+
+class FileKeysProvider(Provider):
+    """One key from TESSERA_SIGNING_KEY_FILE, or the development key; it changes only with a restart."""
+
+    scope = Scope.APP
+
+    @provide
+    def signing_keys(self, settings: Settings) -> SigningKeySet:
+        return load_signing_keys(settings)
+
+
+class SharedKeysProvider(Provider):
+    """Keys in the database, sealed under TESSERA_KEY_ENCRYPTION_KEY, reloaded by every replica."""
+
+    @provide(scope=Scope.APP)
+    def signing_keys(self) -> SigningKeySet:
+        return SigningKeySet()  # filled at start-up, and on every reload, by SigningKeys
+
+    @provide(scope=Scope.APP)
+    def vault(self, keys: SigningKeySet, settings: Settings) -> KeyVault:
+        assert settings.key_encryption_key is not None
+        return JoserfcKeyVault(keys, key_encryption_key(settings.key_encryption_key))
+
+    manager = provide(SigningKeys, scope=Scope.REQUEST)
 
 
 class PreloadedKeys(Provider):
@@ -129,6 +156,7 @@ class SqlStorageProvider(Provider):
         return session_factory(engine)
 
     uow = provide(SqlUnitOfWork, provides=UnitOfWork, scope=Scope.REQUEST)
+    health = provide(SqlStorageHealth, provides=StorageHealth, scope=Scope.APP)
 
 
 class MemoryStorageProvider(Provider):
@@ -137,6 +165,7 @@ class MemoryStorageProvider(Provider):
         return InMemoryStore()
 
     uow = provide(InMemoryUnitOfWork, provides=UnitOfWork, scope=Scope.REQUEST)
+    health = provide(InMemoryStorageHealth, provides=StorageHealth, scope=Scope.APP)
 
 
 class UseCaseProvider(Provider):
@@ -167,6 +196,7 @@ def build_container(settings: Settings, *overrides: Provider) -> AsyncContainer:
     return make_async_container(
         CoreProvider(),
         KeyProvider(),
+        SharedKeysProvider() if settings.key_encryption_key else FileKeysProvider(),
         storage_provider(settings),
         UseCaseProvider(),
         *overrides,

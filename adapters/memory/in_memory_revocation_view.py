@@ -32,7 +32,7 @@ class InMemoryRevocationView(RevocationView):
         until = self._revoked_until.get(session_id)
         return until is not None and now < until
 
-    def __len__(self) -> int:
+    def size(self) -> int:
         return len(self._revoked_until)
 
     def _sweep(self, now: datetime) -> None:

@@ -19,3 +19,7 @@ class RevocationView(Protocol):
 
     @abstractmethod
     def is_revoked(self, session_id: UUID, now: datetime) -> bool: ...
+
+    @abstractmethod
+    def size(self) -> int:
+        """How many revocations are remembered now."""

@@ -7,16 +7,20 @@ from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from adapters.system_clock import SystemClock
 from application.use_cases.load_revocations import LoadRevocations
+from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.verify_access_token import VerifyAccessToken
+from entrypoints.background import BackgroundWork, schedule_for
 from entrypoints.config import Settings
 from entrypoints.http.auth_routes import public_auth_router, session_router
 from entrypoints.http.authentication import BEARER_SCHEME, COOKIE_SCHEME
 from entrypoints.http.browser import BrowserPolicy
 from entrypoints.http.cookies import ACCESS_COOKIE
 from entrypoints.http.demo_routes import demo_router
+from entrypoints.http.operations_routes import health, metrics, ready
 from entrypoints.http.problems import EXCEPTION_HANDLERS
-from entrypoints.http.public_routes import health, jwks
+from entrypoints.http.public_routes import jwks
 from entrypoints.http.user_routes import user_router
 from entrypoints.ioc import build_container
 
@@ -28,22 +32,30 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
     container = build_container(settings, *overrides)
     browsers = BrowserPolicy.from_settings(settings)
 
+    background = BackgroundWork(container, SystemClock(), schedule_for(settings))
+
     async def start(app: Litestar) -> None:
         # Resolved once: the protected-request path then touches no container at all.
         app.state.verify_access_token = await container.get(VerifyAccessToken)
         async with container() as request_container:
+            if settings.key_encryption_key:
+                keys = await request_container.get(SigningKeys)
+                await keys.ensure_one(settings.signing_alg)
+                await keys.reload()
             await (await request_container.get(LoadRevocations)).execute()
+        background.start()
 
     async def stop(_: Litestar) -> None:
+        await background.stop()
         await container.close()
 
     app = Litestar(
-        route_handlers=[public_auth_router, session_router, user_router, jwks, health, demo_router],
+        route_handlers=[public_auth_router, session_router, user_router, jwks, health, ready, metrics, demo_router],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_BODY_BYTES,
-        state=State({"browser_policy": browsers}),
+        state=State({"browser_policy": browsers, "background": background}),
         cors_config=browsers.cors(),
         openapi_config=OpenAPIConfig(
             title="tessera",

@@ -8,6 +8,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
+from adapters.crypto.signing_keys import NoSigningKey
+from adapters.observability.metrics import STORAGE_UNAVAILABLE
+from application.errors import StorageUnavailable
 from domain.errors import (
     DomainError,
     EmailAlreadyRegistered,
@@ -66,6 +69,7 @@ _DOMAIN_ERRORS: dict[type[DomainError], tuple[HTTPStatus, str, str | None]] = {
     InvalidRefreshToken: (HTTPStatus.UNAUTHORIZED, "invalid-refresh-token", "invalid_token"),
     InvalidAccessToken: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
     UserNotFound: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
+    StorageUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "storage-unavailable", None),
 }
 
 
@@ -93,6 +97,9 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dic
             status, slug, challenge_error = _DOMAIN_ERRORS[error_type]
             response = problem(status, error.message, slug=slug, challenge_error=challenge_error)
             if isinstance(error, LoginThrottled):
+                response.headers["Retry-After"] = str(error.retry_after_seconds)
+            if isinstance(error, StorageUnavailable):
+                STORAGE_UNAVAILABLE.inc()
                 response.headers["Retry-After"] = str(error.retry_after_seconds)
             return response
     return problem(HTTPStatus.BAD_REQUEST, error.message)
@@ -145,7 +152,14 @@ def _sanitised(detail: str) -> str:
     return detail if len(detail) <= 300 else detail[:300] + "…"
 
 
+def _no_signing_key(_: Request[Any, Any, Any], __: NoSigningKey) -> Response[dict[str, object]]:
+    response = problem(HTTPStatus.SERVICE_UNAVAILABLE, "No signing key is loaded yet.", slug="not-ready")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    NoSigningKey: _no_signing_key,
     DomainError: _domain_error,
     MissingCredentials: _missing_credentials,
     MalformedAuthorization: _malformed_authorization,

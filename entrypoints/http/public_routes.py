@@ -3,7 +3,7 @@ from litestar import get
 from litestar.datastructures import CacheControlHeader
 
 from application.ports.public_keys import PublicKeys
-from entrypoints.http.schemas import HealthResponse, JwkResponse, JwksResponse
+from entrypoints.http.schemas import JwkResponse, JwksResponse
 
 
 @get(
@@ -15,8 +15,3 @@ from entrypoints.http.schemas import HealthResponse, JwkResponse, JwksResponse
 @inject
 async def jwks(keys: FromDishka[PublicKeys]) -> JwksResponse:
     return JwksResponse(keys=[JwkResponse(**key) for key in keys.jwks()["keys"]])
-
-
-@get("/health", summary="The process is alive", tags=["operations"], cache_control=CacheControlHeader(no_store=True))
-async def health() -> HealthResponse:
-    return HealthResponse()

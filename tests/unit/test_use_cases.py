@@ -189,7 +189,7 @@ async def test_loading_revocations_ignores_those_older_than_the_revocation_windo
     loaded = await app.load_revocations(into=view).execute()
 
     assert loaded == 1
-    assert len(view) == 1
+    assert view.size() == 1
     assert view.is_revoked(app.session_of(recent).id, app.clock.now())
 
 
@@ -203,7 +203,7 @@ def test_the_revocation_view_forgets_a_revocation_once_its_window_has_passed():
     assert not view.is_revoked(first.session_id, clock.now() + window)
 
     view.add([second])  # arriving a window later, it sweeps the first out of memory
-    assert len(view) == 1
+    assert view.size() == 1
     assert view.is_revoked(second.session_id, second.revoked_at)
 
 

@@ -1,0 +1,59 @@
+"""For load balancers and monitoring: liveness, readiness and Prometheus metrics."""
+
+from http import HTTPStatus
+from typing import Any
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Request, Response, get
+from litestar.datastructures import CacheControlHeader
+
+from adapters.crypto.signing_keys import NoSigningKey, SigningKeySet
+from adapters.observability.metrics import METRICS_CONTENT_TYPE, render
+from application.ports.clock import Clock
+from application.ports.revocation_view import RevocationView
+from application.ports.storage_health import StorageHealth
+from entrypoints.background import BackgroundWork
+from entrypoints.http.openapi import problems
+from entrypoints.http.problems import problem
+from entrypoints.http.schemas import HealthResponse
+
+NO_STORE = CacheControlHeader(no_store=True)
+
+
+@get("/health", summary="The process is alive", tags=["operations"], cache_control=NO_STORE)
+async def health() -> HealthResponse:
+    return HealthResponse()
+
+
+@get(
+    "/ready",
+    summary="Ready for traffic: the database answers and a signing key is loaded",
+    tags=["operations"],
+    cache_control=NO_STORE,
+    responses=problems(e503="The database does not answer, or no signing key is loaded yet"),
+)
+@inject
+async def ready(keys: FromDishka[SigningKeySet], storage: FromDishka[StorageHealth]) -> Response[Any]:
+    try:
+        keys.active  # noqa: B018  (raises until a key is installed)
+    except NoSigningKey:
+        return _not_ready("No signing key is loaded yet.")
+    if not await storage.reachable():
+        return _not_ready("The database does not answer.")
+    return Response(HealthResponse(status="ok"))
+
+
+@get("/metrics", summary="Prometheus metrics", tags=["operations"], include_in_schema=False)
+@inject
+async def metrics(
+    request: Request[Any, Any, Any], clock: FromDishka[Clock], revocations: FromDishka[RevocationView]
+) -> Response[bytes]:
+    background: BackgroundWork = request.app.state.background
+    body = render(clock.now(), background.freshness.revocations, background.freshness.keys, revocations.size)
+    return Response(body, media_type=METRICS_CONTENT_TYPE)
+
+
+def _not_ready(detail: str) -> Response[Any]:
+    response = problem(HTTPStatus.SERVICE_UNAVAILABLE, detail, slug="not-ready")
+    response.headers["Retry-After"] = "5"
+    return response

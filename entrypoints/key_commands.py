@@ -1,0 +1,62 @@
+"""`tessera keys list | rotate | retire`: the shared signing keys, managed from any machine that
+has the database URL and the key-encryption key."""
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from application.use_cases.manage_signing_keys import SigningKeys
+from domain.errors import DomainError
+from entrypoints.config import Settings
+from entrypoints.ioc import build_container
+
+T = TypeVar("T")
+
+
+def run_key_command(settings: Settings, command: str, *, now: bool = False, kid: str | None = None) -> int:
+    if settings.key_encryption_key is None:
+        print(
+            "tessera: keys live in the database only when TESSERA_KEY_ENCRYPTION_KEY (or _FILE) is set; "
+            "with TESSERA_SIGNING_KEY_FILE, rotate by replacing the file",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        if command == "list":
+            return _list(settings)
+        if command == "rotate":
+            delay = timedelta(0) if now else settings.key_propagation
+            record = _with_keys(settings, lambda keys: keys.rotate(settings.signing_alg, delay))
+            print(f"tessera: new key {record.kid} is published now and signs from {record.signs_from.isoformat()}")
+            return 0
+        assert kid is not None
+        _with_keys(settings, lambda keys: keys.withdraw(kid))
+        print(f"tessera: key {kid} is withdrawn; replicas drop it within {settings.key_reload}")
+        return 0
+    except DomainError as error:
+        print(f"tessera: {error.message}", file=sys.stderr)
+        return 1
+
+
+def _list(settings: Settings) -> int:
+    statuses = _with_keys(settings, lambda keys: keys.statuses())
+    print(f"{'KID':<45} {'ALG':<8} {'STATE':<10} {'SIGNS FROM':<26} PUBLISHED UNTIL")
+    for status in statuses:
+        until = "-" if status.published_until is None else status.published_until.isoformat(timespec="seconds")
+        signs = status.signs_from.isoformat(timespec="seconds")
+        print(f"{status.kid:<45} {status.alg:<8} {status.state:<10} {signs:<26} {until}")
+    return 0
+
+
+def _with_keys(settings: Settings, work: Callable[[SigningKeys], Awaitable[T]]) -> T:
+    async def run() -> T:
+        container = build_container(settings)
+        try:
+            async with container() as request:
+                return await work(await request.get(SigningKeys))
+        finally:
+            await container.close()
+
+    return asyncio.run(run())
