@@ -47,6 +47,12 @@ class ProfileResponse(msgspec.Struct):
     created_at: datetime
 
 
+class SessionResponse(msgspec.Struct):
+    user_id: UUID
+    session_id: UUID
+    roles: list[str]
+
+
 class TokenResponse(msgspec.Struct):
     access_token: str
     expires_in: int

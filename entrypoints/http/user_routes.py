@@ -6,7 +6,7 @@ from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth_routes import AuthenticatedRequest
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
-from entrypoints.http.schemas import ProfileResponse
+from entrypoints.http.schemas import ProfileResponse, SessionResponse
 
 
 @get(
@@ -27,6 +27,17 @@ async def profile(request: AuthenticatedRequest, use_case: FromDishka[GetProfile
     )
 
 
+@get(
+    "/session",
+    summary="Who the access token speaks for, from the token alone: no database, served during an outage",
+    security=PROTECTED,
+    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
+)
+async def session(request: AuthenticatedRequest) -> SessionResponse:
+    principal = request.user
+    return SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
+
+
 user_router = Router(
-    "/api/user", route_handlers=[profile], middleware=[DefineMiddleware(AccessTokenMiddleware)], tags=["user"]
+    "/api/user", route_handlers=[profile, session], middleware=[DefineMiddleware(AccessTokenMiddleware)], tags=["user"]
 )

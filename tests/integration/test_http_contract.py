@@ -228,3 +228,13 @@ async def test_too_many_failed_logins_answer_429_with_retry_after(client: Client
 
     assert_problem(throttled, 429)
     assert 0 < int(throttled.headers["retry-after"]) <= 15 * 60
+
+
+async def test_the_session_route_answers_from_the_access_token_alone(client: Client) -> None:
+    user = await register(client)
+    tokens = await log_in(client)
+    response = await client.get("/api/user/session", headers=bearer(tokens))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["user_id"] == user["id"] and body["roles"] == [] and body["session_id"]
+    assert (await client.get("/api/user/session")).status_code == 401
