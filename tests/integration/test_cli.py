@@ -1,0 +1,73 @@
+"""The `tessera` command's key management and purge, on a migrated SQLite file."""
+
+import base64
+import secrets
+from pathlib import Path
+
+import pytest
+
+from entrypoints.cli import main
+
+
+@pytest.fixture
+def shared_keys_env(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    monkeypatch.setenv("TESSERA_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("TESSERA_KEY_ENCRYPTION_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+    monkeypatch.setenv("TESSERA_KEY_PROPAGATION_SECONDS", "300")
+
+
+def test_keys_rotate_then_list_shows_the_new_key_pending_beside_the_signing_one(
+    shared_keys_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "rotate", "--now"]) == 0
+    assert main(["keys", "rotate"]) == 0
+    capsys.readouterr()
+
+    assert main(["keys", "list"]) == 0
+
+    rows = capsys.readouterr().out.strip().splitlines()[1:]
+    assert [row.split()[2] for row in rows] == ["signing", "pending"]
+
+
+def test_keys_retire_refuses_the_only_signing_key_and_an_unknown_one(
+    shared_keys_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "rotate", "--now"]) == 0
+    kid = capsys.readouterr().out.split()[3]
+
+    assert main(["keys", "retire", kid]) == 1
+    assert "only one that can sign" in capsys.readouterr().err
+    assert main(["keys", "retire", "no-such-kid"]) == 1
+    assert main(["keys", "rotate", "--now"]) == 0
+    assert main(["keys", "retire", kid]) == 0
+
+
+def test_keys_commands_explain_that_a_key_file_is_not_managed_here(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TESSERA_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.delenv("TESSERA_KEY_ENCRYPTION_KEY", raising=False)
+    assert main(["keys", "list"]) == 2
+    assert "TESSERA_KEY_ENCRYPTION_KEY" in capsys.readouterr().err
+
+
+def test_a_key_encryption_key_that_is_not_32_bytes_stops_start_up_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_KEY_ENCRYPTION_KEY", "too-short")
+    assert main(["keys", "list"]) == 2
+    err = capsys.readouterr().err
+    assert "TESSERA_KEY_ENCRYPTION_KEY" in err and err.count("\n") == 1
+
+
+def test_purge_runs_on_a_migrated_database_and_reports_an_unreachable_one_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    monkeypatch.setenv("TESSERA_DATABASE_URL", sqlite_url)
+    assert main(["purge"]) == 0
+    assert "purged 0" in capsys.readouterr().out
+
+    monkeypatch.setenv("TESSERA_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    assert main(["purge"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
