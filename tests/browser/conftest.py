@@ -84,13 +84,15 @@ def tessera(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait(timeout=15)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    """Module-scoped: the sync driver keeps an event loop running in this thread while it is open,
+    which would stop every async test after it."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium. Missing means failed, never skipped: `bash .ci/ensure-chromium` installs it."""
     if not CHROMIUM.exists():
