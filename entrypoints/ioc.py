@@ -36,6 +36,7 @@ from application.use_cases.get_profile import GetProfile
 from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.log_in import LogIn
 from application.use_cases.log_out import LogOut
+from application.use_cases.log_out_by_refresh_token import LogOutByRefreshToken
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.purge_expired import PurgeExpired
@@ -178,6 +179,7 @@ class UseCaseProvider(Provider):
     refresh_session = provide(RefreshSession)
     log_out = provide(LogOut)
     log_out_everywhere = provide(LogOutEverywhere)
+    log_out_by_refresh_token = provide(LogOutByRefreshToken)
     get_profile = provide(GetProfile)
     load_revocations = provide(LoadRevocations)
     purge_expired = provide(PurgeExpired)

@@ -11,19 +11,21 @@ from litestar.params import JSONBody
 from application.results import Principal, Profile
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.log_out import LogOut
+from application.use_cases.log_out_by_refresh_token import LogOutByRefreshToken
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
+from domain.errors import InvalidRefreshToken
 from entrypoints.http.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
-from entrypoints.http.cookies import ACCESS_COOKIE, REFRESH_COOKIE, REFRESH_COOKIE_PATHS
+from entrypoints.http.cookies import ACCESS_COOKIE, MAX_COOKIE_TOKEN_LENGTH, REFRESH_COOKIE, REFRESH_COOKIE_PATHS
 from entrypoints.http.csrf import require_same_origin
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
+from entrypoints.http.problems import MissingCredentials
 from entrypoints.http.schemas import LoginRequest, RefreshRequest, RegisterRequest, UserResponse
 from entrypoints.http.transport import (
     RefreshCookie,
     TokenAnswer,
     presented_refresh_token,
-    session_to_end,
     signed_out,
     token_answer,
 )
@@ -139,10 +141,17 @@ async def refresh(
 async def logout(
     request: Request[Principal | None, Any, Any],
     use_case: FromDishka[LogOut],
-    rotation: FromDishka[RefreshSession],
+    by_refresh_token: FromDishka[LogOutByRefreshToken],
     refresh_cookie: RefreshCookie = None,
 ) -> Response[None]:
-    await use_case.execute(await session_to_end(request.user, refresh_cookie, rotation, request))
+    if request.user is not None:
+        await use_case.execute(request.user)
+    elif refresh_cookie is None:
+        raise MissingCredentials
+    elif len(refresh_cookie) > MAX_COOKIE_TOKEN_LENGTH:
+        raise InvalidRefreshToken
+    else:
+        await by_refresh_token.execute(refresh_cookie)
     return signed_out(request)
 
 

@@ -10,9 +10,7 @@ from litestar import Response
 from litestar.connection import ASGIConnection
 from litestar.params import CookieParameter
 
-from application.results import Principal, TokenPair
-from application.use_cases.refresh_session import RefreshSession
-from application.use_cases.verify_access_token import VerifyAccessToken
+from application.results import TokenPair
 from domain.errors import InvalidRefreshToken
 from entrypoints.http.browser import browser_policy
 from entrypoints.http.cookies import (
@@ -22,7 +20,7 @@ from entrypoints.http.cookies import (
     session_cookies,
 )
 from entrypoints.http.csrf import require_same_origin
-from entrypoints.http.problems import InvalidRequest, MissingCredentials
+from entrypoints.http.problems import InvalidRequest
 from entrypoints.http.schemas import CookieSessionResponse, RefreshRequest, TokenResponse, Transport
 
 TokenAnswer = Response[TokenResponse | CookieSessionResponse]
@@ -73,27 +71,3 @@ def presented_refresh_token(
         raise InvalidRefreshToken
     require_same_origin(connection)
     return cookie, "cookie"
-
-
-async def session_to_end(
-    principal: Principal | None,
-    refresh_cookie: str | None,
-    refresh: RefreshSession,
-    connection: ASGIConnection[Any, Any, Any, Any],
-) -> Principal:
-    """The access token's session; or, when only the refresh cookie came (the access cookie has
-    expired), the session of that refresh token.
-
-    A stand-in until the application offers a use case that ends a session by its refresh token:
-    rotating refuses an unknown, expired, revoked or reused token exactly as /auth/refresh does
-    (reuse revokes the session), and the fresh access token names the session. Its successor is
-    never handed out."""
-    if principal is not None:
-        return principal
-    if refresh_cookie is None:
-        raise MissingCredentials
-    if len(refresh_cookie) > MAX_COOKIE_TOKEN_LENGTH:
-        raise InvalidRefreshToken
-    pair = await refresh.execute(refresh_cookie)
-    verify: VerifyAccessToken = connection.app.state.verify_access_token
-    return verify.execute(pair.access_token)

@@ -20,6 +20,7 @@ from application.results import Principal, Profile, TokenPair
 from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.log_out import LogOut
+from application.use_cases.log_out_by_refresh_token import LogOutByRefreshToken
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
@@ -110,6 +111,9 @@ class Tessera:
 
     async def log_out(self, principal: Principal) -> None:
         await self._execute(LogOut, principal)
+
+    async def log_out_by_refresh_token(self, refresh_token: str) -> None:
+        await self._execute(LogOutByRefreshToken, refresh_token)
 
     async def log_out_everywhere(self, principal: Principal) -> None:
         await self._execute(LogOutEverywhere, principal)

@@ -284,3 +284,18 @@ async def test_security_events_name_who_and_which_session_and_never_a_secret(app
     assert all(e.session_id == session for e in app.events.events[2:5])
     secrets = {PASSWORD, "wrong password", pair.refresh_token, second.refresh_token, pair.access_token}
     assert not any(secret in repr(event) for event in app.events.events for secret in secrets)
+
+
+async def test_a_refresh_token_alone_ends_its_session_without_issuing_anything(app):
+    pair = await app.log_in()
+    tokens_before = len(app.store.tables.refresh_tokens)
+
+    await app.log_out_by_refresh_token(pair.refresh_token)
+
+    assert app.session_of(pair).revocation_reason is RevocationReason.LOGOUT
+    assert len(app.store.tables.refresh_tokens) == tokens_before
+    with pytest.raises(InvalidAccessToken):
+        app.verify(pair.access_token)
+    assert [e.kind.value for e in app.events.events][-1] == "logged_out"
+    with pytest.raises(InvalidRefreshToken):
+        await app.log_out_by_refresh_token("unknown")
