@@ -20,7 +20,8 @@ class FailureCount:
 
 
 def throttle_key(kind: str, value: str) -> str:
-    """What is stored instead of an email or an address: a digest, so the table holds no personal data."""
+    """What is stored instead of an email or an address: a digest. It keeps them out of plain sight,
+    not anonymous: the IPv4 space is small enough to hash in full."""
     return hashlib.sha256(f"tessera/throttle/{kind}\x00{value}".encode()).hexdigest()
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from dishka import AsyncContainer
 
+from adapters.observability.metrics import STORAGE_UNAVAILABLE
 from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.use_cases.load_revocations import LoadRevocations
@@ -76,9 +77,15 @@ class BackgroundWork:
         self._tasks.clear()
 
     async def _sync_revocations(self) -> None:
+        started = self._clock.now()
+        lookback = self._schedule.revocation_lookback
+        if self.freshness.revocations is not None:
+            # After an outage, read back to the last successful sync too (LoadRevocations caps it
+            # at the revocation window): nothing revoked meanwhile elsewhere is missed.
+            lookback = max(lookback, started - self.freshness.revocations + lookback)
         async with self._container() as request:
-            await (await request.get(LoadRevocations)).execute(self._schedule.revocation_lookback)
-        self.freshness.revocations = self._clock.now()
+            await (await request.get(LoadRevocations)).execute(lookback)
+        self.freshness.revocations = started
 
     async def _reload_keys(self) -> None:
         async with self._container() as request:
@@ -101,6 +108,7 @@ class BackgroundWork:
                     await work()
                 except StorageUnavailable:
                     self._failed(name)
+                    STORAGE_UNAVAILABLE.inc()
                     log.warning("%s: the database cannot be reached; retrying in %s", name, every)
                 except Exception:
                     self._failed(name)

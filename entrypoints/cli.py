@@ -10,7 +10,7 @@ from adapters.sql.database import DatabaseUnavailable
 from application.errors import StorageUnavailable
 from entrypoints.config import ConfigError, Settings
 from entrypoints.ioc import MEMORY_DATABASE_URL, PreloadedKeys, load_signing_keys
-from entrypoints.key_commands import run_key_command
+from entrypoints.key_commands import check_shared_keys, run_key_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,14 +73,23 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     from entrypoints.http.app import create_app
 
     if settings.database_url != MEMORY_DATABASE_URL and (pending := pending_migrations(settings.database_url)):
-        print(f"tessera: the database schema is behind ({pending}): run `tessera db upgrade`", file=sys.stderr)
+        print(f"tessera: the database schema does not match ({pending}): run `tessera db upgrade`", file=sys.stderr)
         return 1
+    # A bad key stops start-up here, in one line, rather than inside the server.
     if settings.key_encryption_key is None:
-        # A bad key file stops start-up here, in one line, rather than inside the server.
         app = create_app(settings, PreloadedKeys(load_signing_keys(settings)))
     else:
+        check_shared_keys(settings)
         app = create_app(settings)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=",".join(settings.forwarded_allow_ips) or None,
+    )
     return 0
 
 

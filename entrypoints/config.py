@@ -1,5 +1,6 @@
 """Configuration from `TESSERA_*` environment variables. A bad value stops start-up with one line naming it."""
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ class Settings:
     revocation_poll: timedelta = timedelta(seconds=1)
     revocation_lookback: timedelta = timedelta(seconds=30)
     purge_interval: timedelta | None = timedelta(hours=1)
+    forwarded_allow_ips: tuple[str, ...] = ()
+    """Proxies whose X-Forwarded-For / -Proto are believed: the client address that throttling counts."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -89,6 +92,7 @@ class Settings:
                 "REVOCATION_LOOKBACK_SECONDS", defaults.revocation_lookback, low=2, high=3600
             ),
             purge_interval=env.seconds("PURGE_INTERVAL_SECONDS", timedelta(hours=1), low=0, high=7 * 86400) or None,
+            forwarded_allow_ips=env.networks("FORWARDED_ALLOW_IPS"),
         )
         if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
             raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")
@@ -156,6 +160,16 @@ class _Env:
             except KeyConfigurationError as error:
                 raise ConfigError(name, str(error)) from None
         return value
+
+    def networks(self, name: str) -> tuple[str, ...]:
+        """Comma-separated IP addresses or CIDR networks."""
+        items = [item.strip() for item in self.text(name, "").split(",") if item.strip()]
+        for item in items:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ConfigError(name, f"must be IP addresses or networks like 10.0.0.0/8, not {item!r}") from None
+        return tuple(items)
 
     def same_site(self, name: str, default: SameSite) -> SameSite:
         value = self.text(name, default)

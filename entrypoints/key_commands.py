@@ -13,6 +13,8 @@ from entrypoints.config import Settings
 from entrypoints.ioc import build_container
 
 T = TypeVar("T")
+JWKS_MAX_AGE = timedelta(seconds=300)
+"""The `Cache-Control: max-age` of /.well-known/jwks.json, which downstream verifiers may honour."""
 
 
 def run_key_command(settings: Settings, command: str, *, now: bool = False, kid: str | None = None) -> int:
@@ -28,6 +30,13 @@ def run_key_command(settings: Settings, command: str, *, now: bool = False, kid:
             return _list(settings)
         if command == "rotate":
             delay = timedelta(0) if now else settings.key_propagation
+            if not now and delay < settings.key_reload + JWKS_MAX_AGE:
+                print(
+                    f"tessera: warning: a propagation delay of {delay} is shorter than the key reload interval "
+                    f"plus the JWKS cache lifetime ({settings.key_reload + JWKS_MAX_AGE}): a replica or a "
+                    "downstream verifier may see a token signed by the new key before it knows the key",
+                    file=sys.stderr,
+                )
             record = _with_keys(settings, lambda keys: keys.rotate(settings.signing_alg, delay))
             print(f"tessera: new key {record.kid} is published now and signs from {record.signs_from.isoformat()}")
             return 0
@@ -38,6 +47,16 @@ def run_key_command(settings: Settings, command: str, *, now: bool = False, kid:
     except DomainError as error:
         print(f"tessera: {error.message}", file=sys.stderr)
         return 1
+
+
+def check_shared_keys(settings: Settings) -> None:
+    """Before serving: a key exists, and this key-encryption key opens it (else KeyConfigurationError)."""
+
+    async def check(keys: SigningKeys) -> None:
+        await keys.ensure_one(settings.signing_alg)
+        await keys.reload()
+
+    _with_keys(settings, check)
 
 
 def _list(settings: Settings) -> int:

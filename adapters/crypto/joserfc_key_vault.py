@@ -52,6 +52,13 @@ class JoserfcKeyVault(KeyVault):
         public = [(self._public(record), record.alg) for record in published]
         self._keys.install(active, public)
 
+    def can_open(self, record: SigningKeyRecord) -> bool:
+        try:
+            self._unseal(record)
+        except KeyConfigurationError:
+            return False
+        return True
+
     def _unseal(self, record: SigningKeyRecord) -> AsymmetricKey:
         try:
             plain = jwe.decrypt_compact(record.sealed_private_jwk, self._kek, algorithms=["dir", "A256GCM"]).plaintext

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from advanced_alchemy.alembic.commands import AlembicCommands
-from advanced_alchemy.config import AlembicAsyncConfig, SQLAlchemyAsyncConfig
+from advanced_alchemy.config import AlembicAsyncConfig, EngineConfig, SQLAlchemyAsyncConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
@@ -20,9 +20,25 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 VERSION_TABLE = "alembic_versions"
 
 
+# A database that stops answering must fail a request within seconds (503), not hang it.
+POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
+POSTGRES_STATEMENT_TIMEOUT_SECONDS = 15
+POOL_TIMEOUT_SECONDS = 5
+
+
 def database_config(url: str) -> SQLAlchemyAsyncConfig:
+    postgres = make_url(url).get_backend_name() == "postgresql"
     return SQLAlchemyAsyncConfig(
         connection_string=url,
+        engine_config=EngineConfig(
+            pool_pre_ping=True,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+            connect_args=(
+                {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, "command_timeout": POSTGRES_STATEMENT_TIMEOUT_SECONDS}
+                if postgres
+                else {}
+            ),
+        ),
         alembic_config=AlembicAsyncConfig(
             script_location=str(MIGRATIONS),
             script_config=None,  # type: ignore[arg-type]  # no alembic.ini: everything is set here
@@ -88,7 +104,9 @@ def pending_migrations(url: str) -> str | None:
     """None when the database is at the newest migration, else a short description of the gap."""
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     current = asyncio.run(_current_revision(url))
-    return None if current == head else f"at {current or 'an empty schema'}, the newest is {head}"
+    return (
+        None if current == head else f"the database is at {current or 'an empty schema'}, this release expects {head}"
+    )
 
 
 async def _current_revision(url: str) -> str | None:

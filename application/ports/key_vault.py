@@ -12,5 +12,9 @@ class KeyVault(Protocol):
     def new_key(self, alg: str, now: datetime, signs_from: datetime) -> SigningKeyRecord: ...
 
     @abstractmethod
+    def can_open(self, record: SigningKeyRecord) -> bool:
+        """True if this vault's key-encryption key unseals the record's private key."""
+
+    @abstractmethod
     def install(self, signing: SigningKeyRecord | None, published: list[SigningKeyRecord]) -> None:
         """Make this process sign with `signing` and verify with exactly the `published` keys."""

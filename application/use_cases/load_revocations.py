@@ -26,7 +26,8 @@ class LoadRevocations:
         re-reads a few seconds already seen, so a revocation committed late, or stamped by a replica
         whose clock is a little behind, is still found. Adding one twice changes nothing.
         """
-        since = self._clock.now() - (lookback or self._policy.revocation_window)
+        window = self._policy.revocation_window
+        since = self._clock.now() - (window if lookback is None else min(lookback, window))
         async with self._uow as uow:
             found = await uow.sessions.revoked_since(since)
         self._revocations.add(found)

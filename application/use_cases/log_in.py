@@ -1,5 +1,6 @@
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
@@ -57,7 +58,7 @@ class LogIn:
             limits[throttle_key("address", credentials.client_address)] = self._throttling.max_failures_per_address
         address = credentials.client_address
         try:
-            await self._refuse_if_throttled(limits)
+            await self._refuse_if_throttled(limits, now)
         except LoginThrottled:
             self._events.emit(SecurityEvent(EventKind.LOGIN_THROTTLED, client_address=address))
             raise
@@ -84,8 +85,7 @@ class LogIn:
         self._events.emit(SecurityEvent(EventKind.LOGIN_SUCCEEDED, user.id, session.id, address))
         return self._issuer.pair(user, session, refresh, now)
 
-    async def _refuse_if_throttled(self, limits: dict[str, int]) -> None:
-        now = self._clock.now()
+    async def _refuse_if_throttled(self, limits: dict[str, int], now: datetime) -> None:
         async with self._uow as uow:
             waits = [
                 wait_before_next_attempt(await uow.login_failures.get(key), limit, self._throttling.window, now)

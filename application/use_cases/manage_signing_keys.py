@@ -18,7 +18,13 @@ class KeyNotFound(DomainError):
 
 
 class LastSigningKey(DomainError):
-    message = "This key is the only one that can sign: rotate first (with --now to skip the propagation delay)."
+    message = "This key signs now: rotate first (`keys rotate --now`), then retire it."
+
+
+class ForeignKeyEncryptionKey(DomainError):
+    message = (
+        "TESSERA_KEY_ENCRYPTION_KEY does not open the stored keys: a key sealed under it would break every replica."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,9 @@ class SigningKeys:
         now = self._clock.now()
         record = self._vault.new_key(alg, now, now + propagation)
         async with self._uow as uow:
+            stored = [r for r in await uow.signing_keys.all() if r.withdrawn_at is None]
+            if not all(self._vault.can_open(r) for r in stored):
+                raise ForeignKeyEncryptionKey
             await uow.signing_keys.add(record)
             await uow.commit()
         self._events.emit(SecurityEvent(EventKind.SIGNING_KEY_ROTATED, detail=record.kid))
@@ -58,10 +67,9 @@ class SigningKeys:
         """Drop a key at once, as after a compromise: the tokens it signed stop verifying."""
         now = self._clock.now()
         async with self._uow as uow:
-            records = await uow.signing_keys.all()
-            current = signing_key(records, now)
-            others = [r for r in records if r.kid != kid and r.withdrawn_at is None and r.signs_from <= now]
-            if current is not None and current.kid == kid and not others:
+            current = signing_key(await uow.signing_keys.all(), now)
+            if current is not None and current.kid == kid:
+                # Withdrawing it would hand signing back to an older key, perhaps a retired one.
                 raise LastSigningKey
             if not await uow.signing_keys.withdraw(kid, now):
                 raise KeyNotFound

@@ -27,7 +27,7 @@ async def health() -> HealthResponse:
 
 @get(
     "/ready",
-    summary="Ready for traffic: the database answers and a signing key is loaded",
+    summary="Ready for traffic: the database answers now and a signing key is loaded",
     tags=["operations"],
     cache_control=NO_STORE,
     responses=problems(e503="The database does not answer, or no signing key is loaded yet"),

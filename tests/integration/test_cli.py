@@ -36,7 +36,7 @@ def test_keys_retire_refuses_the_only_signing_key_and_an_unknown_one(
     kid = capsys.readouterr().out.split()[3]
 
     assert main(["keys", "retire", kid]) == 1
-    assert "only one that can sign" in capsys.readouterr().err
+    assert "signs now" in capsys.readouterr().err
     assert main(["keys", "retire", "no-such-kid"]) == 1
     assert main(["keys", "rotate", "--now"]) == 0
     assert main(["keys", "retire", kid]) == 0
@@ -71,3 +71,24 @@ def test_purge_runs_on_a_migrated_database_and_reports_an_unreachable_one_in_one
     assert main(["purge"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_serve_with_a_key_encryption_key_that_does_not_open_the_keys_stops_in_one_line(
+    shared_keys_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "rotate", "--now"]) == 0
+    monkeypatch.setenv("TESSERA_KEY_ENCRYPTION_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+    capsys.readouterr()
+
+    assert main(["serve", "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "TESSERA_KEY_ENCRYPTION_KEY" in err
+    assert main(["keys", "rotate"]) == 1
+
+
+def test_a_rotation_with_a_short_propagation_delay_warns(
+    shared_keys_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_KEY_PROPAGATION_SECONDS", "10")
+    assert main(["keys", "rotate"]) == 0
+    assert "warning" in capsys.readouterr().err

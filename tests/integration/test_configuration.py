@@ -48,6 +48,9 @@ def test_every_documented_variable_is_read() -> None:
         ("TESSERA_SIGNING_ALG", "none"),
         ("TESSERA_DATABASE_URL", "mysql://somewhere/db"),
         ("TESSERA_LEEWAY_SECONDS", "120"),
+        ("TESSERA_FORWARDED_ALLOW_IPS", "10.0.0.0/8, not-an-ip"),
+        ("TESSERA_REVOCATION_LOOKBACK_SECONDS", "2"),
+        ("TESSERA_KEY_ENCRYPTION_KEY", "c2hvcnQ="),
     ],
 )
 def test_a_bad_value_is_refused_naming_its_variable(variable: str, value: str) -> None:

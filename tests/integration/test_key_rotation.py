@@ -13,7 +13,7 @@ from adapters.crypto.signing_keys import KeyConfigurationError, NoSigningKey, Si
 from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
-from application.use_cases.manage_signing_keys import KeyNotFound, LastSigningKey, SigningKeys
+from application.use_cases.manage_signing_keys import ForeignKeyEncryptionKey, KeyNotFound, LastSigningKey, SigningKeys
 from domain.claims import AccessClaims
 from domain.errors import InvalidAccessToken
 from domain.policy import TokenPolicy
@@ -103,6 +103,7 @@ async def test_withdrawing_a_compromised_key_stops_its_tokens_at_the_next_reload
     with pytest.raises(LastSigningKey):
         await a.manager.withdraw(compromised)
 
+    a.clock.advance(timedelta(seconds=1))
     await a.manager.rotate("RS256", timedelta(0))
     await a.manager.withdraw(compromised)
     await b.manager.reload()
@@ -131,3 +132,28 @@ async def test_private_keys_are_stored_sealed_and_open_only_with_the_right_key_e
 def test_a_key_encryption_key_that_is_not_32_bytes_is_refused(encoded: str) -> None:
     with pytest.raises(KeyConfigurationError):
         key_encryption_key(encoded)
+
+
+async def test_a_rotation_under_another_key_encryption_key_is_refused() -> None:
+    store, clock = InMemoryStore(), FixedClock()
+    await Replica(store, clock).manager.ensure_one("RS256")
+    stranger = Replica(store, clock, kek=base64.b64encode(secrets.token_bytes(32)).decode())
+
+    with pytest.raises(ForeignKeyEncryptionKey):
+        await stranger.manager.rotate("RS256", timedelta(0))
+    assert len(store.tables.signing_keys) == 1
+
+
+async def test_retiring_the_signing_key_never_hands_signing_back_to_an_older_key(
+    cluster: tuple[Replica, Replica],
+) -> None:
+    a, _ = cluster
+    await a.manager.ensure_one("RS256")
+    await a.manager.rotate("RS256", timedelta(0))
+    a.clock.advance(POLICY.revocation_window + timedelta(seconds=1))
+    current = await a.manager.reload()
+    assert current is not None
+
+    with pytest.raises(LastSigningKey):
+        await a.manager.withdraw(current.kid)
+    assert (await a.manager.reload()) == current
