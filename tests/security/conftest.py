@@ -1,0 +1,39 @@
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from joserfc.jwk import RSAKey
+from litestar.testing import AsyncTestClient
+
+from entrypoints.http.app import create_app
+from tests.integration.flows import Client, register
+from tests.support.http import settings_for_tests
+
+
+@pytest.fixture(scope="session")
+def dev_key_file_text() -> str:
+    """One RSA key for every app of the run: generating 2048-bit keys per test would dominate its time."""
+    key = RSAKey.generate_key(2048, private=True)
+    key.ensure_kid()
+    return json.dumps(key.as_dict(private=True))
+
+
+@pytest.fixture
+async def client(tmp_path: Path, dev_key_file_text: str) -> AsyncIterator[Client]:
+    """The app on the in-memory store, started, signing with the development key it finds in `tmp_path`."""
+    (tmp_path / "dev-signing-key.jwk").write_text(dev_key_file_text)
+    async with AsyncTestClient(create_app(settings_for_tests("memory://", tmp_path))) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def signing_key(tmp_path: Path, client: Client) -> RSAKey:
+    """The private key the running app signs with: what a forger would need, and has not got."""
+    return RSAKey.import_key(json.loads((tmp_path / "dev-signing-key.jwk").read_text()))
+
+
+@pytest.fixture
+async def user_id(client: Client) -> str:
+    """A registered user, so that a token is refused for what it carries, not for whom it names."""
+    return str((await register(client))["id"])
