@@ -53,8 +53,7 @@ class AccessClaims:
         exp, iat = _number(payload, "exp"), _number(payload, "iat")
         if exp <= moment - leeway or iat > moment + leeway:
             raise InvalidAccessToken
-        nbf = payload.get("nbf")
-        if nbf is not None and _number(payload, "nbf") > moment + leeway:
+        if "nbf" in payload and _number(payload, "nbf") > moment + leeway:
             raise InvalidAccessToken
         roles = payload.get("roles", [])
         if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
@@ -73,9 +72,15 @@ class AccessClaims:
 
 def _number(payload: Mapping[str, object], name: str) -> float:
     value = payload.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidAccessToken
-    return float(value)
+    try:
+        number = float(value)  # an int beyond the float range overflows here
+    except OverflowError:
+        raise InvalidAccessToken from None
+    if not math.isfinite(number):
+        raise InvalidAccessToken
+    return number
 
 
 def _uuid(payload: Mapping[str, object], name: str) -> UUID:

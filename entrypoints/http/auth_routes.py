@@ -19,7 +19,7 @@ from domain.errors import InvalidRefreshToken
 from entrypoints.http.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
 from entrypoints.http.cookies import ACCESS_COOKIE, MAX_COOKIE_TOKEN_LENGTH, REFRESH_COOKIE, REFRESH_COOKIE_PATHS
 from entrypoints.http.csrf import require_same_origin
-from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
+from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, SIGNED_OUT, UNAUTHENTICATED, problems
 from entrypoints.http.problems import MissingCredentials
 from entrypoints.http.schemas import LoginRequest, RefreshRequest, RegisterRequest, UserResponse
 from entrypoints.http.transport import (
@@ -135,7 +135,7 @@ async def refresh(
     security=PROTECTED,
     response_cookies=CLEARED_COOKIES,
     opt={SIGNS_OUT_BY_REFRESH_COOKIE: True},
-    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE),
+    responses={**problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE), **SIGNED_OUT},
 )
 @inject
 async def logout(
@@ -161,7 +161,7 @@ async def logout(
     summary="End every session of the user and clear the session cookies",
     security=PROTECTED,
     response_cookies=CLEARED_COOKIES,
-    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE),
+    responses={**problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE), **SIGNED_OUT},
 )
 @inject
 async def logout_all(request: AuthenticatedRequest, use_case: FromDishka[LogOutEverywhere]) -> Response[None]:

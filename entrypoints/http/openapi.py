@@ -16,6 +16,14 @@ def problems(**descriptions: str) -> dict[int, ResponseSpec]:
     }
 
 
+SIGNED_OUT = {
+    204: ResponseSpec(
+        data_container=None,
+        description="Signed out; no body. The session cookies are cleared (Set-Cookie with Max-Age=0) whatever the transport.",
+    )
+}
+"""A 204 documented without content: Litestar would otherwise describe the cookie-setting Response as JSON."""
+
 UNAUTHENTICATED = "No access token, or one that is invalid, expired or revoked (see WWW-Authenticate)"
 CONFLICTING_CREDENTIALS = "The Authorization header and the access cookie belong to different users"
 CROSS_SITE = (

@@ -158,7 +158,13 @@ def _no_signing_key(_: Request[Any, Any, Any], __: NoSigningKey) -> Response[dic
     return response
 
 
+def _too_deeply_nested(_: Request[Any, Any, Any], __: RecursionError) -> Response[dict[str, object]]:
+    """JSON nested deeper than the decoder's recursion allows: the client's input, not our fault."""
+    return problem(HTTPStatus.BAD_REQUEST, "The request body is nested too deeply.", slug="invalid-request")
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    RecursionError: _too_deeply_nested,
     NoSigningKey: _no_signing_key,
     DomainError: _domain_error,
     MissingCredentials: _missing_credentials,

@@ -11,7 +11,6 @@ the first.
 import tempfile
 from pathlib import Path
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -57,12 +56,6 @@ def test_every_operation_answers_as_documented_and_never_with_a_server_error(cas
     case.call_and_validate(headers=bearer_for(case), checks=CHECKS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the OpenAPI document gives the 204 of POST /auth/logout and /auth/logout-all an "
-    "`application/json` body (schema `type: null`), but the 204 has no body and no Content-Type: the handlers "
-    "return `Response[None]`, which Litestar documents as JSON content",
-)
 @schema.include(**SIGN_OUT).parametrize()
 @FUZZING
 def test_signing_out_answers_as_documented_and_never_with_a_server_error(case: schemathesis.Case) -> None:
