@@ -19,7 +19,8 @@ def problems(**descriptions: str) -> dict[int, ResponseSpec]:
 SIGNED_OUT = {
     204: ResponseSpec(
         data_container=None,
-        description="Signed out; no body. The session cookies are cleared (Set-Cookie with Max-Age=0) whatever the transport.",
+        description="Signed out; no body. The session cookies are cleared (Set-Cookie with Max-Age=0), "
+        "whatever the transport.",
     )
 }
 """A 204 documented without content: Litestar would otherwise describe the cookie-setting Response as JSON."""
