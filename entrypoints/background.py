@@ -60,7 +60,13 @@ class BackgroundWork:
         self.freshness = Freshness()
         self._tasks: list[asyncio.Task[None]] = []
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        """Load the whole revocation window (and the key set) once, then keep them current.
+
+        Raises if the database cannot be reached: a replica does not start without them."""
+        await self._sync_revocations(everything=True)
+        if self._schedule.key_reload is not None:
+            await self._reload_keys()
         self._loop("revocations", self._schedule.revocation_poll, self._sync_revocations)
         if self._schedule.key_reload is not None:
             self._loop("keys", self._schedule.key_reload, self._reload_keys)
@@ -76,10 +82,10 @@ class BackgroundWork:
                 await task
         self._tasks.clear()
 
-    async def _sync_revocations(self) -> None:
+    async def _sync_revocations(self, everything: bool = False) -> None:
         started = self._clock.now()
-        lookback = self._schedule.revocation_lookback
-        if self.freshness.revocations is not None:
+        lookback: timedelta | None = None if everything else self._schedule.revocation_lookback
+        if lookback is not None and self.freshness.revocations is not None:
             # After an outage, read back to the last successful sync too (LoadRevocations caps it
             # at the revocation window): nothing revoked meanwhile elsewhere is missed.
             lookback = max(lookback, started - self.freshness.revocations + lookback)

@@ -2,6 +2,8 @@ import contextlib
 from types import TracebackType
 from typing import Self
 
+from asyncpg.exceptions import InterfaceError as DriverInterfaceError
+from asyncpg.exceptions import OperatorInterventionError, PostgresConnectionError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,10 +19,22 @@ _UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeou
 
 
 def _is_unreachable(error: BaseException) -> bool:
-    """Driver errors that mean "the database is not there", as opposed to a bug or a constraint."""
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return True
-    return isinstance(error, _UNREACHABLE)
+    """Driver errors that mean "the database is not there", as opposed to a bug or a constraint.
+
+    asyncpg raises some of them unwrapped (a server shutting down or starting up refuses new
+    connections with SQLSTATE 57P03), so the whole cause chain is read, and the SQLSTATE classes
+    08 (connection exception) and 57 (operator intervention) count as unreachable too.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, _UNREACHABLE + (PostgresConnectionError, OperatorInterventionError, DriverInterfaceError)):
+            return True
+        if str(getattr(seen, "sqlstate", "") or "").startswith(("08", "57")):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
 
 
 class SqlUnitOfWork(UnitOfWork):

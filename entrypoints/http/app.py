@@ -8,7 +8,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from adapters.system_clock import SystemClock
-from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.verify_access_token import VerifyAccessToken
 from entrypoints.background import BackgroundWork, schedule_for
@@ -37,13 +36,10 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
     async def start(app: Litestar) -> None:
         # Resolved once: the protected-request path then touches no container at all.
         app.state.verify_access_token = await container.get(VerifyAccessToken)
-        async with container() as request_container:
-            if settings.key_encryption_key:
-                keys = await request_container.get(SigningKeys)
-                await keys.ensure_one(settings.signing_alg)
-                await keys.reload()
-            await (await request_container.get(LoadRevocations)).execute()
-        background.start()
+        if settings.key_encryption_key:
+            async with container() as request_container:
+                await (await request_container.get(SigningKeys)).ensure_one(settings.signing_alg)
+        await background.start()
 
     async def stop(_: Litestar) -> None:
         await background.stop()

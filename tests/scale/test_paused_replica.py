@@ -14,15 +14,6 @@ pytestmark = pytest.mark.postgres
 LOOKBACK_SECONDS = 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: each revocation poll reads only the last TESSERA_REVOCATION_LOOKBACK_SECONDS "
-    "(entrypoints/background.py `_sync_revocations` -> LoadRevocations.execute(lookback)), not everything since "
-    "its last successful poll; a replica whose polls stop for longer than that (pause, partition) never learns "
-    "of the revocations made meanwhile and accepts their access tokens until they expire. With the defaults "
-    "(lookback 30 s, access TTL 900 s) a 31 s gap leaves revoked tokens valid there for up to ~14 minutes; "
-    "config accepts any lookback shorter than the access TTL.",
-)
 def test_a_replica_that_missed_its_revocation_polls_for_longer_than_the_lookback_refuses_what_was_revoked_meanwhile(
     replicas: ReplicaSet, measure: Measure
 ) -> None:

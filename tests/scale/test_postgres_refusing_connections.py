@@ -22,12 +22,6 @@ from tests.support.pg_cluster import PostgresCluster
 pytestmark = pytest.mark.postgres
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: asyncpg's CannotConnectNowError (SQLSTATE 57P03, raised unwrapped by SQLAlchemy's asyncpg "
-    "dialect when a new connection is refused) is not among the errors adapters/sql/sql_unit_of_work.py "
-    "`_is_unreachable` maps to StorageUnavailable, so the request ends in the catch-all handler: 500, not 503",
-)
 def test_requests_answer_503_not_500_while_postgres_refuses_new_connections(
     replicas: ReplicaSet, database: PostgresCluster
 ) -> None:
