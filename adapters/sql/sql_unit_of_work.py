@@ -16,6 +16,7 @@ from application.errors import StorageUnavailable
 from application.ports.unit_of_work import UnitOfWork
 
 _UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, OSError, TimeoutError)
+_UNREACHABLE_DRIVER = (*_UNREACHABLE, PostgresConnectionError, OperatorInterventionError, DriverInterfaceError)
 
 
 def _is_unreachable(error: BaseException) -> bool:
@@ -29,7 +30,7 @@ def _is_unreachable(error: BaseException) -> bool:
     while seen is not None:
         if isinstance(seen, DBAPIError) and seen.connection_invalidated:
             return True
-        if isinstance(seen, _UNREACHABLE + (PostgresConnectionError, OperatorInterventionError, DriverInterfaceError)):
+        if isinstance(seen, _UNREACHABLE_DRIVER):
             return True
         if str(getattr(seen, "sqlstate", "") or "").startswith(("08", "57")):
             return True
