@@ -2,9 +2,11 @@
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from litestar.testing import AsyncTestClient
 
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD
@@ -238,3 +240,24 @@ async def test_the_session_route_answers_from_the_access_token_alone(client: Cli
     body = response.json()
     assert body["user_id"] == user["id"] and body["roles"] == [] and body["session_id"]
     assert (await client.get("/api/user/session")).status_code == 401
+
+
+async def test_an_unexpected_failure_is_a_500_problem_that_reveals_nothing(tmp_path: Path) -> None:
+    from dishka import Provider, Scope, provide
+
+    from application.use_cases.get_profile import GetProfile
+    from entrypoints.http.app import create_app
+    from tests.support.http import settings_for_tests
+
+    class Broken(Provider):
+        @provide(scope=Scope.REQUEST)
+        def profile(self) -> GetProfile:
+            raise RuntimeError("connection string postgresql://tessera:hunter2@db/tessera")
+
+    async with AsyncTestClient(create_app(settings_for_tests("memory://", tmp_path), Broken())) as broken:
+        await register(broken)
+        response = await broken.get("/api/user/profile", headers=bearer(await log_in(broken)))
+
+    body = assert_problem(response, 500)
+    assert "hunter2" not in response.text and "RuntimeError" not in response.text
+    assert body["detail"] == "The server could not complete the request."

@@ -1,0 +1,86 @@
+"""Defences that no attack over HTTP can reach on its own, proven where they live."""
+
+import json
+
+import pytest
+from joserfc import jws
+
+from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
+from adapters.crypto.joserfc_token_verifier import MAX_TOKEN_LENGTH, JoserfcTokenVerifier
+from adapters.crypto.signing_keys import SigningKeySet, generate_key
+from adapters.memory.in_memory_session_repository import InMemorySessionRepository
+from domain.errors import InvalidAccessToken, InvalidCredentials, InvalidRefreshToken
+from tests.unit.conftest import PASSWORD
+
+pytestmark = pytest.mark.anyio
+
+
+def test_each_key_verifies_only_under_its_own_algorithm_name() -> None:
+    ed = generate_key("EdDSA")
+    keys = SigningKeySet(ed, "EdDSA")
+    payload = json.dumps({"sub": "x"})
+    same_key_other_name = jws.serialize_compact(
+        {"alg": "Ed25519", "typ": "at+jwt", "kid": keys.kid}, payload, ed, algorithms=["Ed25519"]
+    )
+    keys.install((ed, "EdDSA"), [(ed, "EdDSA"), (generate_key("Ed25519"), "Ed25519")])
+
+    with pytest.raises(InvalidAccessToken):
+        JoserfcTokenVerifier(keys).verify(same_key_other_name)
+
+
+def test_an_oversized_token_is_refused_before_any_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = SigningKeySet(generate_key("ES256"), "ES256")
+
+    def must_not_parse(*_: object, **__: object) -> None:
+        raise AssertionError("parsed an oversized token")
+
+    monkeypatch.setattr(jws, "deserialize_compact", must_not_parse)
+    with pytest.raises(InvalidAccessToken):
+        JoserfcTokenVerifier(keys).verify("a" * (MAX_TOKEN_LENGTH - 1) + ".b.c")
+
+
+async def test_the_password_hasher_is_argon2id_and_rehashes_when_its_parameters_change() -> None:
+    weak = Argon2PasswordHasher(time_cost=1, memory_cost_kib=8, parallelism=1)
+    stored = await weak.hash(PASSWORD)
+
+    assert stored.startswith("$argon2id$")
+    assert await weak.verify(stored, PASSWORD)
+    assert not await weak.verify(stored, PASSWORD + "!")
+    assert not await weak.verify("not a hash", PASSWORD)
+    assert not weak.needs_rehash(stored)
+    assert Argon2PasswordHasher(time_cost=2, memory_cost_kib=16, parallelism=1).needs_rehash(stored)
+    await weak.verify_dummy(PASSWORD)
+
+
+async def test_a_malformed_email_spends_a_dummy_verification_like_an_unknown_one(app) -> None:
+    with pytest.raises(InvalidCredentials):
+        await app.log_in("not-an-email", PASSWORD)
+    assert app.hasher.dummy_verifications == 1
+
+
+async def test_failed_login_counters_store_digests_not_emails_or_addresses(app) -> None:
+    with pytest.raises(InvalidCredentials):
+        await app.log_in_from("203.0.113.9", "ada@example.com", "wrong password")
+    keys = list(app.store.tables.login_failures)
+    assert len(keys) == 2
+    assert all(len(key) == 64 and "ada" not in key and "203.0" not in key for key in keys)
+
+
+async def test_a_refresh_that_races_a_logout_issues_nothing(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    pair = await app.log_in()
+    session_id = app.session_of(pair).id
+    touch = InMemorySessionRepository.touch
+
+    async def logout_lands_first(repository: InMemorySessionRepository, sid: object, now: object) -> bool:
+        from domain.sessions import RevocationReason
+
+        await repository.revoke(session_id, now, RevocationReason.LOGOUT)  # type: ignore[arg-type]
+        return await touch(repository, sid, now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(InMemorySessionRepository, "touch", logout_lands_first)
+    tokens_before = dict(app.store.tables.refresh_tokens)
+
+    with pytest.raises(InvalidRefreshToken):
+        await app.refresh(pair.refresh_token)
+
+    assert app.store.tables.refresh_tokens == tokens_before  # the rotation was rolled back
