@@ -129,7 +129,7 @@ def throughput(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
             "granian_tessera_health": (f"{granian_tessera}/health", ()),
             "granian_tessera_protected": (f"{granian_tessera}/api/user/session", (bearer,)),
         }
-        for url, headers in variants.values():  # warm-up: imports, caches, connection pools
+        for url, headers in variants.values() if seconds >= 2 else ():  # warm-up: imports, caches, pools
             load.wrk(url, 1, CONNECTIONS, THREADS, headers)
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}
         for round_number in range(rounds):
