@@ -6,6 +6,7 @@ from dishka import AsyncContainer, Provider, Scope, from_context, make_async_con
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
+from adapters.crypto.caching_token_verifier import CachingTokenVerifier
 from adapters.crypto.joserfc_key_vault import JoserfcKeyVault, key_encryption_key
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
@@ -103,7 +104,10 @@ class KeyProvider(Provider):
         return keys
 
     signer = provide(JoserfcTokenSigner, provides=TokenSigner)
-    verifier = provide(JoserfcTokenVerifier, provides=TokenVerifier)
+
+    @provide
+    def verifier(self, keys: SigningKeySet) -> TokenVerifier:
+        return CachingTokenVerifier(JoserfcTokenVerifier(keys), keys)
 
 
 class FileKeysProvider(Provider):

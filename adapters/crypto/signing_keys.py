@@ -113,6 +113,7 @@ class SigningKeySet(PublicKeys):
 
     def __init__(self, active: AsymmetricKey | None = None, alg: str = "RS256") -> None:
         self._installed = _Installed(None, alg, {})
+        self._generation = 0
         if active is not None:
             self.install((active, alg), [(active, alg)])
 
@@ -126,6 +127,12 @@ class SigningKeySet(PublicKeys):
                 _kid_of(signing[0]), (signing[0].__class__.import_key(signing[0].as_dict(private=False)), signing[1])
             )
         self._installed = _Installed(signing[0] if signing else None, signing[1] if signing else "", public)
+        self._generation += 1
+
+    @property
+    def generation(self) -> int:
+        """Changes with every install: whatever was verified under an earlier set must be verified again."""
+        return self._generation
 
     @property
     def kid(self) -> str:
