@@ -6,6 +6,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from adapters.system_clock import SystemClock
 from application.use_cases.manage_signing_keys import SigningKeys
@@ -72,8 +73,25 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         ),
         debug=False,
     )
+    without_container = app.asgi_handler
     setup_dishka(container, app)
+    app.asgi_handler = _request_container_unless_needless(app.asgi_handler, without_container)
     return app
+
+
+NO_REQUEST_CONTAINER = frozenset({"/api/user/session", "/health"})
+"""Routes that inject nothing: dishka's middleware would open (and close) a request container for
+each of them all the same. Their handlers must never take `FromDishka` parameters."""
+
+
+def _request_container_unless_needless(with_container: ASGIApp, without_container: ASGIApp) -> ASGIApp:
+    async def handler(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("path") in NO_REQUEST_CONTAINER:
+            await without_container(scope, receive, send)
+        else:
+            await with_container(scope, receive, send)
+
+    return handler
 
 
 def container_of(app: Litestar) -> AsyncContainer:
