@@ -204,6 +204,7 @@ def login_storm(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
             storm.append(asdict(load.wrk(url, seconds, probe_connections, 1, bearer)))
             storm_thread.join()
             logins.append(asdict(storm_result[0]))
+            time.sleep(5)  # logins already accepted keep hashing after wrk leaves: the next idle run waits them out
     return {"idle": idle, "storm": storm, "logins": logins, "probe_connections": probe_connections}
 
 
