@@ -39,7 +39,8 @@ class Settings:
     dev_key_file: Path = Path("tessera-dev-signing-key.jwk")
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
-    argon2_parallelism: int = 4
+    argon2_parallelism: int = 1
+    argon2_concurrency: int = max(1, (os.cpu_count() or 2) - 1)
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 50
     login_failure_window: timedelta = timedelta(minutes=15)
@@ -73,6 +74,7 @@ class Settings:
             argon2_time_cost=env.integer("ARGON2_TIME_COST", defaults.argon2_time_cost, low=1, high=20),
             argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib, low=8, high=4 * 1024 * 1024),
             argon2_parallelism=env.integer("ARGON2_PARALLELISM", defaults.argon2_parallelism, low=1, high=64),
+            argon2_concurrency=env.integer("ARGON2_CONCURRENCY", defaults.argon2_concurrency, low=1, high=256),
             login_max_failures_per_account=env.integer(
                 "LOGIN_MAX_FAILURES_PER_ACCOUNT", defaults.login_max_failures_per_account, low=1, high=10_000
             ),

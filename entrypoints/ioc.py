@@ -82,6 +82,7 @@ class CoreProvider(Provider):
             time_cost=settings.argon2_time_cost,
             memory_cost_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
+            concurrency=settings.argon2_concurrency,
         )
 
     @provide(scope=Scope.APP)

@@ -1,9 +1,14 @@
+import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from joserfc import jws
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from joserfc.errors import JoseError
-from joserfc.jwk import GuestProtocol
+from joserfc.jws import JWSRegistry
+from joserfc.util import urlsafe_b64decode
 
 from adapters.crypto.signing_keys import AsymmetricKey, SigningKeySet
 from application.ports.token_verifier import TokenVerifier
@@ -23,33 +28,72 @@ def _is_access_token_type(typ: object) -> bool:
     return isinstance(typ, str) and typ.lower().removeprefix("application/") == ACCESS_TOKEN_TYPE
 
 
+SignatureCheck = Callable[[bytes, bytes], bool]
+
+
+def _signature_check(key: AsymmetricKey, alg: str) -> SignatureCheck:
+    """What checks a signature under this key and only this algorithm, prepared once per key set.
+
+    RS256, the default and the hot path, calls the `cryptography` key that joserfc imported directly
+    (PKCS#1 v1.5 with SHA-256, as RFC 7518 §3.3 defines it); every other algorithm goes through
+    joserfc's own implementation."""
+    if alg == "RS256":
+        public = key.get_op_key("verify")
+        assert isinstance(public, RSAPublicKey)  # a key installed as RS256 is an RSA key (signing_keys._fits)
+
+        def rs256(message: bytes, signature: bytes) -> bool:
+            try:
+                public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+            except InvalidSignature:
+                return False
+            return True
+
+        return rs256
+    model = JWSRegistry.algorithms[alg]
+    return lambda message, signature: bool(model.verify(message, signature, key))
+
+
 class JoserfcTokenVerifier(TokenVerifier):
-    """Checks a compact JWS: the algorithm pinned by the server, the key looked up locally by `kid`
-    (never from `jku`, `x5u`, `jwk` or `x5c`), `typ: at+jwt`, and the signature. Any failure,
-    whatever its cause, is the same `InvalidAccessToken`."""
+    """Checks a compact JWS: the algorithm pinned by the server for each key, the key looked up
+    locally by `kid` (never from `jku`, `x5u`, `jwk` or `x5c`), strict base64url, a header of
+    exactly `alg`, `typ: at+jwt` and `kid`, and the signature. Any failure, whatever its cause, is
+    the same `InvalidAccessToken`. Keys are prepared once per key set, not once per token."""
 
     def __init__(self, keys: SigningKeySet) -> None:
         self._keys = keys
+        self._generation = -1
+        self._checks: dict[str, tuple[str, SignatureCheck]] = {}
 
     def verify(self, token: str) -> Mapping[str, object]:
         if len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
             raise InvalidAccessToken
+        header_part, payload_part, signature_part = token.split(".")
         try:
-            signed = jws.deserialize_compact(token, self._key_for, algorithms=self._keys.algorithms)
-            header = signed.headers()
-            payload = json.loads(signed.payload)
-        except (JoseError, ValueError, TypeError, KeyError, RecursionError):
+            header = json.loads(urlsafe_b64decode(header_part.encode("ascii")))
+            if not isinstance(header, dict) or not header.keys() <= ALLOWED_HEADER:
+                raise InvalidAccessToken
+            found = self._check_for(header.get("kid"))
+            if found is None or header.get("alg") != found[0] or not _is_access_token_type(header.get("typ")):
+                raise InvalidAccessToken
+            signing_input = f"{header_part}.{payload_part}".encode("ascii")
+            if not found[1](signing_input, urlsafe_b64decode(signature_part.encode("ascii"))):
+                raise InvalidAccessToken
+            payload = json.loads(urlsafe_b64decode(payload_part.encode("ascii")))
+        except (JoseError, ValueError, TypeError, KeyError, RecursionError, binascii.Error):
             raise InvalidAccessToken from None
-        if not header.keys() <= ALLOWED_HEADER or not _is_access_token_type(header.get("typ")):
-            raise InvalidAccessToken
         if not isinstance(payload, dict):
             raise InvalidAccessToken
         return payload
 
-    def _key_for(self, obj: GuestProtocol) -> AsymmetricKey:
-        """The key named by `kid`, and only if the token's `alg` is that key's own algorithm."""
-        header = obj.headers()
-        found = self._keys.public_key(header.get("kid"))
-        if found is None or header.get("alg") != found[1]:
-            raise InvalidAccessToken
-        return found[0]
+    def _check_for(self, kid: object) -> tuple[str, SignatureCheck] | None:
+        if self._keys.generation != self._generation:
+            self._checks = {}
+            self._generation = self._keys.generation
+        if not isinstance(kid, str):
+            return None
+        if kid not in self._checks:
+            found = self._keys.public_key(kid)
+            if found is None:
+                return None
+            self._checks[kid] = (found[1], _signature_check(*found))
+        return self._checks[kid]

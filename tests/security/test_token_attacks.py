@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import joserfc.jws
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -26,6 +25,7 @@ from cryptography.x509.oid import NameOID
 from joserfc import jwe
 from joserfc.jwk import RSAKey
 
+from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from entrypoints.http.cookies import ACCESS_COOKIE
 from tests.integration.flows import Client, log_in
 from tests.security.forgery import (
@@ -429,15 +429,15 @@ async def test_a_jwe_encrypted_to_the_services_public_key_is_refused(
 
 
 def counting_deserialisations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the verifier's calls into joserfc, where all parsing and cryptography begin."""
+    """Counts the calls into the token verifier, where all parsing and cryptography begin."""
     calls: list[int] = []
-    real = joserfc.jws.deserialize_compact
+    real = JoserfcTokenVerifier.verify
 
-    def counting(*args: Any, **kwargs: Any) -> Any:
+    def counting(self: JoserfcTokenVerifier, token: str) -> Any:
         calls.append(1)
-        return real(*args, **kwargs)
+        return real(self, token)
 
-    monkeypatch.setattr(joserfc.jws, "deserialize_compact", counting)
+    monkeypatch.setattr(JoserfcTokenVerifier, "verify", counting)
     return calls
 
 

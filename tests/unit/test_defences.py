@@ -34,7 +34,7 @@ def test_an_oversized_token_is_refused_before_any_parsing(monkeypatch: pytest.Mo
     def must_not_parse(*_: object, **__: object) -> None:
         raise AssertionError("parsed an oversized token")
 
-    monkeypatch.setattr(jws, "deserialize_compact", must_not_parse)
+    monkeypatch.setattr("adapters.crypto.joserfc_token_verifier.urlsafe_b64decode", must_not_parse)
     with pytest.raises(InvalidAccessToken):
         JoserfcTokenVerifier(keys).verify("a" * (MAX_TOKEN_LENGTH - 1) + ".b.c")
 
@@ -84,3 +84,34 @@ async def test_a_refresh_that_races_a_logout_issues_nothing(app, monkeypatch: py
         await app.refresh(pair.refresh_token)
 
     assert app.store.tables.refresh_tokens == tokens_before  # the rotation was rolled back
+
+
+async def test_no_more_password_hashes_run_at_once_than_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    hasher = Argon2PasswordHasher(time_cost=1, memory_cost_kib=8, parallelism=1, concurrency=2)
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def slow_hash(password: str) -> str:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return "$argon2id$fake"
+
+    class SlowArgon2:
+        hash = staticmethod(slow_hash)
+
+    monkeypatch.setattr(hasher, "_argon2", SlowArgon2())
+    import anyio
+
+    async with anyio.create_task_group() as group:
+        for _ in range(6):
+            group.start_soon(hasher.hash, PASSWORD)
+
+    assert most == 2
