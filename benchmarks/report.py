@@ -98,8 +98,10 @@ def _targets(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f"{micro['uncached_verify']:,.0f} vs {micro['raw_verify']:,.0f} /s",
             _say(
                 micro["uncached_verify"] / micro["raw_verify"] >= 0.6,
-                "joserfc's compact parsing, header and key handling, and the exact claim checks, together cost "
-                "more than the RSA verification itself (a cache hit avoids all of it)",
+                f"the RSA verification is {1e6 / micro['raw_verify']:.0f} µs of the "
+                f"{1e6 / micro['uncached_verify']:.0f} µs; the rest is Python: three strict base64url "
+                "decodes, two JSON parses, the exact claim checks (three UUIDs) and the revocation look-up "
+                "(a cache hit skips the RSA check and the decoding)",
             ),
         ),
         (
