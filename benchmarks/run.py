@@ -148,19 +148,23 @@ def _session_cookie(base: str) -> str:
         return str(answer.headers["set-cookie"].split(";")[0])
 
 
+def _db_upgrade(env: dict[str, str]) -> None:
+    subprocess.run(
+        [str(Path(python()).parent / "tessera"), "db", "upgrade"],
+        cwd=ROOT,
+        env={**_environ(), **env},
+        check=True,
+        capture_output=True,
+    )
+
+
 def refresh_on_postgres(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
     """Chained rotation: each connection presents the successor it was just given."""
     from tests.support.pg_cluster import local_cluster
 
     with local_cluster() as cluster:
         env = tessera_env(work, cluster.url)
-        subprocess.run(
-            [str(Path(python()).parent / "tessera"), "db", "upgrade"],
-            cwd=ROOT,
-            env={**_environ(), **env},
-            check=True,
-            capture_output=True,
-        )
+        _db_upgrade(env)
         runs = []
         with tessera(work, env, "tessera-postgres") as (service, _):
             email = register_and_log_in(service).email
@@ -220,13 +224,7 @@ def memory(work: Path, sessions: int, seconds: float) -> dict[str, Any]:
     drive = max(1.0, seconds / 5)
     database = work / "memory.db"
     env = tessera_env(work, f"sqlite+aiosqlite:///{database}")
-    subprocess.run(
-        [str(Path(python()).parent / "tessera"), "db", "upgrade"],
-        cwd=ROOT,
-        env={**_environ(), **env},
-        check=True,
-        capture_output=True,
-    )
+    _db_upgrade(env)
     result: dict[str, Any] = {"active": [per_step * i for i in range(steps + 1)], "tessera": [], "memory_store": []}
     with tessera(work, env, "tessera-sqlite") as (service, pid):
         first = register_and_log_in(service)

@@ -28,18 +28,7 @@ class SqlSigningKeyRepository(SigningKeyRepository):
 
     async def all(self) -> list[SigningKeyRecord]:
         rows = await self._db.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at))
-        return [
-            SigningKeyRecord(
-                kid=row.kid,
-                alg=row.alg,
-                public_jwk=row.public_jwk,
-                sealed_private_jwk=row.sealed_private_jwk,
-                created_at=row.created_at,
-                signs_from=row.signs_from,
-                withdrawn_at=row.withdrawn_at,
-            )
-            for row in rows
-        ]
+        return [_to_record(row) for row in rows]
 
     async def withdraw(self, kid: str, now: datetime) -> bool:
         statement = (
@@ -50,3 +39,15 @@ class SqlSigningKeyRepository(SigningKeyRepository):
         result = await self._db.execute(statement)
         assert isinstance(result, CursorResult)
         return result.rowcount == 1
+
+
+def _to_record(row: SigningKeyRow) -> SigningKeyRecord:
+    return SigningKeyRecord(
+        kid=row.kid,
+        alg=row.alg,
+        public_jwk=row.public_jwk,
+        sealed_private_jwk=row.sealed_private_jwk,
+        created_at=row.created_at,
+        signs_from=row.signs_from,
+        withdrawn_at=row.withdrawn_at,
+    )

@@ -1,6 +1,6 @@
 """The Litestar application factory."""
 
-from dishka import AsyncContainer, Provider
+from dishka import Provider
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar
 from litestar.datastructures import State
@@ -92,8 +92,3 @@ def _request_container_unless_needless(with_container: ASGIApp, without_containe
             await with_container(scope, receive, send)
 
     return handler
-
-
-def container_of(app: Litestar) -> AsyncContainer:
-    container: AsyncContainer = app.state.dishka_container
-    return container
