@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, Router, post
 from litestar.datastructures import Cookie
-from litestar.params import CookieParameter
+from litestar.params import CookieParameter, JSONBody
 
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
 from domain.errors import InvalidLegacySession
@@ -81,7 +81,7 @@ def exchange_router(bridge: LegacyBridgeSettings) -> Router:
         request: Request[Any, Any, Any],
         use_case: FromDishka[ExchangeLegacySession],
         session_cookie: legacy_cookie = None,
-        data: ExchangeRequest | None = None,
+        data: JSONBody[ExchangeRequest | None] = None,
     ) -> TokenAnswer:
         require_same_origin(request)
         address = request.client.host if request.client else None

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from litestar.middleware.session.server_side import ServerSideSessionBackend
-from litestar.stores.base import Store, StorageObject
+from litestar.stores.base import StorageObject, Store
 from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
