@@ -5,6 +5,7 @@ Both of Litestar's shared stores: Redis (Debian's redis-server; the user found b
 file store (the user found by email)."""
 
 import uuid
+from functools import partial
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -47,10 +48,10 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     tmp_path = tmp_path_factory.mktemp(f"exchange-{request.param}")
     if request.param == "redis":
         url = request.getfixturevalue("redis_url")
-        new_store: Callable[[], Store] = lambda: RedisStore.with_client(url)  # Litestar's default namespace
+        new_store: Callable[[], Store] = partial(RedisStore.with_client, url)  # Litestar's default namespace
         bridge = {"TESSERA_LEGACY_SESSIONS": url}
     else:
-        new_store = lambda: FileStore(tmp_path / "sessions", create_directories=True)  # noqa: E731
+        new_store = partial(FileStore, tmp_path / "sessions", create_directories=True)
         bridge = {
             "TESSERA_LEGACY_SESSIONS": f"file://{tmp_path / 'sessions'}",
             "TESSERA_LEGACY_USER_KEY": "email",
