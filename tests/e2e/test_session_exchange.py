@@ -5,10 +5,10 @@ Both of Litestar's shared stores: Redis (Debian's redis-server; the user found b
 file store (the user found by email)."""
 
 import uuid
-from functools import partial
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import httpx
