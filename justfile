@@ -9,10 +9,11 @@ run host="127.0.0.1" port="8000":
     uv run --locked tessera db upgrade
     uv run --locked tessera serve --host {{host}} --port {{port}}
 
-# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), and the browser tests (Debian's Chromium)
+# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium) and the legacy-session tests (Debian's redis-server)
 test *args:
     bash .ci/ensure-postgres
     bash .ci/ensure-chromium
+    bash .ci/ensure-redis
     uv run --locked pytest {{args}}
 
 # Ruff, mypy (strict) and the import-linter layer contracts

@@ -55,3 +55,15 @@ class InvalidAccessToken(DomainError):
 
 class UserNotFound(DomainError):
     message = "The user does not exist."
+
+
+class MalformedLegacySessionCookie(DomainError):
+    """No legacy session cookie, or a value that is not a session id of the legacy store's shape."""
+
+    message = "The legacy session cookie is missing or malformed."
+
+
+class InvalidLegacySession(DomainError):
+    """Unknown, expired, already exchanged, or naming no user of tessera: the same answer for each."""
+
+    message = "The legacy session is unknown, expired or already exchanged."

@@ -16,6 +16,8 @@ class EventKind(StrEnum):
     LOGGED_OUT_EVERYWHERE = "logged_out_everywhere"
     SIGNING_KEY_ROTATED = "signing_key_rotated"
     SIGNING_KEY_WITHDRAWN = "signing_key_withdrawn"
+    LEGACY_SESSION_EXCHANGED = "legacy_session_exchanged"
+    LEGACY_SESSION_REFUSED = "legacy_session_refused"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlparse, urlsplit
 
 from adapters.crypto.joserfc_key_vault import key_encryption_key
 from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS, KeyConfigurationError
+
+if TYPE_CHECKING:
+    from entrypoints.legacy_settings import LegacyBridgeSettings
 
 PREFIX = "TESSERA_"
 
@@ -55,10 +58,15 @@ class Settings:
     purge_interval: timedelta | None = timedelta(hours=1)
     forwarded_allow_ips: tuple[str, ...] = ()
     """Proxies whose X-Forwarded-For / -Proto are believed: the client address that throttling counts."""
+    legacy_bridge: "LegacyBridgeSettings | None" = None
+    """Set (TESSERA_LEGACY_*): POST /auth/session/exchange turns legacy sessions into tessera's."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        env = _Env(os.environ if environ is None else environ)
+        from entrypoints.legacy_settings import legacy_bridge_from_env  # it imports ConfigError from here
+
+        environ = os.environ if environ is None else environ
+        env = _Env(environ)
         defaults = cls()
         settings = cls(
             database_url=env.database_url("DATABASE_URL", defaults.database_url),
@@ -95,6 +103,7 @@ class Settings:
             ),
             purge_interval=env.seconds("PURGE_INTERVAL_SECONDS", timedelta(hours=1), low=0, high=7 * 86400) or None,
             forwarded_allow_ips=env.networks("FORWARDED_ALLOW_IPS"),
+            legacy_bridge=legacy_bridge_from_env(environ),
         )
         if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
             raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")

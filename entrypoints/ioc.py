@@ -198,6 +198,15 @@ def storage_provider(settings: Settings) -> Provider:
     raise ConfigError("DATABASE_URL", "must be a sqlite://, postgresql:// or memory:// URL")
 
 
+def legacy_bridge_providers(settings: Settings) -> list[Provider]:
+    """The legacy-session bridge, only when configured: its modules are not even imported otherwise."""
+    if settings.legacy_bridge is None:
+        return []
+    from entrypoints.legacy_ioc import LegacyBridgeProvider
+
+    return [LegacyBridgeProvider(settings.legacy_bridge)]
+
+
 def build_container(settings: Settings, *overrides: Provider) -> AsyncContainer:
     """Later providers win: tests pass their own (a fixed clock, say) as overrides."""
     return make_async_container(
@@ -206,6 +215,7 @@ def build_container(settings: Settings, *overrides: Provider) -> AsyncContainer:
         SharedKeysProvider() if settings.key_encryption_key else FileKeysProvider(),
         storage_provider(settings),
         UseCaseProvider(),
+        *legacy_bridge_providers(settings),
         *overrides,
         context={Settings: settings},
     )

@@ -9,6 +9,7 @@ import pytest
 
 from adapters.sql.database import create_engine, upgrade_schema
 from tests.support.postgres import PostgresUnavailable, running_postgres
+from tests.support.redis import RedisUnavailable, running_redis
 
 TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys")
 T = TypeVar("T")
@@ -35,6 +36,20 @@ def postgres_url() -> Iterator[str]:
         _off_the_loop(lambda: upgrade_schema(url))
     except PostgresUnavailable as error:
         pytest.fail(f"PostgreSQL is required for these tests: {error}", pytrace=False)
+    try:
+        yield url
+    finally:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real Redis (Debian's redis-server) for the whole run. Unavailable means failed, never skipped."""
+    server = running_redis(tmp_path_factory.mktemp("redis"))
+    try:
+        url = server.__enter__()
+    except RedisUnavailable as error:
+        pytest.fail(f"Redis is required for these tests: {error}", pytrace=False)
     try:
         yield url
     finally:

@@ -3,8 +3,9 @@ import logging
 
 from prometheus_client import Counter
 
+from adapters.observability.metrics import LEGACY_SESSION_EXCHANGES
 from application.ports.security_events import SecurityEvents
-from domain.events import SecurityEvent
+from domain.events import EventKind, SecurityEvent
 
 audit = logging.getLogger("tessera.audit")
 
@@ -16,6 +17,10 @@ class LoggingSecurityEvents(SecurityEvents):
 
     def emit(self, event: SecurityEvent) -> None:
         EVENTS.labels(kind=event.kind.value).inc()
+        if event.kind is EventKind.LEGACY_SESSION_EXCHANGED:
+            LEGACY_SESSION_EXCHANGES.labels(outcome="exchanged").inc()
+        elif event.kind is EventKind.LEGACY_SESSION_REFUSED:
+            LEGACY_SESSION_EXCHANGES.labels(outcome=event.detail or "unknown").inc()
         record = {
             "event": event.kind.value,
             "user_id": None if event.user_id is None else str(event.user_id),

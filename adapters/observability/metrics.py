@@ -8,6 +8,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, generate_late
 STORAGE_UNAVAILABLE = Counter(
     "tessera_storage_unavailable_total", "Requests and background runs that found the database unreachable"
 )
+LEGACY_SESSION_EXCHANGES = Counter(
+    "tessera_legacy_session_exchanges_total",
+    "Legacy session exchanges by outcome: exchanged, malformed, unknown, no_user, unavailable",
+    ["outcome"],
+)
 _REVOCATION_VIEW_AGE = Gauge(
     "tessera_revocation_view_age_seconds", "Seconds since this replica last synced its revocation view"
 )

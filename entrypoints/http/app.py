@@ -2,7 +2,7 @@
 
 from dishka import Provider
 from dishka.integrations.litestar import setup_dishka
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -47,7 +47,17 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         await container.close()
 
     app = Litestar(
-        route_handlers=[public_auth_router, session_router, user_router, jwks, health, ready, metrics, demo_router],
+        route_handlers=[
+            public_auth_router,
+            session_router,
+            user_router,
+            jwks,
+            health,
+            ready,
+            metrics,
+            demo_router,
+            *legacy_bridge_routes(settings),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start],
         on_shutdown=[stop],
@@ -77,6 +87,15 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
     setup_dishka(container, app)
     app.asgi_handler = _request_container_unless_needless(app.asgi_handler, without_container)
     return app
+
+
+def legacy_bridge_routes(settings: Settings) -> list[Router]:
+    """POST /auth/session/exchange, only when the bridge is configured: otherwise absent (404)."""
+    if settings.legacy_bridge is None:
+        return []
+    from entrypoints.http.legacy_routes import exchange_router
+
+    return [exchange_router(settings.legacy_bridge)]
 
 
 NO_REQUEST_CONTAINER = frozenset({"/api/user/session", "/health"})

@@ -18,9 +18,11 @@ from domain.errors import (
     InvalidCredentials,
     InvalidDisplayName,
     InvalidEmail,
+    InvalidLegacySession,
     InvalidPassword,
     InvalidRefreshToken,
     LoginThrottled,
+    MalformedLegacySessionCookie,
     UserNotFound,
 )
 
@@ -69,6 +71,8 @@ _DOMAIN_ERRORS: dict[type[DomainError], tuple[HTTPStatus, str, str | None]] = {
     InvalidRefreshToken: (HTTPStatus.UNAUTHORIZED, "invalid-refresh-token", "invalid_token"),
     InvalidAccessToken: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
     UserNotFound: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
+    MalformedLegacySessionCookie: (HTTPStatus.BAD_REQUEST, "invalid-legacy-session-cookie", None),
+    InvalidLegacySession: (HTTPStatus.UNAUTHORIZED, "invalid-legacy-session", None),
     StorageUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "storage-unavailable", None),
 }
 

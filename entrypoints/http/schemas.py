@@ -96,3 +96,9 @@ class ProblemDetails(msgspec.Struct):
     title: str
     status: int
     detail: str
+
+
+class ExchangeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """The optional body of /auth/session/exchange: how the new session's tokens travel back."""
+
+    transport: Transport = "bearer"

@@ -1,0 +1,70 @@
+"""Sessions in Litestar's `RedisStore`: one Redis string per session, its TTL the session's expiry.
+
+`RedisStore._make_key` names a session `<namespace>:<session id>` (namespace "LITESTAR" unless the
+application chose another; `with_namespace("sessions")` makes it "LITESTAR_sessions"), or the bare
+id when the namespace is None. The value is the JSON of the session object, stored with
+`SET key value EX max_age`; Redis drops it when the TTL runs out.
+"""
+
+import logging
+from datetime import timedelta
+
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from application.errors import StorageUnavailable
+from application.ports.clock import Clock
+from application.ports.legacy_sessions import LegacySessions
+from domain.legacy_sessions import LegacySession
+
+log = logging.getLogger(__name__)
+
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+# GET, PTTL and DEL as one script: Redis runs a script atomically, so no other client sees the
+# key between the read and the delete, and the remaining lifetime comes with the value.
+_TAKE = b"""
+local value = redis.call('GET', KEYS[1])
+if not value then return nil end
+local ttl = redis.call('PTTL', KEYS[1])
+redis.call('DEL', KEYS[1])
+return {value, ttl}
+"""
+
+
+class RedisLegacySessions(LegacySessions):
+    def __init__(self, client: "Redis", namespace: str | None, clock: Clock) -> None:
+        self._client = client
+        self._prefix = f"{namespace}:" if namespace else ""
+        self._take = client.register_script(_TAKE)
+        self._clock = clock
+
+    def key(self, session_id: str) -> str:
+        return self._prefix + session_id
+
+    async def take(self, session_id: str) -> LegacySession | None:
+        try:
+            found = await self._take(keys=[self.key(session_id)])
+        except _UNREACHABLE as error:
+            raise StorageUnavailable from error
+        except ResponseError:
+            log.warning("the legacy session key of a presented cookie holds no Redis string")
+            return None
+        if found is None:
+            return None
+        value, ttl_ms = found
+        expires_at = self._clock.now() + timedelta(milliseconds=ttl_ms) if ttl_ms > 0 else None
+        return LegacySession.from_stored(session_id, bytes(value), expires_at)
+
+    async def restore(self, session: LegacySession) -> None:
+        lifetime = None
+        if session.expires_at is not None:
+            lifetime = int((session.expires_at - self._clock.now()).total_seconds() * 1000)
+            if lifetime <= 0:
+                return
+        try:
+            await self._client.set(self.key(session.session_id), session.stored, px=lifetime, nx=True)
+        except _UNREACHABLE as error:
+            raise StorageUnavailable from error

@@ -1,0 +1,93 @@
+"""POST /auth/session/exchange: a legacy server-side session cookie in, a tessera token pair out.
+
+Registered only when the bridge is configured (TESSERA_LEGACY_SESSIONS); otherwise the route does
+not exist (404) and is absent from the OpenAPI schema.
+"""
+
+from http import HTTPStatus
+from typing import Annotated, Any
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Request, Response, Router, post
+from litestar.datastructures import Cookie
+from litestar.params import CookieParameter, JSONBody
+
+from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
+from domain.errors import InvalidLegacySession
+from entrypoints.http.auth_routes import NO_STORE, SESSION_COOKIES
+from entrypoints.http.csrf import require_same_origin
+from entrypoints.http.openapi import CROSS_SITE, problems
+from entrypoints.http.problems import REALM, problem
+from entrypoints.http.schemas import ExchangeRequest
+from entrypoints.http.transport import TokenAnswer, token_answer
+from entrypoints.legacy_settings import LegacyBridgeSettings
+
+LEGACY_COOKIE_PATH = "/"
+"""Litestar's `ServerSideSessionConfig.path` default: the path the legacy cookie is cleared on."""
+
+
+def legacy_challenge(cookie: str) -> str:
+    """No registered HTTP authentication scheme names a cookie; this one follows the (expired)
+    draft-broyer-http-cookie-auth. Deliberately not `Bearer`: a client holding no bearer token
+    must not be told to refresh one."""
+    return f'Cookie realm="{REALM}", cookie-name="{cookie}"'
+
+
+def exchange_router(bridge: LegacyBridgeSettings) -> Router:
+    legacy_cookie = Annotated[
+        str | None,
+        CookieParameter(
+            name=bridge.cookie,
+            required=False,
+            description=f"The legacy session id: {2 * bridge.session_id_bytes} lower-case hex digits "
+            "(Litestar's ServerSideSessionConfig). Missing or of another shape: 400.",
+        ),
+    ]
+
+    def refused(_: Request[Any, Any, Any], error: InvalidLegacySession) -> Response[dict[str, object]]:
+        response = problem(HTTPStatus.UNAUTHORIZED, error.message, slug="invalid-legacy-session")
+        response.headers["WWW-Authenticate"] = legacy_challenge(bridge.cookie)
+        return response
+
+    cleared = Cookie(
+        key=bridge.cookie,
+        path=LEGACY_COOKIE_PATH,
+        max_age=0,
+        documentation_only=True,
+        description="The legacy session cookie, expired (Max-Age=0): its session no longer exists.",
+    )
+
+    @post(
+        "/session/exchange",
+        status_code=200,
+        cache_control=NO_STORE,
+        summary="Exchange a legacy server-side session (its cookie) for a tessera session, once",
+        description="Deletes the legacy session and answers a token pair as /auth/login does: in the body, or "
+        "(transport: cookie) in cookies. The request carries a cookie, so it always needs "
+        "'X-Requested-With: tessera' and tessera's own or a configured Origin.",
+        response_cookies=[*SESSION_COOKIES, cleared],
+        exception_handlers={InvalidLegacySession: refused},
+        responses=problems(
+            e400="No legacy session cookie, or one that is not a legacy session id; or a malformed body",
+            e401="Unknown, expired or already exchanged legacy session, or one naming no tessera user "
+            f'(WWW-Authenticate: Cookie realm="{REALM}", cookie-name="{bridge.cookie}")',
+            e403=CROSS_SITE,
+            e503="The legacy session store or tessera's database is unreachable (see Retry-After); "
+            "the legacy session is left as it was",
+        ),
+    )
+    @inject
+    async def exchange_session(
+        request: Request[Any, Any, Any],
+        use_case: FromDishka[ExchangeLegacySession],
+        session_cookie: legacy_cookie = None,
+        data: JSONBody[ExchangeRequest | None] = None,
+    ) -> TokenAnswer:
+        require_same_origin(request)
+        address = request.client.host if request.client else None
+        pair = await use_case.execute(LegacyExchange(session_cookie, address))
+        response = token_answer(pair, data.transport if data else "bearer", request)
+        response.delete_cookie(bridge.cookie, path=LEGACY_COOKIE_PATH)
+        return response
+
+    return Router("/auth", route_handlers=[exchange_session], tags=["auth"])

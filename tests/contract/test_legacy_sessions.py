@@ -1,0 +1,132 @@
+"""The LegacySessions contract, over Litestar's Redis and file stores and the in-memory fake.
+
+Sessions are written by Litestar's own store classes, as the legacy application writes them."""
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from adapters.legacy.file_legacy_sessions import FileLegacySessions
+from adapters.legacy.redis_legacy_sessions import RedisLegacySessions
+from adapters.system_clock import SystemClock
+from application.errors import StorageUnavailable
+from tests.support.legacy_stores import LegacyStore, MemoryStore, file_store, new_session_id, redis_store
+from tests.support.served import free_port
+
+pytestmark = pytest.mark.anyio
+ADA = {"user_id": str(uuid.uuid4()), "email": "ada@example.com", "flash": ["Welcome back"]}
+
+
+@pytest.fixture(params=["memory", "file", "redis", "redis-unnamespaced"])
+async def legacy(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[LegacyStore]:
+    store: LegacyStore
+    if request.param == "memory":
+        store = MemoryStore()
+    elif request.param == "file":
+        store = file_store(tmp_path / "sessions")
+    else:
+        url = request.getfixturevalue("redis_url")
+        namespace = None if request.param == "redis-unnamespaced" else f"LITESTAR_{uuid.uuid4().hex}"
+        store = redis_store(url, namespace)
+    yield store
+    await store.close()
+
+
+async def test_taking_a_session_returns_what_the_legacy_app_stored_and_deletes_it(legacy: LegacyStore) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, ADA, expires_in=600)
+    taken = await legacy.adapter.take(session_id)
+    assert taken is not None
+    assert (taken.session_id, taken.data) == (session_id, ADA)
+    assert json.loads(taken.stored) == ADA
+    assert taken.expires_at is not None
+    assert datetime.now(UTC) < taken.expires_at <= datetime.now(UTC) + timedelta(seconds=600)
+    assert await legacy.get(session_id) is None
+
+
+async def test_a_session_is_taken_only_once(legacy: LegacyStore) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, ADA)
+    assert await legacy.adapter.take(session_id) is not None
+    assert await legacy.adapter.take(session_id) is None
+
+
+async def test_of_many_concurrent_takes_of_one_session_exactly_one_receives_it(legacy: LegacyStore) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, ADA)
+    results = await asyncio.gather(*(legacy.adapter.take(session_id) for _ in range(24)))
+    assert [result.data for result in results if result is not None] == [ADA]
+    assert await legacy.get(session_id) is None
+
+
+async def test_an_unknown_session_is_none(legacy: LegacyStore) -> None:
+    assert await legacy.adapter.take(new_session_id()) is None
+
+
+async def test_an_expired_session_is_treated_as_unknown(legacy: LegacyStore) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, ADA)
+    await legacy.expire(session_id)
+    await asyncio.sleep(0.05)
+    assert await legacy.adapter.take(session_id) is None
+
+
+async def test_taking_one_session_leaves_every_other_untouched(legacy: LegacyStore) -> None:
+    taken_id, other_id = new_session_id(), new_session_id()
+    await legacy.put(taken_id, ADA)
+    await legacy.put(other_id, {"user_id": "someone else"})
+    await legacy.adapter.take(taken_id)
+    assert json.loads(await legacy.get(other_id) or b"null") == {"user_id": "someone else"}
+
+
+async def test_a_value_that_is_not_a_session_object_is_no_session(legacy: LegacyStore) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, ["not", "an", "object"])  # type: ignore[arg-type]
+    assert await legacy.adapter.take(session_id) is None
+
+
+async def test_a_restored_session_is_readable_by_the_legacy_app_again(legacy: LegacyStore) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, ADA, expires_in=600)
+    taken = await legacy.adapter.take(session_id)
+    assert taken is not None
+    await legacy.adapter.restore(taken)
+    assert json.loads(await legacy.get(session_id) or b"null") == ADA
+    again = await legacy.adapter.take(session_id)
+    assert again is not None and again.expires_at is not None and taken.expires_at is not None
+    assert abs(again.expires_at - taken.expires_at) < timedelta(seconds=2)
+
+
+async def test_restoring_never_overwrites_a_session_stored_since(legacy: LegacyStore) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, ADA)
+    taken = await legacy.adapter.take(session_id)
+    assert taken is not None
+    await legacy.put(session_id, {"user_id": "newer"})
+    await legacy.adapter.restore(taken)
+    assert json.loads(await legacy.get(session_id) or b"null") == {"user_id": "newer"}
+
+
+async def test_an_unreachable_redis_is_unavailable_storage() -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1)
+    with pytest.raises(StorageUnavailable):
+        await RedisLegacySessions(client, "LITESTAR", SystemClock()).take(new_session_id())
+    await client.aclose()
+
+
+async def test_a_failing_file_system_is_unavailable_storage(tmp_path: Path) -> None:
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    with pytest.raises(StorageUnavailable):
+        await FileLegacySessions(not_a_directory, SystemClock()).take(new_session_id())
+
+
+async def test_a_missing_file_store_directory_holds_no_session(tmp_path: Path) -> None:
+    assert await FileLegacySessions(tmp_path / "not-yet-created", SystemClock()).take(new_session_id()) is None

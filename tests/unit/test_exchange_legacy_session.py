@@ -1,0 +1,159 @@
+"""ExchangeLegacySession over the in-memory store and legacy-session fake, wired by the real composition root."""
+
+from dataclasses import replace
+from datetime import timedelta
+from types import TracebackType
+from typing import Self
+
+import pytest
+from dishka import Provider, Scope, provide
+
+from adapters.memory.in_memory_legacy_sessions import InMemoryLegacySessions
+from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
+from application.errors import StorageUnavailable
+from application.ports.clock import Clock
+from application.ports.legacy_sessions import LegacySessions
+from application.ports.unit_of_work import UnitOfWork
+from application.results import TokenPair
+from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
+from domain.errors import InvalidLegacySession, MalformedLegacySessionCookie
+from domain.events import EventKind
+from domain.legacy_sessions import UserLookup
+from entrypoints.ioc import build_container
+from entrypoints.legacy_settings import LegacyBridgeSettings
+from tests.unit.conftest import SETTINGS, Fakes, Tessera
+
+pytestmark = pytest.mark.anyio
+SESSION_ID = "ab" * 32
+
+
+class LegacyFake(Provider):
+    scope = Scope.APP
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.sessions = InMemoryLegacySessions(clock)
+
+    @provide
+    def legacy(self) -> LegacySessions:
+        return self.sessions
+
+
+class UnreachableUnitOfWork(InMemoryUnitOfWork):
+    """tessera's own database, down."""
+
+    async def __aenter__(self) -> Self:
+        raise StorageUnavailable
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        pass
+
+
+class Outage(Provider):
+    uow = provide(UnreachableUnitOfWork, provides=UnitOfWork, scope=Scope.REQUEST)
+
+
+class Bridge:
+    def __init__(self, app: Tessera, lookup: UserLookup = UserLookup.ID, *extra: Provider) -> None:
+        bridge = LegacyBridgeSettings("file:///nonexistent", user_key="user_id", user_lookup=lookup)
+        if lookup is UserLookup.EMAIL:
+            bridge = replace(bridge, user_key="email")
+        self.app = app
+        self.fake = LegacyFake(app.clock)
+        fakes = Fakes(app.store, app.clock)
+        self.events = fakes.events_sink
+        self.container = build_container(replace(SETTINGS, legacy_bridge=bridge), fakes, self.fake, *extra)
+
+    async def exchange(self, cookie: str | None = SESSION_ID, address: str | None = "203.0.113.7") -> TokenPair:
+        async with self.container() as request:
+            use_case = await request.get(ExchangeLegacySession)
+            return await use_case.execute(LegacyExchange(cookie, address))
+
+
+@pytest.fixture
+async def ada(app: Tessera) -> str:
+    return str(next(iter(app.store.tables.users.values())).id)
+
+
+async def test_an_exchange_opens_a_session_of_the_user_and_consumes_the_legacy_one(app: Tessera, ada: str) -> None:
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada, "flash": []}, app.clock.now() + timedelta(days=1))
+    pair = await bridge.exchange()
+    assert SESSION_ID not in bridge.fake.sessions.stored
+    session = app.session_of(pair)
+    assert str(session.user_id) == ada and not session.is_revoked
+    assert str(app.verify(pair.access_token).user_id) == ada
+    event = bridge.events.events[-1]
+    assert event.kind is EventKind.LEGACY_SESSION_EXCHANGED
+    assert (str(event.user_id), event.session_id, event.client_address) == (ada, session.id, "203.0.113.7")
+    assert SESSION_ID not in repr(bridge.events.events)
+
+
+async def test_the_user_can_be_found_by_email(app: Tessera, ada: str) -> None:
+    bridge = Bridge(app, UserLookup.EMAIL)
+    bridge.fake.sessions.put(SESSION_ID, {"email": "ADA@example.com"})
+    assert str(app.session_of(await bridge.exchange()).user_id) == ada
+
+
+async def test_a_second_exchange_of_one_cookie_is_refused(app: Tessera, ada: str) -> None:
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada})
+    await bridge.exchange()
+    with pytest.raises(InvalidLegacySession):
+        await bridge.exchange()
+    assert len(app.store.tables.sessions) == 1
+    assert bridge.events.events[-1].detail == "unknown"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"user_id": None},
+        {"user_id": 42},
+        {"user_id": "not-a-uuid"},
+        {"user_id": "00000000-0000-0000-0000-0000000000ff"},
+    ],
+)
+async def test_a_session_naming_no_user_of_tessera_is_refused_like_an_unknown_one(
+    app: Tessera, data: dict[str, object]
+) -> None:
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, data)
+    with pytest.raises(InvalidLegacySession):
+        await bridge.exchange()
+    assert app.store.tables.sessions == {}
+    assert bridge.events.events[-1].detail == "no_user"
+
+
+async def test_an_expired_legacy_session_is_refused(app: Tessera, ada: str) -> None:
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada}, app.clock.now() + timedelta(seconds=5))
+    app.clock.advance(timedelta(seconds=5))
+    with pytest.raises(InvalidLegacySession):
+        await bridge.exchange()
+
+
+@pytest.mark.parametrize("cookie", [None, "", "null", "AB" * 32, "ab" * 31, "ab" * 33, "zz" * 32, "ab" * 31 + "é"])
+async def test_a_missing_or_malformed_cookie_is_refused_before_the_store_is_asked(
+    app: Tessera, cookie: str | None
+) -> None:
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": "x"})
+    with pytest.raises(MalformedLegacySessionCookie):
+        await bridge.exchange(cookie)
+    assert SESSION_ID in bridge.fake.sessions.stored
+    assert bridge.events.events[-1].detail == "malformed"
+
+
+async def test_when_tesseras_database_is_down_the_legacy_session_is_put_back(app: Tessera, ada: str) -> None:
+    bridge = Bridge(app, UserLookup.ID, Outage())
+    expires = app.clock.now() + timedelta(hours=1)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada}, expires)
+    stored = bridge.fake.sessions.stored[SESSION_ID]
+    with pytest.raises(StorageUnavailable):
+        await bridge.exchange()
+    assert bridge.fake.sessions.stored[SESSION_ID] == stored
+    assert bridge.events.events[-1].detail == "unavailable"
