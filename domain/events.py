@@ -16,6 +16,12 @@ class EventKind(StrEnum):
     LOGGED_OUT_EVERYWHERE = "logged_out_everywhere"
     SIGNING_KEY_ROTATED = "signing_key_rotated"
     SIGNING_KEY_WITHDRAWN = "signing_key_withdrawn"
+    SESSION_ENDED = "session_ended"
+    """One session ended by name; `detail` says by whom: "self", "admin:<id>" or "operator"."""
+    USER_DISABLED = "user_disabled"
+    USER_ENABLED = "user_enabled"
+    ROLE_GRANTED = "role_granted"
+    ROLE_REVOKED = "role_revoked"
 
 
 @dataclass(frozen=True, slots=True)
