@@ -48,7 +48,6 @@ class SqlUserRepository(UserRepository):
         row = await self._rows.get_one_or_none(UserRow.email == email.value)
         return None if row is None else _to_user(row)
 
-
     async def page(self, limit: int, offset: int) -> list[User]:
         statement = select(UserRow).order_by(UserRow.created_at, UserRow.id).limit(limit).offset(offset)
         return [_to_user(row) for row in (await self._rows.session.scalars(statement)).all()]
@@ -57,9 +56,7 @@ class SqlUserRepository(UserRepository):
         await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(roles=list(roles)))
 
     async def set_disabled(self, user_id: UUID, disabled_at: datetime | None) -> None:
-        await self._rows.session.execute(
-            update(UserRow).where(UserRow.id == user_id).values(disabled_at=disabled_at)
-        )
+        await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(disabled_at=disabled_at))
 
 
 def _to_user(row: UserRow) -> User:

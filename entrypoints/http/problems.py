@@ -12,15 +12,21 @@ from adapters.crypto.signing_keys import NoSigningKey
 from adapters.observability.metrics import STORAGE_UNAVAILABLE
 from application.errors import StorageUnavailable
 from domain.errors import (
+    AccountDisabled,
+    CannotDisableSelf,
     DomainError,
     EmailAlreadyRegistered,
+    InsufficientRole,
     InvalidAccessToken,
     InvalidCredentials,
     InvalidDisplayName,
     InvalidEmail,
     InvalidPassword,
     InvalidRefreshToken,
+    InvalidRole,
     LoginThrottled,
+    SessionNotFound,
+    UnknownUser,
     UserNotFound,
 )
 
@@ -70,6 +76,12 @@ _DOMAIN_ERRORS: dict[type[DomainError], tuple[HTTPStatus, str, str | None]] = {
     InvalidAccessToken: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
     UserNotFound: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
     StorageUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "storage-unavailable", None),
+    InvalidRole: (HTTPStatus.BAD_REQUEST, "invalid-role", None),
+    AccountDisabled: (HTTPStatus.FORBIDDEN, "account-disabled", None),
+    InsufficientRole: (HTTPStatus.FORBIDDEN, "insufficient-scope", "insufficient_scope"),
+    UnknownUser: (HTTPStatus.NOT_FOUND, "user-not-found", None),
+    SessionNotFound: (HTTPStatus.NOT_FOUND, "session-not-found", None),
+    CannotDisableSelf: (HTTPStatus.CONFLICT, "cannot-disable-self", None),
 }
 
 
@@ -83,7 +95,7 @@ def problem(
         "detail": detail,
     }
     headers = {"Cache-Control": "no-store"}
-    if status is HTTPStatus.UNAUTHORIZED:
+    if status is HTTPStatus.UNAUTHORIZED or challenge_error:  # a 403 names `insufficient_scope` (RFC 6750 §3.1)
         challenge = f'Bearer realm="{REALM}"'
         if challenge_error:
             challenge += f', error="{challenge_error}"'
