@@ -16,7 +16,9 @@ def requires_role(role: str) -> Guard:
     this guard is the fast refusal, not the only one."""
 
     def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
-        principal = connection.user
+        if connection.scope.get("method") == "OPTIONS":
+            return  # a CORS preflight carries no credentials, and the access-token middleware skips it
+        principal = connection.scope.get("user")
         if not isinstance(principal, Principal) or role not in principal.roles:
             raise InsufficientRole
 
