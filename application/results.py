@@ -30,3 +30,27 @@ class Profile:
     display_name: str | None
     roles: tuple[str, ...]
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One of a person's devices, as they see it in their session list."""
+
+    id: UUID
+    created_at: datetime
+    last_used_at: datetime
+    user_agent: str | None
+    client_address: str | None
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UserSummary:
+    """A user as an operator or admin sees them: never the password hash."""
+
+    id: UUID
+    email: str
+    display_name: str | None
+    roles: tuple[str, ...]
+    created_at: datetime
+    disabled_at: datetime | None

@@ -67,3 +67,35 @@ class InvalidLegacySession(DomainError):
     """Unknown, expired, already exchanged, or naming no user of tessera: the same answer for each."""
 
     message = "The legacy session is unknown, expired or already exchanged."
+
+
+class InvalidRole(DomainError):
+    message = "A role is a lowercase letter followed by up to 63 of a-z, 0-9, '_', '.', ':' and '-'."
+
+
+class AccountDisabled(DomainError):
+    """Told only to someone who gave the right password: anyone else gets `InvalidCredentials`."""
+
+    message = "This account is disabled."
+
+
+class UnknownUser(DomainError):
+    """An operator or admin named a user that does not exist."""
+
+    message = "There is no such user."
+
+
+class SessionNotFound(DomainError):
+    """Unknown, ended, expired, or another user's: all alike, so that session ids cannot be probed."""
+
+    message = "There is no such session."
+
+
+class InsufficientRole(DomainError):
+    """The caller lacks a role the operation requires (in the token, or now in storage)."""
+
+    message = "This operation requires a role the caller does not have."
+
+
+class CannotDisableSelf(DomainError):
+    message = "An admin cannot disable their own account."

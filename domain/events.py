@@ -18,6 +18,12 @@ class EventKind(StrEnum):
     SIGNING_KEY_WITHDRAWN = "signing_key_withdrawn"
     LEGACY_SESSION_EXCHANGED = "legacy_session_exchanged"
     LEGACY_SESSION_REFUSED = "legacy_session_refused"
+    SESSION_ENDED = "session_ended"
+    """One session ended by name; `detail` says by whom: "self", "admin:<id>" or "operator"."""
+    USER_DISABLED = "user_disabled"
+    USER_ENABLED = "user_enabled"
+    ROLE_GRANTED = "role_granted"
+    ROLE_REVOKED = "role_revoked"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from domain.claims import AccessClaims
 from domain.policy import TokenPolicy
-from domain.sessions import RefreshToken, Session
+from domain.sessions import CLIENT_ADDRESS_MAX_LENGTH, USER_AGENT_MAX_LENGTH, RefreshToken, Session
 from domain.users import User
 
 
@@ -27,8 +27,18 @@ class RefreshVerdict(Enum):
     REVOKED = "revoked"
 
 
-def open_session(*, user: User, session_id: UUID, now: datetime) -> Session:
-    return Session(id=session_id, user_id=user.id, created_at=now, last_used_at=now)
+def open_session(
+    *, user: User, session_id: UUID, now: datetime, user_agent: str | None = None, client_address: str | None = None
+) -> Session:
+    """A session records the device as first seen, cut to bounded lengths; blank means unknown."""
+    return Session(
+        id=session_id,
+        user_id=user.id,
+        created_at=now,
+        last_used_at=now,
+        user_agent=(user_agent or None) and user_agent[:USER_AGENT_MAX_LENGTH],
+        client_address=(client_address or None) and client_address[:CLIENT_ADDRESS_MAX_LENGTH],
+    )
 
 
 def issue_refresh_token(

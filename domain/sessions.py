@@ -11,6 +11,13 @@ class RevocationReason(StrEnum):
     LOGOUT = "logout"
     LOGOUT_EVERYWHERE = "logout_everywhere"
     REFRESH_TOKEN_REUSED = "refresh_token_reused"
+    ENDED_BY_USER = "ended_by_user"
+    ENDED_BY_ADMIN = "ended_by_admin"
+    USER_DISABLED = "user_disabled"
+
+
+USER_AGENT_MAX_LENGTH = 512
+CLIENT_ADDRESS_MAX_LENGTH = 128
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +28,10 @@ class Session:
     last_used_at: datetime
     revoked_at: datetime | None = None
     revocation_reason: RevocationReason | None = None
+    user_agent: str | None = None
+    """As first seen at login, cut to `USER_AGENT_MAX_LENGTH`: for the person to recognise the device."""
+    client_address: str | None = None
+    """As first seen at login (behind a trusted proxy, the forwarded one), cut to `CLIENT_ADDRESS_MAX_LENGTH`."""
 
     @property
     def is_revoked(self) -> bool:

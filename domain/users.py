@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from domain.errors import InvalidDisplayName, InvalidEmail, InvalidPassword
+from domain.errors import InvalidDisplayName, InvalidEmail, InvalidPassword, InvalidRole
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 1024
@@ -16,6 +16,8 @@ DISPLAY_NAME_MAX_LENGTH = 100
 # literals are refused on purpose: nobody registers with them, and they complicate matching.
 _LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _DOMAIN_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+_ROLE = re.compile(r"[a-z][a-z0-9_.:-]{0,63}")
+ADMIN_ROLE = "admin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,14 @@ def parse_display_name(raw: str | None) -> str | None:
     return name
 
 
+def parse_role(raw: str) -> str:
+    """A role name: a lowercase letter, then up to 63 of `a-z 0-9 _ . : -`. Never normalised, so that
+    the name stored, carried in the token and required by a guard is one and the same string."""
+    if not _ROLE.fullmatch(raw):
+        raise InvalidRole
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     id: UUID
@@ -68,3 +78,19 @@ class User:
     password_hash: str
     roles: tuple[str, ...]
     created_at: datetime
+    disabled_at: datetime | None = None
+    """Set while an operator has locked the account: no login, no refresh, every session ended."""
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    def granted(self, role: str) -> tuple[str, ...]:
+        """The roles with `role` added (once), in a stable order."""
+        return self.roles if role in self.roles else (*self.roles, role)
+
+    def without(self, role: str) -> tuple[str, ...]:
+        return tuple(r for r in self.roles if r != role)

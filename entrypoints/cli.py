@@ -11,6 +11,7 @@ from application.errors import StorageUnavailable
 from entrypoints.config import ConfigError, Settings
 from entrypoints.ioc import MEMORY_DATABASE_URL, PreloadedKeys, load_signing_keys
 from entrypoints.key_commands import check_shared_keys, run_key_command
+from entrypoints.user_commands import add_user_commands, run_user_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rotate.add_argument("--now", action="store_true", help="sign with it at once (after a compromise)")
     retire = key_commands.add_parser("retire", help="withdraw a key at once: its tokens stop verifying")
     retire.add_argument("kid")
+    add_user_commands(commands)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -44,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_key_command(
                 settings, args.key_command, now=getattr(args, "now", False), kid=getattr(args, "kid", None)
             )
+        if args.command == "users":
+            return run_user_command(settings, args)
         return _db(settings, args.db_command)
     except (ConfigError, KeyConfigurationError) as error:
         print(f"tessera: configuration error: {error}", file=sys.stderr)

@@ -33,7 +33,14 @@ from application.ports.token_signer import TokenSigner
 from application.ports.token_verifier import TokenVerifier
 from application.ports.unit_of_work import UnitOfWork
 from application.token_pairs import TokenPairIssuer
+from application.use_cases.disable_user import DisableUser
+from application.use_cases.enable_user import EnableUser
+from application.use_cases.end_session import EndSession
+from application.use_cases.end_user_sessions import EndUserSessions
 from application.use_cases.get_profile import GetProfile
+from application.use_cases.grant_role import GrantRole
+from application.use_cases.list_sessions import ListSessions
+from application.use_cases.list_users import ListUsers
 from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.log_in import LogIn
 from application.use_cases.log_out import LogOut
@@ -43,6 +50,7 @@ from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.purge_expired import PurgeExpired
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser
+from application.use_cases.revoke_role import RevokeRole
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
@@ -188,6 +196,14 @@ class UseCaseProvider(Provider):
     get_profile = provide(GetProfile)
     load_revocations = provide(LoadRevocations)
     purge_expired = provide(PurgeExpired)
+    list_sessions = provide(ListSessions)
+    end_session = provide(EndSession)
+    list_users = provide(ListUsers)
+    disable_user = provide(DisableUser)
+    enable_user = provide(EnableUser)
+    end_user_sessions = provide(EndUserSessions)
+    grant_role = provide(GrantRole)
+    revoke_role = provide(RevokeRole)
 
 
 def storage_provider(settings: Settings) -> Provider:

@@ -56,6 +56,19 @@ class InMemorySessionRepository(SessionRepository):
         live = [s.id for s in self._tables.sessions.values() if s.user_id == user_id and not s.is_revoked]
         return [session_id for session_id in live if await self.revoke(session_id, now, reason)]
 
+    async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
+        holding = {
+            token.session_id
+            for token in self._tables.refresh_tokens.values()
+            if not token.is_spent and token.expires_at > now
+        }
+        live = [
+            session
+            for session in self._tables.sessions.values()
+            if session.user_id == user_id and not session.is_revoked and session.id in holding
+        ]
+        return sorted(live, key=lambda session: (session.created_at, session.id.bytes), reverse=True)
+
     async def revoked_since(self, moment: datetime) -> list[Revocation]:
         found = [
             Revocation(s.id, s.revoked_at)

@@ -1,4 +1,5 @@
 from dataclasses import replace
+from datetime import datetime
 from uuid import UUID
 
 from adapters.memory.in_memory_store import InMemoryTables
@@ -26,3 +27,17 @@ class InMemoryUserRepository(UserRepository):
 
     async def get_by_email(self, email: Email) -> User | None:
         return next((user for user in self._tables.users.values() if user.email == email), None)
+
+    async def page(self, limit: int, offset: int) -> list[User]:
+        ordered = sorted(self._tables.users.values(), key=lambda user: (user.created_at, user.id.bytes))
+        return ordered[offset : offset + limit]
+
+    async def set_roles(self, user_id: UUID, roles: tuple[str, ...]) -> None:
+        user = self._tables.users.get(user_id)
+        if user is not None:
+            self._tables.users[user_id] = replace(user, roles=roles)
+
+    async def set_disabled(self, user_id: UUID, disabled_at: datetime | None) -> None:
+        user = self._tables.users.get(user_id)
+        if user is not None:
+            self._tables.users[user_id] = replace(user, disabled_at=disabled_at)

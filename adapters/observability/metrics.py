@@ -10,7 +10,7 @@ STORAGE_UNAVAILABLE = Counter(
 )
 LEGACY_SESSION_EXCHANGES = Counter(
     "tessera_legacy_session_exchanges_total",
-    "Legacy session exchanges by outcome: exchanged, malformed, unknown, no_user, unavailable",
+    "Legacy session exchanges by outcome: exchanged, malformed, unknown, no_user, disabled, unavailable",
     ["outcome"],
 )
 _REVOCATION_VIEW_AGE = Gauge(

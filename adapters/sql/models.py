@@ -17,6 +17,7 @@ class UserRow(UUIDBase):
     password_hash: Mapped[str] = mapped_column(String(512))
     roles: Mapped[list[str]] = mapped_column(JsonB, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
 class SessionRow(UUIDBase):
@@ -27,6 +28,8 @@ class SessionRow(UUIDBase):
     last_used_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
     revocation_reason: Mapped[str | None] = mapped_column(String(32))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    client_address: Mapped[str | None] = mapped_column(String(128))
 
 
 class RefreshTokenRow(UUIDBase):

@@ -25,6 +25,8 @@ class SqlSessionRepository(SessionRepository):
                 last_used_at=session.last_used_at,
                 revoked_at=session.revoked_at,
                 revocation_reason=session.revocation_reason,
+                user_agent=session.user_agent,
+                client_address=session.client_address,
             )
         )
         await self._db.flush()
@@ -91,6 +93,19 @@ class SqlSessionRepository(SessionRepository):
         )
         return list((await self._db.scalars(statement)).all())
 
+    async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
+        holding = exists().where(
+            RefreshTokenRow.session_id == SessionRow.id,
+            RefreshTokenRow.rotated_at.is_(None),
+            RefreshTokenRow.expires_at > now,
+        )
+        statement = (
+            select(SessionRow)
+            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None), holding)
+            .order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
+        )
+        return [_to_session(row) for row in (await self._db.scalars(statement)).all()]
+
     async def revoked_since(self, moment: datetime) -> list[Revocation]:
         rows = await self._db.execute(
             select(SessionRow.id, SessionRow.revoked_at)
@@ -121,6 +136,8 @@ def _to_session(row: SessionRow) -> Session:
         last_used_at=row.last_used_at,
         revoked_at=row.revoked_at,
         revocation_reason=None if row.revocation_reason is None else RevocationReason(row.revocation_reason),
+        user_agent=row.user_agent,
+        client_address=row.client_address,
     )
 
 

@@ -1,8 +1,9 @@
+from datetime import datetime
 from uuid import UUID
 
 from advanced_alchemy.exceptions import IntegrityError
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.models import UserRow
@@ -27,6 +28,7 @@ class SqlUserRepository(UserRepository):
             password_hash=user.password_hash,
             roles=list(user.roles),
             created_at=user.created_at,
+            disabled_at=user.disabled_at,
         )
         try:
             await self._rows.add(row)
@@ -46,6 +48,16 @@ class SqlUserRepository(UserRepository):
         row = await self._rows.get_one_or_none(UserRow.email == email.value)
         return None if row is None else _to_user(row)
 
+    async def page(self, limit: int, offset: int) -> list[User]:
+        statement = select(UserRow).order_by(UserRow.created_at, UserRow.id).limit(limit).offset(offset)
+        return [_to_user(row) for row in (await self._rows.session.scalars(statement)).all()]
+
+    async def set_roles(self, user_id: UUID, roles: tuple[str, ...]) -> None:
+        await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(roles=list(roles)))
+
+    async def set_disabled(self, user_id: UUID, disabled_at: datetime | None) -> None:
+        await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(disabled_at=disabled_at))
+
 
 def _to_user(row: UserRow) -> User:
     return User(
@@ -55,4 +67,5 @@ def _to_user(row: UserRow) -> User:
         password_hash=row.password_hash,
         roles=tuple(row.roles),
         created_at=row.created_at,
+        disabled_at=row.disabled_at,
     )

@@ -49,6 +49,11 @@ class SessionRepository(Protocol):
         """Revoke every live session of the user; the ids of those this call revoked."""
 
     @abstractmethod
+    async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
+        """The user's live sessions, newest first: not revoked, and holding an unspent refresh
+        token that has not expired at `now` (a session whose last token expired is over)."""
+
+    @abstractmethod
     async def revoked_since(self, moment: datetime) -> list[Revocation]:
         """Every revocation at or after the moment, oldest first."""
 

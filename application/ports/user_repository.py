@@ -1,4 +1,5 @@
 from abc import abstractmethod
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -18,3 +19,14 @@ class UserRepository(Protocol):
 
     @abstractmethod
     async def get_by_email(self, email: Email) -> User | None: ...
+
+    @abstractmethod
+    async def page(self, limit: int, offset: int) -> list[User]:
+        """At most `limit` users after the first `offset`, in a stable order: oldest first, then by id."""
+
+    @abstractmethod
+    async def set_roles(self, user_id: UUID, roles: tuple[str, ...]) -> None: ...
+
+    @abstractmethod
+    async def set_disabled(self, user_id: UUID, disabled_at: datetime | None) -> None:
+        """Disable the user from `disabled_at`, or enable them again with None."""

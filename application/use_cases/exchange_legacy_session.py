@@ -10,7 +10,7 @@ from application.ports.token_generator import TokenGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
-from domain.errors import InvalidEmail, InvalidLegacySession, MalformedLegacySessionCookie
+from domain.errors import AccountDisabled, InvalidEmail, InvalidLegacySession, MalformedLegacySessionCookie
 from domain.events import EventKind, SecurityEvent
 from domain.legacy_sessions import LegacyBridgePolicy, LegacySession, UserLookup
 from domain.lifecycle import open_session
@@ -22,6 +22,7 @@ class LegacyExchange:
     cookie: str | None
     """The legacy session cookie's value, as presented."""
     client_address: str | None = None
+    user_agent: str | None = None
 
 
 class ExchangeLegacySession:
@@ -29,8 +30,10 @@ class ExchangeLegacySession:
 
     The legacy session is taken (read and deleted in one step) before anything else, so a cookie
     is exchanged at most once under any concurrency. Unknown, expired, already exchanged, and
-    naming no user of tessera all fail alike; the session is consumed in every case but one: when
-    tessera's own storage fails after the take, it is put back and the client may retry. Each
+    naming no user of tessera all fail alike; a disabled user is refused with `AccountDisabled`.
+    The session is consumed in every case but one: when tessera's own storage fails after the
+    take, it is put back and the client may retry. The new session records the device as a login
+    does. Each
     outcome is audited (`legacy_session_exchanged`, or `legacy_session_refused` with the reason),
     never with the session id. An unknown cookie costs one store round trip and no hashing, so
     it needs no throttle: guessing a 256-bit id is hopeless however fast the answers come.
@@ -70,22 +73,32 @@ class ExchangeLegacySession:
             self._refused("unknown", address)
             raise InvalidLegacySession
         try:
-            return await self._open_session(legacy, address)
+            return await self._open_session(legacy, exchange)
         except StorageUnavailable:
             with contextlib.suppress(StorageUnavailable):  # both stores down: the session is lost
                 await self._legacy.restore(legacy)
             self._refused("unavailable", address)
             raise
 
-    async def _open_session(self, legacy: LegacySession, address: str | None) -> TokenPair:
+    async def _open_session(self, legacy: LegacySession, exchange: LegacyExchange) -> TokenPair:
+        address = exchange.client_address
         user = await self._user_of(legacy)
         if user is None:
             self._refused("no_user", address)
             raise InvalidLegacySession
+        if user.is_disabled:
+            self._refused("disabled", address)
+            raise AccountDisabled
         now = self._clock.now()
-        session = open_session(user=user, session_id=self._ids.new_id(), now=now)
+        session = open_session(
+            user=user, session_id=self._ids.new_id(), now=now, user_agent=exchange.user_agent, client_address=address
+        )
         refresh = self._issuer.new_refresh_token(session, now)
         async with self._uow as uow:
+            current = await uow.users.get(user.id)
+            if current is None or current.is_disabled:  # disabled since the look-up
+                self._refused("disabled", address)
+                raise AccountDisabled
             await uow.sessions.add(session)
             await uow.sessions.add_refresh_token(refresh[1])
             await uow.commit()

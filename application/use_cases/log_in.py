@@ -9,7 +9,7 @@ from application.ports.token_generator import TokenGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
-from domain.errors import InvalidCredentials, InvalidEmail, LoginThrottled
+from domain.errors import AccountDisabled, InvalidCredentials, InvalidEmail, LoginThrottled
 from domain.events import EventKind, SecurityEvent
 from domain.lifecycle import open_session
 from domain.throttling import ThrottlePolicy, throttle_key, wait_before_next_attempt
@@ -21,6 +21,7 @@ class Credentials:
     email: str
     password: str
     client_address: str | None = None
+    user_agent: str | None = None
 
 
 class LogIn:
@@ -30,6 +31,10 @@ class LogIn:
     account and per client address in shared storage; past either limit, attempts are refused
     until the window ends, the right password included. A success clears the account's count,
     and re-hashes a password stored with older argon2 parameters.
+
+    A disabled account is refused with `AccountDisabled` only after the password has verified, so
+    that the refusal tells nothing to someone without the password; it neither counts as a failure
+    nor clears the count.
     """
 
     def __init__(
@@ -70,12 +75,24 @@ class LogIn:
                 await uow.commit()
             self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, client_address=address))
             raise InvalidCredentials
+        if user.is_disabled:
+            self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, user.id, client_address=address, detail="disabled"))
+            raise AccountDisabled
         new_hash = (
             await self._hasher.hash(credentials.password) if self._hasher.needs_rehash(user.password_hash) else None
         )
-        session = open_session(user=user, session_id=self._ids.new_id(), now=now)
+        session = open_session(
+            user=user,
+            session_id=self._ids.new_id(),
+            now=now,
+            user_agent=credentials.user_agent,
+            client_address=address,
+        )
         refresh = self._issuer.new_refresh_token(session, now)
         async with self._uow as uow:
+            current = await uow.users.get(user.id)
+            if current is None or current.is_disabled:  # disabled since the password check
+                raise AccountDisabled
             await uow.login_failures.clear(account)
             if new_hash is not None:
                 await uow.users.update_password_hash(user.id, new_hash)

@@ -28,6 +28,9 @@ class RefreshSession:
     the others, like a retry whose answer was lost, repeat that rotation within the grace window and
     receive the same successor. Outside it, a spent token presented again is theft: the session is
     revoked, in storage and in this process's revocation view, and every token of it dies.
+
+    The user is read again from storage on every refresh: the new access token carries their roles
+    as they are now, and a disabled user's refresh is refused.
     """
 
     def __init__(
@@ -77,7 +80,7 @@ class RefreshSession:
                 self._revocations.add([Revocation(session.id, session.revoked_at)])
             user = await uow.users.get(session.user_id)
             # The conditional touch also fails if a logout revoked the session since we read it.
-            if refresh is None or user is None or not await uow.sessions.touch(session.id, now):
+            if refresh is None or user is None or user.is_disabled or not await uow.sessions.touch(session.id, now):
                 self._events.emit(
                     SecurityEvent(EventKind.REFRESH_REFUSED, session.user_id, session.id, detail=verdict.value)
                 )

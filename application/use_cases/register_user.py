@@ -6,7 +6,7 @@ from application.ports.token_generator import TokenGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.results import Profile
 from domain.errors import EmailAlreadyRegistered
-from domain.users import Email, User, check_password, parse_display_name
+from domain.users import Email, User, check_password, parse_display_name, parse_role
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +14,8 @@ class Registration:
     email: str
     password: str
     display_name: str | None = None
+    roles: tuple[str, ...] = ()
+    """Only an operator's `users create` sets these; the public registration never does."""
 
 
 class RegisterUser:
@@ -27,6 +29,7 @@ class RegisterUser:
         email = Email.parse(registration.email)
         check_password(registration.password)
         display_name = parse_display_name(registration.display_name)
+        roles = tuple(dict.fromkeys(parse_role(role) for role in registration.roles))
         async with self._uow as uow:
             if await uow.users.get_by_email(email) is not None:
                 raise EmailAlreadyRegistered
@@ -38,7 +41,7 @@ class RegisterUser:
             email=email,
             display_name=display_name,
             password_hash=password_hash,
-            roles=(),
+            roles=roles,
             created_at=self._clock.now(),
         )
         async with self._uow as uow:

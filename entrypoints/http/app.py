@@ -13,11 +13,13 @@ from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.verify_access_token import VerifyAccessToken
 from entrypoints.background import BackgroundWork, schedule_for
 from entrypoints.config import Settings
+from entrypoints.http.admin_routes import admin_router
 from entrypoints.http.auth_routes import public_auth_router, session_router
 from entrypoints.http.authentication import BEARER_SCHEME, COOKIE_SCHEME
 from entrypoints.http.browser import BrowserPolicy
 from entrypoints.http.cookies import ACCESS_COOKIE
 from entrypoints.http.demo_routes import demo_router
+from entrypoints.http.device_routes import device_router
 from entrypoints.http.operations_routes import health, metrics, ready
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.public_routes import jwks
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         route_handlers=[
             public_auth_router,
             session_router,
+            device_router,
+            admin_router,
             user_router,
             jwks,
             health,

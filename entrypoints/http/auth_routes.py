@@ -90,7 +90,7 @@ async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[Registe
     responses=problems(
         e400="Malformed body",
         e401="Unknown email or wrong password (the same answer for both)",
-        e403=CROSS_SITE,
+        e403=f"{CROSS_SITE}; or the right password of a disabled account (account-disabled)",
         e429="Too many failed logins for this account or address (see Retry-After)",
     ),
 )
@@ -101,7 +101,7 @@ async def login(
     if data.transport == "cookie":
         require_same_origin(request)
     address = request.client.host if request.client else None
-    pair = await use_case.execute(Credentials(data.email, data.password, address))
+    pair = await use_case.execute(Credentials(data.email, data.password, address, request.headers.get("user-agent")))
     return token_answer(pair, data.transport, request)
 
 

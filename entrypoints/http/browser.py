@@ -26,7 +26,7 @@ class BrowserPolicy:
             return None
         return CORSConfig(
             allow_origins=sorted(self.allowed_origins),
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "DELETE"],
             allow_headers=CORS_HEADERS,
             allow_credentials=True,
         )

@@ -71,7 +71,7 @@ def exchange_router(bridge: LegacyBridgeSettings) -> Router:
             e400="No legacy session cookie, or one that is not a legacy session id; or a malformed body",
             e401="Unknown, expired or already exchanged legacy session, or one naming no tessera user "
             f'(WWW-Authenticate: Cookie realm="{REALM}", cookie-name="{bridge.cookie}")',
-            e403=CROSS_SITE,
+            e403=f"{CROSS_SITE}; or the user is disabled (account-disabled)",
             e503="The legacy session store or tessera's database is unreachable (see Retry-After); "
             "the legacy session is left as it was",
         ),
@@ -85,7 +85,7 @@ def exchange_router(bridge: LegacyBridgeSettings) -> Router:
     ) -> TokenAnswer:
         require_same_origin(request)
         address = request.client.host if request.client else None
-        pair = await use_case.execute(LegacyExchange(session_cookie, address))
+        pair = await use_case.execute(LegacyExchange(session_cookie, address, request.headers.get("user-agent")))
         response = token_answer(pair, data.transport if data else "bearer", request)
         response.delete_cookie(bridge.cookie, path=LEGACY_COOKIE_PATH)
         return response

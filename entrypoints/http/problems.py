@@ -12,8 +12,11 @@ from adapters.crypto.signing_keys import NoSigningKey
 from adapters.observability.metrics import STORAGE_UNAVAILABLE
 from application.errors import StorageUnavailable
 from domain.errors import (
+    AccountDisabled,
+    CannotDisableSelf,
     DomainError,
     EmailAlreadyRegistered,
+    InsufficientRole,
     InvalidAccessToken,
     InvalidCredentials,
     InvalidDisplayName,
@@ -21,8 +24,11 @@ from domain.errors import (
     InvalidLegacySession,
     InvalidPassword,
     InvalidRefreshToken,
+    InvalidRole,
     LoginThrottled,
     MalformedLegacySessionCookie,
+    SessionNotFound,
+    UnknownUser,
     UserNotFound,
 )
 
@@ -74,6 +80,12 @@ _DOMAIN_ERRORS: dict[type[DomainError], tuple[HTTPStatus, str, str | None]] = {
     MalformedLegacySessionCookie: (HTTPStatus.BAD_REQUEST, "invalid-legacy-session-cookie", None),
     InvalidLegacySession: (HTTPStatus.UNAUTHORIZED, "invalid-legacy-session", None),
     StorageUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "storage-unavailable", None),
+    InvalidRole: (HTTPStatus.BAD_REQUEST, "invalid-role", None),
+    AccountDisabled: (HTTPStatus.FORBIDDEN, "account-disabled", None),
+    InsufficientRole: (HTTPStatus.FORBIDDEN, "insufficient-scope", "insufficient_scope"),
+    UnknownUser: (HTTPStatus.NOT_FOUND, "user-not-found", None),
+    SessionNotFound: (HTTPStatus.NOT_FOUND, "session-not-found", None),
+    CannotDisableSelf: (HTTPStatus.CONFLICT, "cannot-disable-self", None),
 }
 
 
@@ -87,7 +99,7 @@ def problem(
         "detail": detail,
     }
     headers = {"Cache-Control": "no-store"}
-    if status is HTTPStatus.UNAUTHORIZED:
+    if status is HTTPStatus.UNAUTHORIZED or challenge_error:  # a 403 names `insufficient_scope` (RFC 6750 §3.1)
         challenge = f'Bearer realm="{REALM}"'
         if challenge_error:
             challenge += f', error="{challenge_error}"'

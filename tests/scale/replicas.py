@@ -60,10 +60,18 @@ def tessera_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "entrypoints.cli", *args]
 
 
-def tessera(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """One `tessera` command, as an operator would run it on any machine with the same environment."""
+def tessera(*args: str, env: dict[str, str], cwd: Path, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """One `tessera` command, as an operator would run it on any machine with the same environment;
+    `input` is its stdin (else an empty one)."""
     return subprocess.run(
-        tessera_command(*args), env=env, cwd=cwd, capture_output=True, text=True, timeout=90, check=False
+        tessera_command(*args),
+        env=env,
+        cwd=cwd,
+        input=input or "",
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
 
 

@@ -29,7 +29,8 @@ from tests.scale.flows import (
 )
 from tests.scale.key_watch import SigningWatch, jwks_watcher
 from tests.scale.ledger import query
-from tests.scale.replicas import Replica, tessera_command
+from tests.scale.replicas import Replica, tessera, tessera_command
+from tests.support.http import PASSWORD
 from tests.support.pg_cluster import PostgresCluster
 
 pytestmark = pytest.mark.postgres
@@ -115,6 +116,38 @@ def test_logging_out_everywhere_at_one_replica_reaches_every_other_within_two_se
             measure(f"logout_all_refused_at_{name}_after", delay)
     assert all(delay is not None and delay < REVOCATION_BOUND_SECONDS for delay in delays.values()), delays
     assert [session_status(replica, other_user["access_token"]) for replica in trio] == [200, 200, 200]
+
+
+def test_disabling_a_user_at_one_replica_refuses_their_tokens_at_every_other_within_two_seconds(
+    trio: list[Replica], measure: Measure, tessera_env: dict[str, str], tmp_path: Path
+) -> None:
+    a, b, c = trio
+    operator, email = new_email(), new_email()
+    created = tessera("users", "create", operator, "--role", "admin", env=tessera_env, cwd=tmp_path, input=PASSWORD)
+    assert created.returncode == 0, created.stderr
+    with a.client() as at_a, b.client() as at_b, c.client() as at_c:
+        victim = at_a.post("/auth/register", json={"email": email, "password": PASSWORD}).json()["id"]
+        laptop, phone = log_in(at_a, email), log_in(at_c, email)
+        admin = log_in(at_b, operator)
+
+        disabled = at_b.post(f"/admin/users/{victim}/disable", headers=bearer(admin["access_token"]))
+        assert disabled.status_code == 200, disabled.text
+        disabled_at = time.monotonic()
+        assert session_status(b, laptop["access_token"]) == 401, "the replica that disabled refuses at once"
+        delays = seconds_until_each(
+            [a, c],
+            lambda replica: all(session_status(replica, t["access_token"]) == 401 for t in (laptop, phone)),
+            within=POLL_LIMIT_SECONDS,
+            since=disabled_at,
+        )
+        assert at_c.post("/auth/login", json={"email": email, "password": PASSWORD}).status_code == 403
+        assert refresh(at_a, phone["refresh_token"]).status_code == 401
+
+    for name, delay in delays.items():
+        if delay is not None:
+            measure(f"disabled_user_refused_at_{name}_after", delay)
+    assert all(delay is not None and delay < REVOCATION_BOUND_SECONDS for delay in delays.values()), delays
+    assert [session_status(replica, admin["access_token"]) for replica in trio] == [200, 200, 200]
 
 
 def test_a_reused_refresh_token_revokes_the_session_on_every_replica_within_two_seconds(

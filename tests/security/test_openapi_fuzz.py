@@ -5,13 +5,18 @@ The schema is loaded when the module is collected, because `schema.parametrize()
 operations then (the lazy `schemathesis.pytest.from_fixture` reads `request.node._nodeid`, which
 pytest 9 no longer has). Operations that require a bearer token get a real one from a fresh login
 per request, so that `/auth/logout` really ends a session each time instead of answering 401 after
-the first.
+the first. The `/admin` operations get the token of an admin, seeded into every fresh store, so that
+they are driven past the role guard into the use cases.
 """
 
+import asyncio
 import tempfile
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import schemathesis
+from dishka import Provider, Scope, provide
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.python.asgi import get_client
@@ -21,6 +26,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
+from adapters.memory.in_memory_store import InMemoryStore
+from domain.users import Email, User
 from entrypoints.http.app import create_app
 from tests.support.http import PASSWORD, settings_for_tests
 
@@ -31,21 +39,43 @@ FUZZING = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
 )
 USER = {"email": "fuzz@example.com", "password": PASSWORD}
+ADMIN = {"email": "fuzz-admin@example.com", "password": PASSWORD}
 SIGN_OUT = {"path": ["/auth/logout", "/auth/logout-all"], "method": "POST"}
 
 _key_dir = tempfile.TemporaryDirectory(prefix="tessera-openapi-fuzz-")  # removed when the process ends
-app = create_app(settings_for_tests("memory://", Path(_key_dir.name)))
+_settings = settings_for_tests("memory://", Path(_key_dir.name))
+_admin_hash = asyncio.run(
+    Argon2PasswordHasher(_settings.argon2_time_cost, _settings.argon2_memory_kib, _settings.argon2_parallelism).hash(
+        PASSWORD
+    )
+)
+
+
+class StoreWithAnAdmin(Provider):
+    """Each fresh in-memory store starts with one admin, as `tessera users create --role admin` would make."""
+
+    @provide(scope=Scope.APP)
+    def store(self) -> InMemoryStore:
+        store = InMemoryStore()
+        admin = User(uuid.uuid4(), Email.parse(ADMIN["email"]), None, _admin_hash, ("admin",), datetime.now(UTC))
+        store.tables.users[admin.id] = admin
+        return store
+
+
+app = create_app(_settings, StoreWithAnAdmin())
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
 
 
 def bearer_for(case: schemathesis.Case) -> dict[str, str] | None:
-    """A new session of the fuzzing user, for an operation that requires one. Schemathesis ends the app's
-    lifespan after each test and the next request starts it on a fresh store: the user may not exist yet."""
+    """A new session of the fuzzing user (the admin, for `/admin`), for an operation that requires one.
+    Schemathesis ends the app's lifespan after each test and the next request starts it on a fresh
+    store: the user may not exist yet."""
     if not case.operation.definition.raw.get("security"):
         return None
+    user = ADMIN if case.operation.path.startswith("/admin") else USER
     with get_client(app) as client:
-        assert client.post("/auth/register", json=USER).status_code in (201, 409)
-        response = client.post("/auth/login", json=USER)
+        assert client.post("/auth/register", json=user).status_code in (201, 409)
+        response = client.post("/auth/login", json=user)
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 

@@ -34,8 +34,11 @@ def environment(workdir: Path, **settings: str) -> dict[str, str]:
     }
 
 
-def tessera(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*TESSERA, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60, check=False)
+def tessera(*args: str, env: dict[str, str], cwd: Path, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`tessera ARGS` to completion; `input` is its stdin (else an empty one)."""
+    return subprocess.run(
+        [*TESSERA, *args], env=env, cwd=cwd, input=input or "", capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def upgraded(env: dict[str, str], cwd: Path) -> None:

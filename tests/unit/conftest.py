@@ -103,6 +103,10 @@ class Tessera:
         async with self.container() as request:
             return await (await request.get(use_case)).execute(*args)
 
+    async def run(self, use_case: type[Any], *args: Any) -> Any:
+        """Any use case, in a request container of its own, as an entrypoint would run it."""
+        return await self._execute(use_case, *args)
+
     async def register(self, registration: Registration) -> Profile:
         return cast(Profile, await self._execute(RegisterUser, registration))
 

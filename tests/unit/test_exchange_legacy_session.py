@@ -16,7 +16,7 @@ from application.ports.legacy_sessions import LegacySessions
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
-from domain.errors import InvalidLegacySession, MalformedLegacySessionCookie
+from domain.errors import AccountDisabled, InvalidLegacySession, MalformedLegacySessionCookie
 from domain.events import EventKind
 from domain.legacy_sessions import UserLookup
 from entrypoints.ioc import build_container
@@ -66,10 +66,12 @@ class Bridge:
         self.events = fakes.events_sink
         self.container = build_container(replace(SETTINGS, legacy_bridge=bridge), fakes, self.fake, *extra)
 
-    async def exchange(self, cookie: str | None = SESSION_ID, address: str | None = "203.0.113.7") -> TokenPair:
+    async def exchange(
+        self, cookie: str | None = SESSION_ID, address: str | None = "203.0.113.7", user_agent: str | None = None
+    ) -> TokenPair:
         async with self.container() as request:
             use_case = await request.get(ExchangeLegacySession)
-            return await use_case.execute(LegacyExchange(cookie, address))
+            return await use_case.execute(LegacyExchange(cookie, address, user_agent))
 
 
 @pytest.fixture
@@ -89,6 +91,24 @@ async def test_an_exchange_opens_a_session_of_the_user_and_consumes_the_legacy_o
     assert event.kind is EventKind.LEGACY_SESSION_EXCHANGED
     assert (str(event.user_id), event.session_id, event.client_address) == (ada, session.id, "203.0.113.7")
     assert SESSION_ID not in repr(bridge.events.events)
+
+
+async def test_the_new_session_records_the_device_as_a_login_does(app: Tessera, ada: str) -> None:
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada})
+    session = app.session_of(await bridge.exchange(user_agent="Firefox/140.0"))
+    assert (session.user_agent, session.client_address) == ("Firefox/140.0", "203.0.113.7")
+
+
+async def test_a_disabled_user_is_refused_and_gets_no_session(app: Tessera, ada: str) -> None:
+    user = next(iter(app.store.tables.users.values()))
+    app.store.tables.users[user.id] = replace(user, disabled_at=app.clock.now())
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada})
+    with pytest.raises(AccountDisabled):
+        await bridge.exchange()
+    assert app.store.tables.sessions == {}
+    assert bridge.events.events[-1].detail == "disabled"
 
 
 async def test_the_user_can_be_found_by_email(app: Tessera, ada: str) -> None:

@@ -1,0 +1,46 @@
+"""Who changes another person's account, and the check that they still may."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.ports.unit_of_work import UnitOfWork
+from application.results import UserSummary
+from domain.errors import InsufficientRole, UnknownUser
+from domain.users import ADMIN_ROLE, Email, User
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The operator at the command line (who holds the database credentials, `admin_id` None), or an
+    admin over HTTP, named by their user id."""
+
+    admin_id: UUID | None = None
+
+    @property
+    def audit_name(self) -> str:
+        return "operator" if self.admin_id is None else f"admin:{self.admin_id}"
+
+
+OPERATOR = Actor()
+
+
+async def authorise(uow: UnitOfWork, actor: Actor) -> None:
+    """An admin's role and state are read again from storage, inside the same unit of work as the
+    change: revoking `admin`, or disabling the admin, stops them at once, whatever their token says."""
+    if actor.admin_id is None:
+        return
+    admin = await uow.users.get(actor.admin_id)
+    if admin is None or admin.is_disabled or not admin.has_role(ADMIN_ROLE):
+        raise InsufficientRole
+
+
+async def find_user(uow: UnitOfWork, target: UUID | Email) -> User:
+    """The user by id or by email; `UnknownUser` if there is none."""
+    user = await (uow.users.get(target) if isinstance(target, UUID) else uow.users.get_by_email(target))
+    if user is None:
+        raise UnknownUser
+    return user
+
+
+def summary(user: User) -> UserSummary:
+    return UserSummary(user.id, str(user.email), user.display_name, user.roles, user.created_at, user.disabled_at)

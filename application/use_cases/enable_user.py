@@ -1,0 +1,26 @@
+from dataclasses import replace
+from uuid import UUID
+
+from application.actors import Actor, authorise, find_user, summary
+from application.ports.security_events import SecurityEvents
+from application.ports.unit_of_work import UnitOfWork
+from application.results import UserSummary
+from domain.events import EventKind, SecurityEvent
+from domain.users import Email
+
+
+class EnableUser:
+    """Lets a disabled user log in again. The sessions ended by the disabling stay ended."""
+
+    def __init__(self, uow: UnitOfWork, events: SecurityEvents) -> None:
+        self._uow = uow
+        self._events = events
+
+    async def execute(self, target: UUID | Email, actor: Actor) -> UserSummary:
+        async with self._uow as uow:
+            await authorise(uow, actor)
+            user = await find_user(uow, target)
+            await uow.users.set_disabled(user.id, None)
+            await uow.commit()
+        self._events.emit(SecurityEvent(EventKind.USER_ENABLED, user.id, detail=actor.audit_name))
+        return summary(replace(user, disabled_at=None))

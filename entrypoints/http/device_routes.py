@@ -1,0 +1,60 @@
+"""The caller's sessions as devices: list them, end one."""
+
+from uuid import UUID
+
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Response, Router, delete, get
+from litestar.middleware.base import DefineMiddleware
+from litestar.params import FromPath
+
+from application.use_cases.end_session import EndSession
+from application.use_cases.list_sessions import ListSessions
+from domain.errors import SessionNotFound
+from entrypoints.http.auth_routes import NO_STORE, AuthenticatedRequest
+from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
+from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
+from entrypoints.http.schemas import DeviceSession, SessionsResponse
+
+NOT_FOUND = "No live session of the caller's has this id: unknown, ended, another user's, or not a UUID (all alike)"
+
+
+@get(
+    "/sessions",
+    summary="The caller's live sessions (devices), newest first; `current` marks the one of this token",
+    security=PROTECTED,
+    cache_control=NO_STORE,
+    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
+)
+@inject
+async def list_sessions(request: AuthenticatedRequest, use_case: FromDishka[ListSessions]) -> SessionsResponse:
+    found = await use_case.execute(request.user)
+    return SessionsResponse(
+        [DeviceSession(s.id, s.created_at, s.last_used_at, s.user_agent, s.client_address, s.current) for s in found]
+    )
+
+
+@delete(
+    "/sessions/{session_id:str}",
+    status_code=204,
+    summary="End one of the caller's sessions, as a logout of that device would (the current one included)",
+    security=PROTECTED,
+    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE, e404=NOT_FOUND),
+)
+@inject
+async def end_session(
+    request: AuthenticatedRequest, session_id: FromPath[str], use_case: FromDishka[EndSession]
+) -> Response[None]:
+    try:
+        parsed = UUID(session_id)
+    except ValueError:
+        raise SessionNotFound from None
+    await use_case.execute(request.user, parsed, request.client.host if request.client else None)
+    return Response(None, status_code=204)
+
+
+device_router = Router(
+    "/auth",
+    route_handlers=[list_sessions, end_session],
+    middleware=[DefineMiddleware(AccessTokenMiddleware)],
+    tags=["sessions"],
+)

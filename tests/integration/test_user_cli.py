@@ -1,0 +1,97 @@
+"""`tessera users ...` on a migrated SQLite file, and as a separate process against a served tessera."""
+
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from entrypoints.cli import main
+from tests.support.http import PASSWORD
+from tests.support.served import environment, serving, tessera, upgraded
+
+UsersCli = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def users_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], sqlite_url: str) -> UsersCli:
+    """`tessera users ARGS` in this process (the same `main` as the installed command): exit code, stdout, stderr."""
+    monkeypatch.setenv("TESSERA_DATABASE_URL", sqlite_url)
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(["users", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def _users(users_cli: UsersCli) -> dict[str, list[str]]:
+    """`users list`, by email: [state, roles]."""
+    code, out, err = users_cli("list")
+    assert code == 0, err
+    return {row.split()[1]: [row.split()[2], row.split()[4]] for row in out.splitlines()[1:]}
+
+
+def test_users_are_created_from_a_password_on_stdin_and_their_roles_and_state_changed(users_cli: UsersCli) -> None:
+    code, out, err = users_cli(
+        "create", "Root@Example.com", "--role", "admin", "--role", "support", stdin=PASSWORD + "\n"
+    )
+    assert code == 0, err
+    assert PASSWORD not in out + err
+    assert _users(users_cli) == {"root@example.com": ["active", "admin,support"]}
+
+    assert users_cli("revoke-role", "root@example.com", "support")[0] == 0
+    assert users_cli("grant", "root@example.com", "ops.read")[0] == 0
+    assert users_cli("disable", "root@example.com")[0] == 0
+    assert _users(users_cli) == {"root@example.com": ["disabled", "admin,ops.read"]}
+    assert users_cli("enable", "root@example.com")[0] == 0
+    assert _users(users_cli)["root@example.com"][0] == "active"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (("grant", "nobody@example.com", "admin"), "", "no such user"),
+        (("disable", "nobody@example.com"), "", "no such user"),
+        (("grant", "not-an-email", "admin"), "", "email address is not valid"),
+        (("grant", "root@example.com", "Admin"), "", "A role is"),
+        (("create", "eve@example.com", "--role", "BAD ROLE"), PASSWORD, "A role is"),
+        (("create", "eve@example.com"), "short\n", "password must be"),
+        (("create", "root@example.com"), PASSWORD, "already exists"),
+    ],
+)
+def test_a_bad_email_role_password_or_unknown_user_is_one_line_exit_1_and_changes_nothing(
+    users_cli: UsersCli, args: tuple[str, ...], stdin: str, message: str
+) -> None:
+    assert users_cli("create", "root@example.com", stdin=PASSWORD)[0] == 0
+    before = _users(users_cli)
+
+    code, _, err = users_cli(*args, stdin=stdin)
+
+    assert code == 1
+    assert err.count("\n") == 1 and message in err, err
+    assert _users(users_cli) == before
+
+
+def test_disabling_at_the_command_line_ends_the_sessions_of_a_served_tessera(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    upgraded(env, tmp_path)
+    assert tessera("users", "create", "ada@example.com", env=env, cwd=tmp_path, input=PASSWORD).returncode == 0
+    credentials = {"email": "ada@example.com", "password": PASSWORD}
+    with serving(env, tmp_path) as base, httpx.Client(base_url=base, timeout=10) as http:
+        tokens = http.post("/auth/login", json=credentials).json()
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        assert http.get("/api/user/session", headers=bearer).status_code == 200
+
+        assert tessera("users", "disable", "ada@example.com", env=env, cwd=tmp_path).returncode == 0
+
+        deadline = time.monotonic() + 10  # the revocation poll is 1 s by default
+        while http.get("/api/user/session", headers=bearer).status_code != 401:
+            assert time.monotonic() < deadline, "the served tessera still accepts the disabled user's token"
+            time.sleep(0.1)
+        assert http.post("/auth/login", json=credentials).status_code == 403
+        assert http.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).status_code == 401
