@@ -16,6 +16,9 @@ class EventKind(StrEnum):
     LOGGED_OUT_EVERYWHERE = "logged_out_everywhere"
     SIGNING_KEY_ROTATED = "signing_key_rotated"
     SIGNING_KEY_WITHDRAWN = "signing_key_withdrawn"
+    CLIENT_REFUSED = "client_refused"
+    TOKEN_INTROSPECTED = "token_introspected"
+    TOKEN_REVOKED = "token_revoked"
 
 
 @dataclass(frozen=True, slots=True)

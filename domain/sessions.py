@@ -11,6 +11,8 @@ class RevocationReason(StrEnum):
     LOGOUT = "logout"
     LOGOUT_EVERYWHERE = "logout_everywhere"
     REFRESH_TOKEN_REUSED = "refresh_token_reused"
+    REVOKED_BY_CLIENT = "revoked_by_client"
+    """A trusted backend client revoked one of the session's tokens (RFC 7009)."""
 
 
 @dataclass(frozen=True, slots=True)
