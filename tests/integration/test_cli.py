@@ -86,9 +86,19 @@ def test_serve_with_a_key_encryption_key_that_does_not_open_the_keys_stops_in_on
     assert main(["keys", "rotate"]) == 1
 
 
-def test_a_rotation_with_a_short_propagation_delay_warns(
+def test_a_rotation_with_a_propagation_delay_shorter_than_the_key_reload_warns(
     shared_keys_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("TESSERA_KEY_PROPAGATION_SECONDS", "10")
+    monkeypatch.setenv("TESSERA_KEY_RELOAD_SECONDS", "5")
+    monkeypatch.setenv("TESSERA_KEY_PROPAGATION_SECONDS", "2")
     assert main(["keys", "rotate"]) == 0
     assert "warning" in capsys.readouterr().err
+
+
+def test_a_short_propagation_delay_does_not_warn_because_the_jwks_max_age_shrinks_with_it(
+    shared_keys_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_KEY_RELOAD_SECONDS", "5")
+    monkeypatch.setenv("TESSERA_KEY_PROPAGATION_SECONDS", "10")
+    assert main(["keys", "rotate"]) == 0
+    assert "warning" not in capsys.readouterr().err
