@@ -9,7 +9,7 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
 from litestar.datastructures import ResponseHeader
 from litestar.openapi import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import HeaderParameter
 
 from application.ports.public_keys import PublicKeys
 from entrypoints.config import Settings
@@ -18,8 +18,8 @@ from entrypoints.http.schemas import JwkResponse, JwksResponse
 
 IfNoneMatch = Annotated[
     str | None,
-    Parameter(
-        header="If-None-Match",
+    HeaderParameter(
+        name="If-None-Match",
         required=False,
         max_length=4096,
         description="The ETag of a cached copy: 304 without a body if the key set has not changed.",

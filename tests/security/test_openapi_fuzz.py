@@ -5,7 +5,7 @@ The schema is loaded when the module is collected, because `schema.parametrize()
 operations then (the lazy `schemathesis.pytest.from_fixture` reads `request.node._nodeid`, which
 pytest 9 no longer has). Operations that require a bearer token get a real one from a fresh login
 per request, so that `/auth/logout` really ends a session each time instead of answering 401 after
-the first.
+the first. Operations for trusted backend clients (/oauth/*) get the configured client's Basic credentials.
 """
 
 import tempfile
@@ -22,7 +22,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from entrypoints.http.app import create_app
+from entrypoints.http.client_authentication import CLIENT_SCHEME
 from tests.support.http import PASSWORD, settings_for_tests
+from tests.support.oauth import CLIENT, basic
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 """`response_schema_conformance` passes over a status the document does not declare; `status_code_conformance`
@@ -34,15 +36,19 @@ USER = {"email": "fuzz@example.com", "password": PASSWORD}
 SIGN_OUT = {"path": ["/auth/logout", "/auth/logout-all"], "method": "POST"}
 
 _key_dir = tempfile.TemporaryDirectory(prefix="tessera-openapi-fuzz-")  # removed when the process ends
-app = create_app(settings_for_tests("memory://", Path(_key_dir.name)))
+app = create_app(settings_for_tests("memory://", Path(_key_dir.name), oauth_clients=(CLIENT,)))
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
 
 
 def bearer_for(case: schemathesis.Case) -> dict[str, str] | None:
-    """A new session of the fuzzing user, for an operation that requires one. Schemathesis ends the app's
+    """The trusted client's credentials for /oauth/*; otherwise a new session of the fuzzing user, for an
+    operation that requires one. Schemathesis ends the app's
     lifespan after each test and the next request starts it on a fresh store: the user may not exist yet."""
-    if not case.operation.definition.raw.get("security"):
+    security = case.operation.definition.raw.get("security")
+    if not security:
         return None
+    if any(CLIENT_SCHEME in requirement for requirement in security):
+        return basic()
     with get_client(app) as client:
         assert client.post("/auth/register", json=USER).status_code in (201, 409)
         response = client.post("/auth/login", json=USER)
