@@ -42,8 +42,8 @@ schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
 
 def bearer_for(case: schemathesis.Case) -> dict[str, str] | None:
     """The trusted client's credentials for /oauth/*; otherwise a new session of the fuzzing user, for an
-    operation that requires one. Schemathesis ends the app's
-    lifespan after each test and the next request starts it on a fresh store: the user may not exist yet."""
+    operation that requires one. Schemathesis ends the app's lifespan after each test and the next request
+    starts it on a fresh store: the user may not exist yet."""
     security = case.operation.definition.raw.get("security")
     if not security:
         return None
