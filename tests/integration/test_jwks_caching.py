@@ -11,6 +11,7 @@ from adapters.crypto.signing_keys import SigningKeySet
 from entrypoints.config import ConfigError, Settings
 from entrypoints.http.app import create_app
 from tests.integration.flows import Client
+from tests.integration.stored import in_app
 from tests.support.http import settings_for_tests
 
 pytestmark = pytest.mark.anyio
@@ -46,7 +47,7 @@ async def test_a_stale_etag_gets_the_key_set(client: Client) -> None:
 
 async def test_a_new_key_in_the_set_gives_a_new_etag_and_the_old_one_no_longer_matches(client: Client) -> None:
     before = await client.get(JWKS)
-    keys: SigningKeySet = await client.app.state.dishka_container.get(SigningKeySet)
+    keys = await in_app(client, lambda container: container.get(SigningKeySet))
     signing = keys.active
     pending = ECKey.generate_key("P-256", private=True)
     pending.ensure_kid()

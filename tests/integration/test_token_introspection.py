@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from dishka import Provider, Scope, provide
+from dishka import AsyncContainer, Provider, Scope, provide
 from joserfc import jws
 from joserfc.jwk import RSAKey
 from litestar.testing import AsyncTestClient
@@ -21,7 +21,7 @@ from domain.users import Email
 from entrypoints.http.app import create_app
 from tests.fakes import FixedClock
 from tests.integration.flows import Client, bearer, log_in, register
-from tests.integration.stored import stored_session
+from tests.integration.stored import in_app, stored_session
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT, basic
 
@@ -107,11 +107,15 @@ async def test_a_session_revoked_in_storage_only_is_inactive_although_this_repli
         await register(client)
         tokens = await log_in(client)
         session_id = (await client.get("/api/user/session", headers=bearer(tokens))).json()["session_id"]
-        async with client.app.state.dishka_container() as request:  # another replica's logout, in storage
-            uow = await request.get(UnitOfWork)  # type: ignore[type-abstract]
-            async with uow:
-                assert await uow.sessions.revoke(UUID(session_id), FixedClock().now(), RevocationReason.LOGOUT)
-                await uow.commit()
+
+        async def another_replicas_logout(container: AsyncContainer) -> None:
+            async with container() as request:
+                uow = await request.get(UnitOfWork)  # type: ignore[type-abstract]
+                async with uow:
+                    assert await uow.sessions.revoke(UUID(session_id), FixedClock().now(), RevocationReason.LOGOUT)
+                    await uow.commit()
+
+        await in_app(client, another_replicas_logout)
 
         assert (await client.get("/api/user/session", headers=bearer(tokens))).status_code == 200
         assert await introspect(client, tokens["access_token"]) == INACTIVE
@@ -179,7 +183,7 @@ async def test_expired_tokens_are_inactive(clocked: tuple[Client, FixedClock]) -
 async def test_the_scope_is_the_users_roles_separated_by_spaces(clocked: tuple[Client, FixedClock]) -> None:
     client, _ = clocked
     await register(client)
-    store: InMemoryStore = await client.app.state.dishka_container.get(InMemoryStore)
+    store = await in_app(client, lambda container: container.get(InMemoryStore))
     (user,) = [u for u in store.tables.users.values() if u.email == Email.parse("ada@example.com")]
     store.tables.users[user.id] = replace(user, roles=("admin", "billing"))
     tokens = await log_in(client)
