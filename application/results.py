@@ -54,3 +54,25 @@ class UserSummary:
     roles: tuple[str, ...]
     created_at: datetime
     disabled_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Introspection:
+    """What RFC 7662 answers about a token. Inactive carries nothing else: an inactive answer never
+    tells why (unknown, expired, revoked, spent, badly signed are all the same)."""
+
+    active: bool
+    token_type: str | None = None
+    """`access_token` or `refresh_token`."""
+    user_id: UUID | None = None
+    session_id: UUID | None = None
+    expires_at: int | None = None
+    issued_at: int | None = None
+    token_id: UUID | None = None
+    """The access token's `jti`; refresh tokens have none to show."""
+    issuer: str | None = None
+    audience: str | None = None
+    roles: tuple[str, ...] = ()
+
+
+INACTIVE = Introspection(active=False)

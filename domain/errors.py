@@ -53,6 +53,13 @@ class InvalidAccessToken(DomainError):
     message = "The access token is invalid or expired."
 
 
+class InvalidClient(DomainError):
+    """A trusted-client endpoint called without credentials, with an unknown client or a wrong secret:
+    the same error for all three (RFC 6749 §5.2 `invalid_client`)."""
+
+    message = "Client authentication failed."
+
+
 class UserNotFound(DomainError):
     message = "The user does not exist."
 

@@ -24,6 +24,9 @@ class EventKind(StrEnum):
     USER_ENABLED = "user_enabled"
     ROLE_GRANTED = "role_granted"
     ROLE_REVOKED = "role_revoked"
+    CLIENT_REFUSED = "client_refused"
+    TOKEN_INTROSPECTED = "token_introspected"
+    TOKEN_REVOKED = "token_revoked"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ class RevocationReason(StrEnum):
     ENDED_BY_USER = "ended_by_user"
     ENDED_BY_ADMIN = "ended_by_admin"
     USER_DISABLED = "user_disabled"
+    REVOKED_BY_CLIENT = "revoked_by_client"
+    """A trusted backend client revoked one of the session's tokens (RFC 7009)."""
 
 
 USER_AGENT_MAX_LENGTH = 512

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from adapters.crypto.signing_keys import KeyConfigurationError
 from adapters.sql.database import DatabaseUnavailable
 from application.errors import StorageUnavailable
+from entrypoints.client_commands import run_client_command
 from entrypoints.config import ConfigError, Settings
 from entrypoints.ioc import MEMORY_DATABASE_URL, PreloadedKeys, load_signing_keys
 from entrypoints.key_commands import check_shared_keys, run_key_command
@@ -33,7 +34,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     retire = key_commands.add_parser("retire", help="withdraw a key at once: its tokens stop verifying")
     retire.add_argument("kid")
     add_user_commands(commands)
+    clients = commands.add_parser("clients", help="trusted backend clients of /oauth/introspect and /oauth/revoke")
+    client_commands = clients.add_subparsers(dest="client_command", required=True)
+    hash_client = client_commands.add_parser(
+        "hash", help="print the TESSERA_OAUTH_CLIENTS entry of a client whose secret is on stdin"
+    )
+    hash_client.add_argument("client_id")
+    hash_client.add_argument("--generate", action="store_true", help="make a fresh secret and print it too")
     args = parser.parse_args(argv)
+    if args.command == "clients":
+        return run_client_command(args.client_id, generate=args.generate)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -11,6 +11,7 @@ from urllib.parse import urlparse, urlsplit
 
 from adapters.crypto.joserfc_key_vault import key_encryption_key
 from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS, KeyConfigurationError
+from domain.clients import InvalidClientEntry, TrustedClient, parse_trusted_clients
 
 if TYPE_CHECKING:
     from entrypoints.legacy_settings import LegacyBridgeSettings
@@ -20,6 +21,7 @@ PREFIX = "TESSERA_"
 SameSite = Literal["strict", "lax"]
 SAME_SITE_VALUES: tuple[SameSite, ...] = ("strict", "lax")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+JWKS_MAX_AGE_CAP = timedelta(seconds=300)
 
 
 class ConfigError(ValueError):
@@ -53,6 +55,8 @@ class Settings:
     """Set: the signing keys live in the database, sealed under it, shared by every replica."""
     key_propagation: timedelta = timedelta(minutes=6)
     key_reload: timedelta = timedelta(seconds=5)
+    jwks_max_age: timedelta | None = None
+    """The JWKS `Cache-Control: max-age`; None derives it (see `jwks_cache_lifetime`)."""
     revocation_poll: timedelta = timedelta(seconds=1)
     revocation_lookback: timedelta = timedelta(seconds=30)
     purge_interval: timedelta | None = timedelta(hours=1)
@@ -60,6 +64,18 @@ class Settings:
     """Proxies whose X-Forwarded-For / -Proto are believed: the client address that throttling counts."""
     legacy_bridge: "LegacyBridgeSettings | None" = None
     """Set (TESSERA_LEGACY_*): POST /auth/session/exchange turns legacy sessions into tessera's."""
+    oauth_clients: tuple[TrustedClient, ...] = ()
+    """Trusted backend clients of /oauth/introspect and /oauth/revoke: ids and SHA-256 of their secrets."""
+
+    @property
+    def jwks_cache_lifetime(self) -> timedelta:
+        """How long a verifier may cache the JWKS. A new key is published `key_propagation` before it
+        signs, and replicas publish it within `key_reload`: so `key_reload + max-age <= key_propagation`
+        makes every cache hold the key before its first token. Derived, it is the most that allows,
+        capped at 300 s; set, it is validated against the same rule."""
+        if self.jwks_max_age is not None:
+            return self.jwks_max_age
+        return max(timedelta(0), min(JWKS_MAX_AGE_CAP, self.key_propagation - self.key_reload))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -97,6 +113,7 @@ class Settings:
             key_encryption_key=env.secret("KEY_ENCRYPTION_KEY"),
             key_propagation=env.seconds("KEY_PROPAGATION_SECONDS", defaults.key_propagation, low=0, high=7 * 86400),
             key_reload=env.seconds("KEY_RELOAD_SECONDS", defaults.key_reload, low=1, high=3600),
+            jwks_max_age=env.optional_seconds("JWKS_MAX_AGE_SECONDS", low=0, high=86400),
             revocation_poll=env.seconds("REVOCATION_POLL_SECONDS", defaults.revocation_poll, low=1, high=60),
             revocation_lookback=env.seconds(
                 "REVOCATION_LOOKBACK_SECONDS", defaults.revocation_lookback, low=2, high=3600
@@ -104,6 +121,7 @@ class Settings:
             purge_interval=env.seconds("PURGE_INTERVAL_SECONDS", timedelta(hours=1), low=0, high=7 * 86400) or None,
             forwarded_allow_ips=env.networks("FORWARDED_ALLOW_IPS"),
             legacy_bridge=legacy_bridge_from_env(environ),
+            oauth_clients=env.clients("OAUTH_CLIENTS"),
         )
         if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
             raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")
@@ -111,6 +129,13 @@ class Settings:
             raise ConfigError("REVOCATION_LOOKBACK_SECONDS", "must be more than twice TESSERA_REVOCATION_POLL_SECONDS")
         if settings.signing_key_file is not None and settings.key_encryption_key is not None:
             raise ConfigError("KEY_ENCRYPTION_KEY", "cannot be set together with TESSERA_SIGNING_KEY_FILE")
+        if settings.jwks_max_age is not None and settings.key_reload + settings.jwks_max_age > settings.key_propagation:
+            raise ConfigError(
+                "JWKS_MAX_AGE_SECONDS",
+                "must be at most TESSERA_KEY_PROPAGATION_SECONDS minus TESSERA_KEY_RELOAD_SECONDS "
+                f"({max(0, int((settings.key_propagation - settings.key_reload).total_seconds()))}), or a verifier "
+                "may meet a token signed by a key it has not fetched",
+            )
         if settings.refresh_ttl <= settings.access_ttl:
             raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")
         return settings
@@ -144,6 +169,17 @@ class _Env:
 
     def seconds(self, name: str, default: timedelta, *, low: int, high: int) -> timedelta:
         return timedelta(seconds=self.integer(name, int(default.total_seconds()), low=low, high=high))
+
+    def optional_seconds(self, name: str, *, low: int, high: int) -> timedelta | None:
+        if self._raw(name) is None:
+            return None
+        return timedelta(seconds=self.integer(name, 0, low=low, high=high))
+
+    def clients(self, name: str) -> tuple[TrustedClient, ...]:
+        try:
+            return parse_trusted_clients(self._raw(name) or "")
+        except InvalidClientEntry as error:
+            raise ConfigError(name, str(error)) from None
 
     def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
         value = self.text(name, default)

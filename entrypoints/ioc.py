@@ -32,13 +32,16 @@ from application.ports.token_generator import TokenGenerator
 from application.ports.token_signer import TokenSigner
 from application.ports.token_verifier import TokenVerifier
 from application.ports.unit_of_work import UnitOfWork
+from application.token_lookup import TokenLookup
 from application.token_pairs import TokenPairIssuer
+from application.use_cases.authenticate_client import AuthenticateClient
 from application.use_cases.disable_user import DisableUser
 from application.use_cases.enable_user import EnableUser
 from application.use_cases.end_session import EndSession
 from application.use_cases.end_user_sessions import EndUserSessions
 from application.use_cases.get_profile import GetProfile
 from application.use_cases.grant_role import GrantRole
+from application.use_cases.introspect_token import IntrospectToken
 from application.use_cases.list_sessions import ListSessions
 from application.use_cases.list_users import ListUsers
 from application.use_cases.load_revocations import LoadRevocations
@@ -51,7 +54,9 @@ from application.use_cases.purge_expired import PurgeExpired
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.revoke_role import RevokeRole
+from application.use_cases.revoke_token import RevokeToken
 from application.use_cases.verify_access_token import VerifyAccessToken
+from domain.clients import TrustedClients
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
 from entrypoints.config import ConfigError, Settings
@@ -83,6 +88,10 @@ class CoreProvider(Provider):
             max_failures_per_address=settings.login_max_failures_per_address,
             window=settings.login_failure_window,
         )
+
+    @provide(scope=Scope.APP)
+    def trusted_clients(self, settings: Settings) -> TrustedClients:
+        return TrustedClients(settings.oauth_clients)
 
     @provide(scope=Scope.APP)
     def password_hasher(self, settings: Settings) -> PasswordHasher:
@@ -194,6 +203,10 @@ class UseCaseProvider(Provider):
     log_out_everywhere = provide(LogOutEverywhere)
     log_out_by_refresh_token = provide(LogOutByRefreshToken)
     get_profile = provide(GetProfile)
+    token_lookup = provide(TokenLookup, scope=Scope.APP)
+    authenticate_client = provide(AuthenticateClient, scope=Scope.APP)
+    introspect_token = provide(IntrospectToken)
+    revoke_token = provide(RevokeToken)
     load_revocations = provide(LoadRevocations)
     purge_expired = provide(PurgeExpired)
     list_sessions = provide(ListSessions)

@@ -13,8 +13,6 @@ from entrypoints.config import Settings
 from entrypoints.ioc import build_container
 
 T = TypeVar("T")
-JWKS_MAX_AGE = timedelta(seconds=300)
-"""The `Cache-Control: max-age` of /.well-known/jwks.json, which downstream verifiers may honour."""
 
 
 def run_key_command(settings: Settings, command: str, *, now: bool = False, kid: str | None = None) -> int:
@@ -30,10 +28,11 @@ def run_key_command(settings: Settings, command: str, *, now: bool = False, kid:
             return _list(settings)
         if command == "rotate":
             delay = timedelta(0) if now else settings.key_propagation
-            if not now and delay < settings.key_reload + JWKS_MAX_AGE:
+            needed = settings.key_reload + settings.jwks_cache_lifetime
+            if not now and delay < needed:
                 print(
                     f"tessera: warning: a propagation delay of {delay} is shorter than the key reload interval "
-                    f"plus the JWKS cache lifetime ({settings.key_reload + JWKS_MAX_AGE}): a replica or a "
+                    f"plus the JWKS cache lifetime ({needed}): a replica or a "
                     "downstream verifier may see a token signed by the new key before it knows the key",
                     file=sys.stderr,
                 )

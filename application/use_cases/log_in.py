@@ -67,13 +67,14 @@ class LogIn:
         except LoginThrottled:
             self._events.emit(SecurityEvent(EventKind.LOGIN_THROTTLED, client_address=address))
             raise
-        user = await self._authenticate(credentials)
-        if user is None:
+        user, authenticated = await self._authenticate(credentials)
+        if user is None or not authenticated:
             async with self._uow as uow:
                 for key in limits:
                     await uow.login_failures.record(key, now, self._throttling.window)
                 await uow.commit()
-            self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, client_address=address))
+            # The account is named when it exists: the audit log is the operator's, not the caller's.
+            self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, user.id if user else None, client_address=address))
             raise InvalidCredentials
         if user.is_disabled:
             self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, user.id, client_address=address, detail="disabled"))
@@ -112,15 +113,16 @@ class LogIn:
         if longest is not None:
             raise LoginThrottled(retry_after_seconds=max(1, math.ceil(longest.total_seconds())))
 
-    async def _authenticate(self, credentials: Credentials) -> User | None:
+    async def _authenticate(self, credentials: Credentials) -> tuple[User | None, bool]:
+        """The account the email names, if any, and whether the password is its own."""
         try:
             email = Email.parse(credentials.email)
         except InvalidEmail:
             await self._hasher.verify_dummy(credentials.password)
-            return None
+            return None, False
         async with self._uow as uow:
             user = await uow.users.get_by_email(email)
         if user is None:
             await self._hasher.verify_dummy(credentials.password)
-            return None
-        return user if await self._hasher.verify(user.password_hash, credentials.password) else None
+            return None, False
+        return user, await self._hasher.verify(user.password_hash, credentials.password)

@@ -16,11 +16,11 @@ class LogOut:
         self._revocations = revocations
         self._clock = clock
 
-    async def execute(self, principal: Principal) -> None:
+    async def execute(self, principal: Principal, client_address: str | None = None) -> None:
         now = self._clock.now()
         async with self._uow as uow:
             await uow.sessions.revoke(principal.session_id, now, RevocationReason.LOGOUT)
             await uow.commit()
         # Also when another process revoked it first: this process must stop accepting it now.
         self._revocations.add([Revocation(principal.session_id, now)])
-        self._events.emit(SecurityEvent(EventKind.LOGGED_OUT, principal.user_id, principal.session_id))
+        self._events.emit(SecurityEvent(EventKind.LOGGED_OUT, principal.user_id, principal.session_id, client_address))

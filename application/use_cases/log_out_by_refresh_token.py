@@ -17,7 +17,7 @@ class LogOutByRefreshToken:
         self._clock = clock
         self._events = events
 
-    async def execute(self, presented: str) -> None:
+    async def execute(self, presented: str, client_address: str | None = None) -> None:
         now = self._clock.now()
         async with self._uow as uow:
             token = await uow.sessions.find_refresh_token(hash_refresh_token(presented))
@@ -27,4 +27,4 @@ class LogOutByRefreshToken:
             await uow.sessions.revoke(session.id, now, RevocationReason.LOGOUT)
             await uow.commit()
         self._revocations.add([Revocation(session.id, now)])
-        self._events.emit(SecurityEvent(EventKind.LOGGED_OUT, session.user_id, session.id))
+        self._events.emit(SecurityEvent(EventKind.LOGGED_OUT, session.user_id, session.id, client_address))

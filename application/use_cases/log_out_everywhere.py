@@ -16,10 +16,18 @@ class LogOutEverywhere:
         self._revocations = revocations
         self._clock = clock
 
-    async def execute(self, principal: Principal) -> None:
+    async def execute(self, principal: Principal, client_address: str | None = None) -> None:
         now = self._clock.now()
         async with self._uow as uow:
             revoked = await uow.sessions.revoke_all_of_user(principal.user_id, now, RevocationReason.LOGOUT_EVERYWHERE)
             await uow.commit()
         self._revocations.add(Revocation(session_id, now) for session_id in revoked)
-        self._events.emit(SecurityEvent(EventKind.LOGGED_OUT_EVERYWHERE, principal.user_id, principal.session_id))
+        self._events.emit(
+            SecurityEvent(
+                EventKind.LOGGED_OUT_EVERYWHERE,
+                principal.user_id,
+                principal.session_id,
+                client_address,
+                detail=f"sessions={len(revoked)}",
+            )
+        )

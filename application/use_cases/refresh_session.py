@@ -49,7 +49,7 @@ class RefreshSession:
         self._policy = policy
         self._events = events
 
-    async def execute(self, presented: str) -> TokenPair:
+    async def execute(self, presented: str, client_address: str | None = None) -> TokenPair:
         now = self._clock.now()
         digest = hash_refresh_token(presented)
         async with self._uow as uow:
@@ -74,7 +74,9 @@ class RefreshSession:
                 if await uow.sessions.revoke(session.id, now, RevocationReason.REFRESH_TOKEN_REUSED):
                     await uow.commit()
                 self._revocations.add([Revocation(session.id, now)])
-                self._events.emit(SecurityEvent(EventKind.REFRESH_TOKEN_REUSED, session.user_id, session.id))
+                self._events.emit(
+                    SecurityEvent(EventKind.REFRESH_TOKEN_REUSED, session.user_id, session.id, client_address)
+                )
                 raise RefreshTokenReused
             if verdict is RefreshVerdict.REVOKED and session.revoked_at is not None:
                 self._revocations.add([Revocation(session.id, session.revoked_at)])
@@ -82,11 +84,13 @@ class RefreshSession:
             # The conditional touch also fails if a logout revoked the session since we read it.
             if refresh is None or user is None or user.is_disabled or not await uow.sessions.touch(session.id, now):
                 self._events.emit(
-                    SecurityEvent(EventKind.REFRESH_REFUSED, session.user_id, session.id, detail=verdict.value)
+                    SecurityEvent(
+                        EventKind.REFRESH_REFUSED, session.user_id, session.id, client_address, detail=verdict.value
+                    )
                 )
                 raise InvalidRefreshToken
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.REFRESHED, user.id, session.id, detail=verdict.value))
+        self._events.emit(SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=verdict.value))
         return self._issuer.pair(user, session, refresh, now)
 
     async def _judge(self, uow: UnitOfWork, token: RefreshToken, session: Session, now: datetime) -> RefreshVerdict:

@@ -9,6 +9,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from adapters.system_clock import SystemClock
+from application.use_cases.authenticate_client import AuthenticateClient
 from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.verify_access_token import VerifyAccessToken
 from entrypoints.background import BackgroundWork, schedule_for
@@ -17,9 +18,11 @@ from entrypoints.http.admin_routes import admin_router
 from entrypoints.http.auth_routes import public_auth_router, session_router
 from entrypoints.http.authentication import BEARER_SCHEME, COOKIE_SCHEME
 from entrypoints.http.browser import BrowserPolicy
+from entrypoints.http.client_authentication import CLIENT_SCHEME
 from entrypoints.http.cookies import ACCESS_COOKIE
 from entrypoints.http.demo_routes import demo_router
 from entrypoints.http.device_routes import device_router
+from entrypoints.http.oauth_routes import oauth_router
 from entrypoints.http.operations_routes import health, metrics, ready
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.public_routes import jwks
@@ -39,6 +42,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
     async def start(app: Litestar) -> None:
         # Resolved once: the protected-request path then touches no container at all.
         app.state.verify_access_token = await container.get(VerifyAccessToken)
+        app.state.authenticate_client = await container.get(AuthenticateClient)
         if settings.key_encryption_key:
             async with container() as request_container:
                 await (await request_container.get(SigningKeys)).ensure_one(settings.signing_alg)
@@ -55,6 +59,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
             device_router,
             admin_router,
             user_router,
+            oauth_router,
             jwks,
             health,
             ready,
@@ -81,6 +86,12 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
                         security_scheme_in="cookie",
                         description="The cookie transport's access token. Unsafe methods also need "
                         "'X-Requested-With: tessera' and tessera's own or a configured Origin.",
+                    ),
+                    CLIENT_SCHEME: SecurityScheme(
+                        type="http",
+                        scheme="basic",
+                        description="A trusted backend client of /oauth/*: client id and secret (client_secret_basic) "
+                        "from TESSERA_OAUTH_CLIENTS.",
                     ),
                 }
             ),

@@ -63,6 +63,11 @@ CLEARED_COOKIES = [
 ]
 
 
+def client_address(request: Request[Any, Any, Any]) -> str | None:
+    """The TCP peer, or the client a trusted proxy names (TESSERA_FORWARDED_ALLOW_IPS): for throttling and audit."""
+    return request.client.host if request.client else None
+
+
 def user_response(profile: Profile) -> UserResponse:
     return UserResponse(
         id=profile.id, email=profile.email, display_name=profile.display_name, created_at=profile.created_at
@@ -100,8 +105,9 @@ async def login(
 ) -> TokenAnswer:
     if data.transport == "cookie":
         require_same_origin(request)
-    address = request.client.host if request.client else None
-    pair = await use_case.execute(Credentials(data.email, data.password, address, request.headers.get("user-agent")))
+    pair = await use_case.execute(
+        Credentials(data.email, data.password, client_address(request), request.headers.get("user-agent"))
+    )
     return token_answer(pair, data.transport, request)
 
 
@@ -125,7 +131,7 @@ async def refresh(
     refresh_cookie: RefreshCookie = None,
 ) -> TokenAnswer:
     presented, transport = presented_refresh_token(data, refresh_cookie, request)
-    return token_answer(await use_case.execute(presented), transport, request)
+    return token_answer(await use_case.execute(presented, client_address(request)), transport, request)
 
 
 @post(
@@ -145,13 +151,13 @@ async def logout(
     refresh_cookie: RefreshCookie = None,
 ) -> Response[None]:
     if request.user is not None:
-        await use_case.execute(request.user)
+        await use_case.execute(request.user, client_address(request))
     elif refresh_cookie is None:
         raise MissingCredentials
     elif len(refresh_cookie) > MAX_COOKIE_TOKEN_LENGTH:
         raise InvalidRefreshToken
     else:
-        await by_refresh_token.execute(refresh_cookie)
+        await by_refresh_token.execute(refresh_cookie, client_address(request))
     return signed_out(request)
 
 
@@ -165,7 +171,7 @@ async def logout(
 )
 @inject
 async def logout_all(request: AuthenticatedRequest, use_case: FromDishka[LogOutEverywhere]) -> Response[None]:
-    await use_case.execute(request.user)
+    await use_case.execute(request.user, client_address(request))
     return signed_out(request)
 
 

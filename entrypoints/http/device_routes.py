@@ -10,7 +10,7 @@ from litestar.params import FromPath
 from application.use_cases.end_session import EndSession
 from application.use_cases.list_sessions import ListSessions
 from domain.errors import SessionNotFound
-from entrypoints.http.auth_routes import NO_STORE, AuthenticatedRequest
+from entrypoints.http.auth_routes import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
 from entrypoints.http.schemas import DeviceSession, SessionsResponse
@@ -48,7 +48,7 @@ async def end_session(
         parsed = UUID(session_id)
     except ValueError:
         raise SessionNotFound from None
-    await use_case.execute(request.user, parsed, request.client.host if request.client else None)
+    await use_case.execute(request.user, parsed, client_address(request))
     return Response(None, status_code=204)
 
 

@@ -14,7 +14,7 @@ from litestar.params import CookieParameter, JSONBody
 
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
 from domain.errors import InvalidLegacySession
-from entrypoints.http.auth_routes import NO_STORE, SESSION_COOKIES
+from entrypoints.http.auth_routes import NO_STORE, SESSION_COOKIES, client_address
 from entrypoints.http.csrf import require_same_origin
 from entrypoints.http.openapi import CROSS_SITE, problems
 from entrypoints.http.problems import REALM, problem
@@ -84,7 +84,7 @@ def exchange_router(bridge: LegacyBridgeSettings) -> Router:
         data: JSONBody[ExchangeRequest | None] = None,
     ) -> TokenAnswer:
         require_same_origin(request)
-        address = request.client.host if request.client else None
+        address = client_address(request)
         pair = await use_case.execute(LegacyExchange(session_cookie, address, request.headers.get("user-agent")))
         response = token_answer(pair, data.transport if data else "bearer", request)
         response.delete_cookie(bridge.cookie, path=LEGACY_COOKIE_PATH)

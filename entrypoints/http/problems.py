@@ -18,6 +18,7 @@ from domain.errors import (
     EmailAlreadyRegistered,
     InsufficientRole,
     InvalidAccessToken,
+    InvalidClient,
     InvalidCredentials,
     InvalidDisplayName,
     InvalidEmail,
@@ -121,6 +122,14 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dic
     return problem(HTTPStatus.BAD_REQUEST, error.message)
 
 
+def _invalid_client(_: Request[Any, Any, Any], error: InvalidClient) -> Response[dict[str, object]]:
+    """RFC 6749 §5.2: 401 with a Basic challenge; the body is problem JSON with the OAuth `error` too."""
+    response = problem(HTTPStatus.UNAUTHORIZED, error.message, slug="invalid-client")
+    response.content["error"] = "invalid_client"
+    response.headers["WWW-Authenticate"] = f'Basic realm="{REALM}"'
+    return response
+
+
 def _missing_credentials(_: Request[Any, Any, Any], __: MissingCredentials) -> Response[dict[str, object]]:
     return problem(HTTPStatus.UNAUTHORIZED, "An access token is required.", slug="missing-token")
 
@@ -182,6 +191,7 @@ def _too_deeply_nested(_: Request[Any, Any, Any], __: RecursionError) -> Respons
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     RecursionError: _too_deeply_nested,
     NoSigningKey: _no_signing_key,
+    InvalidClient: _invalid_client,
     DomainError: _domain_error,
     MissingCredentials: _missing_credentials,
     MalformedAuthorization: _malformed_authorization,

@@ -1,17 +1,67 @@
+"""The JWKS, cacheable by downstream verifiers: `max-age` from configuration and a strong `ETag`."""
+
+import base64
+import hashlib
+import json
+from typing import Annotated, cast
+
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import get
-from litestar.datastructures import CacheControlHeader
+from litestar import Response, get
+from litestar.datastructures import ResponseHeader
+from litestar.openapi import ResponseSpec
+from litestar.params import HeaderParameter
 
 from application.ports.public_keys import PublicKeys
+from entrypoints.config import Settings
+from entrypoints.http.openapi import problems
 from entrypoints.http.schemas import JwkResponse, JwksResponse
+
+IfNoneMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-None-Match",
+        required=False,
+        max_length=4096,
+        description="The ETag of a cached copy: 304 without a body if the key set has not changed.",
+    ),
+]
+
+
+def key_set_etag(jwks: dict[str, list[dict[str, str]]]) -> str:
+    """A strong validator of the exact key set: the SHA-256 of its canonical JSON, base64url."""
+    canonical = json.dumps(jwks, sort_keys=True, separators=(",", ":")).encode()
+    return '"' + base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).decode().rstrip("=") + '"'
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 §13.1.2: `*`, or a list of entity tags compared weakly (a `W/` prefix is ignored)."""
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or etag in tags
 
 
 @get(
     "/.well-known/jwks.json",
     summary="Public keys that verify access tokens",
+    description="Cache it for `max-age` seconds (from TESSERA_JWKS_MAX_AGE_SECONDS, or derived so that a new "
+    "key is in every cache before it signs); revalidate with If-None-Match.",
     tags=["keys"],
-    cache_control=CacheControlHeader(max_age=300, public=True),
+    response_headers=[
+        ResponseHeader(name="ETag", documentation_only=True, description="A strong validator of this key set"),
+        ResponseHeader(name="Cache-Control", documentation_only=True, description="public, max-age=<seconds>"),
+    ],
+    responses={
+        304: ResponseSpec(data_container=None, description="Not modified: the cached copy with this ETag is current"),
+        **problems(e400="An If-None-Match header longer than 4096 characters"),
+    },
 )
 @inject
-async def jwks(keys: FromDishka[PublicKeys]) -> JwksResponse:
-    return JwksResponse(keys=[JwkResponse(**key) for key in keys.jwks()["keys"]])
+async def jwks(
+    keys: FromDishka[PublicKeys], settings: FromDishka[Settings], if_none_match: IfNoneMatch = None
+) -> Response[JwksResponse]:
+    key_set = keys.jwks()
+    etag = key_set_etag(key_set)
+    max_age = int(settings.jwks_cache_lifetime.total_seconds())
+    headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": etag}
+    if if_none_match is not None and _matches(if_none_match, etag):
+        return cast("Response[JwksResponse]", Response(None, status_code=304, headers=headers))
+    return Response(JwksResponse(keys=[JwkResponse(**key) for key in key_set["keys"]]), headers=headers)

@@ -7,6 +7,7 @@ from litestar.testing import AsyncTestClient
 
 from entrypoints.http.app import create_app
 from tests.support.http import settings_for_tests
+from tests.support.oauth import CLIENT
 
 ClientFactory = Callable[..., AbstractAsyncContextManager[AsyncTestClient]]  # type: ignore[type-arg]
 
@@ -30,4 +31,14 @@ async def any_storage_client(request: pytest.FixtureRequest, tmp_path: Path) -> 
     if request.param != "memory":
         url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "clean_postgres_url")
     async with AsyncTestClient(create_app(settings_for_tests(url, tmp_path))) as test_client:
+        yield test_client
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def oauth_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    """The app on each storage adapter in turn, with one trusted backend client (tests.support.oauth)."""
+    url = "memory://"
+    if request.param != "memory":
+        url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "clean_postgres_url")
+    async with AsyncTestClient(create_app(settings_for_tests(url, tmp_path, oauth_clients=(CLIENT,)))) as test_client:
         yield test_client

@@ -1,12 +1,15 @@
 """The `tessera` command's key management and purge, on a migrated SQLite file."""
 
 import base64
+import io
 import secrets
 from pathlib import Path
 
 import pytest
 
+from domain.clients import TrustedClients, parse_trusted_clients
 from entrypoints.cli import main
+from entrypoints.config import Settings
 
 
 @pytest.fixture
@@ -86,9 +89,54 @@ def test_serve_with_a_key_encryption_key_that_does_not_open_the_keys_stops_in_on
     assert main(["keys", "rotate"]) == 1
 
 
-def test_a_rotation_with_a_short_propagation_delay_warns(
+def test_a_rotation_with_a_propagation_delay_shorter_than_the_key_reload_warns(
     shared_keys_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("TESSERA_KEY_PROPAGATION_SECONDS", "10")
+    monkeypatch.setenv("TESSERA_KEY_RELOAD_SECONDS", "5")
+    monkeypatch.setenv("TESSERA_KEY_PROPAGATION_SECONDS", "2")
     assert main(["keys", "rotate"]) == 0
     assert "warning" in capsys.readouterr().err
+
+
+def test_a_short_propagation_delay_does_not_warn_because_the_jwks_max_age_shrinks_with_it(
+    shared_keys_env: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_KEY_RELOAD_SECONDS", "5")
+    monkeypatch.setenv("TESSERA_KEY_PROPAGATION_SECONDS", "10")
+    assert main(["keys", "rotate"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_clients_hash_prints_the_entry_of_a_secret_read_from_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = "s3cr3t-" + "x" * 40
+    monkeypatch.setattr("sys.stdin", io.StringIO(secret + "\n"))
+
+    assert main(["clients", "hash", "orders"]) == 0
+
+    entry = capsys.readouterr().out.strip()
+    assert secret not in entry
+    (client,) = Settings.from_env({"TESSERA_OAUTH_CLIENTS": entry}).oauth_clients
+    assert TrustedClients([client]).authenticate("orders", secret)
+
+
+def test_clients_hash_generate_prints_a_fresh_secret_and_its_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clients", "hash", "orders", "--generate"]) == 0
+
+    secret_line, entry_line = capsys.readouterr().out.strip().splitlines()
+    secret = secret_line.removeprefix("client_secret: ")
+    (client,) = parse_trusted_clients(entry_line.removeprefix("TESSERA_OAUTH_CLIENTS entry: "))
+    assert len(secret) >= 32 and TrustedClients([client]).authenticate("orders", secret)
+
+
+@pytest.mark.parametrize(("client_id", "stdin"), [("orders", "too short\n"), ("orders", ""), ("bad id", "x" * 40)])
+def test_clients_hash_refuses_a_weak_secret_or_a_bad_id_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], client_id: str, stdin: str
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+
+    assert main(["clients", "hash", client_id]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1

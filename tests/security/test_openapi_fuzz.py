@@ -6,7 +6,8 @@ operations then (the lazy `schemathesis.pytest.from_fixture` reads `request.node
 pytest 9 no longer has). Operations that require a bearer token get a real one from a fresh login
 per request, so that `/auth/logout` really ends a session each time instead of answering 401 after
 the first. The `/admin` operations get the token of an admin, seeded into every fresh store, so that
-they are driven past the role guard into the use cases.
+they are driven past the role guard into the use cases. Operations for trusted backend clients (/oauth/*)
+get the configured client's Basic credentials.
 """
 
 import asyncio
@@ -30,7 +31,9 @@ from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
 from adapters.memory.in_memory_store import InMemoryStore
 from domain.users import Email, User
 from entrypoints.http.app import create_app
+from entrypoints.http.client_authentication import CLIENT_SCHEME
 from tests.support.http import PASSWORD, settings_for_tests
+from tests.support.oauth import CLIENT, basic
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 """`response_schema_conformance` passes over a status the document does not declare; `status_code_conformance`
@@ -43,7 +46,7 @@ ADMIN = {"email": "fuzz-admin@example.com", "password": PASSWORD}
 SIGN_OUT = {"path": ["/auth/logout", "/auth/logout-all"], "method": "POST"}
 
 _key_dir = tempfile.TemporaryDirectory(prefix="tessera-openapi-fuzz-")  # removed when the process ends
-_settings = settings_for_tests("memory://", Path(_key_dir.name))
+_settings = settings_for_tests("memory://", Path(_key_dir.name), oauth_clients=(CLIENT,))
 _admin_hash = asyncio.run(
     Argon2PasswordHasher(_settings.argon2_time_cost, _settings.argon2_memory_kib, _settings.argon2_parallelism).hash(
         PASSWORD
@@ -67,11 +70,14 @@ schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
 
 
 def bearer_for(case: schemathesis.Case) -> dict[str, str] | None:
-    """A new session of the fuzzing user (the admin, for `/admin`), for an operation that requires one.
-    Schemathesis ends the app's lifespan after each test and the next request starts it on a fresh
-    store: the user may not exist yet."""
-    if not case.operation.definition.raw.get("security"):
+    """The trusted client's credentials for /oauth/*; otherwise a new session of the fuzzing user (the
+    admin, for `/admin`), for an operation that requires one. Schemathesis ends the app's lifespan after
+    each test and the next request starts it on a fresh store: the user may not exist yet."""
+    security = case.operation.definition.raw.get("security")
+    if not security:
         return None
+    if any(CLIENT_SCHEME in requirement for requirement in security):
+        return basic()
     user = ADMIN if case.operation.path.startswith("/admin") else USER
     with get_client(app) as client:
         assert client.post("/auth/register", json=user).status_code in (201, 409)

@@ -47,10 +47,11 @@ def upgraded(env: dict[str, str], cwd: Path) -> None:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], cwd: Path) -> Iterator[str]:
-    """`tessera serve` until it answers /health; its base URL; stopped on exit."""
+def serving(env: dict[str, str], cwd: Path, log_path: Path | None = None) -> Iterator[str]:
+    """`tessera serve` until it answers /health; its base URL; stopped on exit. Its stdout and stderr
+    go to `log_path` (by default a file in `cwd` named by the port)."""
     port = free_port()
-    log_path = cwd / f"serve-{port}.log"
+    log_path = log_path or cwd / f"serve-{port}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [*TESSERA, "serve", "--host", "127.0.0.1", "--port", str(port)],

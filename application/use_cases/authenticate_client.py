@@ -1,0 +1,22 @@
+from application.ports.security_events import SecurityEvents
+from domain.clients import TrustedClients
+from domain.errors import InvalidClient
+from domain.events import EventKind, SecurityEvent
+
+
+class AuthenticateClient:
+    """A trusted backend client, by the id and secret it presents; `InvalidClient` for anything else.
+
+    No I/O: the clients come from configuration. With none configured, every caller is refused.
+    """
+
+    def __init__(self, clients: TrustedClients, events: SecurityEvents) -> None:
+        self._clients = clients
+        self._events = events
+
+    def execute(self, client_id: str | None, secret: str | None, client_address: str | None = None) -> str:
+        if client_id is None or secret is None or not self._clients.authenticate(client_id, secret):
+            # The presented id is not logged: it may be mistyped or not an id at all (a pasted secret).
+            self._events.emit(SecurityEvent(EventKind.CLIENT_REFUSED, client_address=client_address))
+            raise InvalidClient
+        return client_id
