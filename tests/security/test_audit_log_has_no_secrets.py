@@ -119,7 +119,7 @@ def introspect_and_revoke_as_a_trusted_client(run: Run) -> None:
 
 
 def end_a_device_then_administer_another_user(run: Run) -> None:
-    tokens, session = run.log_in()
+    tokens, _ = run.log_in()
     _, other_device = run.log_in()
     assert run.http.delete(f"/auth/sessions/{other_device}", headers=_bearer(tokens)).status_code == 204
     run.expect("session_ended", user_id=run.user_id, session_id=other_device, client_address=LOOPBACK, detail="self")
