@@ -9,7 +9,8 @@ from adapters.crypto.signing_keys import KeyConfigurationError
 from adapters.sql.database import DatabaseUnavailable
 from application.errors import StorageUnavailable
 from entrypoints.client_commands import run_client_command
-from entrypoints.config import ConfigError, Settings
+from entrypoints.config import Settings
+from entrypoints.environment import ConfigError
 from entrypoints.ioc import MEMORY_DATABASE_URL, PreloadedKeys, load_signing_keys
 from entrypoints.key_commands import check_shared_keys, run_key_command
 from entrypoints.user_commands import add_user_commands, run_user_command

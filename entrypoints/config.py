@@ -1,33 +1,17 @@
 """Configuration from `TESSERA_*` environment variables. A bad value stops start-up with one line naming it."""
 
-import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlparse, urlsplit
 
-from adapters.crypto.joserfc_key_vault import key_encryption_key
-from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS, KeyConfigurationError
-from domain.clients import InvalidClientEntry, TrustedClient, parse_trusted_clients
+from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
+from domain.clients import TrustedClient
+from entrypoints.environment import ConfigError, Env, SameSite
+from entrypoints.legacy_settings import LegacyBridgeSettings, legacy_bridge_from_env
 
-if TYPE_CHECKING:
-    from entrypoints.legacy_settings import LegacyBridgeSettings
-
-PREFIX = "TESSERA_"
-
-SameSite = Literal["strict", "lax"]
-SAME_SITE_VALUES: tuple[SameSite, ...] = ("strict", "lax")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 JWKS_MAX_AGE_CAP = timedelta(seconds=300)
-
-
-class ConfigError(ValueError):
-    def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"{PREFIX}{variable}: {problem}")
-        self.variable = PREFIX + variable
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +46,7 @@ class Settings:
     purge_interval: timedelta | None = timedelta(hours=1)
     forwarded_allow_ips: tuple[str, ...] = ()
     """Proxies whose X-Forwarded-For / -Proto are believed: the client address that throttling counts."""
-    legacy_bridge: "LegacyBridgeSettings | None" = None
+    legacy_bridge: LegacyBridgeSettings | None = None
     """Set (TESSERA_LEGACY_*): POST /auth/session/exchange turns legacy sessions into tessera's."""
     oauth_clients: tuple[TrustedClient, ...] = ()
     """Trusted backend clients of /oauth/introspect and /oauth/revoke: ids and SHA-256 of their secrets."""
@@ -79,10 +63,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        from entrypoints.legacy_settings import legacy_bridge_from_env  # it imports ConfigError from here
-
         environ = os.environ if environ is None else environ
-        env = _Env(environ)
+        env = Env(environ)
         defaults = cls()
         settings = cls(
             database_url=env.database_url("DATABASE_URL", defaults.database_url),
@@ -139,142 +121,3 @@ class Settings:
         if settings.refresh_ttl <= settings.access_ttl:
             raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")
         return settings
-
-
-class _Env:
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        self._environ = environ
-
-    def _raw(self, name: str) -> str | None:
-        value = self._environ.get(PREFIX + name)
-        return None if value is None or value.strip() == "" else value.strip()
-
-    def text(self, name: str, default: str) -> str:
-        value = self._raw(name)
-        if value is not None and len(value) > 2048:
-            raise ConfigError(name, "is longer than 2048 characters")
-        return default if value is None else value
-
-    def integer(self, name: str, default: int, *, low: int, high: int) -> int:
-        value = self._raw(name)
-        if value is None:
-            return default
-        try:
-            number = int(value)
-        except ValueError:
-            raise ConfigError(name, f"must be a whole number, not {value!r}") from None
-        if not low <= number <= high:
-            raise ConfigError(name, f"must be between {low} and {high}, not {number}")
-        return number
-
-    def seconds(self, name: str, default: timedelta, *, low: int, high: int) -> timedelta:
-        return timedelta(seconds=self.integer(name, int(default.total_seconds()), low=low, high=high))
-
-    def optional_seconds(self, name: str, *, low: int, high: int) -> timedelta | None:
-        if self._raw(name) is None:
-            return None
-        return timedelta(seconds=self.integer(name, 0, low=low, high=high))
-
-    def clients(self, name: str) -> tuple[TrustedClient, ...]:
-        try:
-            return parse_trusted_clients(self._raw(name) or "")
-        except InvalidClientEntry as error:
-            raise ConfigError(name, str(error)) from None
-
-    def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
-        value = self.text(name, default)
-        if value not in allowed:
-            raise ConfigError(name, f"must be one of {', '.join(allowed)}, not {value!r}")
-        return value
-
-    def path(self, name: str) -> Path | None:
-        value = self._raw(name)
-        return None if value is None else Path(value)
-
-    def secret(self, name: str) -> str | None:
-        """A secret given directly, or read from the file named by the same variable plus `_FILE`."""
-        value, path = self._raw(name), self.path(name + "_FILE")
-        if value is not None and path is not None:
-            raise ConfigError(name, f"set either it or {PREFIX}{name}_FILE, not both")
-        if path is not None:
-            try:
-                value = path.read_text().strip()
-            except OSError as error:
-                raise ConfigError(name + "_FILE", f"cannot read {path}: {error.strerror}") from None
-        if value is not None:
-            try:
-                key_encryption_key(value)
-            except KeyConfigurationError as error:
-                raise ConfigError(name, str(error)) from None
-        return value
-
-    def networks(self, name: str) -> tuple[str, ...]:
-        """Comma-separated IP addresses or CIDR networks."""
-        items = [item.strip() for item in self.text(name, "").split(",") if item.strip()]
-        for item in items:
-            try:
-                ipaddress.ip_network(item, strict=False)
-            except ValueError:
-                raise ConfigError(name, f"must be IP addresses or networks like 10.0.0.0/8, not {item!r}") from None
-        return tuple(items)
-
-    def same_site(self, name: str, default: SameSite) -> SameSite:
-        value = self.text(name, default)
-        for allowed in SAME_SITE_VALUES:
-            if value == allowed:
-                return allowed
-        raise ConfigError(name, f"must be one of {', '.join(SAME_SITE_VALUES)}, not {value!r}")
-
-    def origins(self, name: str) -> tuple[str, ...]:
-        """Comma-separated origins, each normalised as browsers send them in `Origin`."""
-        value = self.text(name, "")
-        if not value:
-            return ()
-        found: list[str] = []
-        for item in (part.strip() for part in value.split(",")):
-            origin = parse_origin(item) if item else None
-            if origin is None:
-                raise ConfigError(
-                    name, f"must be origins like https://app.example.com (scheme, host, optional port), not {item!r}"
-                )
-            found.append(origin)
-        return tuple(dict.fromkeys(found))
-
-    def database_url(self, name: str, default: str) -> str:
-        value = self.text(name, default)
-        scheme = urlparse(value).scheme
-        if scheme in ("postgres", "postgresql"):
-            value = "postgresql+asyncpg" + value[len(scheme) :]
-        elif scheme == "sqlite":
-            value = "sqlite+aiosqlite" + value[len(scheme) :]
-        elif value != "memory://" and scheme not in ("postgresql+asyncpg", "sqlite+aiosqlite"):
-            raise ConfigError(name, "must be a sqlite://, postgresql:// or memory:// URL")
-        return value
-
-
-def parse_origin(text: str) -> str | None:
-    """`scheme://host[:port]` as a browser serialises an origin (lower case, default port left out),
-    or None unless `text` is exactly an http(s) origin: no user, path, query or fragment."""
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return None
-    host = parts.hostname or ""
-    if (
-        parts.scheme.lower() not in _DEFAULT_PORTS
-        or not host
-        or parts.username is not None
-        or parts.path
-        or parts.query
-        or parts.fragment
-        or "?" in text
-        or "#" in text
-        or not all(char.isalnum() or char in ".-:" for char in host)
-        or not host.isascii()
-        or port == 0
-    ):
-        return None
-    scheme = parts.scheme.lower()
-    host = f"[{host}]" if ":" in host else host
-    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"

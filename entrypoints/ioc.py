@@ -59,7 +59,8 @@ from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.clients import TrustedClients
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
-from entrypoints.config import ConfigError, Settings
+from entrypoints.config import Settings
+from entrypoints.environment import ConfigError
 
 MEMORY_DATABASE_URL = "memory://"
 

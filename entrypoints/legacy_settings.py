@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from domain.legacy_sessions import LegacyBridgePolicy, UserLookup
-from entrypoints.config import PREFIX, ConfigError
+from entrypoints.environment import PREFIX, ConfigError
 
 _COOKIE_NAME = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")
 """RFC 6265's cookie-name: an RFC 9110 token."""

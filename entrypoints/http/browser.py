@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from litestar.config.cors import CORSConfig
 from litestar.connection import ASGIConnection
 
-from entrypoints.config import SameSite, Settings
+from entrypoints.config import Settings
+from entrypoints.environment import SameSite
 
 CORS_HEADERS = ["Authorization", "Content-Type", "X-Requested-With"]
 

@@ -8,7 +8,7 @@ so that the browser sends it to refresh and logout only. Both are HttpOnly: scri
 from litestar.datastructures import Cookie
 
 from application.results import TokenPair
-from entrypoints.config import SameSite
+from entrypoints.environment import SameSite
 
 ACCESS_COOKIE = "__Host-tessera-access"
 REFRESH_COOKIE = "__Secure-tessera-refresh"

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
 
-from entrypoints.config import parse_origin
+from entrypoints.environment import parse_origin
 from entrypoints.http.browser import browser_policy
 from entrypoints.http.problems import CrossSiteRequestRefused
 

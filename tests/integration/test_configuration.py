@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from entrypoints.cli import main
-from entrypoints.config import ConfigError, Settings
+from entrypoints.config import Settings
+from entrypoints.environment import ConfigError
 
 
 def test_defaults_serve_sqlite_in_the_working_directory_with_rs256() -> None:

@@ -14,7 +14,8 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.config import ConfigError, Settings
+from entrypoints.config import Settings
+from entrypoints.environment import ConfigError
 from entrypoints.http.app import create_app
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD, settings_for_tests

@@ -8,7 +8,8 @@ from joserfc.jwk import ECKey
 from litestar.testing import AsyncTestClient
 
 from adapters.crypto.signing_keys import SigningKeySet
-from entrypoints.config import ConfigError, Settings
+from entrypoints.config import Settings
+from entrypoints.environment import ConfigError
 from entrypoints.http.app import create_app
 from tests.integration.flows import Client
 from tests.integration.stored import in_app

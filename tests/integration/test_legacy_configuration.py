@@ -6,7 +6,8 @@ import pytest
 
 from domain.legacy_sessions import UserLookup
 from entrypoints.cli import main
-from entrypoints.config import ConfigError, Settings
+from entrypoints.config import Settings
+from entrypoints.environment import ConfigError
 from entrypoints.legacy_settings import LegacyBridgeSettings
 
 
