@@ -43,7 +43,7 @@ from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.purge_expired import PurgeExpired
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser
-from application.use_cases.verify_access_token import VerifyAccessToken
+from application.use_cases.verify_access_token import REMEMBERED_TOKENS, VerifyAccessToken
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
 from entrypoints.config import ConfigError, Settings
@@ -178,7 +178,6 @@ class UseCaseProvider(Provider):
     scope = Scope.REQUEST
 
     issuer = provide(TokenPairIssuer, scope=Scope.APP)
-    verify_access_token = provide(VerifyAccessToken, scope=Scope.APP)
     register_user = provide(RegisterUser)
     log_in = provide(LogIn)
     refresh_session = provide(RefreshSession)
@@ -188,6 +187,12 @@ class UseCaseProvider(Provider):
     get_profile = provide(GetProfile)
     load_revocations = provide(LoadRevocations)
     purge_expired = provide(PurgeExpired)
+
+    @provide(scope=Scope.APP)
+    def verify_access_token(
+        self, verifier: TokenVerifier, revocations: RevocationView, clock: Clock, policy: TokenPolicy
+    ) -> VerifyAccessToken:
+        return VerifyAccessToken(verifier, revocations, clock, policy, remember=REMEMBERED_TOKENS)
 
 
 def storage_provider(settings: Settings) -> Provider:
