@@ -171,7 +171,7 @@ def throughput(work: Path, seconds: float, rounds: int, only: list[str] | None =
         if only is not None:
             unknown = set(only) - set(variants)
             if unknown:
-                raise SystemExit(f"benchmarks: unknown variant(s) {', '.join(sorted(unknown))}; see benchmarks/report.py")
+                raise SystemExit(f"benchmarks: unknown variant(s) {', '.join(sorted(unknown))}; see report.LABELS")
             variants = {name: variants[name] for name in only}
         for url, headers in variants.values() if seconds >= 2 else ():  # warm-up: imports, caches, pools
             load.wrk(url, 1, CONNECTIONS, THREADS, headers)

@@ -64,7 +64,7 @@ class AccessClaims:
         exp, iat = _number(payload, "exp"), _number(payload, "iat")
         nbf = _number(payload, "nbf") if "nbf" in payload else None
         roles = payload.get("roles", [])
-        if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        if not isinstance(roles, list) or (roles and not all(isinstance(role, str) for role in roles)):
             raise InvalidAccessToken
         claims = cls(
             iss=policy.issuer,
@@ -98,7 +98,7 @@ class Validity:
 
 def _number(payload: Mapping[str, object], name: str) -> float:
     value = payload.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if value.__class__ is bool or not isinstance(value, (int, float)):
         raise InvalidAccessToken
     try:
         number = float(value)  # an int beyond the float range overflows here
