@@ -1,6 +1,5 @@
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Router, get
-from litestar.middleware.base import DefineMiddleware
 
 from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth_routes import AuthenticatedRequest
@@ -39,5 +38,5 @@ async def session(request: AuthenticatedRequest) -> SessionResponse:
 
 
 user_router = Router(
-    "/api/user", route_handlers=[profile, session], middleware=[DefineMiddleware(AccessTokenMiddleware)], tags=["user"]
+    "/api/user", route_handlers=[profile, session], middleware=[AccessTokenMiddleware], tags=["user"]
 )
