@@ -152,12 +152,20 @@ def throughput(work: Path, seconds: float, rounds: int, only: list[str] | None =
         sessions, _ = stack.enter_context(baseline(work, "redis", redis_url))
         service, _ = stack.enter_context(tessera(work, env, "tessera"))
         granian_bare = stack.enter_context(granian(work, "benchmarks.granian_apps:bare", {}, "/ping", "granian-bare"))
+        granian_jwt = stack.enter_context(granian(work, "benchmarks.granian_apps:jwt", {}, "/ping", "granian-jwt"))
+        granian_sessions = stack.enter_context(
+            granian(
+                work, "benchmarks.granian_apps:redis", {"TESSERA_BENCH_REDIS_URL": redis_url}, "/ping", "granian-redis"
+            )
+        )
         granian_tessera = stack.enter_context(
             granian(work, "entrypoints.http.app:create_app", env, "/health", "granian-tessera")
         )
         bearer = f"Authorization: Bearer {register_and_log_in(service).access_token}"
         jwt_bearer = f"Authorization: Bearer {post(jwt, '/login', {})['access_token']}"
         cookie = f"Cookie: {_session_cookie(sessions)}"
+        granian_jwt_bearer = f"Authorization: Bearer {post(granian_jwt, '/login', {})['access_token']}"
+        granian_cookie = f"Cookie: {_session_cookie(granian_sessions)}"
         variants: dict[str, tuple[str, tuple[str, ...]]] = {
             "bare": (f"{bare}/ping", ()),
             "jwtauth": (f"{jwt}/ping", (jwt_bearer,)),
@@ -165,6 +173,8 @@ def throughput(work: Path, seconds: float, rounds: int, only: list[str] | None =
             "tessera_health": (f"{service}/health", ()),
             "tessera_protected": (f"{service}/api/user/session", (bearer,)),
             "granian_bare": (f"{granian_bare}/ping", ()),
+            "granian_jwtauth": (f"{granian_jwt}/ping", (granian_jwt_bearer,)),
+            "granian_redis_session": (f"{granian_sessions}/ping", (granian_cookie,)),
             "granian_tessera_health": (f"{granian_tessera}/health", ()),
             "granian_tessera_protected": (f"{granian_tessera}/api/user/session", (bearer,)),
         }

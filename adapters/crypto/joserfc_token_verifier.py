@@ -97,9 +97,12 @@ class JoserfcTokenVerifier(TokenVerifier):
         self._checks: dict[str, tuple[str, SignatureCheck]] = {}
 
     def verify(self, token: str) -> Mapping[str, object]:
-        if len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
+        if len(token) > MAX_TOKEN_LENGTH:
             raise InvalidAccessToken
-        header_part, payload_part, signature_part = token.split(".")
+        parts = token.split(".")
+        if len(parts) != 3:
+            raise InvalidAccessToken
+        header_part, payload_part, signature_part = parts
         try:
             header = _read_header(_b64url(header_part))
             found = self._check_for(header.kid)
