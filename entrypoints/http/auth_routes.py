@@ -169,6 +169,4 @@ async def logout_all(request: AuthenticatedRequest, use_case: FromDishka[LogOutE
 
 
 public_auth_router = Router("/auth", route_handlers=[register, login, refresh], tags=["auth"])
-session_router = Router(
-    "/auth", route_handlers=[logout, logout_all], middleware=[AccessTokenMiddleware], tags=["auth"]
-)
+session_router = Router("/auth", route_handlers=[logout, logout_all], middleware=[AccessTokenMiddleware], tags=["auth"])

@@ -37,6 +37,4 @@ async def session(request: AuthenticatedRequest) -> SessionResponse:
     return SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
 
 
-user_router = Router(
-    "/api/user", route_handlers=[profile, session], middleware=[AccessTokenMiddleware], tags=["user"]
-)
+user_router = Router("/api/user", route_handlers=[profile, session], middleware=[AccessTokenMiddleware], tags=["user"])
