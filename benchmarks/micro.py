@@ -13,7 +13,7 @@ from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import SigningKeySet, generate_key
 from adapters.memory.in_memory_revocation_view import InMemoryRevocationView
 from adapters.system_clock import SystemClock
-from application.use_cases.verify_access_token import VerifyAccessToken
+from application.use_cases.verify_access_token import REMEMBERED_TOKENS, VerifyAccessToken
 from domain.claims import AccessClaims
 from domain.policy import TokenPolicy
 
@@ -61,16 +61,26 @@ def measure(seconds: float) -> dict[str, float]:
     signing_input, _, _ = token.rpartition(".")
     message = signing_input.encode()
     signature = private.sign(message, padding.PKCS1v15(), hashes.SHA256())
-    figures = {
-        "raw_verify": rate(lambda: public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256()), seconds),
-        "uncached_verify": rate(lambda: uncached.execute(token), seconds),
-        "raw_sign": rate(lambda: private.sign(message, padding.PKCS1v15(), hashes.SHA256()), seconds),
-        "tessera_sign": rate(lambda: signer.sign(claims), seconds),
+    work: dict[str, Callable[[], object]] = {
+        "raw_verify": lambda: public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256()),
+        "uncached_verify": lambda: uncached.execute(token),
+        "raw_sign": lambda: private.sign(message, padding.PKCS1v15(), hashes.SHA256()),
+        "tessera_sign": lambda: signer.sign(claims),
     }
     cached = _cached_use_case(keys, revocations, policy)
     if cached is not None:
-        figures["cached_verify"] = rate(lambda: cached.execute(token), seconds)
-    return figures
+        work["cached_verify"] = lambda: cached.execute(token)
+    return best_of(work, seconds)
+
+
+def best_of(work: dict[str, Callable[[], object]], seconds: float, slices: int = 5) -> dict[str, float]:
+    """Each operation's best rate over `slices` short runs, the operations interleaved: a neighbour's
+    load on a shared machine slows some runs, never speeds one up, so the best is the least disturbed."""
+    best = dict.fromkeys(work, 0.0)
+    for _ in range(slices):
+        for name, call in work.items():
+            best[name] = max(best[name], rate(call, seconds / slices))
+    return best
 
 
 def _cached_use_case(
@@ -80,4 +90,5 @@ def _cached_use_case(
         from adapters.crypto.caching_token_verifier import CachingTokenVerifier
     except ImportError:  # before the cache existed
         return None
-    return VerifyAccessToken(CachingTokenVerifier(JoserfcTokenVerifier(keys), keys), revocations, SystemClock(), policy)
+    verifier = CachingTokenVerifier(JoserfcTokenVerifier(keys), keys)
+    return VerifyAccessToken(verifier, revocations, SystemClock(), policy, remember=REMEMBERED_TOKENS)

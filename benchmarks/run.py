@@ -1,6 +1,7 @@
 """`just bench`: every server measured side by side, in alternating rounds, and docs/performance.md written.
 
 python -m benchmarks.run [--seconds 10] [--rounds 3] [--sessions 100000] [--out docs/performance.md]
+python -m benchmarks.run --only throughput --variants tessera_health,tessera_protected   # a quick look, no report
 """
 
 import argparse
@@ -30,8 +31,14 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=100_000, help="active sessions for the RSS measure")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--plots", type=Path, default=None, help="folder of the PNGs (default: beside --out)")
+    parser.add_argument(
+        "--only", type=_names, default=None, help=f"comma-separated parts of {','.join(PARTS)}: print, write no report"
+    )
+    parser.add_argument("--variants", type=_names, default=None, help="comma-separated throughput variants")
     args = parser.parse_args()
     ensure_tools()
+    if args.only is not None or args.variants is not None:
+        return _partial(args.only or ["throughput"], args.variants, args.seconds, args.rounds, args.sessions)
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="tessera-bench-") as tmp:
         work = Path(tmp)
@@ -51,6 +58,38 @@ def main() -> None:
         report.write(results, args.out, plots)
         (work / "results.json").write_text(json.dumps(results, indent=1, default=str))
     step(f"wrote {args.out} in {results['elapsed_s']:.0f} s")
+
+
+PARTS = ("micro", "throughput", "refresh", "storm", "memory")
+
+
+def _names(raw: str) -> list[str]:
+    return [name.strip() for name in raw.split(",") if name.strip()]
+
+
+def _partial(parts: list[str], variants: list[str] | None, seconds: float, rounds: int, sessions: int) -> None:
+    """Some parts only, their figures printed: for measuring one lever, never for docs/performance.md."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise SystemExit(f"benchmarks: unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
+    with tempfile.TemporaryDirectory(prefix="tessera-bench-") as tmp:
+        work = Path(tmp)
+        results: dict[str, Any] = {}
+        if "micro" in parts:
+            results["micro"] = micro.measure(max(0.5, seconds / 5))
+        if "throughput" in parts:
+            runs = throughput(work, seconds, rounds, variants)
+            results["throughput"] = {
+                name: {"median_rps": report.median(r, "requests_per_s"), "per_round": [x["requests_per_s"] for x in r]}
+                for name, r in runs.items()
+            }
+        if "refresh" in parts:
+            results["refresh"] = refresh_on_postgres(work, seconds, rounds)
+        if "storm" in parts:
+            results["storm"] = login_storm(work, seconds, rounds)
+        if "memory" in parts:
+            results["memory"] = memory(work, sessions, seconds)
+    print(json.dumps(results, indent=1, default=str))
 
 
 def step(message: str) -> None:
@@ -103,7 +142,7 @@ def granian(work: Path, target: str, env: dict[str, str], ready: str, name: str)
         yield f"http://127.0.0.1:{port}"
 
 
-def throughput(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
+def throughput(work: Path, seconds: float, rounds: int, only: list[str] | None = None) -> dict[str, Any]:
     """Every variant on the same server (uvicorn, one worker), then granian for comparison."""
     env = tessera_env(work, "memory://")
     with contextlib.ExitStack() as stack:
@@ -113,12 +152,20 @@ def throughput(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
         sessions, _ = stack.enter_context(baseline(work, "redis", redis_url))
         service, _ = stack.enter_context(tessera(work, env, "tessera"))
         granian_bare = stack.enter_context(granian(work, "benchmarks.granian_apps:bare", {}, "/ping", "granian-bare"))
+        granian_jwt = stack.enter_context(granian(work, "benchmarks.granian_apps:jwt", {}, "/ping", "granian-jwt"))
+        granian_sessions = stack.enter_context(
+            granian(
+                work, "benchmarks.granian_apps:redis", {"TESSERA_BENCH_REDIS_URL": redis_url}, "/ping", "granian-redis"
+            )
+        )
         granian_tessera = stack.enter_context(
             granian(work, "entrypoints.http.app:create_app", env, "/health", "granian-tessera")
         )
         bearer = f"Authorization: Bearer {register_and_log_in(service).access_token}"
         jwt_bearer = f"Authorization: Bearer {post(jwt, '/login', {})['access_token']}"
         cookie = f"Cookie: {_session_cookie(sessions)}"
+        granian_jwt_bearer = f"Authorization: Bearer {post(granian_jwt, '/login', {})['access_token']}"
+        granian_cookie = f"Cookie: {_session_cookie(granian_sessions)}"
         variants: dict[str, tuple[str, tuple[str, ...]]] = {
             "bare": (f"{bare}/ping", ()),
             "jwtauth": (f"{jwt}/ping", (jwt_bearer,)),
@@ -126,9 +173,16 @@ def throughput(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
             "tessera_health": (f"{service}/health", ()),
             "tessera_protected": (f"{service}/api/user/session", (bearer,)),
             "granian_bare": (f"{granian_bare}/ping", ()),
+            "granian_jwtauth": (f"{granian_jwt}/ping", (granian_jwt_bearer,)),
+            "granian_redis_session": (f"{granian_sessions}/ping", (granian_cookie,)),
             "granian_tessera_health": (f"{granian_tessera}/health", ()),
             "granian_tessera_protected": (f"{granian_tessera}/api/user/session", (bearer,)),
         }
+        if only is not None:
+            unknown = set(only) - set(variants)
+            if unknown:
+                raise SystemExit(f"benchmarks: unknown variant(s) {', '.join(sorted(unknown))}; see report.LABELS")
+            variants = {name: variants[name] for name in only}
         for url, headers in variants.values() if seconds >= 2 else ():  # warm-up: imports, caches, pools
             load.wrk(url, 1, CONNECTIONS, THREADS, headers)
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in variants}

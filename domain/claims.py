@@ -43,22 +43,30 @@ class AccessClaims:
         `iat` numbers (a bool or a string is refused), `exp` not passed and `iat` not in the future
         beyond the policy's leeway; `sub`, `jti` and `sid` present and UUIDs.
         """
-        leeway = policy.leeway.total_seconds()
-        moment = now.timestamp()
+        claims, validity = cls.timeless_from_payload(payload, policy)
+        if not validity.holds_at(now.timestamp(), policy.leeway.total_seconds()):
+            raise InvalidAccessToken
+        return claims
+
+    @classmethod
+    def timeless_from_payload(
+        cls, payload: Mapping[str, object], policy: TokenPolicy
+    ) -> tuple["AccessClaims", "Validity"]:
+        """Every rule that does not depend on the clock, and the time claims left to judge at each moment.
+
+        The result depends on the payload and the policy alone, so it may be remembered for a token
+        whose signature holds; `Validity.holds_at` must still be asked on every use."""
         if payload.get("iss") != policy.issuer:
             raise InvalidAccessToken
         aud = payload.get("aud")
         if not (aud == policy.audience or (isinstance(aud, list) and policy.audience in aud)):
             raise InvalidAccessToken
         exp, iat = _number(payload, "exp"), _number(payload, "iat")
-        if exp <= moment - leeway or iat > moment + leeway:
-            raise InvalidAccessToken
-        if "nbf" in payload and _number(payload, "nbf") > moment + leeway:
-            raise InvalidAccessToken
+        nbf = _number(payload, "nbf") if "nbf" in payload else None
         roles = payload.get("roles", [])
-        if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        if not isinstance(roles, list) or (roles and not all(isinstance(role, str) for role in roles)):
             raise InvalidAccessToken
-        return cls(
+        claims = cls(
             iss=policy.issuer,
             aud=policy.audience,
             sub=_uuid(payload, "sub"),
@@ -68,11 +76,29 @@ class AccessClaims:
             sid=_uuid(payload, "sid"),
             roles=tuple(roles),
         )
+        return claims, Validity(exp, iat, nbf)
+
+
+@dataclass(frozen=True, slots=True)
+class Validity:
+    """A token's time claims as presented (`exp`, `iat`, optional `nbf`), judged against a moment."""
+
+    exp: float
+    iat: float
+    nbf: float | None
+
+    def holds_at(self, moment: float, leeway: float) -> bool:
+        """`exp` not passed, `iat` and `nbf` not in the future, each beyond `leeway` seconds."""
+        return (
+            self.exp > moment - leeway
+            and self.iat <= moment + leeway
+            and (self.nbf is None or self.nbf <= moment + leeway)
+        )
 
 
 def _number(payload: Mapping[str, object], name: str) -> float:
     value = payload.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if value.__class__ is bool or not isinstance(value, (int, float)):
         raise InvalidAccessToken
     try:
         number = float(value)  # an int beyond the float range overflows here

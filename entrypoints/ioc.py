@@ -55,7 +55,7 @@ from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.revoke_role import RevokeRole
 from application.use_cases.revoke_token import RevokeToken
-from application.use_cases.verify_access_token import VerifyAccessToken
+from application.use_cases.verify_access_token import REMEMBERED_TOKENS, VerifyAccessToken
 from domain.clients import TrustedClients
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
@@ -196,7 +196,6 @@ class UseCaseProvider(Provider):
     scope = Scope.REQUEST
 
     issuer = provide(TokenPairIssuer, scope=Scope.APP)
-    verify_access_token = provide(VerifyAccessToken, scope=Scope.APP)
     register_user = provide(RegisterUser)
     log_in = provide(LogIn)
     refresh_session = provide(RefreshSession)
@@ -218,6 +217,12 @@ class UseCaseProvider(Provider):
     end_user_sessions = provide(EndUserSessions)
     grant_role = provide(GrantRole)
     revoke_role = provide(RevokeRole)
+
+    @provide(scope=Scope.APP)
+    def verify_access_token(
+        self, verifier: TokenVerifier, revocations: RevocationView, clock: Clock, policy: TokenPolicy
+    ) -> VerifyAccessToken:
+        return VerifyAccessToken(verifier, revocations, clock, policy, remember=REMEMBERED_TOKENS)
 
 
 def storage_provider(settings: Settings) -> Provider:

@@ -1,14 +1,13 @@
 import binascii
-import json
 from collections.abc import Callable, Mapping
 
+import msgspec
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from joserfc.errors import JoseError
 from joserfc.jws import JWSRegistry
-from joserfc.util import urlsafe_b64decode
 
 from adapters.crypto.signing_keys import AsymmetricKey, SigningKeySet
 from application.ports.token_verifier import TokenVerifier
@@ -18,13 +17,44 @@ from domain.errors import InvalidAccessToken
 MAX_TOKEN_LENGTH = 4096
 """Longer input is refused before any parsing or cryptography: our tokens are well under 1 KiB."""
 
-ALLOWED_HEADER = frozenset({"alg", "typ", "kid"})
-"""Exactly what tessera writes. Anything else (`jku`, `x5u`, `jwk`, `x5c`, `crit`, `b64`, `zip`, ...)
-is refused outright rather than ignored: nothing in a header ever chooses a key or a behaviour."""
+
+class _Header(msgspec.Struct, forbid_unknown_fields=True):
+    """The protected header: exactly what tessera writes, three strings. Anything else (`jku`, `x5u`,
+    `jwk`, `x5c`, `crit`, `b64`, `zip`, ...) is refused outright rather than ignored: nothing in a
+    header ever chooses a key or a behaviour."""
+
+    alg: str
+    typ: str
+    kid: str
+
+
+ALLOWED_HEADER = frozenset(_Header.__struct_fields__)
+
+
+_read_header = msgspec.json.Decoder(_Header).decode
+_read_payload = msgspec.json.Decoder().decode
+"""UTF-8 JSON only (RFC 7519 §7.2), no NaN or Infinity literals; a malformed or too deeply nested
+document is a `msgspec.DecodeError` (a `ValueError`) or a `RecursionError`."""
+
+_TO_STANDARD_ALPHABET = bytes.maketrans(b"-_+/=", b"+/!!!")
+"""base64url to base64; `+`, `/` and `=` (never valid in base64url) become a character strict decoding refuses."""
+_CANONICAL_LAST = ("", "AEIMQUYcgkosw048", "AQgw")
+"""By the padding a part needs: the last characters whose unused low bits are zero."""
+
+
+def _b64url(part: str) -> bytes:
+    """Strict unpadded base64url (RFC 7515 §2): only its alphabet, no padding, no impossible length, no
+    stray bits in the last character, so one token has exactly one spelling. Anything else raises."""
+    pad = -len(part) % 4
+    if pad == 3 or (pad and part[-1] not in _CANONICAL_LAST[pad]):
+        raise ValueError("not canonical base64url")
+    return binascii.a2b_base64(part.encode("ascii").translate(_TO_STANDARD_ALPHABET) + b"=" * pad, strict_mode=True)
 
 
 def _is_access_token_type(typ: object) -> bool:
     """`at+jwt`, or its full media type `application/at+jwt` (RFC 9068 §2.1), case-insensitively."""
+    if typ == ACCESS_TOKEN_TYPE:
+        return True
     return isinstance(typ, str) and typ.lower().removeprefix("application/") == ACCESS_TOKEN_TYPE
 
 
@@ -41,9 +71,11 @@ def _signature_check(key: AsymmetricKey, alg: str) -> SignatureCheck:
         public = key.get_op_key("verify")
         assert isinstance(public, RSAPublicKey)  # a key installed as RS256 is an RSA key (signing_keys._fits)
 
+        pkcs1, sha256 = padding.PKCS1v15(), hashes.SHA256()  # stateless: made once, not per token
+
         def rs256(message: bytes, signature: bytes) -> bool:
             try:
-                public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+                public.verify(signature, message, pkcs1, sha256)
             except InvalidSignature:
                 return False
             return True
@@ -65,20 +97,21 @@ class JoserfcTokenVerifier(TokenVerifier):
         self._checks: dict[str, tuple[str, SignatureCheck]] = {}
 
     def verify(self, token: str) -> Mapping[str, object]:
-        if len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
+        if len(token) > MAX_TOKEN_LENGTH:
             raise InvalidAccessToken
-        header_part, payload_part, signature_part = token.split(".")
+        parts = token.split(".")
+        if len(parts) != 3:
+            raise InvalidAccessToken
+        header_part, payload_part, signature_part = parts
         try:
-            header = json.loads(urlsafe_b64decode(header_part.encode("ascii")))
-            if not isinstance(header, dict) or not header.keys() <= ALLOWED_HEADER:
+            header = _read_header(_b64url(header_part))
+            found = self._check_for(header.kid)
+            if found is None or header.alg != found[0] or not _is_access_token_type(header.typ):
                 raise InvalidAccessToken
-            found = self._check_for(header.get("kid"))
-            if found is None or header.get("alg") != found[0] or not _is_access_token_type(header.get("typ")):
+            signing_input = token[: len(header_part) + 1 + len(payload_part)].encode("ascii")
+            if not found[1](signing_input, _b64url(signature_part)):
                 raise InvalidAccessToken
-            signing_input = f"{header_part}.{payload_part}".encode("ascii")
-            if not found[1](signing_input, urlsafe_b64decode(signature_part.encode("ascii"))):
-                raise InvalidAccessToken
-            payload = json.loads(urlsafe_b64decode(payload_part.encode("ascii")))
+            payload = _read_payload(_b64url(payload_part))
         except (JoseError, ValueError, TypeError, KeyError, RecursionError, binascii.Error):
             raise InvalidAccessToken from None
         if not isinstance(payload, dict):

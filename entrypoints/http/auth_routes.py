@@ -5,7 +5,6 @@ from typing import Any
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, Router, post
 from litestar.datastructures import CacheControlHeader, Cookie
-from litestar.middleware.base import DefineMiddleware
 from litestar.params import JSONBody
 
 from application.results import Principal, Profile
@@ -176,6 +175,4 @@ async def logout_all(request: AuthenticatedRequest, use_case: FromDishka[LogOutE
 
 
 public_auth_router = Router("/auth", route_handlers=[register, login, refresh], tags=["auth"])
-session_router = Router(
-    "/auth", route_handlers=[logout, logout_all], middleware=[DefineMiddleware(AccessTokenMiddleware)], tags=["auth"]
-)
+session_router = Router("/auth", route_handlers=[logout, logout_all], middleware=[AccessTokenMiddleware], tags=["auth"])

@@ -1,8 +1,9 @@
 """Verifies the access token of a protected request and puts its principal on `request.user`."""
 
+from litestar._parsers import parse_cookie_string
 from litestar.connection import ASGIConnection
-from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.openapi.spec import SecurityRequirement
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from application.results import Principal
 from application.use_cases.verify_access_token import VerifyAccessToken
@@ -17,41 +18,72 @@ PROTECTED: list[SecurityRequirement] = [{BEARER_SCHEME: []}, {COOKIE_SCHEME: []}
 """OpenAPI security of a protected route: either scheme."""
 MAX_AUTHORIZATION_LENGTH = 4096
 """Longer headers are refused before any parsing or cryptography."""
+EXCLUDE_FROM_AUTH = "exclude_from_auth"
+"""Route option (Litestar's own name for it): the route is served without authentication."""
 SIGNS_OUT_BY_REFRESH_COOKIE = "signs_out_by_refresh_cookie"
 """Route option: with no access token, the refresh cookie may name the session to end (`request.user` is None)."""
 
 
-class AccessTokenMiddleware(AbstractAuthenticationMiddleware):
+class AccessTokenMiddleware:
     """`Authorization: Bearer`, or else the `__Host-tessera-access` cookie. Tokens in the query
     string are ignored, never read.
 
     A cookie-authenticated unsafe request must pass the CSRF check first. When a request carries
     both, the header authenticates it, and a cookie that verifies to another user makes it a 400:
-    one request never speaks for two people.
+    one request never speaks for two people. `OPTIONS` (CORS preflight) and routes with the
+    `exclude_from_auth` option pass unauthenticated, as with Litestar's authentication middleware.
 
-    The verifier is resolved once at start-up (see the app factory), so a protected request
-    costs one signature check and a dictionary look-up: no container, no I/O.
+    A plain ASGI middleware, not Litestar's `AbstractAuthenticationMiddleware`: it reads the two
+    headers it needs straight from the scope (the first of each, as Litestar's `Headers.get` does)
+    and builds no connection object unless a CSRF check needs one. The verifier is resolved once
+    at start-up (see the app factory), so a protected request costs a cache look-up or one
+    signature check: no container, no I/O.
     """
 
-    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
-        verify: VerifyAccessToken = connection.app.state.verify_access_token
-        header = connection.headers.get("authorization")
-        cookie = connection.cookies.get(ACCESS_COOKIE) or None
-        if header is not None:
-            token = _bearer_token(header)
-            principal = verify.execute(token)
-            if cookie is not None and _speaks_for_another_user(verify, cookie, principal):
-                raise ConflictingCredentials
-            return AuthenticationResult(user=principal, auth=token)
-        if cookie is not None:
-            require_same_origin_if_unsafe(connection)
-            if len(cookie) > MAX_COOKIE_TOKEN_LENGTH:
-                raise InvalidAccessToken
-            return AuthenticationResult(user=verify.execute(cookie), auth=cookie)
-        if connection.route_handler.opt.get(SIGNS_OUT_BY_REFRESH_COOKIE) and connection.cookies.get(REFRESH_COOKIE):
-            require_same_origin_if_unsafe(connection)
-            return AuthenticationResult(user=None, auth=None)
-        raise MissingCredentials
+    __slots__ = ("app",)
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("method") != "OPTIONS" and not scope["route_handler"].opt.get(EXCLUDE_FROM_AUTH):
+            scope["user"], scope["auth"] = _authenticate(scope)
+        await self.app(scope, receive, send)
+
+
+def _authenticate(scope: Scope) -> tuple[Principal | None, str | None]:
+    verify: VerifyAccessToken = scope["litestar_app"].state.verify_access_token
+    header, cookies = _credentials(scope)
+    cookie = cookies.get(ACCESS_COOKIE) or None
+    if header is not None:
+        token = _bearer_token(header)
+        principal = verify.execute(token)
+        if cookie is not None and _speaks_for_another_user(verify, cookie, principal):
+            raise ConflictingCredentials
+        return principal, token
+    if cookie is not None:
+        require_same_origin_if_unsafe(ASGIConnection(scope))
+        if len(cookie) > MAX_COOKIE_TOKEN_LENGTH:
+            raise InvalidAccessToken
+        return verify.execute(cookie), cookie
+    if scope["route_handler"].opt.get(SIGNS_OUT_BY_REFRESH_COOKIE) and cookies.get(REFRESH_COOKIE):
+        require_same_origin_if_unsafe(ASGIConnection(scope))
+        return None, None
+    raise MissingCredentials
+
+
+def _credentials(scope: Scope) -> tuple[str | None, dict[str, str]]:
+    """The first `Authorization` header, and the cookies of the first `Cookie` header."""
+    header: str | None = None
+    cookie_header: str | None = None
+    for name, value in scope["headers"]:
+        name = name.lower()
+        if name == b"authorization":
+            if header is None:
+                header = value.decode("latin-1")
+        elif name == b"cookie" and cookie_header is None:
+            cookie_header = value.decode("latin-1")
+    return header, parse_cookie_string(cookie_header) if cookie_header else {}
 
 
 def _bearer_token(header: str) -> str:

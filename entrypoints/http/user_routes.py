@@ -1,6 +1,5 @@
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Router, get
-from litestar.middleware.base import DefineMiddleware
 
 from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth_routes import AuthenticatedRequest
@@ -38,6 +37,4 @@ async def session(request: AuthenticatedRequest) -> SessionResponse:
     return SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
 
 
-user_router = Router(
-    "/api/user", route_handlers=[profile, session], middleware=[DefineMiddleware(AccessTokenMiddleware)], tags=["user"]
-)
+user_router = Router("/api/user", route_handlers=[profile, session], middleware=[AccessTokenMiddleware], tags=["user"])

@@ -1,4 +1,4 @@
-"""The verified-token cache: never accepts what the uncached path refuses, and stays bounded."""
+"""The verified-token cache and the remembered claims: never accept what the uncached path refuses, and stay bounded."""
 
 import uuid
 from collections.abc import Mapping
@@ -57,7 +57,7 @@ class World:
         self.counting = CountingVerifier(JoserfcTokenVerifier(self.keys))
         self.cache = CachingTokenVerifier(self.counting, self.keys, max_tokens=max_tokens)
         self.revocations = InMemoryRevocationView(POLICY.revocation_window)
-        self.verify = VerifyAccessToken(self.cache, self.revocations, self.clock, POLICY)
+        self.verify = VerifyAccessToken(self.cache, self.revocations, self.clock, POLICY, remember=max_tokens)
         self.signer = JoserfcTokenSigner(self.keys)
 
     def token(self, sid: uuid.UUID | None = None) -> str:
@@ -164,3 +164,30 @@ def test_claims_checked_at_a_later_moment_use_that_moment(key: AsymmetricKey) ->
     world.clock.current = datetime(2025, 1, 1, tzinfo=UTC)  # a token issued in the future is refused
     with pytest.raises(InvalidAccessToken):
         world.verify.execute(token)
+
+
+def test_remembered_claims_never_skip_the_signature_check(key: AsymmetricKey) -> None:
+    world = World(key)
+    verify = VerifyAccessToken(world.counting, world.revocations, world.clock, POLICY, remember=4)
+    token = world.token()
+    verify.execute(token)
+    verify.execute(token)
+    assert world.counting.calls == 2
+    forged = token[:-4] + "AAAA"
+    with pytest.raises(InvalidAccessToken):
+        verify.execute(forged)
+
+
+def test_remembered_claims_stay_within_their_bound_forgetting_the_oldest(key: AsymmetricKey) -> None:
+    world = World(key, max_tokens=3)
+    tokens = [world.token() for _ in range(5)]
+    principals = [world.verify.execute(token) for token in tokens]
+    assert world.verify.remembered == 3
+    assert [world.verify.execute(token) for token in tokens] == principals
+
+
+def test_without_remembering_nothing_is_kept(key: AsymmetricKey) -> None:
+    world = World(key)
+    verify = VerifyAccessToken(world.cache, world.revocations, world.clock, POLICY)
+    verify.execute(world.token())
+    assert verify.remembered == 0

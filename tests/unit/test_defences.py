@@ -1,12 +1,14 @@
 """Defences that no attack over HTTP can reach on its own, proven where they live."""
 
+import base64
+import binascii
 import json
 
 import pytest
 from joserfc import jws
 
 from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
-from adapters.crypto.joserfc_token_verifier import MAX_TOKEN_LENGTH, JoserfcTokenVerifier
+from adapters.crypto.joserfc_token_verifier import MAX_TOKEN_LENGTH, JoserfcTokenVerifier, _b64url
 from adapters.crypto.signing_keys import SigningKeySet, generate_key
 from adapters.memory.in_memory_session_repository import InMemorySessionRepository
 from domain.errors import InvalidAccessToken, InvalidCredentials, InvalidRefreshToken
@@ -34,9 +36,37 @@ def test_an_oversized_token_is_refused_before_any_parsing(monkeypatch: pytest.Mo
     def must_not_parse(*_: object, **__: object) -> None:
         raise AssertionError("parsed an oversized token")
 
-    monkeypatch.setattr("adapters.crypto.joserfc_token_verifier.urlsafe_b64decode", must_not_parse)
+    monkeypatch.setattr("adapters.crypto.joserfc_token_verifier._b64url", must_not_parse)
     with pytest.raises(InvalidAccessToken):
         JoserfcTokenVerifier(keys).verify("a" * (MAX_TOKEN_LENGTH - 1) + ".b.c")
+
+
+GENUINE_PART = base64.urlsafe_b64encode(b"genuine bytes!?>").rstrip(b"=").decode()
+
+
+def test_the_token_decoder_reads_unpadded_base64url() -> None:
+    assert _b64url(GENUINE_PART) == b"genuine bytes!?>"
+    assert _b64url("") == b""
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        GENUINE_PART + "=",
+        GENUINE_PART[:3] + "+" + GENUINE_PART[4:],
+        GENUINE_PART[:3] + "/" + GENUINE_PART[4:],
+        GENUINE_PART[:4] + "\n" + GENUINE_PART[4:],
+        " " + GENUINE_PART,
+        GENUINE_PART[:4] + "\u00e9" + GENUINE_PART[5:],
+        GENUINE_PART[:2] + "\x00" + GENUINE_PART[3:],
+        GENUINE_PART[:-1] + chr(ord(GENUINE_PART[-1]) + 1),
+        "abcde",
+    ],
+    ids=["padding", "plus", "slash", "newline", "space", "non-ascii", "nul", "stray low bits", "impossible length"],
+)
+def test_the_token_decoder_refuses_every_other_spelling(spelling: str) -> None:
+    with pytest.raises((ValueError, binascii.Error)):
+        _b64url(spelling)
 
 
 async def test_the_password_hasher_is_argon2id_and_rehashes_when_its_parameters_change() -> None:

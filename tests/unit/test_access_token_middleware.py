@@ -1,0 +1,91 @@
+"""The authentication middleware's own rules, on a bare app whose verifier knows a single token."""
+
+import uuid
+from typing import Any
+
+import pytest
+from litestar import Litestar, Request, Router, get, route
+from litestar.datastructures import State
+from litestar.testing import AsyncTestClient
+
+from application.results import Principal
+from domain.errors import InvalidAccessToken
+from entrypoints.http.authentication import EXCLUDE_FROM_AUTH, AccessTokenMiddleware
+from entrypoints.http.problems import EXCEPTION_HANDLERS
+
+pytestmark = pytest.mark.anyio
+
+ALICE = Principal(user_id=uuid.uuid4(), session_id=uuid.uuid4(), token_id=uuid.uuid4(), roles=())
+
+
+class OneTokenVerifier:
+    """Accepts exactly the token `alice`."""
+
+    def execute(self, token: str) -> Principal:
+        if token != "alice":
+            raise InvalidAccessToken
+        return ALICE
+
+
+@route("/who", http_method=["GET", "OPTIONS"])
+async def who(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    user = request.scope.get("user")
+    return {"user": None if user is None else str(user.user_id), "auth": request.scope.get("auth")}
+
+
+@get("/open", opt={EXCLUDE_FROM_AUTH: True})
+async def open_route(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    return {"user": request.scope.get("user")}
+
+
+def app() -> Litestar:
+    protected = Router("/", route_handlers=[who, open_route], middleware=[AccessTokenMiddleware])
+    return Litestar(
+        [protected], exception_handlers=EXCEPTION_HANDLERS, state=State({"verify_access_token": OneTokenVerifier()})
+    )
+
+
+async def test_a_bearer_token_puts_its_principal_on_the_request_and_the_token_in_auth() -> None:
+    async with AsyncTestClient(app()) as client:
+        response = await client.get("/who", headers={"Authorization": "Bearer alice"})
+    assert response.json() == {"user": str(ALICE.user_id), "auth": "alice"}
+
+
+async def test_the_first_authorization_header_is_the_one_read_as_litestar_reads_headers() -> None:
+    """Raw ASGI: a test client would fold repeated headers into one."""
+    seen: list[Any] = []
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["user"])
+
+    middleware = AccessTokenMiddleware(inner)
+
+    def scope(*values: bytes) -> Any:
+        headers = [(b"host", b"tessera.test"), *((b"Authorization", value) for value in values)]
+        return {"type": "http", "method": "GET", "headers": headers, "route_handler": who, "litestar_app": app()}
+
+    await middleware(scope(b"Bearer alice", b"Bearer bob"), None, None)  # type: ignore[arg-type]
+    assert seen == [ALICE]
+    with pytest.raises(InvalidAccessToken):
+        await middleware(scope(b"Bearer bob", b"Bearer alice"), None, None)  # type: ignore[arg-type]
+
+
+async def test_a_preflight_request_passes_unauthenticated() -> None:
+    async with AsyncTestClient(app()) as client:
+        response = await client.options("/who")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"user": None, "auth": None}
+
+
+async def test_a_route_excluded_from_authentication_is_served_without_credentials() -> None:
+    async with AsyncTestClient(app()) as client:
+        response = await client.get("/open")
+    assert response.json() == {"user": None}
+
+
+async def test_a_request_without_credentials_is_a_401_problem_with_its_challenge() -> None:
+    async with AsyncTestClient(app()) as client:
+        response = await client.get("/who")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["www-authenticate"].startswith("Bearer")
