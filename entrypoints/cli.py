@@ -11,8 +11,9 @@ from application.errors import StorageUnavailable
 from entrypoints.client_commands import run_client_command
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
-from entrypoints.ioc import MEMORY_DATABASE_URL, PreloadedKeys, load_signing_keys
 from entrypoints.key_commands import check_shared_keys, run_key_command
+from entrypoints.key_providers import PreloadedKeys, load_signing_keys
+from entrypoints.storage_providers import MEMORY_DATABASE_URL
 from entrypoints.user_commands import add_user_commands, run_user_command
 
 

@@ -20,7 +20,8 @@ from application.use_cases.revoke_role import RevokeRole
 from domain.errors import DomainError, InvalidPassword
 from domain.users import Email
 from entrypoints.config import Settings
-from entrypoints.ioc import MEMORY_DATABASE_URL, build_container
+from entrypoints.ioc import build_container
+from entrypoints.storage_providers import MEMORY_DATABASE_URL
 
 T = TypeVar("T")
 U = TypeVar("U")
