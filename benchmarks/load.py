@@ -87,7 +87,8 @@ def wrk(
 
 
 def _shown(command: list[str]) -> str:
-    return " ".join("-H '<credential>'" if part.startswith(("Authorization", "Cookie")) else part for part in command)
+    """The command as the report prints it: a credential header's value replaced by a placeholder."""
+    return " ".join("'<credential>'" if part.startswith(("Authorization", "Cookie")) else part for part in command)
 
 
 def parse(report: str, command: str) -> Run:
