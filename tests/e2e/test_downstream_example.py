@@ -6,7 +6,6 @@ import contextlib
 import json
 import secrets
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from joserfc.jwk import RSAKey
 
 from adapters.crypto.joserfc_key_vault import key_encryption_key
 from tests.support.http import PASSWORD
-from tests.support.served import REPOSITORY, environment, free_port, serving, tessera, upgraded
+from tests.support.served import REPOSITORY, environment, free_port, running, serving, tessera, upgraded
 
 ISSUER, AUDIENCE = "https://auth.example.test", "orders-api"
 EXAMPLE = REPOSITORY / "docs" / "examples"
@@ -39,25 +38,10 @@ def downstream(tessera_url: str, cwd: Path) -> Iterator[str]:
         "JWKS_REFETCH_INTERVAL_SECONDS": "1",
     }
     command = [sys.executable, "-m", "uvicorn", "--factory", "downstream_service:create_app", "--app-dir", str(EXAMPLE)]
-    log_path = cwd / "downstream.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                assert process.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, "the example did not answer within 30 s"
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{base}/whoami", timeout=1).status_code == 401:
-                        break
-                time.sleep(0.1)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    # Unauthenticated, /whoami answers 401 once the example is up.
+    with running(command, port, "/whoami", 401, env=env, cwd=cwd, log_path=cwd / "downstream.log") as base:
+        yield base
 
 
 @pytest.fixture

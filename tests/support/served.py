@@ -51,23 +51,28 @@ def serving(env: dict[str, str], cwd: Path, log_path: Path | None = None) -> Ite
     """`tessera serve` until it answers /health; its base URL; stopped on exit. Its stdout and stderr
     go to `log_path` (by default a file in `cwd` named by the port)."""
     port = free_port()
+    command = [*TESSERA, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with running(command, port, "/health", 200, env=env, cwd=cwd, log_path=log_path) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def running(
+    command: list[str], port: int, probe: str, ready: int, *, env: dict[str, str], cwd: Path, log_path: Path | None
+) -> Iterator[str]:
+    """A server process on `port` of 127.0.0.1, once `probe` answers the `ready` status within 30 s;
+    its base URL; terminated on exit. Its output goes to `log_path` (by default named by the port)."""
     log_path = log_path or cwd / f"serve-{port}.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [*TESSERA, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=cwd,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30
             while True:
                 assert process.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, "tessera serve did not answer /health within 30 s"
+                assert time.monotonic() < deadline, f"{command[:3]} did not answer {probe} within 30 s"
                 with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    if httpx.get(f"{base}{probe}", timeout=1).status_code == ready:
                         break
                 time.sleep(0.1)
             yield base
