@@ -18,8 +18,9 @@ from typing import Any
 
 from benchmarks import load, micro, report
 from benchmarks.load import Run
-from benchmarks.processes import ROOT, ensure_tools, free_port, python, redis, rss_bytes, server
+from benchmarks.processes import ROOT, ensure_tools, free_port, python, rss_bytes, server
 from benchmarks.tessera_setup import FAST_ARGON2, SessionWriter, log_in, post, register_and_log_in
+from tests.support.redis import running_redis
 
 CONNECTIONS, THREADS = 32, 2
 
@@ -146,7 +147,7 @@ def throughput(work: Path, seconds: float, rounds: int, only: list[str] | None =
     """Every variant on the same server (uvicorn, one worker), then granian for comparison."""
     env = tessera_env(work, "memory://")
     with contextlib.ExitStack() as stack:
-        redis_url = stack.enter_context(redis(work))
+        redis_url = stack.enter_context(running_redis(work))
         bare, _ = stack.enter_context(baseline(work, "bare"))
         jwt, _ = stack.enter_context(baseline(work, "jwt"))
         sessions, _ = stack.enter_context(baseline(work, "redis", redis_url))
