@@ -8,3 +8,10 @@ class StorageUnavailable(DomainError):
 
     message = "The service is temporarily unavailable. Try again shortly."
     retry_after_seconds = 5
+
+
+class NoSigningKey(DomainError):
+    """No key can sign yet: the shared key set has not been loaded. Tokens cannot be issued."""
+
+    message = "No signing key is loaded yet."
+    retry_after_seconds = 5

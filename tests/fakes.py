@@ -74,6 +74,9 @@ class JsonTokenSigner(TokenSigner):
         body = json.dumps(claims.as_payload()).encode()
         return UNSIGNED_PREFIX + base64.urlsafe_b64encode(body).decode()
 
+    def can_sign(self) -> bool:
+        return True
+
 
 class JsonTokenVerifier(TokenVerifier):
     """Reads back what `JsonTokenSigner` wrote; anything else is `InvalidAccessToken`, as the port demands."""

@@ -18,3 +18,6 @@ class JoserfcTokenSigner(TokenSigner):
         header = {"alg": alg, "typ": ACCESS_TOKEN_TYPE, "kid": self._keys.kid}
         payload = json.dumps(claims.as_payload(), separators=(",", ":"))
         return jws.serialize_compact(header, payload, key, algorithms=[alg])
+
+    def can_sign(self) -> bool:
+        return self._keys.can_sign

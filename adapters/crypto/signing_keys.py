@@ -11,6 +11,7 @@ from typing import Any
 from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
+from application.errors import NoSigningKey
 from application.ports.public_keys import PublicKeys
 
 log = logging.getLogger(__name__)
@@ -93,10 +94,6 @@ def load_or_create_dev_key(path: Path, alg: str) -> AsymmetricKey:
     return key
 
 
-class NoSigningKey(RuntimeError):
-    """No key can sign yet: the shared key set has not been loaded."""
-
-
 @dataclass(frozen=True, slots=True)
 class _Installed:
     signing: AsymmetricKey | None
@@ -143,9 +140,13 @@ class SigningKeySet(PublicKeys):
         return self._installed.signing_alg
 
     @property
+    def can_sign(self) -> bool:
+        return self._installed.signing is not None
+
+    @property
     def active(self) -> AsymmetricKey:
         if self._installed.signing is None:
-            raise NoSigningKey("no signing key is installed")
+            raise NoSigningKey
         return self._installed.signing
 
     @property

@@ -7,4 +7,9 @@ from domain.claims import AccessClaims
 class TokenSigner(Protocol):
     @abstractmethod
     def sign(self, claims: AccessClaims) -> str:
-        """A compact JWS of the claims, typed `at+jwt`, naming the signing key by `kid`."""
+        """A compact JWS of the claims, typed `at+jwt`, naming the signing key by `kid`;
+        `application.errors.NoSigningKey` while no key can sign."""
+
+    @abstractmethod
+    def can_sign(self) -> bool:
+        """Whether a key to sign with is loaded now (readiness)."""

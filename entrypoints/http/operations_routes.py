@@ -7,11 +7,11 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, get
 from litestar.datastructures import CacheControlHeader
 
-from adapters.crypto.signing_keys import NoSigningKey, SigningKeySet
 from adapters.observability.metrics import METRICS_CONTENT_TYPE, render
 from application.ports.clock import Clock
 from application.ports.revocation_view import RevocationView
 from application.ports.storage_health import StorageHealth
+from application.ports.token_signer import TokenSigner
 from entrypoints.background import BackgroundWork
 from entrypoints.http.openapi import problems
 from entrypoints.http.problems import problem
@@ -33,10 +33,8 @@ async def health() -> HealthResponse:
     responses=problems(e503="The database does not answer, or no signing key is loaded yet"),
 )
 @inject
-async def ready(keys: FromDishka[SigningKeySet], storage: FromDishka[StorageHealth]) -> Response[Any]:
-    try:
-        keys.active  # noqa: B018  (raises until a key is installed)
-    except NoSigningKey:
+async def ready(signer: FromDishka[TokenSigner], storage: FromDishka[StorageHealth]) -> Response[Any]:
+    if not signer.can_sign():
         return _not_ready("No signing key is loaded yet.")
     if not await storage.reachable():
         return _not_ready("The database does not answer.")

@@ -8,9 +8,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
-from adapters.crypto.signing_keys import NoSigningKey
 from adapters.observability.metrics import STORAGE_UNAVAILABLE
-from application.errors import StorageUnavailable
+from application.errors import NoSigningKey, StorageUnavailable
 from domain.errors import (
     AccountDisabled,
     CannotDisableSelf,
@@ -81,6 +80,7 @@ _DOMAIN_ERRORS: dict[type[DomainError], tuple[HTTPStatus, str, str | None]] = {
     MalformedLegacySessionCookie: (HTTPStatus.BAD_REQUEST, "invalid-legacy-session-cookie", None),
     InvalidLegacySession: (HTTPStatus.UNAUTHORIZED, "invalid-legacy-session", None),
     StorageUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "storage-unavailable", None),
+    NoSigningKey: (HTTPStatus.SERVICE_UNAVAILABLE, "not-ready", None),
     InvalidRole: (HTTPStatus.BAD_REQUEST, "invalid-role", None),
     AccountDisabled: (HTTPStatus.FORBIDDEN, "account-disabled", None),
     InsufficientRole: (HTTPStatus.FORBIDDEN, "insufficient-scope", "insufficient_scope"),
@@ -117,6 +117,7 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dic
                 response.headers["Retry-After"] = str(error.retry_after_seconds)
             if isinstance(error, StorageUnavailable):
                 STORAGE_UNAVAILABLE.inc()
+            if isinstance(error, (StorageUnavailable, NoSigningKey)):
                 response.headers["Retry-After"] = str(error.retry_after_seconds)
             return response
     return problem(HTTPStatus.BAD_REQUEST, error.message)
@@ -177,12 +178,6 @@ def _sanitised(detail: str) -> str:
     return detail if len(detail) <= 300 else detail[:300] + "…"
 
 
-def _no_signing_key(_: Request[Any, Any, Any], __: NoSigningKey) -> Response[dict[str, object]]:
-    response = problem(HTTPStatus.SERVICE_UNAVAILABLE, "No signing key is loaded yet.", slug="not-ready")
-    response.headers["Retry-After"] = "5"
-    return response
-
-
 def _too_deeply_nested(_: Request[Any, Any, Any], __: RecursionError) -> Response[dict[str, object]]:
     """JSON nested deeper than the decoder's recursion allows: the client's input, not our fault."""
     return problem(HTTPStatus.BAD_REQUEST, "The request body is nested too deeply.", slug="invalid-request")
@@ -190,7 +185,6 @@ def _too_deeply_nested(_: Request[Any, Any, Any], __: RecursionError) -> Respons
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     RecursionError: _too_deeply_nested,
-    NoSigningKey: _no_signing_key,
     InvalidClient: _invalid_client,
     DomainError: _domain_error,
     MissingCredentials: _missing_credentials,

@@ -9,10 +9,11 @@ import pytest
 from adapters.crypto.joserfc_key_vault import JoserfcKeyVault, key_encryption_key
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
-from adapters.crypto.signing_keys import KeyConfigurationError, NoSigningKey, SigningKeySet
+from adapters.crypto.signing_keys import KeyConfigurationError, SigningKeySet
 from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
+from application.errors import NoSigningKey
 from application.use_cases.manage_signing_keys import ForeignKeyEncryptionKey, KeyNotFound, LastSigningKey, SigningKeys
 from domain.claims import AccessClaims
 from domain.errors import InvalidAccessToken

@@ -1,8 +1,15 @@
 """What load balancers and monitoring see."""
 
-import pytest
+from pathlib import Path
 
+import pytest
+from dishka import Provider, Scope, provide
+from litestar.testing import AsyncTestClient
+
+from adapters.crypto.signing_keys import SigningKeySet
+from entrypoints.http.app import create_app
 from tests.integration.flows import Client, bearer, log_in, register
+from tests.support.http import PASSWORD, settings_for_tests
 
 pytestmark = pytest.mark.anyio
 
@@ -33,3 +40,24 @@ async def test_metrics_count_security_events_and_show_the_revocation_view(client
         "tessera_storage_unavailable_total",
     ):
         assert line in text, line
+
+
+class NoKeyLoaded(Provider):
+    """A replica whose shared key set has not been loaded yet."""
+
+    @provide(scope=Scope.APP)
+    def signing_keys(self) -> SigningKeySet:
+        return SigningKeySet()
+
+
+async def test_a_replica_without_a_signing_key_is_not_ready_and_refuses_to_issue_tokens(tmp_path: Path) -> None:
+    async with AsyncTestClient(create_app(settings_for_tests("memory://", tmp_path), NoKeyLoaded())) as client:
+        ready = await client.get("/ready")
+        await register(client)
+        login = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+
+    for response in (ready, login):
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["retry-after"] == "5"
+        assert response.json()["detail"] == "No signing key is loaded yet."
