@@ -12,9 +12,10 @@ from domain.users import ADMIN_ROLE, Email, User
 @dataclass(frozen=True, slots=True)
 class Actor:
     """The operator at the command line (who holds the database credentials, `admin_id` None), or an
-    admin over HTTP, named by their user id."""
+    admin over HTTP, named by their user id, from the client address of their request (audited)."""
 
     admin_id: UUID | None = None
+    client_address: str | None = None
 
     @property
     def audit_name(self) -> str:

@@ -37,7 +37,9 @@ class DisableUser:
             ended = await uow.sessions.revoke_all_of_user(user.id, now, RevocationReason.USER_DISABLED)
             await uow.commit()
         self._revocations.add(Revocation(session_id, now) for session_id in ended)
-        self._events.emit(SecurityEvent(EventKind.USER_DISABLED, user.id, detail=actor.audit_name))
+        self._events.emit(SecurityEvent(EventKind.USER_DISABLED, user.id, None, actor.client_address, actor.audit_name))
         for session_id in ended:
-            self._events.emit(SecurityEvent(EventKind.SESSION_ENDED, user.id, session_id, detail=actor.audit_name))
+            self._events.emit(
+                SecurityEvent(EventKind.SESSION_ENDED, user.id, session_id, actor.client_address, actor.audit_name)
+            )
         return summary(replace(user, disabled_at=disabled_at))

@@ -22,5 +22,5 @@ class EnableUser:
             user = await find_user(uow, target)
             await uow.users.set_disabled(user.id, None)
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.USER_ENABLED, user.id, detail=actor.audit_name))
+        self._events.emit(SecurityEvent(EventKind.USER_ENABLED, user.id, None, actor.client_address, actor.audit_name))
         return summary(replace(user, disabled_at=None))

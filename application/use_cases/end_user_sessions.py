@@ -29,5 +29,7 @@ class EndUserSessions:
             await uow.commit()
         self._revocations.add(Revocation(session_id, now) for session_id in ended)
         for session_id in ended:
-            self._events.emit(SecurityEvent(EventKind.SESSION_ENDED, user.id, session_id, detail=actor.audit_name))
+            self._events.emit(
+                SecurityEvent(EventKind.SESSION_ENDED, user.id, session_id, actor.client_address, actor.audit_name)
+            )
         return len(ended)

@@ -27,5 +27,7 @@ class RevokeRole:
             roles = user.without(role)
             await uow.users.set_roles(user.id, roles)
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.ROLE_REVOKED, user.id, detail=f"{role} by {actor.audit_name}"))
+        self._events.emit(
+            SecurityEvent(EventKind.ROLE_REVOKED, user.id, None, actor.client_address, f"{role} by {actor.audit_name}")
+        )
         return summary(replace(user, roles=roles))

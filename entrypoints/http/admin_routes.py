@@ -16,7 +16,7 @@ from application.use_cases.end_user_sessions import EndUserSessions
 from application.use_cases.list_users import MAX_PAGE, ListUsers
 from domain.errors import UnknownUser
 from domain.users import ADMIN_ROLE
-from entrypoints.http.auth_routes import NO_STORE, AuthenticatedRequest
+from entrypoints.http.auth_routes import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.guards import requires_role
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
@@ -26,6 +26,10 @@ FORBIDDEN = 'The caller lacks the admin role (WWW-Authenticate: error="insuffici
 UNSAFE_FORBIDDEN = f"{FORBIDDEN}; or {CROSS_SITE[0].lower()}{CROSS_SITE[1:]}"
 NO_USER = "No user has this id (or it is not a UUID)"
 MAX_OFFSET = 2**31 - 1
+
+
+def _actor(request: AuthenticatedRequest) -> Actor:
+    return Actor(request.user.user_id, client_address(request))
 
 
 def _user_id(raw: str) -> UUID:
@@ -63,7 +67,7 @@ async def list_users(
     limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="Users per page")] = 50,
     offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET, description="Users to skip")] = 0,
 ) -> UsersPage:
-    users = await use_case.execute(Actor(request.user.user_id), limit, offset)
+    users = await use_case.execute(_actor(request), limit, offset)
     return UsersPage([_admin_user(u) for u in users], offset + len(users) if len(users) == limit else None)
 
 
@@ -81,7 +85,7 @@ _CHANGE = problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=UNSA
 async def disable_user(
     request: AuthenticatedRequest, user_id: FromPath[str], use_case: FromDishka[DisableUser]
 ) -> AdminUser:
-    return _admin_user(await use_case.execute(_user_id(user_id), Actor(request.user.user_id)))
+    return _admin_user(await use_case.execute(_user_id(user_id), _actor(request)))
 
 
 @post(
@@ -95,7 +99,7 @@ async def disable_user(
 async def enable_user(
     request: AuthenticatedRequest, user_id: FromPath[str], use_case: FromDishka[EnableUser]
 ) -> AdminUser:
-    return _admin_user(await use_case.execute(_user_id(user_id), Actor(request.user.user_id)))
+    return _admin_user(await use_case.execute(_user_id(user_id), _actor(request)))
 
 
 @delete(
@@ -109,7 +113,7 @@ async def enable_user(
 async def end_user_sessions(
     request: AuthenticatedRequest, user_id: FromPath[str], use_case: FromDishka[EndUserSessions]
 ) -> EndedSessions:
-    return EndedSessions(await use_case.execute(_user_id(user_id), Actor(request.user.user_id)))
+    return EndedSessions(await use_case.execute(_user_id(user_id), _actor(request)))
 
 
 admin_router = Router(

@@ -135,10 +135,10 @@ def end_a_device_then_administer_another_user(run: Run) -> None:
     bob_session = run.http.get("/api/user/session", headers=_bearer(bob_tokens)).json()["session_id"]
     assert run.http.post(f"/admin/users/{bob}/disable", headers=_bearer(admin)).status_code == 200
     by_admin = f"admin:{run.user_id}"
-    run.expect("user_disabled", user_id=bob, detail=by_admin)
-    run.expect("session_ended", user_id=bob, session_id=bob_session, detail=by_admin)
+    run.expect("user_disabled", user_id=bob, client_address=LOOPBACK, detail=by_admin)
+    run.expect("session_ended", user_id=bob, session_id=bob_session, client_address=LOOPBACK, detail=by_admin)
     assert run.http.post(f"/admin/users/{bob}/enable", headers=_bearer(admin)).status_code == 200
-    run.expect("user_enabled", user_id=bob, detail=by_admin)
+    run.expect("user_enabled", user_id=bob, client_address=LOOPBACK, detail=by_admin)
     run.tessera("users", "revoke-role", "ada@example.com", "admin")
     run.expect("role_revoked", user_id=run.user_id, detail="admin by operator")
 
