@@ -13,6 +13,12 @@ class InMemorySigningKeyRepository(SigningKeyRepository):
     async def add(self, record: SigningKeyRecord) -> None:
         self._tables.signing_keys[record.kid] = record
 
+    async def add_first(self, record: SigningKeyRecord) -> bool:
+        if self._tables.signing_keys:  # the unit of work holds the store's lock: check and add are one step
+            return False
+        await self.add(record)
+        return True
+
     async def all(self) -> list[SigningKeyRecord]:
         return sorted(self._tables.signing_keys.values(), key=lambda record: record.created_at)
 

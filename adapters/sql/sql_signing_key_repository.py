@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, exists, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.models import SigningKeyRow
@@ -25,6 +25,17 @@ class SqlSigningKeyRepository(SigningKeyRepository):
             )
         )
         await self._db.flush()
+
+    async def add_first(self, record: SigningKeyRecord) -> bool:
+        """PostgreSQL: a table lock that conflicts with itself makes concurrent first-key checks take
+        turns (each sees what the one before committed). SQLite: the unit of work's BEGIN IMMEDIATE
+        already holds the one write lock."""
+        if self._db.get_bind().dialect.name == "postgresql":
+            await self._db.execute(text(f"LOCK TABLE {SigningKeyRow.__tablename__} IN SHARE ROW EXCLUSIVE MODE"))
+        if await self._db.scalar(select(exists().where(SigningKeyRow.kid.is_not(None)))):
+            return False
+        await self.add(record)
+        return True
 
     async def all(self) -> list[SigningKeyRecord]:
         rows = await self._db.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at))

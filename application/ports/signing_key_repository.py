@@ -12,6 +12,12 @@ class SigningKeyRepository(Protocol):
     async def add(self, record: SigningKeyRecord) -> None: ...
 
     @abstractmethod
+    async def add_first(self, record: SigningKeyRecord) -> bool:
+        """Add the record only if no key at all is stored (withdrawn ones count); True if it was added.
+
+        Atomic: of replicas starting together on an empty key set, exactly one adds the first key."""
+
+    @abstractmethod
     async def all(self) -> list[SigningKeyRecord]:
         """Every key ever made, oldest first."""
 

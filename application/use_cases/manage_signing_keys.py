@@ -77,11 +77,18 @@ class SigningKeys:
         self._events.emit(SecurityEvent(EventKind.SIGNING_KEY_WITHDRAWN, detail=kid))
 
     async def ensure_one(self, alg: str) -> None:
-        """On a first start, a key that signs at once: no token exists yet that another key could verify."""
+        """On a first start, a key that signs at once: no token exists yet that another key could verify.
+        Replicas starting together on an empty key set make one first key between them."""
         async with self._uow as uow:
             if await uow.signing_keys.all():
                 return
-        await self.rotate(alg, timedelta(0))
+        now = self._clock.now()
+        record = self._vault.new_key(alg, now, now)
+        async with self._uow as uow:
+            if not await uow.signing_keys.add_first(record):
+                return
+            await uow.commit()
+        self._events.emit(SecurityEvent(EventKind.SIGNING_KEY_ROTATED, detail=record.kid))
 
     async def statuses(self) -> list[KeyStatus]:
         now = self._clock.now()
