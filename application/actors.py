@@ -1,11 +1,14 @@
 """Who changes another person's account, and the check that they still may."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
 from domain.errors import InsufficientRole, UnknownUser
+from domain.events import EventKind, SecurityEvent
 from domain.users import ADMIN_ROLE, Email, User
 
 
@@ -41,6 +44,12 @@ async def find_user(uow: UnitOfWork, target: UUID | Email) -> User:
     if user is None:
         raise UnknownUser
     return user
+
+
+def sessions_ended(events: SecurityEvents, user_id: UUID, ended: Iterable[UUID], actor: Actor) -> None:
+    """One `session_ended` event for each session the actor ended."""
+    for session_id in ended:
+        events.emit(SecurityEvent(EventKind.SESSION_ENDED, user_id, session_id, actor.client_address, actor.audit_name))
 
 
 def summary(user: User) -> UserSummary:

@@ -1,7 +1,7 @@
 from dataclasses import replace
 from uuid import UUID
 
-from application.actors import Actor, authorise, find_user, summary
+from application.actors import Actor, authorise, find_user, sessions_ended, summary
 from application.ports.clock import Clock
 from application.ports.revocation_view import RevocationView
 from application.ports.security_events import SecurityEvents
@@ -38,8 +38,5 @@ class DisableUser:
             await uow.commit()
         self._revocations.add(Revocation(session_id, now) for session_id in ended)
         self._events.emit(SecurityEvent(EventKind.USER_DISABLED, user.id, None, actor.client_address, actor.audit_name))
-        for session_id in ended:
-            self._events.emit(
-                SecurityEvent(EventKind.SESSION_ENDED, user.id, session_id, actor.client_address, actor.audit_name)
-            )
+        sessions_ended(self._events, user.id, ended, actor)
         return summary(replace(user, disabled_at=disabled_at))

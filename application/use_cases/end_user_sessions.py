@@ -1,11 +1,10 @@
 from uuid import UUID
 
-from application.actors import Actor, authorise, find_user
+from application.actors import Actor, authorise, find_user, sessions_ended
 from application.ports.clock import Clock
 from application.ports.revocation_view import RevocationView
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
-from domain.events import EventKind, SecurityEvent
 from domain.sessions import Revocation, RevocationReason
 from domain.users import Email
 
@@ -28,8 +27,5 @@ class EndUserSessions:
             ended = await uow.sessions.revoke_all_of_user(user.id, now, RevocationReason.ENDED_BY_ADMIN)
             await uow.commit()
         self._revocations.add(Revocation(session_id, now) for session_id in ended)
-        for session_id in ended:
-            self._events.emit(
-                SecurityEvent(EventKind.SESSION_ENDED, user.id, session_id, actor.client_address, actor.audit_name)
-            )
+        sessions_ended(self._events, user.id, ended, actor)
         return len(ended)

@@ -1,33 +1,20 @@
-from dataclasses import replace
 from uuid import UUID
 
-from application.actors import Actor, authorise, find_user, summary
+from application.actors import Actor
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
-from domain.events import EventKind, SecurityEvent
-from domain.users import Email, parse_role
+from application.role_change import change_role
+from domain.events import EventKind
+from domain.users import Email, User
 
 
 class GrantRole:
-    """Adds a role; granting one the user already has changes nothing.
-
-    The user's next access token carries the change (a refresh reads the roles from storage);
-    admin operations check the roles in storage, so they see it at once."""
+    """Adds a role; granting one the user already has changes nothing (see `change_role`)."""
 
     def __init__(self, uow: UnitOfWork, events: SecurityEvents) -> None:
         self._uow = uow
         self._events = events
 
     async def execute(self, target: UUID | Email, role: str, actor: Actor) -> UserSummary:
-        role = parse_role(role)
-        async with self._uow as uow:
-            await authorise(uow, actor)
-            user = await find_user(uow, target)
-            roles = user.granted(role)
-            await uow.users.set_roles(user.id, roles)
-            await uow.commit()
-        self._events.emit(
-            SecurityEvent(EventKind.ROLE_GRANTED, user.id, None, actor.client_address, f"{role} by {actor.audit_name}")
-        )
-        return summary(replace(user, roles=roles))
+        return await change_role(self._uow, self._events, (User.granted, EventKind.ROLE_GRANTED), target, role, actor)
