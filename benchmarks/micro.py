@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import SigningKeySet, generate_key
-from adapters.memory.in_memory_revocation_view import InMemoryRevocationView
+from adapters.local.process_revocation_view import ProcessRevocationView
 from adapters.system_clock import SystemClock
 from application.use_cases.verify_access_token import REMEMBERED_TOKENS, VerifyAccessToken
 from domain.claims import AccessClaims
@@ -53,7 +53,7 @@ def measure(seconds: float) -> dict[str, float]:
     )
     signer = JoserfcTokenSigner(keys)
     token = signer.sign(claims)
-    revocations = InMemoryRevocationView(policy.revocation_window)
+    revocations = ProcessRevocationView(policy.revocation_window)
     uncached = VerifyAccessToken(JoserfcTokenVerifier(keys), revocations, SystemClock(), policy)
 
     private = key.raw_value
@@ -84,7 +84,7 @@ def best_of(work: dict[str, Callable[[], object]], seconds: float, slices: int =
 
 
 def _cached_use_case(
-    keys: SigningKeySet, revocations: InMemoryRevocationView, policy: TokenPolicy
+    keys: SigningKeySet, revocations: ProcessRevocationView, policy: TokenPolicy
 ) -> VerifyAccessToken | None:
     try:
         from adapters.crypto.caching_token_verifier import CachingTokenVerifier

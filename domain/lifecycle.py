@@ -74,13 +74,17 @@ def judge_refresh(
         return RefreshVerdict.REPEAT_ROTATION if repeatable else RefreshVerdict.REUSED
     if session.is_revoked:
         return RefreshVerdict.REVOKED
-    if now >= token.expires_at:
+    if token.has_expired(now):
         return RefreshVerdict.EXPIRED
     return RefreshVerdict.ROTATE
 
 
-def spend(token: RefreshToken, now: datetime) -> RefreshToken:
-    return replace(token, rotated_at=now)
+def spend(
+    token: RefreshToken, now: datetime, successor_id: UUID | None = None, sealed_successor: str | None = None
+) -> RefreshToken:
+    """The token as stored once rotated: spent at `now`, naming its successor. A repository writes it
+    only if the token was unspent (one compare-and-set), so a token is redeemed at most once."""
+    return replace(token, rotated_at=now, successor_id=successor_id, sealed_successor=sealed_successor)
 
 
 def access_claims_for(user: User, session: Session, *, jti: UUID, now: datetime, policy: TokenPolicy) -> AccessClaims:

@@ -1,6 +1,7 @@
 """A session is one refresh-token family: one login, rotated forward, revoked as a whole."""
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -40,9 +41,16 @@ class Session:
         return self.revoked_at is not None
 
     def revoke(self, now: datetime, reason: RevocationReason) -> "Session":
+        """The first revocation stands: revoking a revoked session changes nothing."""
         if self.is_revoked:
             return self
         return replace(self, revoked_at=now, revocation_reason=reason)
+
+    def is_live_with(self, tokens: Iterable["RefreshToken"], now: datetime) -> bool:
+        """A session is live while it is not revoked and holds a live refresh token: one whose last
+        token was spent or expired is over, whatever its access tokens say. Repositories that answer
+        "the live sessions of a user" in a query mirror this rule under the contract tests."""
+        return not self.is_revoked and any(token.session_id == self.id and token.is_live(now) for token in tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +70,13 @@ class RefreshToken:
     @property
     def is_spent(self) -> bool:
         return self.rotated_at is not None
+
+    def has_expired(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+    def is_live(self, now: datetime) -> bool:
+        """Redeemable now, as far as the token itself goes: never spent, not expired."""
+        return not self.is_spent and not self.has_expired(now)
 
 
 def hash_refresh_token(token: str) -> str:

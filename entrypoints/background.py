@@ -1,7 +1,8 @@
-"""The periodic work of one replica: keeping its revocation view and key set current, and purging.
+"""The periodic work of one process: keeping its revocation view, profile cache and key set current,
+hearing changes as they happen, and purging.
 
 Each loop survives a database outage: it logs, counts the failure, and tries again on its next
-tick. `last_success` tells how stale this replica's view of the shared state may be.
+tick. `Freshness` tells how stale this process's view of the shared state may be.
 """
 
 import asyncio
@@ -9,23 +10,27 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
 from dishka import AsyncContainer
 
-from adapters.observability.metrics import STORAGE_UNAVAILABLE
+from adapters.observability.metrics import STORAGE_UNAVAILABLE, keys_loaded, revocations_synced, worker_stopped
 from application.errors import StorageUnavailable
+from application.ports.change_listener import ChangeListener
 from application.ports.clock import Clock
-from application.use_cases.load_revocations import LoadRevocations
+from application.ports.revocation_view import RevocationView
+from application.propagation import Propagation
 from application.use_cases.manage_signing_keys import SigningKeys
 from application.use_cases.purge_expired import PurgeExpired
+from application.use_cases.sync_replica import SyncReplica
 from entrypoints.config import Settings
+from entrypoints.freshness import Freshness
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Schedule:
     revocation_poll: timedelta = timedelta(seconds=1)
     revocation_lookback: timedelta = timedelta(seconds=30)
@@ -33,41 +38,41 @@ class Schedule:
     """None when keys come from a file and never change while running."""
     purge: timedelta | None = timedelta(hours=1)
 
-
-@dataclass
-class Freshness:
-    """When each loop last succeeded, for readiness and metrics."""
-
-    revocations: datetime | None = None
-    keys: datetime | None = None
-    failures: dict[str, int] = field(default_factory=dict)
-
-
-def schedule_for(settings: Settings) -> Schedule:
-    return Schedule(
-        revocation_poll=settings.revocation_poll,
-        revocation_lookback=settings.revocation_lookback,
-        key_reload=settings.key_reload if settings.key_encryption_key else None,
-        purge=settings.purge_interval,
-    )
+    @classmethod
+    def of(cls, settings: Settings) -> "Schedule":
+        return cls(
+            revocation_poll=settings.revocation_poll,
+            revocation_lookback=settings.revocation_lookback,
+            key_reload=settings.key_reload if settings.key_encryption_key else None,
+            purge=settings.purge_interval,
+        )
 
 
 class BackgroundWork:
-    def __init__(self, container: AsyncContainer, clock: Clock, schedule: Schedule) -> None:
+    def __init__(self, container: AsyncContainer, settings: Settings) -> None:
         self._container = container
-        self._clock = clock
-        self._schedule = schedule
-        self.freshness = Freshness()
+        self._settings = settings
+        self._schedule = Schedule.of(settings)
         self._tasks: list[asyncio.Task[None]] = []
+        self._listeners: list[ChangeListener] = []
 
     async def start(self) -> None:
-        """Load the whole revocation window (and the key set) once, then keep them current.
-
-        Raises if the database cannot be reached: a replica does not start without them."""
-        await self._sync_revocations(everything=True)
+        """Listen for changes, load the whole revocation window (and the key set) once, then keep
+        them current. Raises if the database cannot be reached: a process does not start without them."""
+        self._clock = await self._container.get(Clock)
+        self._freshness = await self._container.get(Freshness)
+        self._revocations = await self._container.get(RevocationView)
+        propagation = await self._container.get(Propagation)
+        for listener in await self._container.get(list[ChangeListener]):
+            await listener.start(propagation.apply)
+            self._listeners.append(listener)
+        if self._settings.key_encryption_key:
+            async with self._container() as request:
+                await (await request.get(SigningKeys)).ensure_one(self._settings.signing_alg)
+        await self.sync()
         if self._schedule.key_reload is not None:
             await self._reload_keys()
-        self._loop("revocations", self._schedule.revocation_poll, self._sync_revocations)
+        self._loop("revocations", self._schedule.revocation_poll, self.sync)
         if self._schedule.key_reload is not None:
             self._loop("keys", self._schedule.key_reload, self._reload_keys)
         if self._schedule.purge is not None:
@@ -81,22 +86,25 @@ class BackgroundWork:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        for listener in self._listeners:
+            await listener.stop()
+        self._listeners.clear()
+        worker_stopped()
 
-    async def _sync_revocations(self, everything: bool = False) -> None:
+    async def sync(self) -> None:
+        """One poll: what changed since the last successful one (see `SyncReplica.since`)."""
         started = self._clock.now()
-        lookback: timedelta | None = None if everything else self._schedule.revocation_lookback
-        if lookback is not None and self.freshness.revocations is not None:
-            # After an outage, read back to the last successful sync too (LoadRevocations caps it
-            # at the revocation window): nothing revoked meanwhile elsewhere is missed.
-            lookback = max(lookback, started - self.freshness.revocations + lookback)
         async with self._container() as request:
-            await (await request.get(LoadRevocations)).execute(lookback)
-        self.freshness.revocations = started
+            sync = await request.get(SyncReplica)
+            await sync.execute(self._freshness.revocations, self._schedule.revocation_lookback)
+        self._freshness.revocations = started
+        revocations_synced(started, self._revocations.size())
 
     async def _reload_keys(self) -> None:
         async with self._container() as request:
             await (await request.get(SigningKeys)).reload()
-        self.freshness.keys = self._clock.now()
+        self._freshness.keys = self._clock.now()
+        keys_loaded(self._freshness.keys)
 
     async def _purge(self) -> None:
         async with self._container() as request:
@@ -124,4 +132,4 @@ class BackgroundWork:
         self._tasks.append(asyncio.create_task(run(), name=f"tessera-{name}"))
 
     def _failed(self, name: str) -> None:
-        self.freshness.failures[name] = self.freshness.failures.get(name, 0) + 1
+        self._freshness.failures[name] = self._freshness.failures.get(name, 0) + 1

@@ -11,9 +11,9 @@ from application.errors import StorageUnavailable
 from entrypoints.client_commands import run_client_command
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
+from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
+from entrypoints.ioc.storage import MEMORY_DATABASE_URL
 from entrypoints.key_commands import check_shared_keys, run_key_command
-from entrypoints.key_providers import PreloadedKeys, load_signing_keys
-from entrypoints.storage_providers import MEMORY_DATABASE_URL
 from entrypoints.user_commands import add_user_commands, run_user_command
 
 
@@ -113,7 +113,7 @@ def _purge(settings: Settings) -> int:
     import asyncio
 
     from application.use_cases.purge_expired import PurgeExpired
-    from entrypoints.ioc import build_container
+    from entrypoints.ioc.container import build_container
 
     async def purge() -> int:
         container = build_container(settings)

@@ -50,6 +50,12 @@ class Settings:
     """Set (TESSERA_LEGACY_*): POST /auth/session/exchange turns legacy sessions into tessera's."""
     oauth_clients: tuple[TrustedClient, ...] = ()
     """Trusted backend clients of /oauth/introspect and /oauth/revoke: ids and SHA-256 of their secrets."""
+    verified_token_cache: int = 50_000
+    """Access tokens whose signature and claims each process remembers (about 1.5 KiB each)."""
+    profile_cache: int = 50_000
+    """User profiles each process remembers for `GET /api/user/profile` (a few hundred bytes each)."""
+    worker_sockets: Path | None = None
+    """Set by `tessera serve --workers N` for its workers: where they tell each other of changes."""
 
     @property
     def jwks_cache_lifetime(self) -> timedelta:
@@ -104,6 +110,11 @@ class Settings:
             forwarded_allow_ips=env.networks("FORWARDED_ALLOW_IPS"),
             legacy_bridge=legacy_bridge_from_env(environ),
             oauth_clients=env.clients("OAUTH_CLIENTS"),
+            verified_token_cache=env.integer(
+                "VERIFIED_TOKEN_CACHE", defaults.verified_token_cache, low=1, high=10_000_000
+            ),
+            profile_cache=env.integer("PROFILE_CACHE", defaults.profile_cache, low=1, high=10_000_000),
+            worker_sockets=env.path("WORKER_SOCKETS"),
         )
         if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
             raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")

@@ -10,7 +10,7 @@ from typing import TypeVar
 from application.use_cases.manage_signing_keys import SigningKeys
 from domain.errors import DomainError
 from entrypoints.config import Settings
-from entrypoints.ioc import build_container
+from entrypoints.ioc.container import build_container
 
 T = TypeVar("T")
 

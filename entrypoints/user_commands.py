@@ -20,8 +20,8 @@ from application.use_cases.revoke_role import RevokeRole
 from domain.errors import DomainError, InvalidPassword
 from domain.users import Email
 from entrypoints.config import Settings
-from entrypoints.ioc import build_container
-from entrypoints.storage_providers import MEMORY_DATABASE_URL
+from entrypoints.ioc.container import build_container
+from entrypoints.ioc.storage import MEMORY_DATABASE_URL
 
 T = TypeVar("T")
 U = TypeVar("U")

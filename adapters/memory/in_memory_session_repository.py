@@ -4,6 +4,7 @@ from uuid import UUID
 
 from adapters.memory.in_memory_store import InMemoryTables
 from application.ports.session_repository import SessionRepository
+from domain.lifecycle import spend
 from domain.sessions import RefreshToken, Revocation, RevocationReason, Session
 
 
@@ -34,8 +35,7 @@ class InMemorySessionRepository(SessionRepository):
         token = self._tables.refresh_tokens.get(token_id)
         if token is None or token.is_spent:
             return False
-        spent = replace(token, rotated_at=now, successor_id=successor_id, sealed_successor=sealed_successor)
-        self._tables.refresh_tokens[token_id] = spent
+        self._tables.refresh_tokens[token_id] = spend(token, now, successor_id, sealed_successor)
         return True
 
     async def touch(self, session_id: UUID, now: datetime) -> bool:
@@ -57,15 +57,11 @@ class InMemorySessionRepository(SessionRepository):
         return [session_id for session_id in live if await self.revoke(session_id, now, reason)]
 
     async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
-        holding = {
-            token.session_id
-            for token in self._tables.refresh_tokens.values()
-            if not token.is_spent and token.expires_at > now
-        }
+        tokens = self._tables.refresh_tokens.values()
         live = [
             session
             for session in self._tables.sessions.values()
-            if session.user_id == user_id and not session.is_revoked and session.id in holding
+            if session.user_id == user_id and session.is_live_with(tokens, now)
         ]
         return sorted(live, key=lambda session: (session.created_at, session.id.bytes), reverse=True)
 

@@ -2,6 +2,7 @@
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from domain.keys import SigningKeyRecord
@@ -17,6 +18,7 @@ class InMemoryTables:
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
     login_failures: dict[str, FailureCount] = field(default_factory=dict)
     signing_keys: dict[str, SigningKeyRecord] = field(default_factory=dict)
+    user_changes: dict[UUID, datetime] = field(default_factory=dict)
 
     def copy(self) -> "InMemoryTables":
         # The values are frozen, so copying the dicts is a full snapshot.
@@ -26,6 +28,7 @@ class InMemoryTables:
             dict(self.refresh_tokens),
             dict(self.login_failures),
             dict(self.signing_keys),
+            dict(self.user_changes),
         )
 
 

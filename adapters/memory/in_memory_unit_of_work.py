@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -16,6 +17,7 @@ class InMemoryUnitOfWork(UnitOfWork):
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
         self._working = InMemoryTables()
+        self._after_commit: list[Callable[[], None]] = []
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
@@ -26,11 +28,18 @@ class InMemoryUnitOfWork(UnitOfWork):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._working = InMemoryTables()
+        self._after_commit = []
         self._store.lock.release()
 
     async def commit(self) -> None:
         self._store.tables = self._working
         self._bind(self._working.copy())
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
 
     def _bind(self, working: InMemoryTables) -> None:
         self._working = working

@@ -41,3 +41,10 @@ class InMemoryUserRepository(UserRepository):
         user = self._tables.users.get(user_id)
         if user is not None:
             self._tables.users[user_id] = replace(user, disabled_at=disabled_at)
+
+    async def mark_changed(self, user_id: UUID, now: datetime) -> None:
+        if user_id in self._tables.users:
+            self._tables.user_changes[user_id] = now
+
+    async def changed_since(self, moment: datetime) -> list[UUID]:
+        return [user_id for user_id, changed_at in self._tables.user_changes.items() if changed_at >= moment]

@@ -18,6 +18,8 @@ class UserRow(UUIDBase):
     roles: Mapped[list[str]] = mapped_column(JsonB, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    """When the user last changed in a way every replica must hear of (see `UserChanges`)."""
 
 
 class SessionRow(UUIDBase):

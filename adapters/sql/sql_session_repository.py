@@ -94,6 +94,7 @@ class SqlSessionRepository(SessionRepository):
         return list((await self._db.scalars(statement)).all())
 
     async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
+        # `Session.is_live_with` as a query: not revoked, holding an unspent, unexpired refresh token.
         holding = exists().where(
             RefreshTokenRow.session_id == SessionRow.id,
             RefreshTokenRow.rotated_at.is_(None),

@@ -1,4 +1,5 @@
 import contextlib
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -44,6 +45,7 @@ class SqlUnitOfWork(UnitOfWork):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
+        self._after_commit: list[Callable[[], None]] = []
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
@@ -57,6 +59,7 @@ class SqlUnitOfWork(UnitOfWork):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         session, self._session = self._session, None
+        self._after_commit = []
         if session is not None:
             with contextlib.suppress(*_UNREACHABLE):  # the connection may be gone: nothing to roll back then
                 await session.rollback()
@@ -68,3 +71,9 @@ class SqlUnitOfWork(UnitOfWork):
     async def commit(self) -> None:
         assert self._session is not None, "commit outside of a unit of work"
         await self._session.commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)

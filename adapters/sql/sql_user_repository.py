@@ -58,6 +58,12 @@ class SqlUserRepository(UserRepository):
     async def set_disabled(self, user_id: UUID, disabled_at: datetime | None) -> None:
         await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(disabled_at=disabled_at))
 
+    async def mark_changed(self, user_id: UUID, now: datetime) -> None:
+        await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(changed_at=now))
+
+    async def changed_since(self, moment: datetime) -> list[UUID]:
+        return list((await self._rows.session.scalars(select(UserRow.id).where(UserRow.changed_at >= moment))).all())
+
 
 def _to_user(row: UserRow) -> User:
     return User(

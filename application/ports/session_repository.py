@@ -50,8 +50,7 @@ class SessionRepository(Protocol):
 
     @abstractmethod
     async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
-        """The user's live sessions, newest first: not revoked, and holding an unspent refresh
-        token that has not expired at `now` (a session whose last token expired is over)."""
+        """The user's live sessions (`Session.is_live_with`), newest first."""
 
     @abstractmethod
     async def revoked_since(self, moment: datetime) -> list[Revocation]:

@@ -1,4 +1,5 @@
 from abc import abstractmethod
+from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -27,3 +28,14 @@ class UnitOfWork(Protocol):
 
     @abstractmethod
     async def commit(self) -> None: ...
+
+    @abstractmethod
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the transaction has committed; drop it if the unit of work ends without."""
+
+
+class UnitOfWorkFactory(Protocol):
+    """A new unit of work, for the application-wide use cases that open one only when they need it."""
+
+    @abstractmethod
+    def __call__(self) -> UnitOfWork: ...

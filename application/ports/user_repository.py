@@ -30,3 +30,11 @@ class UserRepository(Protocol):
     @abstractmethod
     async def set_disabled(self, user_id: UUID, disabled_at: datetime | None) -> None:
         """Disable the user from `disabled_at`, or enable them again with None."""
+
+    @abstractmethod
+    async def mark_changed(self, user_id: UUID, now: datetime) -> None:
+        """Stamp the user as changed at `now`, for `changed_since` (and PostgreSQL's notification)."""
+
+    @abstractmethod
+    async def changed_since(self, moment: datetime) -> list[UUID]:
+        """The users stamped changed at or after the moment."""

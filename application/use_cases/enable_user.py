@@ -5,6 +5,7 @@ from application.actors import Actor, authorise, find_user, summary
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
+from application.user_changes import UserChanges
 from domain.events import EventKind, SecurityEvent
 from domain.users import Email
 
@@ -12,8 +13,9 @@ from domain.users import Email
 class EnableUser:
     """Lets a disabled user log in again. The sessions ended by the disabling stay ended."""
 
-    def __init__(self, uow: UnitOfWork, events: SecurityEvents) -> None:
+    def __init__(self, uow: UnitOfWork, changes: UserChanges, events: SecurityEvents) -> None:
         self._uow = uow
+        self._changes = changes
         self._events = events
 
     async def execute(self, target: UUID | Email, actor: Actor) -> UserSummary:
@@ -21,6 +23,7 @@ class EnableUser:
             await authorise(uow, actor)
             user = await find_user(uow, target)
             await uow.users.set_disabled(user.id, None)
+            await self._changes.record(uow, user.id)
             await uow.commit()
         self._events.emit(SecurityEvent(EventKind.USER_ENABLED, user.id, None, actor.client_address, actor.audit_name))
         return summary(replace(user, disabled_at=None))

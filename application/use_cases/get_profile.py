@@ -1,15 +1,28 @@
-from application.ports.unit_of_work import UnitOfWork
+from application.ports.profile_cache import ProfileCache
+from application.ports.unit_of_work import UnitOfWorkFactory
 from application.results import Principal, Profile
 from domain.errors import UserNotFound
 
 
 class GetProfile:
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
+    """The caller's profile: from this process's cache when it holds it, else from storage (then kept).
+
+    Application-wide, so that a cached answer costs no unit of work at all. A cached profile is
+    forgotten on every process as soon as its user changes (`UserChanges`, `Propagation`)."""
+
+    def __init__(self, new_uow: UnitOfWorkFactory, cache: ProfileCache) -> None:
+        self._new_uow = new_uow
+        self._cache = cache
 
     async def execute(self, principal: Principal) -> Profile:
-        async with self._uow as uow:
+        cached = self._cache.get(principal.user_id)
+        if cached is not None:
+            return cached
+        generation = self._cache.generation
+        async with self._new_uow() as uow:
             user = await uow.users.get(principal.user_id)
         if user is None:
             raise UserNotFound
-        return Profile(user.id, str(user.email), user.display_name, user.roles, user.created_at)
+        profile = Profile(user.id, str(user.email), user.display_name, user.roles, user.created_at)
+        self._cache.put(profile, generation)
+        return profile

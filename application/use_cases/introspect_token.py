@@ -53,7 +53,7 @@ class IntrospectToken:
             return None
         if found.access is not None and found.access.sub != session.user_id:
             return None
-        if found.refresh is not None and (found.refresh.is_spent or now >= found.refresh.expires_at):
+        if found.refresh is not None and not found.refresh.is_live(now):
             return None
         user = await uow.users.get(session.user_id)
         return None if user is None or user.is_disabled else user

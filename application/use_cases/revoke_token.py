@@ -1,43 +1,40 @@
 from application.ports.clock import Clock
-from application.ports.revocation_view import RevocationView
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
+from application.session_revoker import SessionRevoker
 from application.token_lookup import TokenLookup, TokenQuery
 from domain.events import EventKind, SecurityEvent
-from domain.sessions import Revocation, RevocationReason
+from domain.sessions import RevocationReason
 
 
 class RevokeToken:
     """RFC 7009: a trusted client revokes a token by revoking the session it belongs to.
 
     Access tokens are stateless, so what is revoked for one is its session: every access and
-    refresh token of that login stops working, as after a logout (stored first, then remembered by
-    this process at once; other replicas learn of it at their next revocation poll). A refresh
-    token revokes its session whatever its own state (spent or expired included): whoever holds
-    any token of a family wants the family gone. A token that is not ours, or an access token that
-    no longer verifies, changes nothing, and the answer is the same (RFC 7009 §2.2).
+    refresh token of that login stops working, as after a logout. A refresh token revokes its
+    session whatever its own state (spent or expired included): whoever holds any token of a family
+    wants the family gone. A token that is not ours, or an access token that no longer verifies,
+    changes nothing, and the answer is the same (RFC 7009 §2.2).
     """
 
     def __init__(
-        self, uow: UnitOfWork, lookup: TokenLookup, revocations: RevocationView, clock: Clock, events: SecurityEvents
+        self, uow: UnitOfWork, lookup: TokenLookup, revoker: SessionRevoker, clock: Clock, events: SecurityEvents
     ) -> None:
         self._uow = uow
         self._lookup = lookup
-        self._revocations = revocations
+        self._revoker = revoker
         self._clock = clock
         self._events = events
 
     async def execute(self, query: TokenQuery) -> None:
-        now = self._clock.now()
         async with self._uow as uow:
-            found = await self._lookup.find(uow, query.token, query.token_type_hint, now)
+            found = await self._lookup.find(uow, query.token, query.token_type_hint, self._clock.now())
             session = None if found is None else await uow.sessions.get(found.session_id)
             if found is not None and found.access is not None and session is not None:
                 session = session if session.user_id == found.access.sub else None
-            if session is not None and await uow.sessions.revoke(session.id, now, RevocationReason.REVOKED_BY_CLIENT):
+            if session is not None:
+                await self._revoker.end_or_remember(uow, session.id, RevocationReason.REVOKED_BY_CLIENT)
                 await uow.commit()
-        if session is not None:
-            self._revocations.add([Revocation(session.id, session.revoked_at or now)])
         self._events.emit(
             SecurityEvent(
                 EventKind.TOKEN_REVOKED,

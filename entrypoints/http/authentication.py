@@ -11,6 +11,7 @@ from domain.errors import DomainError, InvalidAccessToken
 from entrypoints.http.cookies import ACCESS_COOKIE, MAX_COOKIE_TOKEN_LENGTH, REFRESH_COOKIE
 from entrypoints.http.csrf import require_same_origin_if_unsafe
 from entrypoints.http.problems import ConflictingCredentials, MalformedAuthorization, MissingCredentials
+from entrypoints.http.request_container import application_container
 
 BEARER_SCHEME = "BearerToken"
 COOKIE_SCHEME = "AccessCookie"
@@ -37,22 +38,31 @@ class AccessTokenMiddleware:
     headers it needs straight from the scope (the first of each, as Litestar's `Headers.get` does)
     and builds no connection object unless a CSRF check needs one. The verifier is resolved once
     at start-up (see the app factory), so a protected request costs a cache look-up or one
-    signature check: no container, no I/O.
+    signature check and no I/O.
     """
 
-    __slots__ = ("app",)
+    __slots__ = ("_container", "_verify", "app")
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._container: object = None
+        self._verify: VerifyAccessToken | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("method") != "OPTIONS" and not scope["route_handler"].opt.get(EXCLUDE_FROM_AUTH):
-            scope["user"], scope["auth"] = _authenticate(scope)
+            scope["user"], scope["auth"] = _authenticate(scope, await self._verifier(scope))
         await self.app(scope, receive, send)
 
+    async def _verifier(self, scope: Scope) -> VerifyAccessToken:
+        """Resolved from the request's container once, and again only if the application changes."""
+        container = application_container(scope)
+        if self._verify is None or self._container is not container:
+            self._verify = await container.get(VerifyAccessToken)
+            self._container = container
+        return self._verify
 
-def _authenticate(scope: Scope) -> tuple[Principal | None, str | None]:
-    verify: VerifyAccessToken = scope["litestar_app"].state.verify_access_token
+
+def _authenticate(scope: Scope, verify: VerifyAccessToken) -> tuple[Principal | None, str | None]:
     header, cookies = _credentials(scope)
     cookie = cookies.get(ACCESS_COOKIE) or None
     if header is not None:

@@ -10,6 +10,8 @@ from entrypoints.config import Settings
 from entrypoints.environment import SameSite
 
 CORS_HEADERS = ["Authorization", "Content-Type", "X-Requested-With"]
+BROWSER_POLICY = "tessera_browser_policy"
+"""Where the request state holds the container's policy (see `RequestContainerMiddleware`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,5 +36,5 @@ class BrowserPolicy:
 
 
 def browser_policy(connection: ASGIConnection) -> BrowserPolicy:  # type: ignore[type-arg]
-    policy: BrowserPolicy = connection.app.state.browser_policy
+    policy: BrowserPolicy = connection.scope["state"][BROWSER_POLICY]
     return policy

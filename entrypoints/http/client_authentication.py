@@ -13,6 +13,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.openapi.spec import SecurityRequirement
 
 from application.use_cases.authenticate_client import AuthenticateClient
+from entrypoints.http.request_container import application_container
 
 CLIENT_SCHEME = "ClientBasic"
 TRUSTED_CLIENT: list[SecurityRequirement] = [{CLIENT_SCHEME: []}]
@@ -24,7 +25,7 @@ class ClientAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     was well formed. `request.user` is the client id."""
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
-        authenticate: AuthenticateClient = connection.app.state.authenticate_client
+        authenticate = await application_container(connection.scope).get(AuthenticateClient)
         client_id, secret = basic_credentials(connection.headers.get("authorization"))
         address = connection.client.host if connection.client else None
         return AuthenticationResult(user=authenticate.execute(client_id, secret, address), auth=None)

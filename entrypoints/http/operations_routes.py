@@ -4,7 +4,7 @@ from http import HTTPStatus
 from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Request, Response, get
+from litestar import Response, get
 from litestar.datastructures import CacheControlHeader
 
 from adapters.observability.metrics import METRICS_CONTENT_TYPE, render
@@ -12,15 +12,21 @@ from application.ports.clock import Clock
 from application.ports.revocation_view import RevocationView
 from application.ports.storage_health import StorageHealth
 from application.ports.token_signer import TokenSigner
-from entrypoints.background import BackgroundWork
 from entrypoints.http.openapi import problems
 from entrypoints.http.problems import problem
+from entrypoints.http.request_container import APP_SCOPE_ONLY
 from entrypoints.http.schemas import HealthResponse
 
 NO_STORE = CacheControlHeader(no_store=True)
 
 
-@get("/health", summary="The process is alive", tags=["operations"], cache_control=NO_STORE)
+@get(
+    "/health",
+    summary="The process is alive",
+    tags=["operations"],
+    cache_control=NO_STORE,
+    opt={APP_SCOPE_ONLY: True},
+)
 async def health() -> HealthResponse:
     return HealthResponse()
 
@@ -41,14 +47,10 @@ async def ready(signer: FromDishka[TokenSigner], storage: FromDishka[StorageHeal
     return Response(HealthResponse(status="ok"))
 
 
-@get("/metrics", summary="Prometheus metrics", tags=["operations"], include_in_schema=False)
+@get("/metrics", summary="Prometheus metrics", tags=["operations"], include_in_schema=False, opt={APP_SCOPE_ONLY: True})
 @inject
-async def metrics(
-    request: Request[Any, Any, Any], clock: FromDishka[Clock], revocations: FromDishka[RevocationView]
-) -> Response[bytes]:
-    background: BackgroundWork = request.app.state.background
-    body = render(clock.now(), background.freshness.revocations, background.freshness.keys, revocations.size)
-    return Response(body, media_type=METRICS_CONTENT_TYPE)
+async def metrics(clock: FromDishka[Clock], revocations: FromDishka[RevocationView]) -> Response[bytes]:
+    return Response(render(clock.now(), revocations.size()), media_type=METRICS_CONTENT_TYPE)
 
 
 def _not_ready(detail: str) -> Response[Any]:

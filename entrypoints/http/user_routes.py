@@ -1,40 +1,67 @@
+import hashlib
+from typing import Annotated, Any
+
+import msgspec
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Router, get
+from litestar import MediaType, Response, Router, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import HeaderParameter
 
 from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth_routes import AuthenticatedRequest
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
+from entrypoints.http.request_container import APP_SCOPE_ONLY
 from entrypoints.http.schemas import ProfileResponse, SessionResponse
+
+PRIVATE = "private, no-cache"
+"""Personal data: never kept by a shared cache; a browser keeps it but asks again each time (ETag)."""
 
 
 @get(
     "/profile",
-    summary="The caller's profile",
+    summary="The caller's profile (ETag; If-None-Match answers 304)",
     security=PROTECTED,
-    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
+    opt={APP_SCOPE_ONLY: True},
+    responses={
+        **problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
+        304: ResponseSpec(data_container=None, description="Not modified: the copy with this ETag is current"),
+    },
 )
 @inject
-async def profile(request: AuthenticatedRequest, use_case: FromDishka[GetProfile]) -> ProfileResponse:
+async def profile(
+    request: AuthenticatedRequest,
+    use_case: FromDishka[GetProfile],
+    if_none_match: Annotated[str | None, HeaderParameter(name="If-None-Match", required=False)] = None,
+) -> Response[Any]:
     found = await use_case.execute(request.user)
-    return ProfileResponse(
-        id=found.id,
-        email=found.email,
-        display_name=found.display_name,
-        roles=list(found.roles),
-        created_at=found.created_at,
+    body = msgspec.json.encode(
+        ProfileResponse(
+            id=found.id,
+            email=found.email,
+            display_name=found.display_name,
+            roles=list(found.roles),
+            created_at=found.created_at,
+        )
     )
+    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": PRIVATE}
+    if if_none_match is not None and etag in (tag.strip() for tag in if_none_match.split(",")):
+        return Response(None, status_code=304, headers=headers)
+    return Response(body, media_type=MediaType.JSON, headers=headers)
 
 
 @get(
     "/session",
     summary="Who the access token speaks for, from the token alone: no database, served during an outage",
     security=PROTECTED,
+    opt={APP_SCOPE_ONLY: True},
     responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
 )
-async def session(request: AuthenticatedRequest) -> SessionResponse:
+async def session(request: AuthenticatedRequest) -> Response[SessionResponse]:
     principal = request.user
-    return SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
+    body = SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
+    return Response(body, headers={"Cache-Control": PRIVATE})
 
 
 user_router = Router("/api/user", route_handlers=[profile, session], middleware=[AccessTokenMiddleware], tags=["user"])

@@ -28,7 +28,7 @@ SESSION_STORE_EXTRAS = {"redis", "valkey"}
 """Litestar's extras that pull in a store client."""
 BRIDGE_MODULES = (
     "adapters.legacy",
-    "entrypoints.legacy_ioc",
+    "entrypoints.ioc.legacy",
     "entrypoints.http.legacy_routes",
     "application.use_cases.exchange_legacy_session",
 )

@@ -6,6 +6,8 @@ from typing import Any, cast
 import pytest
 from dishka import Provider, Scope, provide
 
+from adapters.local.lru_profile_cache import LruProfileCache
+from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
@@ -16,19 +18,20 @@ from application.ports.security_events import SecurityEvents
 from application.ports.token_generator import TokenGenerator
 from application.ports.token_signer import TokenSigner
 from application.ports.token_verifier import TokenVerifier
+from application.propagation import Propagation
 from application.results import Principal, Profile, TokenPair
-from application.use_cases.load_revocations import LoadRevocations
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.log_out import LogOut
 from application.use_cases.log_out_by_refresh_token import LogOutByRefreshToken
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
+from application.use_cases.sync_replica import SyncReplica
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.policy import TokenPolicy
 from domain.sessions import RefreshToken, Session, hash_refresh_token
 from entrypoints.config import Settings
-from entrypoints.ioc import build_container
+from entrypoints.ioc.container import build_container
 from tests.fakes import FixedClock, JsonTokenSigner, JsonTokenVerifier, PlainPasswordHasher, SequentialTokenGenerator
 
 PASSWORD = "correct horse battery"
@@ -125,9 +128,10 @@ class Tessera:
     def uow(self) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self.store)
 
-    def load_revocations(self, into: RevocationView | None = None) -> LoadRevocations:
+    def load_revocations(self, into: RevocationView | None = None) -> SyncReplica:
         view = self.revocations if into is None else into  # not `or`: an empty view is falsy
-        return LoadRevocations(self.uow(), view, self.clock, self.policy)
+        propagation = Propagation(view, LruProfileCache(), UnixSocketSiblingWorkers(None))
+        return SyncReplica(self.uow(), propagation, self.clock, self.policy)
 
     async def restarted(self) -> "Tessera":
         """Another process over the same storage: an empty revocation view, nothing loaded yet."""

@@ -1,17 +1,21 @@
 """The authentication middleware's own rules, on a bare app whose verifier knows a single token."""
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from dishka import Provider, Scope, make_async_container, provide
 from litestar import Litestar, Request, Router, get, route
-from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
 from litestar.testing import AsyncTestClient
 
 from application.results import Principal
+from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.errors import InvalidAccessToken
 from entrypoints.http.authentication import EXCLUDE_FROM_AUTH, AccessTokenMiddleware
+from entrypoints.http.browser import BrowserPolicy
 from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.http.request_container import APP_CONTAINER, RequestContainerMiddleware
 
 pytestmark = pytest.mark.anyio
 
@@ -38,10 +42,25 @@ async def open_route(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return {"user": request.scope.get("user")}
 
 
+class OneTokenProvider(Provider):
+    scope = Scope.APP
+
+    @provide
+    def verify(self) -> VerifyAccessToken:
+        return cast(VerifyAccessToken, OneTokenVerifier())
+
+    @provide
+    def browsers(self) -> BrowserPolicy:
+        return BrowserPolicy()
+
+
 def app() -> Litestar:
     protected = Router("/", route_handlers=[who, open_route], middleware=[AccessTokenMiddleware])
+    container = make_async_container(OneTokenProvider())
     return Litestar(
-        [protected], exception_handlers=EXCEPTION_HANDLERS, state=State({"verify_access_token": OneTokenVerifier()})
+        [protected],
+        middleware=[DefineMiddleware(RequestContainerMiddleware, container=container)],
+        exception_handlers=EXCEPTION_HANDLERS,
     )
 
 
@@ -62,7 +81,8 @@ async def test_the_first_authorization_header_is_the_one_read_as_litestar_reads_
 
     def scope(*values: bytes) -> Any:
         headers = [(b"host", b"tessera.test"), *((b"Authorization", value) for value in values)]
-        return {"type": "http", "method": "GET", "headers": headers, "route_handler": who, "litestar_app": app()}
+        state = {APP_CONTAINER: make_async_container(OneTokenProvider())}
+        return {"type": "http", "method": "GET", "headers": headers, "route_handler": who, "state": state}
 
     await middleware(scope(b"Bearer alice", b"Bearer bob"), None, None)  # type: ignore[arg-type]
     assert seen == [ALICE]

@@ -10,7 +10,7 @@ from adapters.crypto.caching_token_verifier import CachingTokenVerifier
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import AsymmetricKey, SigningKeySet, generate_key
-from adapters.memory.in_memory_revocation_view import InMemoryRevocationView
+from adapters.local.process_revocation_view import ProcessRevocationView
 from application.ports.token_verifier import TokenVerifier
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.claims import AccessClaims
@@ -56,7 +56,7 @@ class World:
         self.keys = SigningKeySet(key, "ES256")
         self.counting = CountingVerifier(JoserfcTokenVerifier(self.keys))
         self.cache = CachingTokenVerifier(self.counting, self.keys, max_tokens=max_tokens)
-        self.revocations = InMemoryRevocationView(POLICY.revocation_window)
+        self.revocations = ProcessRevocationView(POLICY.revocation_window)
         self.verify = VerifyAccessToken(self.cache, self.revocations, self.clock, POLICY, remember=max_tokens)
         self.signer = JoserfcTokenSigner(self.keys)
 

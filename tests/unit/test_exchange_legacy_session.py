@@ -19,7 +19,7 @@ from application.use_cases.exchange_legacy_session import ExchangeLegacySession,
 from domain.errors import AccountDisabled, InvalidLegacySession, MalformedLegacySessionCookie
 from domain.events import EventKind
 from domain.legacy_sessions import UserLookup
-from entrypoints.ioc import build_container
+from entrypoints.ioc.container import build_container
 from entrypoints.legacy_settings import LegacyBridgeSettings
 from tests.unit.conftest import SETTINGS, Fakes, Tessera
 

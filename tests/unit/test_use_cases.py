@@ -4,7 +4,7 @@ from uuid import UUID
 
 import pytest
 
-from adapters.memory.in_memory_revocation_view import InMemoryRevocationView
+from adapters.local.process_revocation_view import ProcessRevocationView
 from application.use_cases.register_user import Registration
 from domain.errors import (
     EmailAlreadyRegistered,
@@ -185,7 +185,7 @@ async def test_loading_revocations_ignores_those_older_than_the_revocation_windo
     recent = await app.log_in()
     await app.log_out(app.verify(recent.access_token))
 
-    view = InMemoryRevocationView(app.policy.revocation_window)
+    view = ProcessRevocationView(app.policy.revocation_window)
     loaded = await app.load_revocations(into=view).execute()
 
     assert loaded == 1
@@ -195,7 +195,7 @@ async def test_loading_revocations_ignores_those_older_than_the_revocation_windo
 
 def test_the_revocation_view_forgets_a_revocation_once_its_window_has_passed():
     clock, window = FixedClock(), timedelta(minutes=15, seconds=30)
-    view = InMemoryRevocationView(window)
+    view = ProcessRevocationView(window)
     first, second = Revocation(UUID(int=1), clock.now()), Revocation(UUID(int=2), clock.now() + window)
 
     view.add([first])

@@ -6,8 +6,8 @@ from application.ports.revocation_view import RevocationView
 from domain.sessions import Revocation
 
 
-class InMemoryRevocationView(RevocationView):
-    """Revoked session ids, each forgotten once the window after its revocation has passed.
+class ProcessRevocationView(RevocationView):
+    """This process's revoked session ids, each forgotten once the window after its revocation has passed.
 
     Memory is bounded by the revocations of one window, not by users or sessions: expired
     entries are swept whenever new ones arrive.

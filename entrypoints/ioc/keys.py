@@ -32,8 +32,8 @@ class KeyProvider(Provider):
     signer = provide(JoserfcTokenSigner, provides=TokenSigner)
 
     @provide
-    def verifier(self, keys: SigningKeySet) -> TokenVerifier:
-        return CachingTokenVerifier(JoserfcTokenVerifier(keys), keys)
+    def verifier(self, keys: SigningKeySet, settings: Settings) -> TokenVerifier:
+        return CachingTokenVerifier(JoserfcTokenVerifier(keys), keys, max_tokens=settings.verified_token_cache)
 
 
 class FileKeysProvider(Provider):

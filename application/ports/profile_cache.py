@@ -1,0 +1,30 @@
+from abc import abstractmethod
+from collections.abc import Iterable
+from typing import Protocol
+from uuid import UUID
+
+from application.results import Profile
+
+
+class ProfileCache(Protocol):
+    """This process's bounded memory of user profiles, so that a profile request needs no database.
+
+    A profile read from storage is kept only if no user changed while it was read (`generation`
+    is unchanged): otherwise a profile read before a change could outlive the eviction that the
+    change announced.
+    """
+
+    @abstractmethod
+    def get(self, user_id: UUID) -> Profile | None: ...
+
+    @property
+    @abstractmethod
+    def generation(self) -> int:
+        """A number that changes on every eviction."""
+
+    @abstractmethod
+    def put(self, profile: Profile, generation: int) -> None:
+        """Remember the profile, unless an eviction happened since `generation` was read."""
+
+    @abstractmethod
+    def evict(self, user_ids: Iterable[UUID]) -> None: ...

@@ -1,0 +1,22 @@
+"""A changed user has one home too: stamped in storage, announced once committed."""
+
+from uuid import UUID
+
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork
+from application.propagation import Propagation
+from domain.changes import Changes
+
+
+class UserChanges:
+    """Every change to what a user's profile or tokens show (roles, disabled, name, claims, password)
+    is recorded here, in the unit of work that makes it: the stamp lets every replica's poll find
+    it, and the announcement after commit reaches this process and its siblings at once."""
+
+    def __init__(self, clock: Clock, propagation: Propagation) -> None:
+        self._clock = clock
+        self._propagation = propagation
+
+    async def record(self, uow: UnitOfWork, user_id: UUID) -> None:
+        await uow.users.mark_changed(user_id, self._clock.now())
+        self._propagation.after_commit(uow, Changes(users=(user_id,)))

@@ -1,0 +1,95 @@
+"""The application-wide objects: settings, clock, policies, hashing, and what one process remembers."""
+
+from dishka import Provider, Scope, from_context, provide
+
+from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
+from adapters.local.lru_profile_cache import LruProfileCache
+from adapters.local.process_revocation_view import ProcessRevocationView
+from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
+from adapters.observability.logging_security_events import LoggingSecurityEvents
+from adapters.secrets_token_generator import SecretsTokenGenerator
+from adapters.system_clock import SystemClock
+from application.ports.clock import Clock
+from application.ports.password_hasher import PasswordHasher
+from application.ports.profile_cache import ProfileCache
+from application.ports.revocation_view import RevocationView
+from application.ports.security_events import SecurityEvents
+from application.ports.sibling_workers import SiblingWorkers
+from application.ports.token_generator import TokenGenerator
+from application.propagation import Propagation
+from application.session_revoker import SessionRevoker
+from application.user_changes import UserChanges
+from domain.clients import TrustedClients
+from domain.policy import TokenPolicy
+from domain.throttling import ThrottlePolicy
+from entrypoints.config import Settings
+from entrypoints.freshness import Freshness
+from entrypoints.http.browser import BrowserPolicy
+
+
+class CoreProvider(Provider):
+    scope = Scope.APP
+
+    settings = from_context(provides=Settings, scope=Scope.APP)
+    clock = provide(SystemClock, provides=Clock)
+    events = provide(LoggingSecurityEvents, provides=SecurityEvents)
+    ids = provide(SecretsTokenGenerator, provides=TokenGenerator)
+    propagation = provide(Propagation)
+    revoker = provide(SessionRevoker)
+    user_changes = provide(UserChanges)
+
+    @provide
+    def freshness(self) -> Freshness:
+        return Freshness()
+
+    @provide
+    def policy(self, settings: Settings) -> TokenPolicy:
+        return TokenPolicy(
+            issuer=settings.issuer,
+            audience=settings.audience,
+            access_ttl=settings.access_ttl,
+            refresh_ttl=settings.refresh_ttl,
+            leeway=settings.leeway,
+            refresh_grace=settings.refresh_grace,
+        )
+
+    @provide
+    def throttling(self, settings: Settings) -> ThrottlePolicy:
+        return ThrottlePolicy(
+            max_failures_per_account=settings.login_max_failures_per_account,
+            max_failures_per_address=settings.login_max_failures_per_address,
+            window=settings.login_failure_window,
+        )
+
+    @provide
+    def trusted_clients(self, settings: Settings) -> TrustedClients:
+        return TrustedClients(settings.oauth_clients)
+
+    @provide
+    def browser_policy(self, settings: Settings) -> BrowserPolicy:
+        return BrowserPolicy.from_settings(settings)
+
+    @provide
+    def password_hasher(self, settings: Settings) -> PasswordHasher:
+        return Argon2PasswordHasher(
+            time_cost=settings.argon2_time_cost,
+            memory_cost_kib=settings.argon2_memory_kib,
+            parallelism=settings.argon2_parallelism,
+            concurrency=settings.argon2_concurrency,
+        )
+
+    @provide
+    def revocation_view(self, policy: TokenPolicy) -> RevocationView:
+        return ProcessRevocationView(policy.revocation_window)
+
+    @provide
+    def profile_cache(self, settings: Settings) -> ProfileCache:
+        return LruProfileCache(settings.profile_cache)
+
+    @provide
+    def sibling_sockets(self, settings: Settings) -> UnixSocketSiblingWorkers:
+        return UnixSocketSiblingWorkers(settings.worker_sockets)
+
+    @provide
+    def siblings(self, sockets: UnixSocketSiblingWorkers) -> SiblingWorkers:
+        return sockets
