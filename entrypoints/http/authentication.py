@@ -1,6 +1,7 @@
 """Verifies the access token of a protected request and puts its principal on `request.user`."""
 
-from litestar._parsers import parse_cookie_string
+from collections.abc import Mapping
+
 from litestar.connection import ASGIConnection
 from litestar.openapi.spec import SecurityRequirement
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -8,6 +9,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from application.results import Principal
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.errors import DomainError, InvalidAccessToken
+from entrypoints.http.cookie_header import parse_cookie_header
 from entrypoints.http.cookies import ACCESS_COOKIE, MAX_COOKIE_TOKEN_LENGTH, REFRESH_COOKIE
 from entrypoints.http.csrf import require_same_origin_if_unsafe
 from entrypoints.http.problems import ConflictingCredentials, MalformedAuthorization, MissingCredentials
@@ -82,7 +84,7 @@ def _authenticate(scope: Scope, verify: VerifyAccessToken) -> tuple[Principal | 
     raise MissingCredentials
 
 
-def _credentials(scope: Scope) -> tuple[str | None, dict[str, str]]:
+def _credentials(scope: Scope) -> tuple[str | None, Mapping[str, str]]:
     """The first `Authorization` header, and the cookies of the first `Cookie` header."""
     header: str | None = None
     cookie_header: str | None = None
@@ -93,7 +95,7 @@ def _credentials(scope: Scope) -> tuple[str | None, dict[str, str]]:
                 header = value.decode("latin-1")
         elif name == b"cookie" and cookie_header is None:
             cookie_header = value.decode("latin-1")
-    return header, parse_cookie_string(cookie_header) if cookie_header else {}
+    return header, parse_cookie_header(cookie_header) if cookie_header else {}
 
 
 def _bearer_token(header: str) -> str:
