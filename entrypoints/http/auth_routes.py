@@ -18,7 +18,7 @@ from domain.errors import InvalidRefreshToken
 from entrypoints.environment import SameSite
 from entrypoints.http.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
 from entrypoints.http.cookies import MAX_COOKIE_TOKEN_LENGTH, documented_cleared_cookies, documented_session_cookies
-from entrypoints.http.csrf import require_same_origin
+from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, SIGNED_OUT, UNAUTHENTICATED, problems
 from entrypoints.http.problems import MissingCredentials
 from entrypoints.http.schemas import LoginRequest, RefreshRequest, RegisterRequest, UserResponse
@@ -63,8 +63,7 @@ async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[Registe
 async def login(
     request: Request[Any, Any, Any], data: JSONBody[LoginRequest], use_case: FromDishka[LogIn]
 ) -> TokenAnswer:
-    if data.transport == "cookie":
-        require_same_origin(request)
+    require_csrf_proof(request, answer=data.transport)
     pair = await use_case.execute(
         Credentials(data.email, data.password, client_address(request), request.headers.get("user-agent"))
     )

@@ -11,7 +11,7 @@ from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.errors import DomainError, InvalidAccessToken
 from entrypoints.http.cookie_header import parse_cookie_header
 from entrypoints.http.cookies import ACCESS_COOKIE, MAX_COOKIE_TOKEN_LENGTH, REFRESH_COOKIE
-from entrypoints.http.csrf import require_same_origin_if_unsafe
+from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.problems import ConflictingCredentials, MalformedAuthorization, MissingCredentials
 from entrypoints.http.request_container import application_container
 
@@ -74,12 +74,12 @@ def _authenticate(scope: Scope, verify: VerifyAccessToken) -> tuple[Principal | 
             raise ConflictingCredentials
         return principal, token
     if cookie is not None:
-        require_same_origin_if_unsafe(ASGIConnection(scope))
+        require_csrf_proof(ASGIConnection(scope), cookie_credential=True)
         if len(cookie) > MAX_COOKIE_TOKEN_LENGTH:
             raise InvalidAccessToken
         return verify.execute(cookie), cookie
     if scope["route_handler"].opt.get(SIGNS_OUT_BY_REFRESH_COOKIE) and cookies.get(REFRESH_COOKIE):
-        require_same_origin_if_unsafe(ASGIConnection(scope))
+        require_csrf_proof(ASGIConnection(scope), cookie_credential=True)
         return None, None
     raise MissingCredentials
 

@@ -17,7 +17,7 @@ from domain.errors import InvalidLegacySession
 from entrypoints.environment import SameSite
 from entrypoints.http.auth_routes import NO_STORE, client_address
 from entrypoints.http.cookies import documented_session_cookies
-from entrypoints.http.csrf import require_same_origin
+from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.openapi import CROSS_SITE, problems
 from entrypoints.http.problems import REALM, problem
 from entrypoints.http.schemas import ExchangeRequest
@@ -85,7 +85,7 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
         session_cookie: legacy_cookie = None,
         data: JSONBody[ExchangeRequest | None] = None,
     ) -> TokenAnswer:
-        require_same_origin(request)
+        require_csrf_proof(request, cookie_credential=True)
         address = client_address(request)
         pair = await use_case.execute(LegacyExchange(session_cookie, address, request.headers.get("user-agent")))
         response = token_answer(pair, data.transport if data else "bearer", request)
