@@ -9,8 +9,9 @@ from litestar.openapi.spec import Components, SecurityScheme
 from application.use_cases.verify_access_token import VerifyAccessToken
 from entrypoints.background import BackgroundWork
 from entrypoints.config import Settings
+from entrypoints.environment import SameSite
 from entrypoints.http.admin_routes import admin_router
-from entrypoints.http.auth_routes import public_auth_router, session_router
+from entrypoints.http.auth_routes import auth_routers
 from entrypoints.http.authentication import BEARER_SCHEME, COOKIE_SCHEME
 from entrypoints.http.browser import BrowserPolicy
 from entrypoints.http.client_authentication import CLIENT_SCHEME
@@ -29,11 +30,13 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 def create_app(settings: Settings | None = None, *overrides: Provider) -> Litestar:
-    """Everything the app uses comes from the one container; the factory only reads the CORS policy
-    from it, which Litestar needs before the first request."""
+    """Everything the app uses comes from the one container; the factory only reads the browser policy
+    from the settings, as the container does: Litestar needs its CORS before the first request, and
+    the OpenAPI schema documents its SameSite."""
     settings = settings or Settings.from_env()
     container = build_container(settings, *overrides)
     background = BackgroundWork(container, settings)
+    browsers = BrowserPolicy.from_settings(settings)
 
     async def start(_: Litestar) -> None:
         # The key set is loaded now, not by the first request: a bad key stops the start.
@@ -46,8 +49,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
 
     app = Litestar(
         route_handlers=[
-            public_auth_router,
-            session_router,
+            *auth_routers(browsers.same_site),
             device_router,
             admin_router,
             user_router,
@@ -57,14 +59,14 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
             ready,
             metrics,
             demo_router,
-            *legacy_bridge_routes(settings),
+            *legacy_bridge_routes(settings, browsers.same_site),
         ],
         middleware=[DefineMiddleware(RequestContainerMiddleware, container=container)],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_BODY_BYTES,
-        cors_config=BrowserPolicy.from_settings(settings).cors(),
+        cors_config=browsers.cors(),
         openapi_config=_openapi(),
         debug=False,
     )
@@ -72,13 +74,13 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
     return app
 
 
-def legacy_bridge_routes(settings: Settings) -> list[Router]:
+def legacy_bridge_routes(settings: Settings, same_site: SameSite) -> list[Router]:
     """POST /auth/session/exchange, only when the bridge is configured: otherwise absent (404)."""
     if settings.legacy_bridge is None:
         return []
     from entrypoints.http.legacy_routes import exchange_router
 
-    return [exchange_router(settings.legacy_bridge)]
+    return [exchange_router(settings.legacy_bridge, same_site)]
 
 
 def _openapi() -> OpenAPIConfig:

@@ -4,10 +4,10 @@ from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, Router, post
-from litestar.datastructures import CacheControlHeader, Cookie
+from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody
 
-from application.results import Principal, Profile
+from application.results import Principal
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.log_out import LogOut
 from application.use_cases.log_out_by_refresh_token import LogOutByRefreshToken
@@ -15,62 +15,22 @@ from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
 from domain.errors import InvalidRefreshToken
+from entrypoints.environment import SameSite
 from entrypoints.http.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
-from entrypoints.http.cookies import ACCESS_COOKIE, MAX_COOKIE_TOKEN_LENGTH, REFRESH_COOKIE, REFRESH_COOKIE_PATHS
-from entrypoints.http.csrf import require_same_origin
+from entrypoints.http.cookies import MAX_COOKIE_TOKEN_LENGTH, documented_cleared_cookies, documented_session_cookies
+from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, SIGNED_OUT, UNAUTHENTICATED, problems
 from entrypoints.http.problems import MissingCredentials
 from entrypoints.http.schemas import LoginRequest, RefreshRequest, RegisterRequest, UserResponse
-from entrypoints.http.transport import (
-    RefreshCookie,
-    TokenAnswer,
-    presented_refresh_token,
-    signed_out,
-    token_answer,
-)
+from entrypoints.http.transport import RefreshCookie, TokenAnswer, presented_refresh_token, signed_out, token_answer
 
 NO_STORE = CacheControlHeader(no_store=True)
 AuthenticatedRequest = Request[Principal, str, Any]
-SESSION_COOKIES = [
-    Cookie(
-        key=key,
-        path=path,
-        secure=True,
-        httponly=True,
-        samesite="strict",
-        documentation_only=True,
-        description=f"Cookie transport only: the {token}; Max-Age is its lifetime; SameSite as configured "
-        "(TESSERA_COOKIE_SAMESITE, strict by default).",
-    )
-    for key, path, token in [
-        (ACCESS_COOKIE, "/", "access token"),
-        *((REFRESH_COOKIE, path, "refresh token") for path in REFRESH_COOKIE_PATHS),
-    ]
-]
-CLEARED_COOKIES = [
-    Cookie(
-        key=cookie.key,
-        path=cookie.path,
-        max_age=0,
-        secure=True,
-        httponly=True,
-        samesite="strict",
-        documentation_only=True,
-        description="Expired (Max-Age=0): every logout clears the session cookies, whatever the transport.",
-    )
-    for cookie in SESSION_COOKIES
-]
 
 
 def client_address(request: Request[Any, Any, Any]) -> str | None:
     """The TCP peer, or the client a trusted proxy names (TESSERA_FORWARDED_ALLOW_IPS): for throttling and audit."""
     return request.client.host if request.client else None
-
-
-def user_response(profile: Profile) -> UserResponse:
-    return UserResponse(
-        id=profile.id, email=profile.email, display_name=profile.display_name, created_at=profile.created_at
-    )
 
 
 @post(
@@ -82,7 +42,9 @@ def user_response(profile: Profile) -> UserResponse:
 @inject
 async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[RegisterUser]) -> UserResponse:
     profile = await use_case.execute(Registration(data.email, data.password, data.display_name))
-    return user_response(profile)
+    return UserResponse(
+        id=profile.id, email=profile.email, display_name=profile.display_name, created_at=profile.created_at
+    )
 
 
 @post(
@@ -90,7 +52,6 @@ async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[Registe
     status_code=200,
     cache_control=NO_STORE,
     summary="Open a session: an access and a refresh token, in the body or (transport: cookie) in cookies",
-    response_cookies=SESSION_COOKIES,
     responses=problems(
         e400="Malformed body",
         e401="Unknown email or wrong password (the same answer for both)",
@@ -102,8 +63,7 @@ async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[Registe
 async def login(
     request: Request[Any, Any, Any], data: JSONBody[LoginRequest], use_case: FromDishka[LogIn]
 ) -> TokenAnswer:
-    if data.transport == "cookie":
-        require_same_origin(request)
+    require_csrf_proof(request, answer=data.transport)
     pair = await use_case.execute(
         Credentials(data.email, data.password, client_address(request), request.headers.get("user-agent"))
     )
@@ -115,7 +75,6 @@ async def login(
     status_code=200,
     cache_control=NO_STORE,
     summary="Rotate the refresh token: from the body, or else from the refresh cookie (answered in cookies)",
-    response_cookies=SESSION_COOKIES,
     responses=problems(
         e400="Malformed body",
         e401="Unknown, expired, revoked or already spent (a spent one revokes its session)",
@@ -138,7 +97,6 @@ async def refresh(
     status_code=204,
     summary="End this session (by access token, or by the refresh cookie alone) and clear the session cookies",
     security=PROTECTED,
-    response_cookies=CLEARED_COOKIES,
     opt={SIGNS_OUT_BY_REFRESH_COOKIE: True},
     responses={**problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE), **SIGNED_OUT},
 )
@@ -165,7 +123,6 @@ async def logout(
     status_code=204,
     summary="End every session of the user and clear the session cookies",
     security=PROTECTED,
-    response_cookies=CLEARED_COOKIES,
     responses={**problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE), **SIGNED_OUT},
 )
 @inject
@@ -174,5 +131,17 @@ async def logout_all(request: AuthenticatedRequest, use_case: FromDishka[LogOutE
     return signed_out(request)
 
 
-public_auth_router = Router("/auth", route_handlers=[register, login, refresh], tags=["auth"])
-session_router = Router("/auth", route_handlers=[logout, logout_all], middleware=[AccessTokenMiddleware], tags=["auth"])
+def auth_routers(same_site: SameSite) -> list[Router]:
+    """The routes under /auth; the Set-Cookie headers they document carry the configured SameSite."""
+    opened, cleared = documented_session_cookies(same_site), documented_cleared_cookies(same_site)
+    return [
+        Router("/auth", route_handlers=[register], tags=["auth"]),
+        Router("/auth", route_handlers=[login, refresh], response_cookies=opened, tags=["auth"]),
+        Router(
+            "/auth",
+            route_handlers=[logout, logout_all],
+            middleware=[AccessTokenMiddleware],
+            response_cookies=cleared,
+            tags=["auth"],
+        ),
+    ]

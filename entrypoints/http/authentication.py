@@ -1,7 +1,8 @@
 """Verifies the access token of a protected request and puts its principal on `request.user`."""
 
+from collections.abc import Mapping
+
 from dishka import AsyncContainer
-from litestar._parsers import parse_cookie_string
 from litestar.connection import ASGIConnection
 from litestar.openapi.spec import SecurityRequirement
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -9,8 +10,9 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from application.results import Principal
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.errors import DomainError, InvalidAccessToken
+from entrypoints.http.cookie_header import parse_cookie_header
 from entrypoints.http.cookies import ACCESS_COOKIE, MAX_COOKIE_TOKEN_LENGTH, REFRESH_COOKIE
-from entrypoints.http.csrf import require_same_origin_if_unsafe
+from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.problems import ConflictingCredentials, MalformedAuthorization, MissingCredentials
 from entrypoints.http.request_container import application_container
 
@@ -75,17 +77,17 @@ def _authenticate(scope: Scope, verify: VerifyAccessToken) -> tuple[Principal | 
             raise ConflictingCredentials
         return principal, token
     if cookie is not None:
-        require_same_origin_if_unsafe(ASGIConnection(scope))
+        require_csrf_proof(ASGIConnection(scope), cookie_credential=True)
         if len(cookie) > MAX_COOKIE_TOKEN_LENGTH:
             raise InvalidAccessToken
         return verify.execute(cookie), cookie
     if scope["route_handler"].opt.get(SIGNS_OUT_BY_REFRESH_COOKIE) and cookies.get(REFRESH_COOKIE):
-        require_same_origin_if_unsafe(ASGIConnection(scope))
+        require_csrf_proof(ASGIConnection(scope), cookie_credential=True)
         return None, None
     raise MissingCredentials
 
 
-def _credentials(scope: Scope) -> tuple[str | None, dict[str, str]]:
+def _credentials(scope: Scope) -> tuple[str | None, Mapping[str, str]]:
     """The first `Authorization` header, and the cookies of the first `Cookie` header."""
     header: str | None = None
     cookie_header: str | None = None
@@ -96,7 +98,7 @@ def _credentials(scope: Scope) -> tuple[str | None, dict[str, str]]:
                 header = value.decode("latin-1")
         elif name == b"cookie" and cookie_header is None:
             cookie_header = value.decode("latin-1")
-    return header, parse_cookie_string(cookie_header) if cookie_header else {}
+    return header, parse_cookie_header(cookie_header) if cookie_header else {}
 
 
 def _bearer_token(header: str) -> str:

@@ -1,9 +1,13 @@
-"""The session cookies of the cookie transport: what is set at login and refresh, and cleared at logout.
+"""The session cookies of the cookie transport: what is set at login and refresh, cleared at logout,
+and what the OpenAPI schema says of both.
 
 The access token goes in `__Host-tessera-access` (Secure, Path=/, no Domain: no sibling host can set
 or shadow it). The refresh token goes in `__Secure-tessera-refresh`, set once per path that needs it,
 so that the browser sends it to refresh and logout only. Both are HttpOnly: scripts never see a token.
+SameSite is the configured one (TESSERA_COOKIE_SAMESITE, strict by default), documented as configured.
 """
+
+from dataclasses import replace
 
 from litestar.datastructures import Cookie
 
@@ -15,9 +19,14 @@ REFRESH_COOKIE = "__Secure-tessera-refresh"
 REFRESH_COOKIE_PATHS = ("/auth/refresh", "/auth/logout")
 MAX_COOKIE_TOKEN_LENGTH = 4096
 """A longer cookie value is refused before any parsing or cryptography."""
+_SLOTS = (
+    (ACCESS_COOKIE, "/", "access token"),
+    *((REFRESH_COOKIE, path, "refresh token") for path in REFRESH_COOKIE_PATHS),
+)
+"""Name, path and token of each session cookie, the access cookie first."""
 
 
-def _cookie(key: str, value: str, path: str, max_age: int, same_site: SameSite) -> Cookie:
+def _cookie(key: str, path: str, same_site: SameSite, value: str | None = None, max_age: int | None = None) -> Cookie:
     return Cookie(
         key=key, value=value, path=path, max_age=max_age, secure=True, httponly=True, samesite=same_site, domain=None
     )
@@ -26,9 +35,9 @@ def _cookie(key: str, value: str, path: str, max_age: int, same_site: SameSite) 
 def session_cookies(pair: TokenPair, same_site: SameSite) -> list[Cookie]:
     """Each cookie lives exactly as long as its token."""
     return [
-        _cookie(ACCESS_COOKIE, pair.access_token, "/", pair.expires_in, same_site),
+        _cookie(ACCESS_COOKIE, "/", same_site, pair.access_token, pair.expires_in),
         *(
-            _cookie(REFRESH_COOKIE, pair.refresh_token, path, pair.refresh_expires_in, same_site)
+            _cookie(REFRESH_COOKIE, path, same_site, pair.refresh_token, pair.refresh_expires_in)
             for path in REFRESH_COOKIE_PATHS
         ),
     ]
@@ -37,7 +46,30 @@ def session_cookies(pair: TokenPair, same_site: SameSite) -> list[Cookie]:
 def cleared_session_cookies(same_site: SameSite) -> list[Cookie]:
     """All three slots, expired. They keep Secure (and `__Host-` keeps Path=/): browsers ignore a
     prefixed cookie that lacks them, deletions included."""
+    return [_cookie(key, path, same_site, "", 0) for key, path, _ in _SLOTS]
+
+
+def documented_session_cookies(same_site: SameSite) -> list[Cookie]:
+    """What `session_cookies` sets, for the OpenAPI schema: the same attributes, the configured SameSite."""
     return [
-        _cookie(ACCESS_COOKIE, "", "/", 0, same_site),
-        *(_cookie(REFRESH_COOKIE, "", path, 0, same_site) for path in REFRESH_COOKIE_PATHS),
+        replace(
+            _cookie(key, path, same_site),
+            documentation_only=True,
+            description=f"Cookie transport only: the {token}; Max-Age is its lifetime; SameSite as configured "
+            "(TESSERA_COOKIE_SAMESITE, strict by default).",
+        )
+        for key, path, token in _SLOTS
+    ]
+
+
+def documented_cleared_cookies(same_site: SameSite) -> list[Cookie]:
+    """What `cleared_session_cookies` sets, for the OpenAPI schema."""
+    return [
+        replace(
+            cookie,
+            value=None,
+            documentation_only=True,
+            description="Expired (Max-Age=0): every logout clears the session cookies, whatever the transport.",
+        )
+        for cookie in cleared_session_cookies(same_site)
     ]

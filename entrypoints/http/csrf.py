@@ -14,13 +14,29 @@ from litestar.connection import ASGIConnection
 from entrypoints.environment import parse_origin
 from entrypoints.http.browser import browser_policy
 from entrypoints.http.problems import CrossSiteRequestRefused
+from entrypoints.http.schemas import Transport
 
 CSRF_HEADER = "x-requested-with"
 CSRF_HEADER_VALUE = "tessera"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def require_same_origin(connection: ASGIConnection) -> None:  # type: ignore[type-arg]
+def require_csrf_proof(
+    connection: ASGIConnection,  # type: ignore[type-arg]
+    *,
+    cookie_credential: bool = False,
+    answer: Transport | None = None,
+) -> None:
+    """When the rule applies, decided here only: an unsafe request (not GET, HEAD or OPTIONS) whose
+    credential is a cookie (the access cookie; the refresh cookie, to refresh or to sign out by it
+    alone; the legacy session cookie of the exchange), or that asks to be answered in the session
+    cookies (`transport: cookie`). A request that stands on its `Authorization` header or on a token
+    in its body, answered in the body, is never subject to it."""
+    if (cookie_credential or answer == "cookie") and connection.scope.get("method", "GET") not in SAFE_METHODS:
+        _require_same_origin(connection)
+
+
+def _require_same_origin(connection: ASGIConnection) -> None:  # type: ignore[type-arg]
     """Refuses the request unless it carries the custom header and comes from an accepted origin."""
     if connection.headers.get(CSRF_HEADER) != CSRF_HEADER_VALUE:
         raise CrossSiteRequestRefused
@@ -29,11 +45,6 @@ def require_same_origin(connection: ASGIConnection) -> None:  # type: ignore[typ
         origin != _own_origin(connection) and origin not in browser_policy(connection).allowed_origins
     ):
         raise CrossSiteRequestRefused
-
-
-def require_same_origin_if_unsafe(connection: ASGIConnection) -> None:  # type: ignore[type-arg]
-    if connection.scope.get("method", "GET") not in SAFE_METHODS:
-        require_same_origin(connection)
 
 
 def _claimed_origin(connection: ASGIConnection) -> str | None:  # type: ignore[type-arg]

@@ -14,8 +14,10 @@ from litestar.params import CookieParameter, JSONBody
 
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
 from domain.errors import InvalidLegacySession
-from entrypoints.http.auth_routes import NO_STORE, SESSION_COOKIES, client_address
-from entrypoints.http.csrf import require_same_origin
+from entrypoints.environment import SameSite
+from entrypoints.http.auth_routes import NO_STORE, client_address
+from entrypoints.http.cookies import documented_session_cookies
+from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.openapi import CROSS_SITE, problems
 from entrypoints.http.problems import REALM, problem
 from entrypoints.http.schemas import ExchangeRequest
@@ -33,7 +35,7 @@ def legacy_challenge(cookie: str) -> str:
     return f'Cookie realm="{REALM}", cookie-name="{cookie}"'
 
 
-def exchange_router(bridge: LegacyBridgeSettings) -> Router:
+def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router:
     legacy_cookie = Annotated[
         str | None,
         CookieParameter(
@@ -65,7 +67,7 @@ def exchange_router(bridge: LegacyBridgeSettings) -> Router:
         description="Deletes the legacy session and answers a token pair as /auth/login does: in the body, or "
         "(transport: cookie) in cookies. The request carries a cookie, so it always needs "
         "'X-Requested-With: tessera' and tessera's own or a configured Origin.",
-        response_cookies=[*SESSION_COOKIES, cleared],
+        response_cookies=[*documented_session_cookies(same_site), cleared],
         exception_handlers={InvalidLegacySession: refused},
         responses=problems(
             e400="No legacy session cookie, or one that is not a legacy session id; or a malformed body",
@@ -83,7 +85,7 @@ def exchange_router(bridge: LegacyBridgeSettings) -> Router:
         session_cookie: legacy_cookie = None,
         data: JSONBody[ExchangeRequest | None] = None,
     ) -> TokenAnswer:
-        require_same_origin(request)
+        require_csrf_proof(request, cookie_credential=True)
         address = client_address(request)
         pair = await use_case.execute(LegacyExchange(session_cookie, address, request.headers.get("user-agent")))
         response = token_answer(pair, data.transport if data else "bearer", request)

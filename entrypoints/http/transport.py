@@ -19,7 +19,7 @@ from entrypoints.http.cookies import (
     cleared_session_cookies,
     session_cookies,
 )
-from entrypoints.http.csrf import require_same_origin
+from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.problems import InvalidRequest
 from entrypoints.http.schemas import CookieSessionResponse, RefreshRequest, TokenResponse, Transport
 
@@ -60,8 +60,7 @@ def presented_refresh_token(
     uses or sets the cookies passes the CSRF check."""
     if data.refresh_token is not None:
         transport = data.transport or "bearer"
-        if transport == "cookie":
-            require_same_origin(connection)
+        require_csrf_proof(connection, answer=transport)
         return data.refresh_token, transport
     if data.transport == "bearer":
         raise InvalidRequest(
@@ -69,5 +68,5 @@ def presented_refresh_token(
         )
     if not cookie or len(cookie) > MAX_COOKIE_TOKEN_LENGTH:
         raise InvalidRefreshToken
-    require_same_origin(connection)
+    require_csrf_proof(connection, cookie_credential=True)
     return cookie, "cookie"

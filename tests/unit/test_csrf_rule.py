@@ -1,0 +1,36 @@
+"""When the CSRF proof is needed: the one rule in `entrypoints/http/csrf.py`, on bare connections."""
+
+from typing import Any
+
+import pytest
+from litestar.connection import ASGIConnection
+
+from entrypoints.http.browser import BROWSER_POLICY, BrowserPolicy
+from entrypoints.http.csrf import require_csrf_proof
+from entrypoints.http.problems import CrossSiteRequestRefused
+
+PROOF = {"x-requested-with": "tessera", "origin": "https://auth.example.com"}
+
+
+def connection(method: str, headers: dict[str, str] | None = None) -> ASGIConnection[Any, Any, Any, Any]:
+    raw = [(name.encode(), value.encode()) for name, value in {"host": "auth.example.com", **(headers or {})}.items()]
+    scope = {"type": "http", "method": method, "scheme": "https", "headers": raw, "state": {}}
+    scope["state"][BROWSER_POLICY] = BrowserPolicy()
+    return ASGIConnection(scope)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("facts", [{"cookie_credential": True}, {"answer": "cookie"}])
+def test_an_unsafe_request_with_a_cookie_credential_or_a_cookie_answer_needs_the_proof(facts: Any) -> None:
+    with pytest.raises(CrossSiteRequestRefused):
+        require_csrf_proof(connection("POST"), **facts)
+    require_csrf_proof(connection("POST", PROOF), **facts)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])
+def test_a_safe_method_never_needs_the_proof(method: str) -> None:
+    require_csrf_proof(connection(method), cookie_credential=True, answer="cookie")
+
+
+@pytest.mark.parametrize("facts", [{}, {"answer": "bearer"}, {"cookie_credential": False, "answer": None}])
+def test_a_request_on_its_header_or_body_answered_in_the_body_never_needs_the_proof(facts: Any) -> None:
+    require_csrf_proof(connection("POST"), **facts)
