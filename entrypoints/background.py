@@ -21,8 +21,9 @@ from application.ports.change_listener import ChangeListener
 from application.ports.clock import Clock
 from application.ports.revocation_view import RevocationView
 from application.propagation import Propagation
-from application.use_cases.manage_signing_keys import SigningKeys
+from application.use_cases.manage_signing_keys import ManageSigningKeys
 from application.use_cases.purge_expired import PurgeExpired
+from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from application.use_cases.sync_replica import SyncReplica
 from entrypoints.config import Settings
 from entrypoints.freshness import Freshness
@@ -68,7 +69,7 @@ class BackgroundWork:
             self._listeners.append(listener)
         if self._settings.key_encryption_key:
             async with self._container() as request:
-                await (await request.get(SigningKeys)).ensure_one(self._settings.signing_alg)
+                await (await request.get(ManageSigningKeys)).ensure_one(self._settings.signing_alg)
         await self.sync()
         if self._schedule.key_reload is not None:
             await self._reload_keys()
@@ -102,7 +103,7 @@ class BackgroundWork:
 
     async def _reload_keys(self) -> None:
         async with self._container() as request:
-            await (await request.get(SigningKeys)).reload()
+            await (await request.get(ReloadSigningKeys)).execute()
         self._freshness.keys = self._clock.now()
         keys_loaded(self._freshness.keys)
 

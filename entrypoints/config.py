@@ -8,10 +8,10 @@ from pathlib import Path
 
 from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
 from domain.clients import TrustedClient
+from domain.errors import JwksOutlivesPropagation
+from domain.keys import KeyTimings
 from entrypoints.environment import ConfigError, Env, SameSite
 from entrypoints.legacy_settings import LegacyBridgeSettings, legacy_bridge_from_env
-
-JWKS_MAX_AGE_CAP = timedelta(seconds=300)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class Settings:
     key_propagation: timedelta = timedelta(minutes=6)
     key_reload: timedelta = timedelta(seconds=5)
     jwks_max_age: timedelta | None = None
-    """The JWKS `Cache-Control: max-age`; None derives it (see `jwks_cache_lifetime`)."""
+    """The JWKS `Cache-Control: max-age`; None derives it (see `KeyTimings.jwks_lifetime`)."""
     revocation_poll: timedelta = timedelta(seconds=1)
     revocation_lookback: timedelta = timedelta(seconds=30)
     purge_interval: timedelta | None = timedelta(hours=1)
@@ -57,15 +57,13 @@ class Settings:
     worker_sockets: Path | None = None
     """Set by `tessera serve --workers N` for its workers: where they tell each other of changes."""
 
+    def key_timings(self) -> KeyTimings:
+        """Raises `JwksOutlivesPropagation` if `jwks_max_age` breaks the rule (`from_env` refuses it first)."""
+        return KeyTimings(self.key_propagation, self.key_reload, self.jwks_max_age)
+
     @property
     def jwks_cache_lifetime(self) -> timedelta:
-        """How long a verifier may cache the JWKS. A new key is published `key_propagation` before it
-        signs, and replicas publish it within `key_reload`: so `key_reload + max-age <= key_propagation`
-        makes every cache hold the key before its first token. Derived, it is the most that allows,
-        capped at 300 s; set, it is validated against the same rule."""
-        if self.jwks_max_age is not None:
-            return self.jwks_max_age
-        return max(timedelta(0), min(JWKS_MAX_AGE_CAP, self.key_propagation - self.key_reload))
+        return self.key_timings().jwks_lifetime
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -122,13 +120,15 @@ class Settings:
             raise ConfigError("REVOCATION_LOOKBACK_SECONDS", "must be more than twice TESSERA_REVOCATION_POLL_SECONDS")
         if settings.signing_key_file is not None and settings.key_encryption_key is not None:
             raise ConfigError("KEY_ENCRYPTION_KEY", "cannot be set together with TESSERA_SIGNING_KEY_FILE")
-        if settings.jwks_max_age is not None and settings.key_reload + settings.jwks_max_age > settings.key_propagation:
+        try:
+            settings.key_timings()
+        except JwksOutlivesPropagation as error:
             raise ConfigError(
                 "JWKS_MAX_AGE_SECONDS",
                 "must be at most TESSERA_KEY_PROPAGATION_SECONDS minus TESSERA_KEY_RELOAD_SECONDS "
-                f"({max(0, int((settings.key_propagation - settings.key_reload).total_seconds()))}), or a verifier "
-                "may meet a token signed by a key it has not fetched",
-            )
+                f"({int(error.longest.total_seconds())}), or a verifier may meet a token signed by a key it has "
+                "not fetched",
+            ) from None
         if settings.refresh_ttl <= settings.access_ttl:
             raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")
         return settings
