@@ -10,7 +10,6 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from dishka import AsyncContainer
@@ -31,29 +30,11 @@ from entrypoints.freshness import Freshness
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    revocation_poll: timedelta = timedelta(seconds=1)
-    revocation_lookback: timedelta = timedelta(seconds=30)
-    key_reload: timedelta | None = timedelta(seconds=5)
-    """None when keys come from a file and never change while running."""
-    purge: timedelta | None = timedelta(hours=1)
-
-    @classmethod
-    def of(cls, settings: Settings) -> "Schedule":
-        return cls(
-            revocation_poll=settings.revocation_poll,
-            revocation_lookback=settings.revocation_lookback,
-            key_reload=settings.key_reload if settings.key_encryption_key else None,
-            purge=settings.purge_interval,
-        )
-
-
 class BackgroundWork:
     def __init__(self, container: AsyncContainer, settings: Settings) -> None:
         self._container = container
         self._settings = settings
-        self._schedule = Schedule.of(settings)
+        self._schedule = settings.schedule()
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[ChangeListener] = []
 
