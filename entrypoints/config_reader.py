@@ -53,7 +53,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         )
         or None,
         forwarded_allow_ips=env.networks("FORWARDED_ALLOW_IPS"),
-        legacy_bridge=legacy_bridge_from_env(environ),
+        legacy_bridge=legacy_bridge_from_env(env),
         oauth_clients=env.clients("OAUTH_CLIENTS"),
         verified_token_cache=env.integer("VERIFIED_TOKEN_CACHE", defaults.verified_token_cache, low=1, high=10_000_000),
         profile_cache=env.integer("PROFILE_CACHE", defaults.profile_cache, low=1, high=10_000_000),
