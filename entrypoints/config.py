@@ -66,22 +66,33 @@ class Settings:
 
     def token_policy(self) -> TokenPolicy:
         return TokenPolicy(
-            self.issuer, self.audience, self.access_ttl, self.refresh_ttl, self.leeway, self.refresh_grace
+            issuer=self.issuer,
+            audience=self.audience,
+            access_ttl=self.access_ttl,
+            refresh_ttl=self.refresh_ttl,
+            leeway=self.leeway,
+            refresh_grace=self.refresh_grace,
         )
 
     def throttle_policy(self) -> ThrottlePolicy:
         return ThrottlePolicy(
-            self.login_max_failures_per_account, self.login_max_failures_per_address, self.login_failure_window
+            max_failures_per_account=self.login_max_failures_per_account,
+            max_failures_per_address=self.login_max_failures_per_address,
+            window=self.login_failure_window,
         )
 
     def key_timings(self) -> KeyTimings:
         """Raises `JwksOutlivesPropagation` if `jwks_max_age` breaks the rule (`from_env` refuses it first)."""
-        return KeyTimings(self.key_propagation, self.key_reload, self.jwks_max_age)
+        return KeyTimings(propagation=self.key_propagation, reload=self.key_reload, jwks_max_age=self.jwks_max_age)
 
     def schedule(self) -> Schedule:
         """Keys are reloaded only when they live in the database: a key file changes only with a restart."""
-        reload = self.key_reload if self.key_encryption_key else None
-        return Schedule(self.revocation_poll, self.revocation_lookback, reload, self.purge_interval)
+        return Schedule(
+            revocation_poll=self.revocation_poll,
+            revocation_lookback=self.revocation_lookback,
+            key_reload=self.key_reload if self.key_encryption_key else None,
+            purge=self.purge_interval,
+        )
 
     @property
     def jwks_cache_lifetime(self) -> timedelta:
