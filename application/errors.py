@@ -15,3 +15,12 @@ class NoSigningKey(DomainError):
 
     message = "No signing key is loaded yet."
     retry_after_seconds = 5
+
+
+class ForeignKeyEncryptionKey(DomainError):
+    """This deployment's key-encryption key does not open the stored keys: a key sealed under it
+    would break every replica that has the other one."""
+
+    message = (
+        "TESSERA_KEY_ENCRYPTION_KEY does not open the stored keys: a key sealed under it would break every replica."
+    )

@@ -6,9 +6,24 @@ have signed has expired. A withdrawn key (compromise) is dropped at once.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
+from domain.errors import JwksOutlivesPropagation
 from domain.policy import TokenPolicy
+
+JWKS_MAX_AGE_CAP = timedelta(seconds=300)
+"""The longest a derived JWKS max-age may be, however long the propagation delay."""
+
+
+class KeyState(StrEnum):
+    PENDING = "pending"
+    """Published, not yet signing."""
+    SIGNING = "signing"
+    VERIFYING = "verifying"
+    """Superseded, still published for the tokens it signed."""
+    RETIRED = "retired"
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +67,63 @@ def published_keys(records: list[SigningKeyRecord], now: datetime, policy: Token
         if handed_over is None or now < handed_over + policy.revocation_window:
             published.append(record)
     return published
+
+
+@dataclass(frozen=True, slots=True)
+class KeyStatus:
+    kid: str
+    alg: str
+    state: KeyState
+    signs_from: datetime
+    published_until: datetime | None
+
+
+def key_statuses(records: list[SigningKeyRecord], now: datetime, policy: TokenPolicy) -> list[KeyStatus]:
+    """Each key's state now, and until when it is published once a newer key has taken over."""
+    current = signing_key(records, now)
+    published = {r.kid for r in published_keys(records, now, policy)}
+    statuses = []
+    for record in records:
+        handed_over = superseded_at(record, records, now)
+        until = None if handed_over is None else handed_over + policy.revocation_window
+        if record.withdrawn_at is not None:
+            state, until = KeyState.WITHDRAWN, record.withdrawn_at
+        elif current is not None and record.kid == current.kid:
+            state = KeyState.SIGNING
+        elif record.signs_from > now:
+            state = KeyState.PENDING
+        else:
+            state = KeyState.VERIFYING if record.kid in published else KeyState.RETIRED
+        statuses.append(KeyStatus(record.kid, record.alg, state, record.signs_from, until))
+    return statuses
+
+
+@dataclass(frozen=True, slots=True)
+class KeyTimings:
+    """A new key is published `propagation` before it signs, and every replica publishes it within
+    `reload`: so `reload + JWKS max-age <= propagation` makes every verifier's cache hold the key
+    before its first token arrives. A `jwks_max_age` that breaks the rule is refused."""
+
+    propagation: timedelta = timedelta(minutes=6)
+    reload: timedelta = timedelta(seconds=5)
+    jwks_max_age: timedelta | None = None
+    """The JWKS `Cache-Control: max-age` if set; None derives it (see `jwks_lifetime`)."""
+
+    def __post_init__(self) -> None:
+        if self.jwks_max_age is not None and self.reload + self.jwks_max_age > self.propagation:
+            raise JwksOutlivesPropagation(self.longest_jwks_max_age)
+
+    @property
+    def longest_jwks_max_age(self) -> timedelta:
+        return max(timedelta(0), self.propagation - self.reload)
+
+    @property
+    def jwks_lifetime(self) -> timedelta:
+        """How long a verifier may cache the JWKS: as set, or else the most the rule allows, capped."""
+        if self.jwks_max_age is not None:
+            return self.jwks_max_age
+        return min(JWKS_MAX_AGE_CAP, self.longest_jwks_max_age)
+
+    def reaches_every_verifier(self, delay: timedelta) -> bool:
+        """Whether a key that signs `delay` after it is published is known everywhere by then."""
+        return delay >= self.reload + self.jwks_lifetime

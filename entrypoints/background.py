@@ -10,7 +10,6 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from dishka import AsyncContainer
@@ -21,8 +20,9 @@ from application.ports.change_listener import ChangeListener
 from application.ports.clock import Clock
 from application.ports.revocation_view import RevocationView
 from application.propagation import Propagation
-from application.use_cases.manage_signing_keys import SigningKeys
+from application.use_cases.manage_signing_keys import ManageSigningKeys
 from application.use_cases.purge_expired import PurgeExpired
+from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from application.use_cases.sync_replica import SyncReplica
 from entrypoints.config import Settings
 from entrypoints.freshness import Freshness
@@ -30,29 +30,11 @@ from entrypoints.freshness import Freshness
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Schedule:
-    revocation_poll: timedelta = timedelta(seconds=1)
-    revocation_lookback: timedelta = timedelta(seconds=30)
-    key_reload: timedelta | None = timedelta(seconds=5)
-    """None when keys come from a file and never change while running."""
-    purge: timedelta | None = timedelta(hours=1)
-
-    @classmethod
-    def of(cls, settings: Settings) -> "Schedule":
-        return cls(
-            revocation_poll=settings.revocation_poll,
-            revocation_lookback=settings.revocation_lookback,
-            key_reload=settings.key_reload if settings.key_encryption_key else None,
-            purge=settings.purge_interval,
-        )
-
-
 class BackgroundWork:
     def __init__(self, container: AsyncContainer, settings: Settings) -> None:
         self._container = container
         self._settings = settings
-        self._schedule = Schedule.of(settings)
+        self._schedule = settings.schedule()
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[ChangeListener] = []
 
@@ -68,7 +50,7 @@ class BackgroundWork:
             self._listeners.append(listener)
         if self._settings.key_encryption_key:
             async with self._container() as request:
-                await (await request.get(SigningKeys)).ensure_one(self._settings.signing_alg)
+                await (await request.get(ManageSigningKeys)).ensure_one(self._settings.signing_alg)
         await self.sync()
         if self._schedule.key_reload is not None:
             await self._reload_keys()
@@ -102,7 +84,7 @@ class BackgroundWork:
 
     async def _reload_keys(self) -> None:
         async with self._container() as request:
-            await (await request.get(SigningKeys)).reload()
+            await (await request.get(ReloadSigningKeys)).execute()
         self._freshness.keys = self._clock.now()
         keys_loaded(self._freshness.keys)
 

@@ -1,4 +1,5 @@
-"""Configuration from `TESSERA_*` environment variables. A bad value stops start-up with one line naming it."""
+"""tessera's configuration, and the domain policies it builds. Each default is stated once: on its domain
+policy where it has one (the domain is what tests and benchmarks build without a `Settings`), else here."""
 
 import os
 from collections.abc import Mapping
@@ -6,23 +7,29 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
 from domain.clients import TrustedClient
-from entrypoints.environment import ConfigError, Env, SameSite
-from entrypoints.legacy_settings import LegacyBridgeSettings, legacy_bridge_from_env
+from domain.keys import KeyTimings
+from domain.policy import TokenPolicy
+from domain.throttling import ThrottlePolicy
+from entrypoints.config_reader import read_settings
+from entrypoints.environment import SameSite
+from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.schedule import Schedule
 
-JWKS_MAX_AGE_CAP = timedelta(seconds=300)
+_TOKENS = TokenPolicy(issuer="http://localhost:8000", audience="tessera")
+_THROTTLE = ThrottlePolicy()
+_KEYS = KeyTimings()
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = "sqlite+aiosqlite:///tessera.db"
-    issuer: str = "http://localhost:8000"
-    audience: str = "tessera"
-    access_ttl: timedelta = timedelta(minutes=15)
-    refresh_ttl: timedelta = timedelta(days=14)
-    leeway: timedelta = timedelta(seconds=30)
-    refresh_grace: timedelta = timedelta(seconds=10)
+    issuer: str = _TOKENS.issuer
+    audience: str = _TOKENS.audience
+    access_ttl: timedelta = _TOKENS.access_ttl
+    refresh_ttl: timedelta = _TOKENS.refresh_ttl
+    leeway: timedelta = _TOKENS.leeway
+    refresh_grace: timedelta = _TOKENS.refresh_grace
     signing_alg: str = "RS256"
     signing_key_file: Path | None = None
     dev_key_file: Path = Path("tessera-dev-signing-key.jwk")
@@ -30,17 +37,17 @@ class Settings:
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 1
     argon2_concurrency: int = max(1, (os.cpu_count() or 2) - 1)
-    login_max_failures_per_account: int = 5
-    login_max_failures_per_address: int = 50
-    login_failure_window: timedelta = timedelta(minutes=15)
+    login_max_failures_per_account: int = _THROTTLE.max_failures_per_account
+    login_max_failures_per_address: int = _THROTTLE.max_failures_per_address
+    login_failure_window: timedelta = _THROTTLE.window
     cookie_same_site: SameSite = "strict"
     allowed_origins: tuple[str, ...] = ()
     key_encryption_key: str | None = None
     """Set: the signing keys live in the database, sealed under it, shared by every replica."""
-    key_propagation: timedelta = timedelta(minutes=6)
-    key_reload: timedelta = timedelta(seconds=5)
-    jwks_max_age: timedelta | None = None
-    """The JWKS `Cache-Control: max-age`; None derives it (see `jwks_cache_lifetime`)."""
+    key_propagation: timedelta = _KEYS.propagation
+    key_reload: timedelta = _KEYS.reload
+    jwks_max_age: timedelta | None = _KEYS.jwks_max_age
+    """The JWKS `Cache-Control: max-age`; None derives it (see `KeyTimings.jwks_lifetime`)."""
     revocation_poll: timedelta = timedelta(seconds=1)
     revocation_lookback: timedelta = timedelta(seconds=30)
     purge_interval: timedelta | None = timedelta(hours=1)
@@ -57,78 +64,40 @@ class Settings:
     worker_sockets: Path | None = None
     """Set by `tessera serve --workers N` for its workers: where they tell each other of changes."""
 
+    def token_policy(self) -> TokenPolicy:
+        return TokenPolicy(
+            issuer=self.issuer,
+            audience=self.audience,
+            access_ttl=self.access_ttl,
+            refresh_ttl=self.refresh_ttl,
+            leeway=self.leeway,
+            refresh_grace=self.refresh_grace,
+        )
+
+    def throttle_policy(self) -> ThrottlePolicy:
+        return ThrottlePolicy(
+            max_failures_per_account=self.login_max_failures_per_account,
+            max_failures_per_address=self.login_max_failures_per_address,
+            window=self.login_failure_window,
+        )
+
+    def key_timings(self) -> KeyTimings:
+        """Raises `JwksOutlivesPropagation` if `jwks_max_age` breaks the rule (`from_env` refuses it first)."""
+        return KeyTimings(propagation=self.key_propagation, reload=self.key_reload, jwks_max_age=self.jwks_max_age)
+
+    def schedule(self) -> Schedule:
+        """Keys are reloaded only when they live in the database: a key file changes only with a restart."""
+        return Schedule(
+            revocation_poll=self.revocation_poll,
+            revocation_lookback=self.revocation_lookback,
+            key_reload=self.key_reload if self.key_encryption_key else None,
+            purge=self.purge_interval,
+        )
+
     @property
     def jwks_cache_lifetime(self) -> timedelta:
-        """How long a verifier may cache the JWKS. A new key is published `key_propagation` before it
-        signs, and replicas publish it within `key_reload`: so `key_reload + max-age <= key_propagation`
-        makes every cache hold the key before its first token. Derived, it is the most that allows,
-        capped at 300 s; set, it is validated against the same rule."""
-        if self.jwks_max_age is not None:
-            return self.jwks_max_age
-        return max(timedelta(0), min(JWKS_MAX_AGE_CAP, self.key_propagation - self.key_reload))
+        return self.key_timings().jwks_lifetime
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        environ = os.environ if environ is None else environ
-        env = Env(environ)
-        defaults = cls()
-        settings = cls(
-            database_url=env.database_url("DATABASE_URL", defaults.database_url),
-            issuer=env.text("ISSUER", defaults.issuer),
-            audience=env.text("AUDIENCE", defaults.audience),
-            access_ttl=env.seconds("ACCESS_TTL_SECONDS", defaults.access_ttl, low=2, high=24 * 3600),
-            refresh_ttl=env.seconds("REFRESH_TTL_SECONDS", defaults.refresh_ttl, low=60, high=365 * 24 * 3600),
-            leeway=env.seconds("LEEWAY_SECONDS", defaults.leeway, low=0, high=60),
-            refresh_grace=env.seconds("REFRESH_GRACE_SECONDS", defaults.refresh_grace, low=0, high=60),
-            signing_alg=env.choice("SIGNING_ALG", defaults.signing_alg, SUPPORTED_ALGORITHMS),
-            signing_key_file=env.path("SIGNING_KEY_FILE"),
-            dev_key_file=env.path("DEV_KEY_FILE") or defaults.dev_key_file,
-            argon2_time_cost=env.integer("ARGON2_TIME_COST", defaults.argon2_time_cost, low=1, high=20),
-            argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib, low=8, high=4 * 1024 * 1024),
-            argon2_parallelism=env.integer("ARGON2_PARALLELISM", defaults.argon2_parallelism, low=1, high=64),
-            argon2_concurrency=env.integer("ARGON2_CONCURRENCY", defaults.argon2_concurrency, low=1, high=256),
-            login_max_failures_per_account=env.integer(
-                "LOGIN_MAX_FAILURES_PER_ACCOUNT", defaults.login_max_failures_per_account, low=1, high=10_000
-            ),
-            login_max_failures_per_address=env.integer(
-                "LOGIN_MAX_FAILURES_PER_ADDRESS", defaults.login_max_failures_per_address, low=1, high=1_000_000
-            ),
-            login_failure_window=env.seconds(
-                "LOGIN_FAILURE_WINDOW_SECONDS", defaults.login_failure_window, low=1, high=24 * 3600
-            ),
-            cookie_same_site=env.same_site("COOKIE_SAMESITE", defaults.cookie_same_site),
-            allowed_origins=env.origins("ALLOWED_ORIGINS"),
-            key_encryption_key=env.secret("KEY_ENCRYPTION_KEY"),
-            key_propagation=env.seconds("KEY_PROPAGATION_SECONDS", defaults.key_propagation, low=0, high=7 * 86400),
-            key_reload=env.seconds("KEY_RELOAD_SECONDS", defaults.key_reload, low=1, high=3600),
-            jwks_max_age=env.optional_seconds("JWKS_MAX_AGE_SECONDS", low=0, high=86400),
-            revocation_poll=env.seconds("REVOCATION_POLL_SECONDS", defaults.revocation_poll, low=1, high=60),
-            revocation_lookback=env.seconds(
-                "REVOCATION_LOOKBACK_SECONDS", defaults.revocation_lookback, low=2, high=3600
-            ),
-            purge_interval=env.seconds("PURGE_INTERVAL_SECONDS", timedelta(hours=1), low=0, high=7 * 86400) or None,
-            forwarded_allow_ips=env.networks("FORWARDED_ALLOW_IPS"),
-            legacy_bridge=legacy_bridge_from_env(environ),
-            oauth_clients=env.clients("OAUTH_CLIENTS"),
-            verified_token_cache=env.integer(
-                "VERIFIED_TOKEN_CACHE", defaults.verified_token_cache, low=1, high=10_000_000
-            ),
-            profile_cache=env.integer("PROFILE_CACHE", defaults.profile_cache, low=1, high=10_000_000),
-            worker_sockets=env.path("WORKER_SOCKETS"),
-        )
-        if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
-            raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")
-        if settings.revocation_lookback <= 2 * settings.revocation_poll:
-            raise ConfigError("REVOCATION_LOOKBACK_SECONDS", "must be more than twice TESSERA_REVOCATION_POLL_SECONDS")
-        if settings.signing_key_file is not None and settings.key_encryption_key is not None:
-            raise ConfigError("KEY_ENCRYPTION_KEY", "cannot be set together with TESSERA_SIGNING_KEY_FILE")
-        if settings.jwks_max_age is not None and settings.key_reload + settings.jwks_max_age > settings.key_propagation:
-            raise ConfigError(
-                "JWKS_MAX_AGE_SECONDS",
-                "must be at most TESSERA_KEY_PROPAGATION_SECONDS minus TESSERA_KEY_RELOAD_SECONDS "
-                f"({max(0, int((settings.key_propagation - settings.key_reload).total_seconds()))}), or a verifier "
-                "may meet a token signed by a key it has not fetched",
-            )
-        if settings.refresh_ttl <= settings.access_ttl:
-            raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")
-        return settings
+        return read_settings(cls, os.environ if environ is None else environ)

@@ -7,7 +7,10 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
 
-from application.use_cases.manage_signing_keys import SigningKeys
+from dishka import AsyncContainer
+
+from application.use_cases.manage_signing_keys import ManageSigningKeys
+from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from domain.errors import DomainError
 from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
@@ -27,12 +30,12 @@ def run_key_command(settings: Settings, command: str, *, now: bool = False, kid:
         if command == "list":
             return _list(settings)
         if command == "rotate":
-            delay = timedelta(0) if now else settings.key_propagation
-            needed = settings.key_reload + settings.jwks_cache_lifetime
-            if not now and delay < needed:
+            timings = settings.key_timings()
+            delay = timedelta(0) if now else timings.propagation
+            if not now and not timings.reaches_every_verifier(delay):
                 print(
                     f"tessera: warning: a propagation delay of {delay} is shorter than the key reload interval "
-                    f"plus the JWKS cache lifetime ({needed}): a replica or a "
+                    f"plus the JWKS cache lifetime ({timings.reload + timings.jwks_lifetime}): a replica or a "
                     "downstream verifier may see a token signed by the new key before it knows the key",
                     file=sys.stderr,
                 )
@@ -51,11 +54,11 @@ def run_key_command(settings: Settings, command: str, *, now: bool = False, kid:
 def check_shared_keys(settings: Settings) -> None:
     """Before serving: a key exists, and this key-encryption key opens it (else KeyConfigurationError)."""
 
-    async def check(keys: SigningKeys) -> None:
-        await keys.ensure_one(settings.signing_alg)
-        await keys.reload()
+    async def check(request: AsyncContainer) -> None:
+        await (await request.get(ManageSigningKeys)).ensure_one(settings.signing_alg)
+        await (await request.get(ReloadSigningKeys)).execute()
 
-    _with_keys(settings, check)
+    _in_request(settings, check)
 
 
 def _list(settings: Settings) -> int:
@@ -68,12 +71,19 @@ def _list(settings: Settings) -> int:
     return 0
 
 
-def _with_keys(settings: Settings, work: Callable[[SigningKeys], Awaitable[T]]) -> T:
+def _with_keys(settings: Settings, work: Callable[[ManageSigningKeys], Awaitable[T]]) -> T:
+    async def manage(request: AsyncContainer) -> T:
+        return await work(await request.get(ManageSigningKeys))
+
+    return _in_request(settings, manage)
+
+
+def _in_request(settings: Settings, work: Callable[[AsyncContainer], Awaitable[T]]) -> T:
     async def run() -> T:
         container = build_container(settings)
         try:
             async with container() as request:
-                return await work(await request.get(SigningKeys))
+                return await work(request)
         finally:
             await container.close()
 

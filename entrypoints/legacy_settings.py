@@ -6,17 +6,17 @@ variable needs it, so that a half-made configuration is refused instead of silen
 
 import importlib.util
 import string
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from domain.legacy_sessions import LegacyBridgePolicy, UserLookup
-from entrypoints.environment import PREFIX, ConfigError
+from entrypoints.environment import PREFIX, ConfigError, Env
 
 _COOKIE_NAME = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")
 """RFC 6265's cookie-name: an RFC 9110 token."""
 _NAMESPACE_OFF = "none"
+_POLICY = LegacyBridgePolicy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +24,12 @@ class LegacyBridgeSettings:
     store_url: str
     """`redis://host:port/db` (or `rediss://`) for Litestar's RedisStore, `file:///dir` for its FileStore."""
     cookie: str = "session"
+    """Litestar's default session cookie, as its `namespace` is RedisStore's default key prefix."""
     namespace: str | None = "LITESTAR"
     """RedisStore's key prefix (`<namespace>:<session id>`); None for keys without one."""
-    user_key: str = "user_id"
-    user_lookup: UserLookup = UserLookup.ID
-    session_id_bytes: int = 32
+    user_key: str = _POLICY.user_key
+    user_lookup: UserLookup = _POLICY.lookup
+    session_id_bytes: int = _POLICY.session_id_bytes
 
     @property
     def uses_redis(self) -> bool:
@@ -43,45 +44,41 @@ class LegacyBridgeSettings:
         return LegacyBridgePolicy(self.user_key, self.user_lookup, self.session_id_bytes)
 
 
-def legacy_bridge_from_env(environ: Mapping[str, str]) -> LegacyBridgeSettings | None:
-    def raw(name: str) -> str | None:
-        value = environ.get(PREFIX + name)
-        return None if value is None or value.strip() == "" else value.strip()
-
-    store_url = raw("LEGACY_SESSIONS")
-    if store_url is None:
+def legacy_bridge_from_env(env: Env) -> LegacyBridgeSettings | None:
+    store_url = env.text("LEGACY_SESSIONS", "")
+    if not store_url:
         for name in ("LEGACY_COOKIE", "LEGACY_NAMESPACE", "LEGACY_USER_KEY", "LEGACY_USER_LOOKUP"):
-            if raw(name) is not None:
+            if env.text(name, ""):
                 raise ConfigError(name, f"has no effect unless {PREFIX}LEGACY_SESSIONS names the legacy store")
-        if raw("LEGACY_SESSION_ID_BYTES") is not None:
+        if env.text("LEGACY_SESSION_ID_BYTES", ""):
             raise ConfigError("LEGACY_SESSION_ID_BYTES", f"has no effect unless {PREFIX}LEGACY_SESSIONS is set")
         return None
     _check_store_url(store_url)
-    cookie = raw("LEGACY_COOKIE") or "session"
-    if len(cookie) > 256 or not set(cookie) <= _COOKIE_NAME:
+    defaults = LegacyBridgeSettings(store_url)
+    cookie = _short(env, "LEGACY_COOKIE", defaults.cookie)
+    if not set(cookie) <= _COOKIE_NAME:
         raise ConfigError("LEGACY_COOKIE", f"must be a cookie name (letters, digits, !#$%&'*+-.^_`|~), not {cookie!r}")
-    namespace = raw("LEGACY_NAMESPACE")
-    if namespace is not None and not store_url.startswith(("redis://", "rediss://")):
+    namespace = _short(env, "LEGACY_NAMESPACE", "")
+    if namespace and not defaults.uses_redis:
         raise ConfigError("LEGACY_NAMESPACE", "applies to redis:// stores only; file:// names the store's directory")
-    if namespace is not None and len(namespace) > 256:
-        raise ConfigError("LEGACY_NAMESPACE", "is longer than 256 characters")
-    user_key = raw("LEGACY_USER_KEY") or "user_id"
-    if len(user_key) > 256:
-        raise ConfigError("LEGACY_USER_KEY", "is longer than 256 characters")
-    lookup = raw("LEGACY_USER_LOOKUP") or "id"
-    if lookup not in {item.value for item in UserLookup}:
-        raise ConfigError("LEGACY_USER_LOOKUP", f"must be id or email, not {lookup!r}")
-    id_bytes = raw("LEGACY_SESSION_ID_BYTES") or "32"
-    if not id_bytes.isdigit() or not 8 <= int(id_bytes) <= 256:
-        raise ConfigError("LEGACY_SESSION_ID_BYTES", f"must be a whole number between 8 and 256, not {id_bytes!r}")
+    user_key = _short(env, "LEGACY_USER_KEY", defaults.user_key)
+    lookup = env.choice("LEGACY_USER_LOOKUP", defaults.user_lookup, tuple(UserLookup))
     return LegacyBridgeSettings(
         store_url=store_url,
         cookie=cookie,
-        namespace=None if namespace == _NAMESPACE_OFF else (namespace or "LITESTAR"),
+        namespace=None if namespace == _NAMESPACE_OFF else (namespace or defaults.namespace),
         user_key=user_key,
         user_lookup=UserLookup(lookup),
-        session_id_bytes=int(id_bytes),
+        session_id_bytes=env.integer("LEGACY_SESSION_ID_BYTES", defaults.session_id_bytes, low=8, high=256),
     )
+
+
+def _short(env: Env, name: str, default: str) -> str:
+    """Names and keys of the legacy store, each at most 256 characters."""
+    value = env.text(name, default)
+    if len(value) > 256:
+        raise ConfigError(name, "is longer than 256 characters")
+    return value
 
 
 def _check_store_url(url: str) -> None:

@@ -1,44 +1,20 @@
-"""Key rotation without a restart: every replica reloads the shared key set on a short period."""
+"""The operator's commands on the shared signing keys: list, rotate, withdraw, and the first key."""
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from application.errors import ForeignKeyEncryptionKey
 from application.ports.clock import Clock
 from application.ports.key_vault import KeyVault
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
-from domain.errors import DomainError
+from domain.errors import KeyNotFound, LastSigningKey
 from domain.events import EventKind, SecurityEvent
-from domain.keys import SigningKeyRecord, published_keys, signing_key, superseded_at
+from domain.keys import KeyStatus, SigningKeyRecord, key_statuses, signing_key
 from domain.policy import TokenPolicy
 
 
-class KeyNotFound(DomainError):
-    message = "There is no such signing key, or it is withdrawn already."
-
-
-class LastSigningKey(DomainError):
-    message = "This key signs now: rotate first (`keys rotate --now`), then retire it."
-
-
-class ForeignKeyEncryptionKey(DomainError):
-    message = (
-        "TESSERA_KEY_ENCRYPTION_KEY does not open the stored keys: a key sealed under it would break every replica."
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class KeyStatus:
-    kid: str
-    alg: str
-    state: str
-    """pending (published, not yet signing), signing, verifying (superseded, still published), retired, withdrawn"""
-    signs_from: datetime
-    published_until: datetime | None
-
-
-class SigningKeys:
-    """List, rotate and withdraw the shared signing keys, and install them in this process."""
+class ManageSigningKeys:
+    """Changes to the key set in shared storage; each replica picks them up on its next reload."""
 
     def __init__(
         self, uow: UnitOfWork, vault: KeyVault, clock: Clock, policy: TokenPolicy, events: SecurityEvents
@@ -50,8 +26,7 @@ class SigningKeys:
         self._policy = policy
 
     async def rotate(self, alg: str, propagation: timedelta) -> SigningKeyRecord:
-        """A new key, published now and signing after `propagation`: long enough for every replica
-        to reload the key set and every downstream JWKS cache to expire."""
+        """A new key, published now and signing after `propagation` (see `KeyTimings`)."""
         now = self._clock.now()
         record = self._vault.new_key(alg, now, now + propagation)
         async with self._uow as uow:
@@ -69,7 +44,6 @@ class SigningKeys:
         async with self._uow as uow:
             current = signing_key(await uow.signing_keys.all(), now)
             if current is not None and current.kid == kid:
-                # Withdrawing it would hand signing back to an older key, perhaps a retired one.
                 raise LastSigningKey
             if not await uow.signing_keys.withdraw(kid, now):
                 raise KeyNotFound
@@ -94,35 +68,4 @@ class SigningKeys:
         now = self._clock.now()
         async with self._uow as uow:
             records = await uow.signing_keys.all()
-        current = signing_key(records, now)
-        published = {r.kid for r in published_keys(records, now, self._policy)}
-        return [self._status(r, records, now, current, published) for r in records]
-
-    async def reload(self) -> SigningKeyRecord | None:
-        """Install the current key set in this process; the key that now signs."""
-        now = self._clock.now()
-        async with self._uow as uow:
-            records = await uow.signing_keys.all()
-        current = signing_key(records, now)
-        self._vault.install(current, published_keys(records, now, self._policy))
-        return current
-
-    def _status(
-        self,
-        record: SigningKeyRecord,
-        records: list[SigningKeyRecord],
-        now: datetime,
-        current: SigningKeyRecord | None,
-        published: set[str],
-    ) -> KeyStatus:
-        handed_over = superseded_at(record, records, now)
-        until = None if handed_over is None else handed_over + self._policy.revocation_window
-        if record.withdrawn_at is not None:
-            state, until = "withdrawn", record.withdrawn_at
-        elif current is not None and record.kid == current.kid:
-            state = "signing"
-        elif record.signs_from > now:
-            state = "pending"
-        else:
-            state = "verifying" if record.kid in published else "retired"
-        return KeyStatus(record.kid, record.alg, state, record.signs_from, until)
+        return key_statuses(records, now, self._policy)

@@ -44,22 +44,11 @@ class CoreProvider(Provider):
 
     @provide
     def policy(self, settings: Settings) -> TokenPolicy:
-        return TokenPolicy(
-            issuer=settings.issuer,
-            audience=settings.audience,
-            access_ttl=settings.access_ttl,
-            refresh_ttl=settings.refresh_ttl,
-            leeway=settings.leeway,
-            refresh_grace=settings.refresh_grace,
-        )
+        return settings.token_policy()
 
     @provide
     def throttling(self, settings: Settings) -> ThrottlePolicy:
-        return ThrottlePolicy(
-            max_failures_per_account=settings.login_max_failures_per_account,
-            max_failures_per_address=settings.login_max_failures_per_address,
-            window=settings.login_failure_window,
-        )
+        return settings.throttle_policy()
 
     @provide
     def trusted_clients(self, settings: Settings) -> TrustedClients:

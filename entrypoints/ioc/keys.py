@@ -11,7 +11,8 @@ from application.ports.key_vault import KeyVault
 from application.ports.public_keys import PublicKeys
 from application.ports.token_signer import TokenSigner
 from application.ports.token_verifier import TokenVerifier
-from application.use_cases.manage_signing_keys import SigningKeys
+from application.use_cases.manage_signing_keys import ManageSigningKeys
+from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from entrypoints.config import Settings
 
 
@@ -51,14 +52,15 @@ class SharedKeysProvider(Provider):
 
     @provide(scope=Scope.APP)
     def signing_keys(self) -> SigningKeySet:
-        return SigningKeySet()  # filled at start-up, and on every reload, by SigningKeys
+        return SigningKeySet()  # filled at start-up, and on every reload, by ReloadSigningKeys
 
     @provide(scope=Scope.APP)
     def vault(self, keys: SigningKeySet, settings: Settings) -> KeyVault:
         assert settings.key_encryption_key is not None
         return JoserfcKeyVault(keys, key_encryption_key(settings.key_encryption_key))
 
-    manager = provide(SigningKeys, scope=Scope.REQUEST)
+    manage = provide(ManageSigningKeys, scope=Scope.REQUEST)
+    reload = provide(ReloadSigningKeys, scope=Scope.REQUEST)
 
 
 class PreloadedKeys(Provider):

@@ -13,10 +13,11 @@ from adapters.crypto.signing_keys import KeyConfigurationError, SigningKeySet
 from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
-from application.errors import NoSigningKey
-from application.use_cases.manage_signing_keys import ForeignKeyEncryptionKey, KeyNotFound, LastSigningKey, SigningKeys
+from application.errors import ForeignKeyEncryptionKey, NoSigningKey
+from application.use_cases.manage_signing_keys import ManageSigningKeys
+from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from domain.claims import AccessClaims
-from domain.errors import InvalidAccessToken
+from domain.errors import InvalidAccessToken, KeyNotFound, LastSigningKey
 from domain.policy import TokenPolicy
 from tests.fakes import FixedClock
 from tests.support.builders import a_user
@@ -34,7 +35,8 @@ class Replica:
         self.keys = SigningKeySet()
         vault = JoserfcKeyVault(self.keys, key_encryption_key(kek))
         self.events = InMemorySecurityEvents()
-        self.manager = SigningKeys(InMemoryUnitOfWork(store), vault, clock, POLICY, self.events)
+        self.manager = ManageSigningKeys(InMemoryUnitOfWork(store), vault, clock, POLICY, self.events)
+        self.reloader = ReloadSigningKeys(InMemoryUnitOfWork(store), vault, clock, POLICY)
         self.signer, self.verifier = JoserfcTokenSigner(self.keys), JoserfcTokenVerifier(self.keys)
         self.clock = clock
 
@@ -56,8 +58,8 @@ async def test_a_first_start_makes_one_key_that_signs_at_once(cluster: tuple[Rep
         a.token()
     await a.manager.ensure_one("ES256")
     await a.manager.ensure_one("ES256")
-    await a.manager.reload()
-    await b.manager.reload()
+    await a.reloader.execute()
+    await b.reloader.execute()
 
     assert [status.state for status in await a.manager.statuses()] == ["signing"]
     assert b.verifier.verify(a.token())
@@ -68,25 +70,25 @@ async def test_a_rotation_publishes_first_signs_later_and_keeps_the_old_key_unti
 ) -> None:
     a, b = cluster
     await a.manager.ensure_one("RS256")
-    await a.manager.reload()
+    await a.reloader.execute()
     old_token = a.token()
 
     new = await a.manager.rotate("ES256", timedelta(minutes=6))
-    await a.manager.reload()
-    await b.manager.reload()
+    await a.reloader.execute()
+    await b.reloader.execute()
     assert new.kid in {key["kid"] for key in b.keys.jwks()["keys"]}
     assert a.keys.kid != new.kid  # published, not signing yet
 
     a.clock.advance(timedelta(minutes=6))
-    await a.manager.reload()
-    await b.manager.reload()
+    await a.reloader.execute()
+    await b.reloader.execute()
     new_token = a.token()
     assert a.keys.kid == new.kid
     assert b.verifier.verify(new_token) and b.verifier.verify(old_token)
     assert [s.state for s in await b.manager.statuses()] == ["verifying", "signing"]
 
     a.clock.advance(POLICY.revocation_window)
-    await b.manager.reload()
+    await b.reloader.execute()
     assert [s.state for s in await b.manager.statuses()] == ["retired", "signing"]
     assert [key["kid"] for key in b.keys.jwks()["keys"]] == [new.kid]
     with pytest.raises(InvalidAccessToken):
@@ -98,7 +100,7 @@ async def test_withdrawing_a_compromised_key_stops_its_tokens_at_the_next_reload
 ) -> None:
     a, b = cluster
     await a.manager.ensure_one("RS256")
-    await a.manager.reload()
+    await a.reloader.execute()
     compromised = a.keys.kid
     token = a.token()
     with pytest.raises(LastSigningKey):
@@ -107,7 +109,7 @@ async def test_withdrawing_a_compromised_key_stops_its_tokens_at_the_next_reload
     a.clock.advance(timedelta(seconds=1))
     await a.manager.rotate("RS256", timedelta(0))
     await a.manager.withdraw(compromised)
-    await b.manager.reload()
+    await b.reloader.execute()
 
     with pytest.raises(InvalidAccessToken):
         b.verifier.verify(token)
@@ -126,7 +128,7 @@ async def test_private_keys_are_stored_sealed_and_open_only_with_the_right_key_e
 
     stranger = Replica(store, clock, kek=base64.b64encode(secrets.token_bytes(32)).decode())
     with pytest.raises(KeyConfigurationError, match="TESSERA_KEY_ENCRYPTION_KEY"):
-        await stranger.manager.reload()
+        await stranger.reloader.execute()
 
 
 @pytest.mark.parametrize("encoded", ["", "short", base64.b64encode(b"x" * 31).decode()])
@@ -152,9 +154,9 @@ async def test_retiring_the_signing_key_never_hands_signing_back_to_an_older_key
     await a.manager.ensure_one("RS256")
     await a.manager.rotate("RS256", timedelta(0))
     a.clock.advance(POLICY.revocation_window + timedelta(seconds=1))
-    current = await a.manager.reload()
+    current = await a.reloader.execute()
     assert current is not None
 
     with pytest.raises(LastSigningKey):
         await a.manager.withdraw(current.kid)
-    assert (await a.manager.reload()) == current
+    assert (await a.reloader.execute()) == current

@@ -1,6 +1,9 @@
 from datetime import UTC, datetime, timedelta
 
-from domain.keys import SigningKeyRecord, published_keys, signing_key
+import pytest
+
+from domain.errors import JwksOutlivesPropagation
+from domain.keys import KeyState, KeyTimings, SigningKeyRecord, key_statuses, published_keys, signing_key
 from domain.policy import TokenPolicy
 
 POLICY = TokenPolicy(issuer="https://issuer.example", audience="api", access_ttl=timedelta(minutes=15))
@@ -45,3 +48,30 @@ def test_with_several_rotations_each_key_hands_over_to_the_next():
     moment = third.signs_from + timedelta(minutes=1)
     assert signing_key([OLD, NEW, third], moment) == third
     assert [r.kid for r in published_keys([OLD, NEW, third], moment, POLICY)] == ["new", "third"]
+
+
+def test_each_key_is_pending_signing_verifying_retired_or_withdrawn():
+    pending, withdrawn = key("pending", T0 + timedelta(hours=2)), key("gone", T0, withdrawn_at=T0)
+    moment = NEW.signs_from + timedelta(minutes=1)
+    states = {s.kid: s.state for s in key_statuses([OLD, NEW, pending, withdrawn], moment, POLICY)}
+    assert states == {"old": "verifying", "new": "signing", "pending": "pending", "gone": "withdrawn"}
+    later = pending.signs_from + POLICY.revocation_window + timedelta(hours=1)
+    assert [s.state for s in key_statuses([OLD, NEW], later, POLICY)] == [KeyState.RETIRED, KeyState.SIGNING]
+
+
+def test_the_jwks_lifetime_is_what_the_propagation_leaves_after_a_reload_at_most_300_seconds():
+    assert KeyTimings().jwks_lifetime == timedelta(seconds=300)
+    assert KeyTimings(timedelta(seconds=65), timedelta(seconds=5)).jwks_lifetime == timedelta(seconds=60)
+    assert KeyTimings(timedelta(seconds=2), timedelta(seconds=5)).jwks_lifetime == timedelta(0)
+
+
+def test_a_jwks_max_age_that_outlives_the_propagation_is_refused():
+    with pytest.raises(JwksOutlivesPropagation) as refused:
+        KeyTimings(timedelta(seconds=60), timedelta(seconds=5), jwks_max_age=timedelta(seconds=56))
+    assert refused.value.longest == timedelta(seconds=55)
+
+
+def test_a_rotation_reaches_every_verifier_only_after_a_reload_and_a_jwks_lifetime():
+    timings = KeyTimings(timedelta(seconds=2), timedelta(seconds=5))
+    assert not timings.reaches_every_verifier(timings.propagation)
+    assert KeyTimings().reaches_every_verifier(KeyTimings().propagation)

@@ -1,0 +1,79 @@
+"""Configuration from `TESSERA_*` environment variables. A bad value stops start-up with one line naming it."""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
+from domain.errors import JwksOutlivesPropagation
+from entrypoints.environment import ConfigError, Env
+from entrypoints.legacy_settings import legacy_bridge_from_env
+
+if TYPE_CHECKING:
+    from entrypoints.config import Settings
+
+
+def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Settings":
+    env = Env(environ)
+    defaults = cls()
+    settings = cls(
+        database_url=env.database_url("DATABASE_URL", defaults.database_url),
+        issuer=env.text("ISSUER", defaults.issuer),
+        audience=env.text("AUDIENCE", defaults.audience),
+        access_ttl=env.seconds("ACCESS_TTL_SECONDS", defaults.access_ttl, low=2, high=24 * 3600),
+        refresh_ttl=env.seconds("REFRESH_TTL_SECONDS", defaults.refresh_ttl, low=60, high=365 * 24 * 3600),
+        leeway=env.seconds("LEEWAY_SECONDS", defaults.leeway, low=0, high=60),
+        refresh_grace=env.seconds("REFRESH_GRACE_SECONDS", defaults.refresh_grace, low=0, high=60),
+        signing_alg=env.choice("SIGNING_ALG", defaults.signing_alg, SUPPORTED_ALGORITHMS),
+        signing_key_file=env.path("SIGNING_KEY_FILE"),
+        dev_key_file=env.path("DEV_KEY_FILE") or defaults.dev_key_file,
+        argon2_time_cost=env.integer("ARGON2_TIME_COST", defaults.argon2_time_cost, low=1, high=20),
+        argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib, low=8, high=4 * 1024 * 1024),
+        argon2_parallelism=env.integer("ARGON2_PARALLELISM", defaults.argon2_parallelism, low=1, high=64),
+        argon2_concurrency=env.integer("ARGON2_CONCURRENCY", defaults.argon2_concurrency, low=1, high=256),
+        login_max_failures_per_account=env.integer(
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT", defaults.login_max_failures_per_account, low=1, high=10_000
+        ),
+        login_max_failures_per_address=env.integer(
+            "LOGIN_MAX_FAILURES_PER_ADDRESS", defaults.login_max_failures_per_address, low=1, high=1_000_000
+        ),
+        login_failure_window=env.seconds(
+            "LOGIN_FAILURE_WINDOW_SECONDS", defaults.login_failure_window, low=1, high=24 * 3600
+        ),
+        cookie_same_site=env.same_site("COOKIE_SAMESITE", defaults.cookie_same_site),
+        allowed_origins=env.origins("ALLOWED_ORIGINS"),
+        key_encryption_key=env.secret("KEY_ENCRYPTION_KEY"),
+        key_propagation=env.seconds("KEY_PROPAGATION_SECONDS", defaults.key_propagation, low=0, high=7 * 86400),
+        key_reload=env.seconds("KEY_RELOAD_SECONDS", defaults.key_reload, low=1, high=3600),
+        jwks_max_age=env.optional_seconds("JWKS_MAX_AGE_SECONDS", low=0, high=86400),
+        revocation_poll=env.seconds("REVOCATION_POLL_SECONDS", defaults.revocation_poll, low=1, high=60),
+        revocation_lookback=env.seconds("REVOCATION_LOOKBACK_SECONDS", defaults.revocation_lookback, low=2, high=3600),
+        purge_interval=env.seconds(
+            "PURGE_INTERVAL_SECONDS", defaults.purge_interval or timedelta(0), low=0, high=7 * 86400
+        )
+        or None,
+        forwarded_allow_ips=env.networks("FORWARDED_ALLOW_IPS"),
+        legacy_bridge=legacy_bridge_from_env(env),
+        oauth_clients=env.clients("OAUTH_CLIENTS"),
+        verified_token_cache=env.integer("VERIFIED_TOKEN_CACHE", defaults.verified_token_cache, low=1, high=10_000_000),
+        profile_cache=env.integer("PROFILE_CACHE", defaults.profile_cache, low=1, high=10_000_000),
+        worker_sockets=env.path("WORKER_SOCKETS"),
+    )
+    if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
+        raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")
+    if settings.revocation_lookback <= 2 * settings.revocation_poll:
+        raise ConfigError("REVOCATION_LOOKBACK_SECONDS", "must be more than twice TESSERA_REVOCATION_POLL_SECONDS")
+    if settings.signing_key_file is not None and settings.key_encryption_key is not None:
+        raise ConfigError("KEY_ENCRYPTION_KEY", "cannot be set together with TESSERA_SIGNING_KEY_FILE")
+    try:
+        settings.key_timings()
+    except JwksOutlivesPropagation as error:
+        raise ConfigError(
+            "JWKS_MAX_AGE_SECONDS",
+            "must be at most TESSERA_KEY_PROPAGATION_SECONDS minus TESSERA_KEY_RELOAD_SECONDS "
+            f"({int(error.longest.total_seconds())}), or a verifier may meet a token signed by a key it has "
+            "not fetched",
+        ) from None
+    if settings.refresh_ttl <= settings.access_ttl:
+        raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")
+    return settings
