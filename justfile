@@ -7,7 +7,7 @@ default:
 # Serve the API on the embedded default: a SQLite file and a dev signing key, both in this folder
 run host="127.0.0.1" port="8000":
     uv run --locked tessera db upgrade
-    uv run --locked tessera serve --host {{host}} --port {{port}}
+    uv run --locked tessera serve --host {{host}} --port {{port}} --workers 1
 
 # Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium) and the legacy-session tests (Debian's redis-server)
 test *args:

@@ -53,8 +53,10 @@ class TokenLookup:
 
     def _as_access_token(self, token: str, now: datetime) -> PresentedToken | None:
         try:
-            claims = AccessClaims.from_payload(self._verifier.verify(token), self._policy, now)
+            claims, validity = self._verifier.verified_claims(token, self._policy)
         except InvalidAccessToken:
+            return None
+        if not validity.holds_at(now.timestamp(), self._policy.leeway.total_seconds()):
             return None
         return PresentedToken(session_id=claims.sid, access=claims)
 

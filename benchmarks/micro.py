@@ -13,7 +13,7 @@ from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import SigningKeySet, generate_key
 from adapters.local.process_revocation_view import ProcessRevocationView
 from adapters.system_clock import SystemClock
-from application.use_cases.verify_access_token import REMEMBERED_TOKENS, VerifyAccessToken
+from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.claims import AccessClaims
 from domain.policy import TokenPolicy
 
@@ -91,4 +91,4 @@ def _cached_use_case(
     except ImportError:  # before the cache existed
         return None
     verifier = CachingTokenVerifier(JoserfcTokenVerifier(keys), keys)
-    return VerifyAccessToken(verifier, revocations, SystemClock(), policy, remember=REMEMBERED_TOKENS)
+    return VerifyAccessToken(verifier, revocations, SystemClock(), policy)

@@ -11,9 +11,9 @@ from application.errors import StorageUnavailable
 from entrypoints.client_commands import run_client_command
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
-from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
 from entrypoints.ioc.storage import MEMORY_DATABASE_URL
-from entrypoints.key_commands import check_shared_keys, run_key_command
+from entrypoints.key_commands import run_key_command
+from entrypoints.serve import default_workers, serve_api
 from entrypoints.user_commands import add_user_commands, run_user_command
 
 
@@ -23,6 +23,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default=default_workers(),
+        help=f"worker processes on one socket (default: the number of CPUs, {default_workers()})",
+    )
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply every pending migration")
@@ -51,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         if args.command == "serve":
-            return _serve(settings, args.host, args.port)
+            return serve_api(settings, args.host, args.port, args.workers)
         if args.command == "purge":
             return _purge(settings)
         if args.command == "keys":
@@ -82,31 +88,14 @@ def _port(raw: str) -> int:
     return port
 
 
-def _serve(settings: Settings, host: str, port: int) -> int:
-    import uvicorn
-
-    from adapters.sql.database import pending_migrations
-    from entrypoints.http.app import create_app
-
-    if settings.database_url != MEMORY_DATABASE_URL and (pending := pending_migrations(settings.database_url)):
-        print(f"tessera: the database schema does not match ({pending}): run `tessera db upgrade`", file=sys.stderr)
-        return 1
-    # A bad key stops start-up here, in one line, rather than inside the server.
-    if settings.key_encryption_key is None:
-        app = create_app(settings, PreloadedKeys(load_signing_keys(settings)))
-    else:
-        check_shared_keys(settings)
-        app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        server_header=False,
-        proxy_headers=bool(settings.forwarded_allow_ips),
-        forwarded_allow_ips=",".join(settings.forwarded_allow_ips) or None,
-    )
-    return 0
+def _workers(raw: str) -> int:
+    try:
+        workers = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of workers: {raw!r}") from None
+    if not 1 <= workers <= 64:
+        raise argparse.ArgumentTypeError(f"workers must be between 1 and 64, not {workers}")
+    return workers
 
 
 def _purge(settings: Settings) -> int:

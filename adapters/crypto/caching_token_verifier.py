@@ -1,4 +1,4 @@
-"""A bounded cache of verified access tokens in front of the real verifier."""
+"""The one bounded cache of verified access tokens, in front of the real verifier."""
 
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -6,20 +6,32 @@ from types import MappingProxyType
 
 from adapters.crypto.signing_keys import SigningKeySet
 from application.ports.token_verifier import TokenVerifier
+from domain.claims import AccessClaims, Validity
+from domain.policy import TokenPolicy
 
-DEFAULT_MAX_TOKENS = 2048
-"""About 2 KiB a token (the string and its payload): a few MiB at most, whatever the number of users."""
+DEFAULT_MAX_TOKENS = 50_000
+"""About 1.5 KiB a token (the string, its payload and claims): some 75 MiB at most, whatever the users."""
+
+
+class _Verified:
+    __slots__ = ("claims", "payload", "policy")
+
+    def __init__(self, payload: Mapping[str, object]) -> None:
+        self.payload = payload
+        self.policy: TokenPolicy | None = None
+        self.claims: tuple[AccessClaims, Validity] | None = None
 
 
 class CachingTokenVerifier(TokenVerifier):
-    """Remembers the payload of tokens whose header and signature held, keyed by the exact token string,
-    so a token seen again costs a dictionary look-up instead of an RSA verification.
+    """Remembers, by the exact token string, the payload of tokens whose header and signature held and
+    the claims the domain read from it, so a token seen again costs a dictionary look-up instead of
+    an RSA verification and a parse.
 
-    Only the signature check is cached. The claims (expiry above all) and revocation are the caller's
-    and are judged again on every request, cache hit or not. Failures are never cached: a refused token
-    is refused by the real verifier every time. Any change of the key set (reload, rotation, a key
-    withdrawn) empties the cache, so a token is never accepted on a key that no longer verifies it.
-    At most `max_tokens` entries are kept, the least recently used evicted first.
+    The time claims and revocation are the caller's and are judged again on every request, cache hit
+    or not. Failures are never cached: a refused token is refused by the real verifier every time.
+    Any change of the key set (reload, rotation, a key withdrawn) empties the cache, so a token is
+    never accepted on a key that no longer verifies it. At most `max_tokens` entries are kept, the
+    least recently used evicted first.
     """
 
     def __init__(self, inner: TokenVerifier, keys: SigningKeySet, max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
@@ -29,24 +41,33 @@ class CachingTokenVerifier(TokenVerifier):
         self._keys = keys
         self._max_tokens = max_tokens
         self._generation = keys.generation
-        self._verified: OrderedDict[str, Mapping[str, object]] = OrderedDict()
+        self._verified: OrderedDict[str, _Verified] = OrderedDict()
 
     def verify(self, token: str) -> Mapping[str, object]:
+        return self._entry(token).payload
+
+    def verified_claims(self, token: str, policy: TokenPolicy) -> tuple[AccessClaims, Validity]:
+        entry = self._entry(token)
+        if entry.claims is None or entry.policy is not policy:
+            entry.claims, entry.policy = AccessClaims.timeless_from_payload(entry.payload, policy), policy
+        return entry.claims
+
+    def _entry(self, token: str) -> _Verified:
         if self._keys.generation != self._generation:
             self._verified.clear()
             self._generation = self._keys.generation
         verified = self._verified
-        payload = verified.get(token)
-        if payload is not None:
+        entry = verified.get(token)
+        if entry is not None:
             verified.move_to_end(token)
-            return payload
+            return entry
         generation = self._generation
-        payload = MappingProxyType(dict(self._inner.verify(token)))  # read-only: shared by every hit
+        entry = _Verified(MappingProxyType(dict(self._inner.verify(token))))  # read-only: shared by every hit
         if self._keys.generation == generation:  # not if the keys changed while verifying
-            verified[token] = payload
+            verified[token] = entry
             if len(verified) > self._max_tokens:
                 verified.popitem(last=False)
-        return payload
+        return entry
 
     def __len__(self) -> int:
         return len(self._verified)

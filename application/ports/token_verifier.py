@@ -2,6 +2,9 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from typing import Protocol
 
+from domain.claims import AccessClaims, Validity
+from domain.policy import TokenPolicy
+
 
 class TokenVerifier(Protocol):
     @abstractmethod
@@ -11,3 +14,8 @@ class TokenVerifier(Protocol):
         The algorithm is pinned by the server, the key is taken only from the local key set by
         `kid`, and the header must say `typ: at+jwt`. The claims are the domain's to judge.
         """
+
+    def verified_claims(self, token: str, policy: TokenPolicy) -> tuple[AccessClaims, Validity]:
+        """The token's claims judged by the domain's clock-free rules; its time claims are the caller's
+        to judge at each moment. A caching adapter may remember the answer for the exact token."""
+        return AccessClaims.timeless_from_payload(self.verify(token), policy)

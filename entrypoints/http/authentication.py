@@ -1,5 +1,6 @@
 """Verifies the access token of a protected request and puts its principal on `request.user`."""
 
+from dishka import AsyncContainer
 from litestar._parsers import parse_cookie_string
 from litestar.connection import ASGIConnection
 from litestar.openapi.spec import SecurityRequirement
@@ -50,15 +51,17 @@ class AccessTokenMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("method") != "OPTIONS" and not scope["route_handler"].opt.get(EXCLUDE_FROM_AUTH):
-            scope["user"], scope["auth"] = _authenticate(scope, await self._verifier(scope))
+            container = application_container(scope)
+            verify = self._verify
+            if verify is None or self._container is not container:
+                verify = await self._resolve(container)
+            scope["user"], scope["auth"] = _authenticate(scope, verify)
         await self.app(scope, receive, send)
 
-    async def _verifier(self, scope: Scope) -> VerifyAccessToken:
-        """Resolved from the request's container once, and again only if the application changes."""
-        container = application_container(scope)
-        if self._verify is None or self._container is not container:
-            self._verify = await container.get(VerifyAccessToken)
-            self._container = container
+    async def _resolve(self, container: AsyncContainer) -> VerifyAccessToken:
+        """Resolved from the application's container once, and again only if the application changes."""
+        self._verify = await container.get(VerifyAccessToken)
+        self._container = container
         return self._verify
 
 

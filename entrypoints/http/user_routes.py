@@ -4,6 +4,7 @@ from typing import Annotated, Any
 import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import MediaType, Response, Router, get
+from litestar.datastructures import CacheControlHeader
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter
 
@@ -56,12 +57,12 @@ async def profile(
     summary="Who the access token speaks for, from the token alone: no database, served during an outage",
     security=PROTECTED,
     opt={APP_SCOPE_ONLY: True},
+    cache_control=CacheControlHeader(private=True, no_cache=True),
     responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
 )
-async def session(request: AuthenticatedRequest) -> Response[SessionResponse]:
+async def session(request: AuthenticatedRequest) -> SessionResponse:
     principal = request.user
-    body = SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
-    return Response(body, headers={"Cache-Control": PRIVATE})
+    return SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
 
 
 user_router = Router("/api/user", route_handlers=[profile, session], middleware=[AccessTokenMiddleware], tags=["user"])

@@ -2,9 +2,6 @@
 
 from dishka import Provider, Scope, provide
 
-from application.ports.clock import Clock
-from application.ports.revocation_view import RevocationView
-from application.ports.token_verifier import TokenVerifier
 from application.token_lookup import TokenLookup
 from application.token_pairs import TokenPairIssuer
 from application.use_cases.authenticate_client import AuthenticateClient
@@ -28,8 +25,6 @@ from application.use_cases.revoke_role import RevokeRole
 from application.use_cases.revoke_token import RevokeToken
 from application.use_cases.sync_replica import SyncReplica
 from application.use_cases.verify_access_token import VerifyAccessToken
-from domain.policy import TokenPolicy
-from entrypoints.config import Settings
 
 
 class UseCaseProvider(Provider):
@@ -58,13 +53,4 @@ class UseCaseProvider(Provider):
     grant_role = provide(GrantRole)
     revoke_role = provide(RevokeRole)
 
-    @provide(scope=Scope.APP)
-    def verify_access_token(
-        self,
-        verifier: TokenVerifier,
-        revocations: RevocationView,
-        clock: Clock,
-        policy: TokenPolicy,
-        settings: Settings,
-    ) -> VerifyAccessToken:
-        return VerifyAccessToken(verifier, revocations, clock, policy, remember=settings.verified_token_cache)
+    verify_access_token = provide(VerifyAccessToken, scope=Scope.APP)

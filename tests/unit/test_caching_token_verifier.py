@@ -1,7 +1,8 @@
-"""The verified-token cache and the remembered claims: never accept what the uncached path refuses, and stay bounded."""
+"""The one verified-token cache: never accept what the uncached path refuses, and stay bounded."""
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -57,7 +58,7 @@ class World:
         self.counting = CountingVerifier(JoserfcTokenVerifier(self.keys))
         self.cache = CachingTokenVerifier(self.counting, self.keys, max_tokens=max_tokens)
         self.revocations = ProcessRevocationView(POLICY.revocation_window)
-        self.verify = VerifyAccessToken(self.cache, self.revocations, self.clock, POLICY, remember=max_tokens)
+        self.verify = VerifyAccessToken(self.cache, self.revocations, self.clock, POLICY)
         self.signer = JoserfcTokenSigner(self.keys)
 
     def token(self, sid: uuid.UUID | None = None) -> str:
@@ -166,9 +167,9 @@ def test_claims_checked_at_a_later_moment_use_that_moment(key: AsymmetricKey) ->
         world.verify.execute(token)
 
 
-def test_remembered_claims_never_skip_the_signature_check(key: AsymmetricKey) -> None:
+def test_without_the_cache_every_request_checks_the_signature(key: AsymmetricKey) -> None:
     world = World(key)
-    verify = VerifyAccessToken(world.counting, world.revocations, world.clock, POLICY, remember=4)
+    verify = VerifyAccessToken(world.counting, world.revocations, world.clock, POLICY)
     token = world.token()
     verify.execute(token)
     verify.execute(token)
@@ -178,16 +179,18 @@ def test_remembered_claims_never_skip_the_signature_check(key: AsymmetricKey) ->
         verify.execute(forged)
 
 
-def test_remembered_claims_stay_within_their_bound_forgetting_the_oldest(key: AsymmetricKey) -> None:
+def test_cached_claims_stay_within_the_cache_bound_forgetting_the_oldest(key: AsymmetricKey) -> None:
     world = World(key, max_tokens=3)
     tokens = [world.token() for _ in range(5)]
     principals = [world.verify.execute(token) for token in tokens]
-    assert world.verify.remembered == 3
+    assert len(world.cache) == 3
     assert [world.verify.execute(token) for token in tokens] == principals
 
 
-def test_without_remembering_nothing_is_kept(key: AsymmetricKey) -> None:
+def test_a_cached_token_is_refused_under_a_policy_its_claims_do_not_meet(key: AsymmetricKey) -> None:
     world = World(key)
-    verify = VerifyAccessToken(world.cache, world.revocations, world.clock, POLICY)
-    verify.execute(world.token())
-    assert verify.remembered == 0
+    foreign = VerifyAccessToken(world.cache, world.revocations, world.clock, replace(POLICY, audience="another"))
+    token = world.token()
+    world.verify.execute(token)
+    with pytest.raises(InvalidAccessToken):  # the same, cached token judged under another policy
+        foreign.execute(token)

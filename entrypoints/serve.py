@@ -1,0 +1,78 @@
+"""`tessera serve`: the checks that run once, then one process, or N workers on one socket."""
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar
+
+from entrypoints.config import Settings
+from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
+from entrypoints.ioc.storage import MEMORY_DATABASE_URL
+from entrypoints.key_commands import check_shared_keys
+
+WORKER_SOCKETS = "TESSERA_WORKER_SOCKETS"
+METRICS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def serve_api(settings: Settings, host: str, port: int, workers: int) -> int:
+    """The schema and the signing keys are checked here, once, before any worker starts: a bad
+    configuration stops in one line instead of once per worker."""
+    import uvicorn
+
+    from adapters.sql.database import pending_migrations
+
+    if workers > 1 and settings.database_url == MEMORY_DATABASE_URL:
+        print("tessera: --workers above 1 needs a database: the in-memory store lives in one process", file=sys.stderr)
+        return 2
+    if settings.database_url != MEMORY_DATABASE_URL and (pending := pending_migrations(settings.database_url)):
+        print(f"tessera: the database schema does not match ({pending}): run `tessera db upgrade`", file=sys.stderr)
+        return 1
+    if settings.key_encryption_key is not None:
+        check_shared_keys(settings)
+    keys = None if settings.key_encryption_key is not None else load_signing_keys(settings)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "server_header": False,
+        "proxy_headers": bool(settings.forwarded_allow_ips),
+        "forwarded_allow_ips": ",".join(settings.forwarded_allow_ips) or None,
+    }
+    if workers == 1:
+        from entrypoints.http.app import create_app
+
+        uvicorn.run(create_app(settings, *([] if keys is None else [PreloadedKeys(keys)])), **options)
+        return 0
+    with _worker_directories():
+        uvicorn.run("entrypoints.serve:worker_app", factory=True, workers=workers, **options)
+    return 0
+
+
+def worker_app() -> Litestar:
+    """One worker's app, from the environment the serving parent checked and extended."""
+    from entrypoints.http.app import create_app
+
+    return create_app(Settings.from_env())
+
+
+@contextmanager
+def _worker_directories() -> Iterator[None]:
+    """Private directories for the workers' change sockets and their shared metrics, removed at the end."""
+    sockets = Path(tempfile.mkdtemp(prefix="tessera-workers-"))
+    metrics = Path(tempfile.mkdtemp(prefix="tessera-metrics-"))
+    os.environ[WORKER_SOCKETS], os.environ[METRICS_DIRECTORY] = str(sockets), str(metrics)
+    try:
+        yield
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+        shutil.rmtree(metrics, ignore_errors=True)
