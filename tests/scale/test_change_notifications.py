@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from entrypoints.serve import default_workers
 from tests.scale.flows import Measure, bearer, log_in, new_email, register
 from tests.scale.ledger import query
 from tests.scale.replicas import Replica, tessera
@@ -24,6 +25,8 @@ FALLBACK_BOUND_SECONDS = 2.0
 POLL_LIMIT_SECONDS = 5.0
 LOGOUTS = 20
 LISTENER = "tessera-change-listener"
+LISTENERS_PER_REPLICA = default_workers()
+"""Each worker of a replica (`tessera serve` starts one per CPU) listens on a connection of its own."""
 CHANGES = [
     ("grant", "support"),
     ("grant", "billing.read"),
@@ -83,7 +86,7 @@ def test_a_logout_at_one_replica_is_refused_by_every_other_within_milliseconds(
     clients = [replica.client(timeout=5) for replica in trio]
     try:
         register(clients[0], email)
-        assert _listeners(postgres_cluster) == len(trio), "every replica listens"
+        assert _listeners(postgres_cluster) == len(trio) * LISTENERS_PER_REPLICA, "every worker listens"
         sessions = [log_in(clients[n % len(trio)], email) for n in range(LOGOUTS + 1)]
         delays: list[float] = []
         for n, tokens in enumerate(sessions):
@@ -148,7 +151,7 @@ def test_with_the_listeners_cut_off_a_logout_is_still_refused_everywhere_within_
     try:
         register(clients[0], email)
         lost, later = log_in(clients[0], email), log_in(clients[0], email)
-        assert _listeners(postgres_cluster) == len(trio)
+        assert _listeners(postgres_cluster) == len(trio) * LISTENERS_PER_REPLICA
 
         cut = query(
             postgres_cluster.url,
@@ -158,11 +161,11 @@ def test_with_the_listeners_cut_off_a_logout_is_still_refused_everywhere_within_
         logged_out = clients[0].post("/auth/logout", headers=bearer(lost["access_token"]))
         since = time.monotonic()
         assert logged_out.status_code == 204, logged_out.text
-        assert [row["cut"] for row in cut] == [True] * len(trio), cut
+        assert [row["cut"] for row in cut] == [True] * len(trio) * LISTENERS_PER_REPLICA, cut
         fallback = _seconds_until(clients[1:], _refuses(lost["access_token"]), since, POLL_LIMIT_SECONDS)
 
         back_by = time.monotonic() + 10
-        while _listeners(postgres_cluster) < len(trio) and time.monotonic() < back_by:
+        while _listeners(postgres_cluster) < len(trio) * LISTENERS_PER_REPLICA and time.monotonic() < back_by:
             time.sleep(0.05)
         listening_again = _listeners(postgres_cluster)
         clients[0].post("/auth/logout", headers=bearer(later["access_token"]))
@@ -179,5 +182,5 @@ def test_with_the_listeners_cut_off_a_logout_is_still_refused_everywhere_within_
         if delay is not None:
             measure(f"logout_refused_at_{replica.name}_once_listening_again_after", delay)
     assert all(d is not None and d < FALLBACK_BOUND_SECONDS for d in fallback), f"from {a.name}: {fallback}"
-    assert listening_again == len(trio), "every replica's listener reconnected"
+    assert listening_again == len(trio) * LISTENERS_PER_REPLICA, "every worker's listener reconnected"
     assert all(d is not None and d < NOTIFIED_BOUND_SECONDS for d in notified), f"once reconnected: {notified}"
