@@ -18,6 +18,10 @@ from entrypoints.key_commands import check_shared_keys
 
 WORKER_SOCKETS = "TESSERA_WORKER_SOCKETS"
 METRICS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
+WORKER_HEALTHCHECK_SECONDS = 60
+"""How long uvicorn's supervisor waits for a worker to answer its ping before killing it as hung. Its
+default (5 s) is shorter than a worker's start on a loaded or CPU-throttled host (imports alone took
+20 s on a shared 2-core machine): every worker was killed before it could answer, then again, forever."""
 
 
 def default_workers() -> int:
@@ -54,7 +58,13 @@ def serve_api(settings: Settings, host: str, port: int, workers: int) -> int:
         uvicorn.run(create_app(settings, *([] if keys is None else [PreloadedKeys(keys)])), **options)
         return 0
     with _worker_directories():
-        uvicorn.run("entrypoints.serve:worker_app", factory=True, workers=workers, **options)
+        uvicorn.run(
+            "entrypoints.serve:worker_app",
+            factory=True,
+            workers=workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            **options,
+        )
     return 0
 
 

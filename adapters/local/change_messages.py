@@ -29,5 +29,5 @@ def decode(message: bytes) -> Changes | None:
             for session_id, moment in data["r"]
         )
         return Changes(revocations, tuple(UUID(hex=user_id) for user_id in data["u"]))
-    except (ValueError, TypeError, KeyError, OverflowError):
+    except (ValueError, TypeError, KeyError, OverflowError, AttributeError):  # AttributeError: a non-string id
         return None

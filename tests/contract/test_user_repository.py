@@ -97,3 +97,62 @@ async def test_users_are_paged_oldest_first_without_gaps_or_repeats(new_uow: Uni
     listed = [user for page in pages for user in page]
     assert sorted(u.id for u in listed) == sorted(u.id for u in users)
     assert [u.created_at for u in listed] == sorted(u.created_at for u in users)
+
+
+async def test_a_user_marked_changed_is_found_changed_at_or_after_that_moment_and_not_after_it(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    changed, untouched = a_user(), a_user("grace@example.com")
+    async with new_uow() as uow:
+        await uow.users.add(changed)
+        await uow.users.add(untouched)
+        await uow.users.mark_changed(changed.id, T0)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.changed_since(T0 - timedelta(seconds=1)) == [changed.id]
+        assert await uow.users.changed_since(T0) == [changed.id], "at the moment itself counts"
+        assert await uow.users.changed_since(T0 + timedelta(microseconds=1)) == []
+
+
+async def test_marking_a_user_changed_again_moves_the_stamp_forward(new_uow: UnitOfWorkFactory) -> None:
+    user = a_user()
+    later = T0 + timedelta(minutes=5, microseconds=250)
+    async with new_uow() as uow:
+        await uow.users.add(user)
+        await uow.users.mark_changed(user.id, T0)
+        await uow.commit()
+    async with new_uow() as uow:
+        await uow.users.mark_changed(user.id, later)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.changed_since(T0 + timedelta(seconds=1)) == [user.id]
+        assert await uow.users.changed_since(later) == [user.id]
+        assert await uow.users.changed_since(later + timedelta(microseconds=1)) == []
+        assert await uow.users.get(user.id) == user, "the stamp changes nothing else about the user"
+
+
+async def test_a_user_never_marked_or_marked_without_commit_is_not_found_changed(new_uow: UnitOfWorkFactory) -> None:
+    user = a_user()
+    async with new_uow() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.users.changed_since(T0 - timedelta(days=365)) == []
+        await uow.users.mark_changed(user.id, T0)
+
+    async with new_uow() as uow:
+        assert await uow.users.changed_since(T0 - timedelta(days=365)) == []
+
+
+async def test_marking_an_unknown_user_changed_stores_nothing(new_uow: UnitOfWorkFactory) -> None:
+    ghost = a_user()
+    async with new_uow() as uow:
+        await uow.users.mark_changed(ghost.id, T0)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.changed_since(T0 - timedelta(days=365)) == []
+        assert await uow.users.get(ghost.id) is None
+        assert await uow.users.page(10, 0) == []

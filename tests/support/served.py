@@ -58,19 +58,27 @@ def serving(env: dict[str, str], cwd: Path, log_path: Path | None = None) -> Ite
 
 @contextlib.contextmanager
 def running(
-    command: list[str], port: int, probe: str, ready: int, *, env: dict[str, str], cwd: Path, log_path: Path | None
+    command: list[str],
+    port: int,
+    probe: str,
+    ready: int,
+    *,
+    env: dict[str, str],
+    cwd: Path,
+    log_path: Path | None,
+    within: float = 30,
 ) -> Iterator[str]:
-    """A server process on `port` of 127.0.0.1, once `probe` answers the `ready` status within 30 s;
+    """A server process on `port` of 127.0.0.1, once `probe` answers the `ready` status within `within` s;
     its base URL; terminated on exit. Its output goes to `log_path` (by default named by the port)."""
     log_path = log_path or cwd / f"serve-{port}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + within
             while True:
                 assert process.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, f"{command[:3]} did not answer {probe} within 30 s"
+                assert time.monotonic() < deadline, f"{command[:3]} did not answer {probe} within {within} s"
                 with contextlib.suppress(httpx.TransportError):
                     if httpx.get(f"{base}{probe}", timeout=1).status_code == ready:
                         break

@@ -89,14 +89,17 @@ class Tessera:
     verify: Callable[[str], Principal]
 
     @classmethod
-    async def start(cls, store: InMemoryStore | None = None, clock: FixedClock | None = None) -> "Tessera":
+    async def start(
+        cls, store: InMemoryStore | None = None, clock: FixedClock | None = None, *overrides: Provider
+    ) -> "Tessera":
+        """`overrides` replace more of the composition root (a storage whose commits fail, say)."""
         self = cls()
         self.store = store or InMemoryStore()
         self.clock = clock or FixedClock()
         fakes = Fakes(self.store, self.clock)
         self.hasher = fakes.hasher
         self.events = fakes.events_sink
-        self.container = build_container(SETTINGS, fakes)
+        self.container = build_container(SETTINGS, fakes, *overrides)
         self.policy = await self.container.get(TokenPolicy)
         self.revocations = await self.container.get(RevocationView)
         self.verify = (await self.container.get(VerifyAccessToken)).execute

@@ -1,0 +1,75 @@
+"""`UnitOfWork.after_commit`: what a use case announces happens once its transaction has committed, never otherwise."""
+
+import pytest
+
+from tests.contract.conftest import UnitOfWorkFactory
+from tests.support.builders import a_user
+
+pytestmark = pytest.mark.anyio
+
+
+class Abandoned(Exception):
+    """Raised to leave a unit of work part-way, the way a failing use case would."""
+
+
+async def test_callbacks_run_once_each_in_order_when_the_unit_of_work_commits(new_uow: UnitOfWorkFactory) -> None:
+    ran: list[str] = []
+    user = a_user()
+    async with new_uow() as uow:
+        await uow.users.add(user)
+        uow.after_commit(lambda: ran.append("first"))
+        uow.after_commit(lambda: ran.append("second"))
+        assert ran == [], "nothing runs before the commit"
+        await uow.commit()
+        assert ran == ["first", "second"]
+
+        uow.after_commit(lambda: ran.append("third"))
+        await uow.commit()
+
+    assert ran == ["first", "second", "third"], "a second commit runs only what was added since the first"
+    async with new_uow() as uow:
+        assert await uow.users.get(user.id) == user
+
+
+async def test_callbacks_never_run_when_the_unit_of_work_ends_without_commit(new_uow: UnitOfWorkFactory) -> None:
+    ran: list[str] = []
+    user = a_user()
+    async with new_uow() as uow:
+        await uow.users.add(user)
+        uow.after_commit(lambda: ran.append("announced"))
+
+    assert ran == []
+    async with new_uow() as uow:
+        assert await uow.users.get(user.id) is None
+
+
+async def test_callbacks_never_run_when_the_unit_of_work_raises(new_uow: UnitOfWorkFactory) -> None:
+    ran: list[str] = []
+    user = a_user()
+    with pytest.raises(Abandoned):
+        async with new_uow() as uow:
+            await uow.users.add(user)
+            uow.after_commit(lambda: ran.append("announced"))
+            raise Abandoned
+
+    assert ran == []
+    async with new_uow() as uow:
+        assert await uow.users.get(user.id) is None
+
+
+async def test_a_callback_dropped_by_a_rollback_does_not_run_at_a_later_commit_of_the_same_unit_of_work(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ran: list[str] = []
+    uow = new_uow()
+    async with uow:
+        uow.after_commit(lambda: ran.append("rolled back"))
+    user = a_user()
+    async with uow:
+        await uow.users.add(user)
+        uow.after_commit(lambda: ran.append("committed"))
+        await uow.commit()
+
+    assert ran == ["committed"]
+    async with new_uow() as other:
+        assert await other.users.get(user.id) == user
