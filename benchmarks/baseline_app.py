@@ -118,4 +118,8 @@ if __name__ == "__main__":
         log_level="info",
         server_header=False,
         proxy_headers=False,
+        # uvicorn kills a worker that has not answered its supervisor's ping within this (5 s by default);
+        # a worker answers only once it has imported its parent's main module again, which on a machine
+        # shared with other work can take longer. It costs nothing while the workers serve.
+        timeout_worker_healthcheck=60,
     )
