@@ -1,8 +1,10 @@
 """What a user would otherwise pick: one Litestar app in four shapes, served like `tessera serve`.
 
-`python -m benchmarks.baseline_app VARIANT PORT [REDIS_URL]`, VARIANT one of:
+`python -m benchmarks.baseline_app VARIANT PORT [REDIS_URL] [--workers N]`, VARIANT one of:
 
-- `bare`: `GET /ping`, no authentication at all;
+- `bare`: `GET /ping`, no authentication at all, also answering at tessera's `/api/user/session` and
+  `/api/user/profile` so that it can be sent exactly the requests tessera is sent (it ignores their
+  `Authorization` header);
 - `jwt`: the same route behind Litestar's built-in `JWTAuth` (PyJWT, its default HS256);
 - `redis`: behind `SessionAuth` on a `ServerSideSessionConfig` stored in Redis;
 - `memory`: the same on Litestar's in-memory store (the RSS baseline).
@@ -11,8 +13,9 @@
 writes `n` sessions straight into the store and answers `sample` of their ids (no HTTP logins).
 """
 
+import argparse
+import os
 import secrets
-import sys
 import uuid
 from typing import Any
 
@@ -35,6 +38,11 @@ def ping() -> dict[str, str]:
     return {"status": "ok"}
 
 
+@get(["/ping", "/api/user/session", "/api/user/profile"], sync_to_thread=False)
+def bare_ping() -> dict[str, str]:
+    return {"status": "ok"}
+
+
 def _user(payload: Any, _: ASGIConnection[Any, Any, Any, Any]) -> dict[str, str] | None:
     if isinstance(payload, Token):
         return {"id": payload.sub}
@@ -43,7 +51,7 @@ def _user(payload: Any, _: ASGIConnection[Any, Any, Any, Any]) -> dict[str, str]
 
 def build(variant: str, redis_url: str | None = None) -> Litestar:
     if variant == "bare":
-        return Litestar([ping], debug=False)
+        return Litestar([bare_ping], debug=False)
     if variant == "jwt":
         auth = JWTAuth[dict[str, str]](token_secret=JWT_SECRET, retrieve_user_handler=_user, exclude=["/login"])
 
@@ -84,8 +92,34 @@ def build(variant: str, redis_url: str | None = None) -> Litestar:
     )
 
 
+def from_environment() -> Litestar:
+    """The app factory each uvicorn worker calls: the variant comes from the parent's environment."""
+    return build(os.environ["TESSERA_BENCH_VARIANT"], os.environ.get("TESSERA_BENCH_REDIS_URL"))
+
+
 if __name__ == "__main__":
-    variant, port = sys.argv[1], int(sys.argv[2])
-    app = build(variant, sys.argv[3] if len(sys.argv) > 3 else None)
-    # The same server and settings as `tessera serve` (entrypoints/cli.py).
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="info", server_header=False)
+    parser = argparse.ArgumentParser(prog="benchmarks.baseline_app")
+    parser.add_argument("variant", choices=("bare", "jwt", "redis", "memory"))
+    parser.add_argument("port", type=int)
+    parser.add_argument("redis_url", nargs="?")
+    parser.add_argument("--workers", type=int, required=True)
+    args = parser.parse_args()
+    os.environ["TESSERA_BENCH_VARIANT"] = args.variant
+    if args.redis_url:
+        os.environ["TESSERA_BENCH_REDIS_URL"] = args.redis_url
+    # The same server and settings as `tessera serve` (entrypoints/cli.py); an app named by import
+    # path (a factory) whatever the worker count, since uvicorn needs one to start several workers.
+    uvicorn.run(
+        "benchmarks.baseline_app:from_environment",
+        factory=True,
+        host="127.0.0.1",
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        server_header=False,
+        proxy_headers=False,
+        # uvicorn kills a worker that has not answered its supervisor's ping within this (5 s by default);
+        # a worker answers only once it has imported its parent's main module again, which on a machine
+        # shared with other work can take longer. It costs nothing while the workers serve.
+        timeout_worker_healthcheck=60,
+    )

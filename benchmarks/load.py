@@ -3,7 +3,7 @@
 import re
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
@@ -60,6 +60,8 @@ class Run:
     """Non-2xx/3xx answers plus socket errors."""
     requests: int
     command: str
+    script: dict[str, int] = field(default_factory=dict)
+    """What the Lua script's `done` printed, as `bench-NAME NUMBER` lines."""
 
 
 def wrk(
@@ -107,6 +109,7 @@ def parse(report: str, command: str) -> Run:
         errors=errors,
         requests=int(total.group(1)) if total else 0,
         command=command,
+        script={name: int(n) for name, n in re.findall(r"^bench-([a-z-]+) (\d+)$", report, re.MULTILINE)},
     )
 
 

@@ -58,7 +58,11 @@ def server(
             command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        wait_until_ready(f"http://127.0.0.1:{port}{ready_path}", process)
+        try:
+            wait_until_ready(f"http://127.0.0.1:{port}{ready_path}", process)
+        except RuntimeError as error:
+            tail = log.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{error}; the end of {log.name}:\n{tail}") from None
         yield process
     finally:
         if process.poll() is None:

@@ -1,0 +1,95 @@
+"""The headline targets of docs/performance.md (issue 11): tessera against the bare Litestar app sent the
+same requests, the gain of a second worker, and how fast a logout reaches every replica."""
+
+import statistics
+from typing import Any
+
+from benchmarks.report_common import Row, rps, say
+
+REVOCATION_P99_MS = 100
+
+
+def headline(results: dict[str, Any]) -> list[Row]:
+    return [
+        _against_bare(results, "tessera_tokens", "bare_tokens", 0.8, "Token-only route (`GET /api/user/session`), "),
+        _against_bare(results, "tessera_cold", "bare_cold", 0.6, "Token-only route, "),
+        _against_bare(results, "tessera_profile", "bare_tokens", 0.5, "`GET /api/user/profile`, "),
+        _workers(results),
+        _propagation(results["propagation"]),
+    ]
+
+
+WHAT = {
+    "tessera_tokens": "20,000 live tokens, one after another, ≥ 0.8× the bare app",
+    "tessera_cold": "every token never seen before, ≥ 0.6× the bare app",
+    "tessera_profile": "20,000 users (each its own token), ≥ 0.5× the bare app",
+}
+
+
+def _against_bare(results: dict[str, Any], name: str, bare: str, target: float, route: str) -> Row:
+    runs = results["throughput"][name]
+    mine, theirs = rps(results, name), rps(results, bare)
+    extra_us = 1e6 / mine - 1e6 / theirs
+    cold = name == "tessera_cold"
+    trouble = "; ".join(filter(None, (_trouble(runs, cold), _trouble(results["throughput"][bare], cold))))
+    reason = f"{extra_us:.0f} µs more a request than the bare app on one worker"
+    if cold:
+        reason += f", of which one RS256 verification is {1e6 / results['micro']['raw_verify']:.0f} µs"
+    return Row(
+        f"{route}{WHAT[name]} (uvicorn, 1 worker each, the same requests)",
+        f"{mine / theirs:.2f}×",
+        f"{mine:,.0f} vs {theirs:,.0f} req/s",
+        say(mine / theirs >= target and not trouble, trouble or reason),
+    )
+
+
+def _workers(results: dict[str, Any]) -> Row:
+    one, two = rps(results, "tessera_tokens"), rps(results, "tessera_tokens_2_workers")
+    bare_one, bare_two = rps(results, "bare_tokens"), rps(results, "bare_tokens_2_workers")
+    mine, theirs = two / one, bare_two / bare_one
+    trouble = _trouble(results["throughput"]["tessera_tokens_2_workers"])
+    return Row(
+        "1 → 2 workers: tessera's gain ≥ 0.9× the bare app's gain (20,000 live tokens)",
+        f"{mine / theirs:.2f}×",
+        f"tessera {one:,.0f} → {two:,.0f} req/s ({mine:.2f}×); bare {bare_one:,.0f} → {bare_two:,.0f} ({theirs:.2f}×)",
+        say(
+            mine / theirs >= 0.9 and not trouble,
+            trouble
+            or "wrk's two threads and the servers share this machine's two cores, so a second worker "
+            "gains only what the load generator leaves over, and less the more each request costs",
+        ),
+    )
+
+
+def _propagation(propagation: dict[str, Any]) -> Row:
+    p50, p99, worst = percentiles_ms(propagation["seconds"])
+    late = sum(1 for s in propagation["seconds"] if s >= propagation["bound_s"])
+    return Row(
+        f"Revocation reaches every other replica and worker: p99 ≤ {REVOCATION_P99_MS} ms "
+        f"({propagation['replicas']} replicas × {propagation['workers']} workers, PostgreSQL)",
+        f"p99 {p99:.0f} ms",
+        f"{len(propagation['seconds'])} logouts: p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {worst:.0f} ms"
+        + (f"; {late} still accepted after {propagation['bound_s']:g} s" if late else ""),
+        say(
+            p99 <= REVOCATION_P99_MS,
+            "the other replicas and workers learn of a logout when they next poll the sessions table "
+            "(TESSERA_REVOCATION_POLL_SECONDS, 1 s by default)",
+        ),
+    )
+
+
+def percentiles_ms(seconds: list[float]) -> tuple[float, float, float]:
+    """p50, p99 (nearest rank) and the maximum, in milliseconds."""
+    ordered = sorted(s * 1000 for s in seconds)
+    p99 = ordered[min(len(ordered) - 1, max(0, -(-99 * len(ordered) // 100) - 1))]
+    return statistics.median(ordered), p99, ordered[-1]
+
+
+def _trouble(runs: list[dict[str, Any]], cold: bool = False) -> str:
+    """Why a row's figure cannot be trusted, if it cannot: failed requests, or (tokens never seen
+    before) a token sent twice in a run."""
+    errors = sum(run["errors"] for run in runs)
+    repeated = sum(run.get("script", {}).get("repeated", 0) for run in runs) if cold else 0
+    said = [f"{errors:,} requests failed"] if errors else []
+    said += [f"{repeated:,} tokens were sent twice in a run (the token list is too short)"] if repeated else []
+    return "; ".join(said)

@@ -1,0 +1,52 @@
+"""The servers the harness measures, each on its own free port of 127.0.0.1, served by uvicorn with the
+same settings and the worker count asked for, passed explicitly (one worker too: `tessera serve`'s
+default is one worker a core)."""
+
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from benchmarks.processes import ROOT, free_port, python, server
+from benchmarks.tessera_setup import FAST_ARGON2
+
+TESSERA = str(Path(python()).parent / "tessera")
+TOKEN_TTL_SECONDS = "10800"
+"""Access tokens live 3 h, longer than a whole `just bench` (the minted ones too: population.TOKEN_SECONDS)."""
+
+
+def tessera_env(work: Path, database_url: str, fast_argon2: bool = True) -> dict[str, str]:
+    env = {
+        "TESSERA_DATABASE_URL": database_url,
+        "TESSERA_DEV_KEY_FILE": str(work / "signing-key.jwk"),
+        "TESSERA_PURGE_INTERVAL_SECONDS": "0",
+        "TESSERA_ACCESS_TTL_SECONDS": TOKEN_TTL_SECONDS,
+    }
+    return {**env, **FAST_ARGON2} if fast_argon2 else env
+
+
+@contextlib.contextmanager
+def tessera(
+    work: Path, env: dict[str, str], name: str, workers: int = 1, ready: str = "/health"
+) -> Iterator[tuple[str, int]]:
+    """`tessera serve --workers N`; yields its URL and the pid of the process started (with one
+    worker, the server itself)."""
+    port = free_port()
+    command = [TESSERA, "serve", "--port", str(port), "--workers", str(workers)]
+    with server(command, ready, port, work / f"{name}.log", env) as process:
+        yield f"http://127.0.0.1:{port}", process.pid
+
+
+@contextlib.contextmanager
+def baseline(work: Path, variant: str, redis_url: str | None = None, workers: int = 1) -> Iterator[tuple[str, int]]:
+    """A Litestar app of `benchmarks.baseline_app`, `--workers N` passed to its uvicorn."""
+    port = free_port()
+    command = [python(), "-m", "benchmarks.baseline_app", variant, str(port), *([redis_url] if redis_url else [])]
+    command += ["--workers", str(workers)]
+    with server(command, "/ping", port, work / f"{variant}-{workers}.log") as process:
+        yield f"http://127.0.0.1:{port}", process.pid
+
+
+def db_upgrade(env: dict[str, str]) -> None:
+    subprocess.run([TESSERA, "db", "upgrade"], cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
