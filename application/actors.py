@@ -1,4 +1,4 @@
-"""Who changes another person's account, and the check that they still may."""
+"""Who changes another person's account: the check that they still may, and the audit of what they ended."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -6,10 +6,9 @@ from uuid import UUID
 
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
-from application.results import UserSummary
-from domain.errors import InsufficientRole, UnknownUser
+from domain.errors import InsufficientRole
 from domain.events import EventKind, SecurityEvent
-from domain.users import ADMIN_ROLE, Email, User
+from domain.users import ADMIN_ROLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,19 +37,7 @@ async def authorise(uow: UnitOfWork, actor: Actor) -> None:
         raise InsufficientRole
 
 
-async def find_user(uow: UnitOfWork, target: UUID | Email) -> User:
-    """The user by id or by email; `UnknownUser` if there is none."""
-    user = await (uow.users.get(target) if isinstance(target, UUID) else uow.users.get_by_email(target))
-    if user is None:
-        raise UnknownUser
-    return user
-
-
 def sessions_ended(events: SecurityEvents, user_id: UUID, ended: Iterable[UUID], actor: Actor) -> None:
     """One `session_ended` event for each session the actor ended."""
     for session_id in ended:
         events.emit(SecurityEvent(EventKind.SESSION_ENDED, user_id, session_id, actor.client_address, actor.audit_name))
-
-
-def summary(user: User) -> UserSummary:
-    return UserSummary(user.id, str(user.email), user.display_name, user.roles, user.created_at, user.disabled_at)

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.users import User
+
 
 @dataclass(frozen=True, slots=True)
 class TokenPair:
@@ -54,6 +56,10 @@ class UserSummary:
     roles: tuple[str, ...]
     created_at: datetime
     disabled_at: datetime | None
+
+    @classmethod
+    def of(cls, user: User) -> "UserSummary":
+        return cls(user.id, str(user.email), user.display_name, user.roles, user.created_at, user.disabled_at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,11 +4,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from uuid import UUID
 
-from application.actors import Actor, authorise, find_user, summary
+from application.actors import Actor, authorise
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
 from application.user_changes import UserChanges
+from application.user_lookup import find_user
 from domain.events import EventKind, SecurityEvent
 from domain.users import Email, User, parse_role
 
@@ -39,4 +40,4 @@ async def change_role(
         await changes.record(uow, user.id)
         await uow.commit()
     events.emit(SecurityEvent(kind, user.id, None, actor.client_address, f"{role} by {actor.audit_name}"))
-    return summary(replace(user, roles=roles))
+    return UserSummary.of(replace(user, roles=roles))

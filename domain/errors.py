@@ -62,7 +62,10 @@ class InvalidClient(DomainError):
     message = "Client authentication failed."
 
 
-class UserNotFound(DomainError):
+class TokenOwnerGone(DomainError):
+    """A valid access token whose user no longer exists (401); not `UnknownUser`, an operator's or
+    admin's mistake (404)."""
+
     message = "The user does not exist."
 
 

@@ -1,13 +1,14 @@
 from dataclasses import replace
 from uuid import UUID
 
-from application.actors import Actor, authorise, find_user, sessions_ended, summary
+from application.actors import Actor, authorise, sessions_ended
 from application.ports.clock import Clock
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
 from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
+from application.user_lookup import find_user
 from domain.errors import CannotDisableSelf
 from domain.events import EventKind, SecurityEvent
 from domain.sessions import RevocationReason
@@ -47,4 +48,4 @@ class DisableUser:
             await uow.commit()
         self._events.emit(SecurityEvent(EventKind.USER_DISABLED, user.id, None, actor.client_address, actor.audit_name))
         sessions_ended(self._events, user.id, [revocation.session_id for revocation in ended], actor)
-        return summary(replace(user, disabled_at=disabled_at))
+        return UserSummary.of(replace(user, disabled_at=disabled_at))

@@ -1,11 +1,12 @@
 from dataclasses import replace
 from uuid import UUID
 
-from application.actors import Actor, authorise, find_user, summary
+from application.actors import Actor, authorise
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
 from application.user_changes import UserChanges
+from application.user_lookup import find_user
 from domain.events import EventKind, SecurityEvent
 from domain.users import Email
 
@@ -26,4 +27,4 @@ class EnableUser:
             await self._changes.record(uow, user.id)
             await uow.commit()
         self._events.emit(SecurityEvent(EventKind.USER_ENABLED, user.id, None, actor.client_address, actor.audit_name))
-        return summary(replace(user, disabled_at=None))
+        return UserSummary.of(replace(user, disabled_at=None))

@@ -1,9 +1,10 @@
 from uuid import UUID
 
-from application.actors import Actor, authorise, find_user, sessions_ended
+from application.actors import Actor, authorise, sessions_ended
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.session_revoker import SessionRevoker
+from application.user_lookup import find_user
 from domain.sessions import RevocationReason
 from domain.users import Email
 

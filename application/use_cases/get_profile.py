@@ -1,7 +1,7 @@
 from application.ports.profile_cache import ProfileCache
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.results import Principal, Profile
-from domain.errors import UserNotFound
+from domain.errors import TokenOwnerGone
 
 
 class GetProfile:
@@ -22,7 +22,7 @@ class GetProfile:
         async with self._new_uow() as uow:
             user = await uow.users.get(principal.user_id)
         if user is None:
-            raise UserNotFound
+            raise TokenOwnerGone
         profile = Profile(user.id, str(user.email), user.display_name, user.roles, user.created_at)
         self._cache.put(profile, generation)
         return profile

@@ -1,4 +1,4 @@
-from application.actors import Actor, authorise, summary
+from application.actors import Actor, authorise
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
 
@@ -15,4 +15,4 @@ class ListUsers:
         async with self._uow as uow:
             await authorise(uow, actor)
             users = await uow.users.page(max(1, min(limit, MAX_PAGE)), max(0, offset))
-        return [summary(user) for user in users]
+        return [UserSummary.of(user) for user in users]

@@ -16,10 +16,10 @@ from application.use_cases.end_user_sessions import EndUserSessions
 from application.use_cases.list_users import MAX_PAGE, ListUsers
 from domain.errors import UnknownUser
 from domain.users import ADMIN_ROLE
-from entrypoints.http.auth_routes import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.guards import requires_role
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
+from entrypoints.http.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.schemas import AdminUser, EndedSessions, UsersPage
 
 FORBIDDEN = 'The caller lacks the admin role (WWW-Authenticate: error="insufficient_scope")'

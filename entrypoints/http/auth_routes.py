@@ -4,7 +4,6 @@ from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, Router, post
-from litestar.datastructures import CacheControlHeader
 from litestar.params import JSONBody
 
 from application.results import Principal
@@ -21,16 +20,9 @@ from entrypoints.http.cookies import MAX_COOKIE_TOKEN_LENGTH, documented_cleared
 from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, SIGNED_OUT, UNAUTHENTICATED, problems
 from entrypoints.http.problems import MissingCredentials
+from entrypoints.http.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.schemas import LoginRequest, RefreshRequest, RegisterRequest, UserResponse
 from entrypoints.http.transport import RefreshCookie, TokenAnswer, presented_refresh_token, signed_out, token_answer
-
-NO_STORE = CacheControlHeader(no_store=True)
-AuthenticatedRequest = Request[Principal, str, Any]
-
-
-def client_address(request: Request[Any, Any, Any]) -> str | None:
-    """The TCP peer, or the client a trusted proxy names (TESSERA_FORWARDED_ALLOW_IPS): for throttling and audit."""
-    return request.client.host if request.client else None
 
 
 @post(

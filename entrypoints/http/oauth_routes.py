@@ -14,10 +14,10 @@ from application.results import Introspection
 from application.token_lookup import TokenQuery
 from application.use_cases.introspect_token import IntrospectToken
 from application.use_cases.revoke_token import RevokeToken
-from entrypoints.http.auth_routes import client_address
 from entrypoints.http.client_authentication import TRUSTED_CLIENT, ClientAuthenticationMiddleware
 from entrypoints.http.openapi import problems
 from entrypoints.http.problems import PROBLEM_JSON
+from entrypoints.http.requests import client_address
 from entrypoints.http.schemas import IntrospectionResponse, OAuthProblemDetails, TokenForm
 
 NO_STORE = CacheControlHeader(no_store=True)

@@ -28,8 +28,8 @@ from domain.errors import (
     LoginThrottled,
     MalformedLegacySessionCookie,
     SessionNotFound,
+    TokenOwnerGone,
     UnknownUser,
-    UserNotFound,
 )
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ _DOMAIN_ERRORS: dict[type[DomainError], tuple[HTTPStatus, str, str | None]] = {
     LoginThrottled: (HTTPStatus.TOO_MANY_REQUESTS, "login-throttled", None),
     InvalidRefreshToken: (HTTPStatus.UNAUTHORIZED, "invalid-refresh-token", "invalid_token"),
     InvalidAccessToken: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
-    UserNotFound: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
+    TokenOwnerGone: (HTTPStatus.UNAUTHORIZED, "invalid-token", "invalid_token"),
     MalformedLegacySessionCookie: (HTTPStatus.BAD_REQUEST, "invalid-legacy-session-cookie", None),
     InvalidLegacySession: (HTTPStatus.UNAUTHORIZED, "invalid-legacy-session", None),
     StorageUnavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "storage-unavailable", None),

@@ -9,10 +9,10 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter
 
 from application.use_cases.get_profile import GetProfile
-from entrypoints.http.auth_routes import AuthenticatedRequest
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
 from entrypoints.http.request_container import APP_SCOPE_ONLY
+from entrypoints.http.requests import AuthenticatedRequest
 from entrypoints.http.schemas import ProfileResponse, SessionResponse
 
 PRIVATE = "private, no-cache"
