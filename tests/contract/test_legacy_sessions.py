@@ -22,7 +22,14 @@ pytestmark = pytest.mark.anyio
 ADA = {"user_id": str(uuid.uuid4()), "email": "ada@example.com", "flash": ["Welcome back"]}
 
 
-@pytest.fixture(params=["memory", "file", "redis", "redis-unnamespaced"])
+@pytest.fixture(
+    params=[
+        "memory",
+        "file",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("redis-unnamespaced", marks=pytest.mark.redis),
+    ]
+)
 async def legacy(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[LegacyStore]:
     store: LegacyStore
     if request.param == "memory":
