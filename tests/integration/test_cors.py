@@ -14,6 +14,7 @@ from entrypoints.http.app import create_app
 from tests.integration.conftest import ClientFactory
 from tests.integration.cookies import APP_ORIGIN, OWN_ORIGIN
 from tests.integration.flows import Client
+from tests.support.http import dev_key_text
 
 pytestmark = pytest.mark.anyio
 
@@ -62,6 +63,7 @@ async def test_another_origin_fails_the_preflight(start_browser_client: ClientFa
 
 
 async def test_allowed_origins_come_from_the_environment(tmp_path: Path) -> None:
+    (tmp_path / "key.jwk").write_text(dev_key_text())
     settings = Settings.from_env(
         {
             "TESSERA_DATABASE_URL": "memory://",
