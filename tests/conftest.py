@@ -22,6 +22,11 @@ def _off_the_loop(work: Callable[[], T]) -> T:
         return thread.submit(work).result()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Beside the `postgres` marker of pyproject.toml: `just test-fast` deselects both.
+    config.addinivalue_line("markers", "redis: needs a real Redis (Debian's redis-server)")
+
+
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"

@@ -16,13 +16,20 @@ from adapters.legacy.redis_legacy_sessions import RedisLegacySessions
 from adapters.system_clock import SystemClock
 from application.errors import StorageUnavailable
 from tests.support.legacy_stores import LegacyStore, MemoryStore, file_store, new_session_id, redis_store
-from tests.support.served import free_port
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.anyio
 ADA = {"user_id": str(uuid.uuid4()), "email": "ada@example.com", "flash": ["Welcome back"]}
 
 
-@pytest.fixture(params=["memory", "file", "redis", "redis-unnamespaced"])
+@pytest.fixture(
+    params=[
+        "memory",
+        "file",
+        pytest.param("redis", marks=pytest.mark.redis),
+        pytest.param("redis-unnamespaced", marks=pytest.mark.redis),
+    ]
+)
 async def legacy(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[LegacyStore]:
     store: LegacyStore
     if request.param == "memory":

@@ -19,7 +19,7 @@ from joserfc.jwk import RSAKey
 
 from adapters.crypto.joserfc_key_vault import key_encryption_key
 from tests.support.http import PASSWORD
-from tests.support.served import REPOSITORY, environment, free_port, running, serving, tessera, upgraded
+from tests.support.served import REPOSITORY, environment, running, serving, tessera, upgraded
 
 ISSUER, AUDIENCE = "https://auth.example.test", "orders-api"
 EXAMPLE = REPOSITORY / "docs" / "examples"
@@ -29,7 +29,6 @@ KEK = base64.b64encode(secrets.token_bytes(32)).decode()
 @contextlib.contextmanager
 def downstream(tessera_url: str, cwd: Path) -> Iterator[str]:
     """The example under uvicorn (tessera's own ASGI server; the example needs none of its own)."""
-    port = free_port()
     env = {
         "PATH": "/usr/bin:/bin",
         "TESSERA_URL": tessera_url,
@@ -37,10 +36,13 @@ def downstream(tessera_url: str, cwd: Path) -> Iterator[str]:
         "TESSERA_AUDIENCE": AUDIENCE,
         "JWKS_REFETCH_INTERVAL_SECONDS": "1",
     }
-    command = [sys.executable, "-m", "uvicorn", "--factory", "downstream_service:create_app", "--app-dir", str(EXAMPLE)]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
+    example = [sys.executable, "-m", "uvicorn", "--factory", "downstream_service:create_app", "--app-dir", str(EXAMPLE)]
+
+    def command(port: int) -> list[str]:
+        return [*example, "--host", "127.0.0.1", "--port", str(port)]
+
     # Unauthenticated, /whoami answers 401 once the example is up.
-    with running(command, port, "/whoami", 401, env=env, cwd=cwd, log_path=cwd / "downstream.log") as base:
+    with running(command, "/whoami", 401, env=env, cwd=cwd, log_path=cwd / "downstream.log") as base:
         yield base
 
 

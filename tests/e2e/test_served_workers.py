@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.http import PASSWORD
-from tests.support.served import TESSERA, environment, free_port, running, tessera, upgraded
+from tests.support.served import TESSERA, environment, running, tessera, upgraded
 
 FRESH_CONNECTIONS = 30
 PROPAGATION_BOUND_SECONDS = 2.0
@@ -24,12 +24,12 @@ STARTED_WITHIN_SECONDS = 120.0
 def _two_workers(env: dict[str, str], cwd: Path) -> Iterator[str]:
     """`tessera serve --workers 2`, once both workers have started: /health answers from the first."""
     upgraded(env, cwd)
-    port = free_port()
     log_path = cwd / "serve.log"
-    command = [*TESSERA, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
-    with running(
-        command, port, "/health", 200, env=env, cwd=cwd, log_path=log_path, within=STARTED_WITHIN_SECONDS
-    ) as base:
+
+    def command(port: int) -> list[str]:
+        return [*TESSERA, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"]
+
+    with running(command, "/health", 200, env=env, cwd=cwd, log_path=log_path, within=STARTED_WITHIN_SECONDS) as base:
         deadline = time.monotonic() + STARTED_WITHIN_SECONDS
         while log_path.read_text().count("Application startup complete.") < 2:
             assert time.monotonic() < deadline, log_path.read_text()

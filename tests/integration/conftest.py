@@ -1,11 +1,13 @@
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from entrypoints.http.app import create_app
+from tests.integration.cookies import OWN_ORIGIN
+from tests.integration.flows import Client
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT
 
@@ -22,6 +24,25 @@ async def client(tmp_path: Path) -> AsyncIterator[AsyncTestClient]:  # type: ign
     """The app on the in-memory store: fast, and the same use cases and HTTP edge as production."""
     async with AsyncTestClient(create_app(settings_for_tests("memory://", tmp_path))) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def start_browser_client(tmp_path: Path) -> ClientFactory:
+    """Apps on the in-memory store, with the given settings, as a browser at tessera's own https origin sees them."""
+
+    @asynccontextmanager
+    async def start(**settings: object) -> AsyncIterator[Client]:
+        app = create_app(settings_for_tests("memory://", tmp_path, **settings))
+        async with AsyncTestClient(app, base_url=OWN_ORIGIN) as client:
+            yield client
+
+    return start
+
+
+@pytest.fixture
+async def browser(start_browser_client: ClientFactory) -> AsyncIterator[Client]:
+    async with start_browser_client() as client:
+        yield client
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -3,7 +3,6 @@
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,14 +12,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.ports import listening, on_a_free_port, uvicorn_bound
+
 REPO = Path(__file__).resolve().parents[2]
 READY_WITHIN_SECONDS = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Environment(dict[str, str]):
@@ -142,10 +137,11 @@ class ReplicaSet:
         reads, then inserts: replicas started together could each create one); then the rest at once.
         `overrides` are `TESSERA_*` variables that differ from the run's environment."""
         env = {**self.env, **overrides}
-        first = self._spawn(env)
+        first = self._spawn(env, "ABCDEFGH"[len(self.started)])
         first.wait_ready()
-        others = [self._spawn(env) for _ in range(count - 1)]
-        with ThreadPoolExecutor(max_workers=max(1, len(others))) as pool:
+        names = "ABCDEFGH"[len(self.started) : len(self.started) + count - 1]
+        with ThreadPoolExecutor(max_workers=max(1, len(names))) as pool:
+            others = list(pool.map(lambda name: self._spawn(env, name), names))
             list(pool.map(Replica.wait_ready, others))
         return [first, *others]
 
@@ -153,18 +149,26 @@ class ReplicaSet:
         for replica in self.started:
             replica.stop()
 
-    def _spawn(self, env: dict[str, str]) -> Replica:
-        name = "ABCDEFGH"[len(self.started)]
-        port = _free_port()
-        log_path = self.workdir / f"replica-{name}-{port}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                tessera_command("serve", "--host", "127.0.0.1", "--port", str(port)),
-                env=env,
-                cwd=self.workdir,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        replica = Replica(name, port, process, log_path)
-        self.started.append(replica)
-        return replica
+    def _spawn(self, env: dict[str, str], name: str) -> Replica:
+        """Replica `name`, once it listens on a free port (tests.support.ports)."""
+
+        def start(port: int) -> Replica:
+            log_path = self.workdir / f"replica-{name}-{port}.log"
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(
+                    tessera_command("serve", "--host", "127.0.0.1", "--port", str(port)),
+                    env=env,
+                    cwd=self.workdir,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            replica = Replica(name, port, process, log_path)
+            try:
+                listening(process, log_path, uvicorn_bound(port), within=READY_WITHIN_SECONDS)
+            except BaseException:
+                replica.stop()
+                raise
+            self.started.append(replica)
+            return replica
+
+        return on_a_free_port(start)

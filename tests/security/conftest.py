@@ -11,18 +11,10 @@ from tests.integration.flows import Client, register
 from tests.support.http import settings_for_tests
 
 
-@pytest.fixture(scope="session")
-def dev_key_file_text() -> str:
-    """One RSA key for every app of the run: generating 2048-bit keys per test would dominate its time."""
-    key = RSAKey.generate_key(2048, private=True)
-    key.ensure_kid()
-    return json.dumps(key.as_dict(private=True))
-
-
 @pytest.fixture
-async def client(tmp_path: Path, dev_key_file_text: str) -> AsyncIterator[Client]:
-    """The app on the in-memory store, started, signing with the development key it finds in `tmp_path`."""
-    (tmp_path / "dev-signing-key.jwk").write_text(dev_key_file_text)
+async def client(tmp_path: Path) -> AsyncIterator[Client]:
+    """The app on the in-memory store, started, signing with the development key it finds in `tmp_path`
+    (the run's one key, tests.support.http.dev_key_text)."""
     async with AsyncTestClient(create_app(settings_for_tests("memory://", tmp_path))) as test_client:
         yield test_client
 

@@ -15,7 +15,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.support.postgres import PostgresUnavailable, _binaries, _free_port, _wait_for
+from tests.support.ports import free_port, on_a_free_port
+from tests.support.postgres import PostgresUnavailable, _binaries, _wait_for, raise_if_port_taken
 
 
 class PostgresCluster:
@@ -97,13 +98,24 @@ def local_cluster() -> Iterator[PostgresCluster]:
     # Not under pytest's tmp_path: the `postgres` account could not traverse root's 0700 folders.
     root = Path(tempfile.mkdtemp(prefix="tessera-pg-scale-"))
     try:
-        cluster = PostgresCluster(root, _free_port())
+        cluster = PostgresCluster(root, free_port())
     except PostgresUnavailable:
         shutil.rmtree(root, ignore_errors=True)
         raise
+
+    def first_start(port: int) -> None:
+        """On `port` from now on; on another if it was taken before the server bound it."""
+        cluster.port = port
+        logged = len(cluster.server_log())
+        try:
+            cluster.start()
+        except PostgresUnavailable:
+            raise_if_port_taken(cluster.server_log()[logged:])
+            raise
+
     try:
         cluster.create()
-        cluster.start()
+        on_a_free_port(first_start)
         yield cluster
     finally:
         cluster.destroy()

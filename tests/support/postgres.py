@@ -3,7 +3,8 @@
 1. `TESSERA_TEST_POSTGRES_URL`, a server someone already runs;
 2. testcontainers, when a Docker engine answers;
 3. a throwaway cluster from the local PostgreSQL binaries (`initdb`/`pg_ctl`), run as the
-   `postgres` user when the tests run as root, on a free port on 127.0.0.1.
+   `postgres` user when the tests run as root, on a free port on 127.0.0.1 (tests.support.ports:
+   started again on another port if the one picked was taken before it bound).
 
 If none answers, the tests that need PostgreSQL fail: they are never skipped.
 """
@@ -18,6 +19,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from tests.support.ports import PortTaken, on_a_free_port
 
 POSTGRES_IMAGE = "postgres:16-alpine"
 
@@ -73,12 +76,6 @@ def _binaries() -> Path:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _local_cluster() -> Iterator[str]:
     bin_dir = _binaries()
@@ -99,14 +96,22 @@ def _local_cluster() -> Iterator[str]:
         if result.returncode != 0:
             raise PostgresUnavailable(f"{args[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
 
-    port = _free_port()
-    try:
-        run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+    def start(port: int) -> int:
         options = (
             f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        run("pg_ctl", "-D", str(data), "-l", str(root / "server.log"), "-o", options, "-w", "-t", "60", "start")
+        log = root / f"server-{port}.log"
+        try:
+            run("pg_ctl", "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", "60", "start")
+        except PostgresUnavailable:
+            raise_if_port_taken(log.read_text(errors="replace") if log.exists() else "")
+            raise
+        return port
+
+    try:
+        run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+        port = on_a_free_port(start)
         _wait_for(port)
         yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -114,6 +119,12 @@ def _local_cluster() -> Iterator[str]:
             if data.exists():
                 run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+def raise_if_port_taken(server_log: str) -> None:
+    """PortTaken if PostgreSQL's log says it could not bind its port (`pg_ctl -w` then fails)."""
+    if "address already in use" in server_log.lower():
+        raise PortTaken(server_log)
 
 
 def _wait_for(port: int, timeout: float = 30.0) -> None:

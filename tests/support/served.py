@@ -1,24 +1,20 @@
-"""A real `tessera` process for the tests: `db upgrade`, then `serve` on a free port of 127.0.0.1."""
+"""A real `tessera` process for the tests: `db upgrade`, then `serve` on a free port of 127.0.0.1
+(tests.support.ports: started again on another port if the one picked was taken before it bound)."""
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 
+from tests.support.ports import listening, on_a_free_port, uvicorn_bound
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 TESSERA = [sys.executable, "-m", "entrypoints.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def environment(workdir: Path, **settings: str) -> dict[str, str]:
@@ -48,18 +44,20 @@ def upgraded(env: dict[str, str], cwd: Path) -> None:
 
 @contextlib.contextmanager
 def serving(env: dict[str, str], cwd: Path, log_path: Path | None = None) -> Iterator[str]:
-    """`tessera serve` until it answers /health; its base URL; stopped on exit. Its stdout and stderr
-    go to `log_path` (by default a file in `cwd` named by the port)."""
-    port = free_port()
-    command = [*TESSERA, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with running(command, port, "/health", 200, env=env, cwd=cwd, log_path=log_path) as base:
+    """`tessera serve` (one worker: tests/e2e/test_served_workers.py serves several) until it answers
+    /health; its base URL; stopped on exit. Its stdout and stderr go to `log_path` (by default a file
+    in `cwd` named by the port)."""
+
+    def command(port: int) -> list[str]:
+        return [*TESSERA, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+
+    with running(command, "/health", 200, env=env, cwd=cwd, log_path=log_path) as base:
         yield base
 
 
 @contextlib.contextmanager
 def running(
-    command: list[str],
-    port: int,
+    command: Callable[[int], list[str]],
     probe: str,
     ready: int,
     *,
@@ -68,22 +66,37 @@ def running(
     log_path: Path | None,
     within: float = 30,
 ) -> Iterator[str]:
-    """A server process on `port` of 127.0.0.1, once `probe` answers the `ready` status within `within` s;
-    its base URL; terminated on exit. Its output goes to `log_path` (by default named by the port)."""
-    log_path = log_path or cwd / f"serve-{port}.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
+    """A uvicorn server, `command(port)`, on a free port of 127.0.0.1, once it has bound that port and
+    `probe` answers the `ready` status within `within` s; its base URL; terminated on exit. Its output goes to
+    `log_path` (by default named by the port)."""
+
+    def start(port: int) -> tuple[subprocess.Popen[bytes], int]:
+        path = log_path or cwd / f"serve-{port}.log"
+        with path.open("w") as log:
+            process = subprocess.Popen(command(port), env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + within
-            while True:
-                assert process.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, f"{command[:3]} did not answer {probe} within {within} s"
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{base}{probe}", timeout=1).status_code == ready:
-                        break
-                time.sleep(0.1)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+            listening(process, path, uvicorn_bound(port))
+        except BaseException:
+            stop(process)
+            raise
+        return process, port
+
+    process, port = on_a_free_port(start)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + within
+        while True:
+            assert process.poll() is None, (log_path or cwd / f"serve-{port}.log").read_text()
+            assert time.monotonic() < deadline, f"{command(port)[:3]} did not answer {probe} within {within} s"
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{base}{probe}", timeout=1).status_code == ready:
+                    break
+            time.sleep(0.1)
+        yield base
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=15)

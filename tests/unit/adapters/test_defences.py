@@ -117,31 +117,53 @@ async def test_a_refresh_that_races_a_logout_issues_nothing(app, monkeypatch: py
 
 
 async def test_no_more_password_hashes_run_at_once_than_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each hash holds its thread until the test lets one go, so what overlaps is decided by the
+    hasher's bound alone, never by how busy the machine is: two run at once, and a third starts only
+    when one of them has finished."""
     import threading
-    import time
+
+    import anyio
 
     hasher = Argon2PasswordHasher(time_cost=1, memory_cost_kib=8, parallelism=1, concurrency=2)
-    running, most = 0, 0
-    lock = threading.Lock()
+    running, most, finished = 0, 0, 0
+    changed = threading.Condition()
+    let_one_go = threading.Semaphore(0)
 
-    def slow_hash(password: str) -> str:
-        nonlocal running, most
-        with lock:
+    def held_hash(password: str) -> str:
+        nonlocal running, most, finished
+        with changed:
             running += 1
             most = max(most, running)
-        time.sleep(0.05)
-        with lock:
+            changed.notify_all()
+        let_one_go.acquire(timeout=30)
+        with changed:
             running -= 1
+            finished += 1
+            changed.notify_all()
         return "$argon2id$fake"
 
-    class SlowArgon2:
-        hash = staticmethod(slow_hash)
+    class HeldArgon2:
+        hash = staticmethod(held_hash)
 
-    monkeypatch.setattr(hasher, "_argon2", SlowArgon2())
-    import anyio
+    monkeypatch.setattr(hasher, "_argon2", HeldArgon2())
+
+    def settled(in_flight: int, done: int) -> bool:
+        with changed:
+            return changed.wait_for(lambda: (running, finished) == (in_flight, done), timeout=10)
+
+    async def until_settled(in_flight: int, done: int) -> None:
+        assert await anyio.to_thread.run_sync(settled, in_flight, done), (in_flight, done, running, finished)
 
     async with anyio.create_task_group() as group:
         for _ in range(6):
             group.start_soon(hasher.hash, PASSWORD)
+        try:
+            for left in range(6, 0, -1):
+                await until_settled(in_flight=min(2, left), done=6 - left)
+                let_one_go.release()
+        except BaseException:
+            for _ in range(6):
+                let_one_go.release()
+            raise
 
     assert most == 2

@@ -1,0 +1,24 @@
+"""The demo page: its script from self, under a strict content security policy."""
+
+import pytest
+
+from tests.integration.flows import Client
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_demo_page_loads_its_script_from_self_under_a_strict_policy(browser: Client) -> None:
+    page = await browser.get("/demo")
+    script = await browser.get("/demo/app.js")
+
+    assert page.status_code == script.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert script.headers["content-type"].startswith("text/javascript")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "unsafe-inline" not in policy
+    assert '<script src="/demo/app.js"' in page.text
+    assert (
+        "<script>" not in page.text and "style=" not in page.text and "http" not in page.text.replace("http-equiv", "")
+    )
+    assert '"X-Requested-With": "tessera"' in script.text
+    assert 'credentials: "same-origin"' in script.text
