@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from tests.integration.conftest import ClientFactory
 from tests.integration.cookies import (
     ACCESS,
     REFRESH,
@@ -42,3 +43,12 @@ async def test_openapi_documents_the_cookie_transport(browser: Client) -> None:
     refresh_parameters = schema["paths"]["/auth/refresh"]["post"]["parameters"]
     assert {"name": REFRESH, "in": "cookie"}.items() <= refresh_parameters[0].items()
     assert not [path for path in schema["paths"] if path.startswith("/demo")]
+
+
+async def test_the_openapi_schema_documents_the_configured_samesite(start_browser_client: ClientFactory) -> None:
+    async with start_browser_client(cookie_same_site="lax") as client:
+        schema: dict[str, Any] = (await client.get("/schema/openapi.json")).json()
+    for path in ("/auth/login", "/auth/refresh"):
+        documented = schema["paths"][path]["post"]["responses"]["200"]["headers"]["Set-Cookie"]["schema"]["allOf"]
+        assert len(documented) == 3
+        assert all("; SameSite=lax;" in cookie["example"] for cookie in documented), path
