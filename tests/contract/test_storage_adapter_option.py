@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-UNIT_OF_WORK_CONTRACTS = 32  # the tests that take `new_uow`, across the five suites
+UNIT_OF_WORK_CONTRACTS = 37  # the tests that take `new_uow` today, across the six suites
 
 
 def _contract_run(*options: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, int], str]:
@@ -45,9 +45,9 @@ def test_the_contract_suite_passes_against_a_toy_adapter_named_on_the_command_li
     code, counts, output = _contract_run("--storage-adapter=tests.support.toy_storage:make_unit_of_work", "-rA")
 
     assert code == 0, output
-    assert counts.get("passed") == UNIT_OF_WORK_CONTRACTS and "failed" not in counts, output
     ran = re.findall(r"^PASSED (tests/contract/\S+)", output, re.MULTILINE)
-    assert len(ran) == UNIT_OF_WORK_CONTRACTS and all(test.endswith("[external]") for test in ran)
+    assert counts.get("passed") == len(ran) >= UNIT_OF_WORK_CONTRACTS and "failed" not in counts, output
+    assert all(test.endswith("[external]") for test in ran)
 
 
 def test_the_contract_suite_fails_an_adapter_that_forgets_its_commits_named_by_the_environment() -> None:
