@@ -2,15 +2,13 @@
 each, whether it has a schema to migrate, and who hears of the changes committed to it. The
 environment, the CLI, `serve` and the composition root all ask `BACKENDS`; nothing else knows a scheme."""
 
-from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.memory.in_memory_storage_health import InMemoryStorageHealth
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
@@ -20,48 +18,10 @@ from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.ports.change_listener import ChangeListener
 from application.ports.storage_health import StorageHealth
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from entrypoints.ioc.storage_backend import Schema, StorageBackend, StorageProvider
 
 if TYPE_CHECKING:  # the environment reads this registry, and the settings are built from the environment
     from entrypoints.config import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class Schema:
-    """A backend's migrations: `pending(url)` describes the gap (None when up to date), `upgrade(url)` closes it."""
-
-    upgrade: Callable[[str], None]
-    pending: Callable[[str], str | None]
-
-
-def _no_listeners(url: str) -> list[ChangeListener]:
-    return []
-
-
-@dataclass(frozen=True, slots=True)
-class StorageBackend:
-    name: str  # as the CLI's messages name it
-    schemes: Mapping[str, str]  # each URL scheme accepted, and the scheme tessera rewrites it to
-    provider: type["StorageProvider"]
-    schema: Schema | None = None  # None: nothing to migrate, `db upgrade` and `serve` run no Alembic
-    shared: bool = True  # False: the store lives in one process (no `--workers` above 1, no CLI beside it)
-    listeners: Callable[[str], list[ChangeListener]] = field(default=_no_listeners)  # other replicas' changes
-
-
-class StorageProvider(Provider):
-    """Every backend's provider is built for one URL and supplies `UnitOfWork` (REQUEST scope),
-    `UnitOfWorkFactory` and `StorageHealth` (APP scope). The change listeners come from its backend:
-    the sibling workers of a shared store, plus whatever the backend hears from other replicas."""
-
-    def __init__(self, url: str, backend: StorageBackend) -> None:
-        super().__init__()
-        self.url = url
-        self._backend = backend
-
-    @provide(scope=Scope.APP)
-    def listeners(self, siblings: UnixSocketSiblingWorkers) -> list[ChangeListener]:
-        if not self._backend.shared:
-            return []  # one process holds the whole store: nobody else changes it
-        return [siblings, *self._backend.listeners(self.url)]
 
 
 class SqlStorageProvider(StorageProvider):
