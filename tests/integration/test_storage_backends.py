@@ -42,9 +42,11 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str, Any]]:
-    """What `uvicorn.run` was asked to serve, in place of serving it."""
+    """What `uvicorn.run` was asked to serve, in place of serving it. The app is not built either:
+    Litestar's logging set-up would outlive the test, writing to its closed capture of stderr."""
     monkeypatch.chdir(tmp_path)  # the development signing key is made here
     calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("entrypoints.http.app.create_app", lambda settings, *overrides: "the app")
     monkeypatch.setattr("uvicorn.run", lambda app, **options: calls.append({"app": app, **options}))
     return calls
 
