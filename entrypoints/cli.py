@@ -11,7 +11,7 @@ from application.errors import StorageUnavailable
 from entrypoints.client_commands import run_client_command
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
-from entrypoints.ioc.storage import MEMORY_DATABASE_URL
+from entrypoints.ioc.storage import backend_for
 from entrypoints.key_commands import run_key_command
 from entrypoints.serve import default_workers, serve_api
 from entrypoints.user_commands import add_user_commands, run_user_command
@@ -26,8 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument(
         "--workers",
         type=_workers,
-        default=default_workers(),
-        help=f"worker processes on one socket (default: the number of CPUs, {default_workers()})",
+        help=f"worker processes on one socket (default: the CPUs, {default_workers()}; 1 for an in-process store)",
     )
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
@@ -58,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         if args.command == "serve":
             return serve_api(settings, args.host, args.port, args.workers)
+        if args.command != "db" and not (backend := backend_for(settings.database_url)).shared:
+            print(f"tessera: {backend.name} lives inside `tessera serve`; set TESSERA_DATABASE_URL", file=sys.stderr)
+            return 2
         if args.command == "purge":
             return _purge(settings)
         if args.command == "keys":
@@ -117,16 +119,15 @@ def _purge(settings: Settings) -> int:
 
 
 def _db(settings: Settings, command: str) -> int:
-    from adapters.sql.database import pending_migrations, upgrade_schema
-
-    if settings.database_url == MEMORY_DATABASE_URL:
-        print("tessera: the in-memory store has no schema to migrate", file=sys.stderr)
+    backend = backend_for(settings.database_url)
+    if backend.schema is None:
+        print(f"tessera: {backend.name} has no schema to migrate")
         return 0
     if command == "upgrade":
-        upgrade_schema(settings.database_url)
+        backend.schema.upgrade(settings.database_url)
         print("tessera: database schema is up to date")
         return 0
-    pending = pending_migrations(settings.database_url)
+    pending = backend.schema.pending(settings.database_url)
     print(f"tessera: pending migrations: {pending}" if pending else "tessera: database schema is up to date")
     return 1 if pending else 0
 

@@ -5,11 +5,12 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlparse, urlsplit
+from urllib.parse import urlsplit
 
 from adapters.crypto.joserfc_key_vault import key_encryption_key
 from adapters.crypto.signing_keys import KeyConfigurationError
 from domain.clients import InvalidClientEntry, TrustedClient, parse_trusted_clients
+from entrypoints.ioc.storage import UnknownStorageUrl, normalised_url
 
 PREFIX = "TESSERA_"
 
@@ -124,15 +125,11 @@ class Env:
         return tuple(dict.fromkeys(found))
 
     def database_url(self, name: str, default: str) -> str:
-        value = self.text(name, default)
-        scheme = urlparse(value).scheme
-        if scheme in ("postgres", "postgresql"):
-            value = "postgresql+asyncpg" + value[len(scheme) :]
-        elif scheme == "sqlite":
-            value = "sqlite+aiosqlite" + value[len(scheme) :]
-        elif value != "memory://" and scheme not in ("postgresql+asyncpg", "sqlite+aiosqlite"):
-            raise ConfigError(name, "must be a sqlite://, postgresql:// or memory:// URL")
-        return value
+        """A URL of a registered storage backend, its scheme normalised (`postgres://` to `postgresql+asyncpg://`)."""
+        try:
+            return normalised_url(self.text(name, default))
+        except UnknownStorageUrl as error:
+            raise ConfigError(name, str(error)) from None
 
 
 def parse_origin(text: str) -> str | None:

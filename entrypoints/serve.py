@@ -13,7 +13,7 @@ from litestar import Litestar
 
 from entrypoints.config import Settings
 from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
-from entrypoints.ioc.storage import MEMORY_DATABASE_URL
+from entrypoints.ioc.storage import backend_for
 from entrypoints.key_commands import check_shared_keys
 
 WORKER_SOCKETS = "TESSERA_WORKER_SOCKETS"
@@ -28,17 +28,18 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def serve_api(settings: Settings, host: str, port: int, workers: int) -> int:
+def serve_api(settings: Settings, host: str, port: int, workers: int | None) -> int:
     """The schema and the signing keys are checked here, once, before any worker starts: a bad
-    configuration stops in one line instead of once per worker."""
+    configuration stops in one line instead of once per worker. By default, one worker a CPU, or one
+    worker for a store that lives in one process."""
     import uvicorn
 
-    from adapters.sql.database import pending_migrations
-
-    if workers > 1 and settings.database_url == MEMORY_DATABASE_URL:
-        print("tessera: --workers above 1 needs a database: the in-memory store lives in one process", file=sys.stderr)
+    backend = backend_for(settings.database_url)
+    workers = workers or (default_workers() if backend.shared else 1)
+    if workers > 1 and not backend.shared:
+        print(f"tessera: --workers above 1 needs a shared store: {backend.name} lives in one process", file=sys.stderr)
         return 2
-    if settings.database_url != MEMORY_DATABASE_URL and (pending := pending_migrations(settings.database_url)):
+    if backend.schema is not None and (pending := backend.schema.pending(settings.database_url)):
         print(f"tessera: the database schema does not match ({pending}): run `tessera db upgrade`", file=sys.stderr)
         return 1
     if settings.key_encryption_key is not None:

@@ -21,7 +21,6 @@ from domain.errors import DomainError, InvalidPassword
 from domain.users import Email
 from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
-from entrypoints.ioc.storage import MEMORY_DATABASE_URL
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -47,10 +46,8 @@ def add_user_commands(commands: Any) -> None:  # argparse's subparsers action ha
 
 
 def run_user_command(settings: Settings, args: argparse.Namespace, stdin: TextIO | None = None) -> int:
-    """Exit 1 with one line on stderr for a bad email, password or role, or an unknown user; nothing changes."""
-    if settings.database_url == MEMORY_DATABASE_URL:
-        print("tessera: the in-memory store lives inside `tessera serve`; set TESSERA_DATABASE_URL", file=sys.stderr)
-        return 2
+    """Exit 1 with one line on stderr for a bad email, password or role, or an unknown user; nothing changes.
+    The CLI has refused a store that lives only inside `tessera serve` before this runs."""
     try:
         return _run(settings, args, stdin or sys.stdin)
     except DomainError as error:

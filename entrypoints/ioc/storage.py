@@ -1,30 +1,33 @@
-"""Storage chosen by TESSERA_DATABASE_URL: SQL (SQLite, PostgreSQL) or in-memory."""
+"""The storage backends, in one registry: which URL schemes tessera accepts, the dishka provider of
+each, whether it has a schema to migrate, and who hears of the changes committed to it. The
+environment, the CLI, `serve` and the composition root all ask `BACKENDS`; nothing else knows a scheme."""
 
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.memory.in_memory_storage_health import InMemoryStorageHealth
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
-from adapters.sql.database import create_engine, session_factory
+from adapters.sql.database import create_engine, pending_migrations, session_factory, upgrade_schema
 from adapters.sql.sql_storage_health import SqlStorageHealth
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.ports.change_listener import ChangeListener
 from application.ports.storage_health import StorageHealth
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.ioc.storage_backend import Schema, StorageBackend, StorageProvider
 
-MEMORY_DATABASE_URL = "memory://"
+if TYPE_CHECKING:  # the environment reads this registry, and the settings are built from the environment
+    from entrypoints.config import Settings
 
 
-class SqlStorageProvider(Provider):
+class SqlStorageProvider(StorageProvider):
     @provide(scope=Scope.APP)
-    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
-        engine = create_engine(settings.database_url)
+    async def engine(self) -> AsyncIterator[AsyncEngine]:
+        engine = create_engine(self.url)
         yield engine
         await engine.dispose()
 
@@ -40,17 +43,8 @@ class SqlStorageProvider(Provider):
 
     health = provide(SqlStorageHealth, provides=StorageHealth, scope=Scope.APP)
 
-    @provide(scope=Scope.APP)
-    def listeners(self, settings: Settings, siblings: UnixSocketSiblingWorkers) -> list[ChangeListener]:
-        """Sibling workers, and on PostgreSQL every replica, heard as changes commit."""
-        if not settings.database_url.startswith("postgresql"):
-            return [siblings]
-        from adapters.sql.postgres_change_listener import PostgresChangeListener
 
-        return [siblings, PostgresChangeListener(settings.database_url)]
-
-
-class MemoryStorageProvider(Provider):
+class MemoryStorageProvider(StorageProvider):
     @provide(scope=Scope.APP)
     def store(self) -> InMemoryStore:
         return InMemoryStore()
@@ -63,14 +57,52 @@ class MemoryStorageProvider(Provider):
 
     health = provide(InMemoryStorageHealth, provides=StorageHealth, scope=Scope.APP)
 
-    @provide(scope=Scope.APP)
-    def listeners(self) -> list[ChangeListener]:
-        return []  # one process holds the whole in-memory store: nobody else changes it
+
+def _postgres_replicas(url: str) -> list[ChangeListener]:
+    """Every replica hears the others' changes through PostgreSQL's NOTIFY (migration 0006's triggers)."""
+    from adapters.sql.postgres_change_listener import PostgresChangeListener
+
+    return [PostgresChangeListener(url)]
 
 
-def storage_provider(settings: Settings) -> Provider:
-    if settings.database_url == MEMORY_DATABASE_URL:
-        return MemoryStorageProvider()
-    if settings.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-        return SqlStorageProvider()
-    raise ConfigError("DATABASE_URL", "must be a sqlite://, postgresql:// or memory:// URL")
+SQL_SCHEMA = Schema(upgrade=upgrade_schema, pending=pending_migrations)
+_SQLITE = "sqlite+aiosqlite"
+_POSTGRES = "postgresql+asyncpg"
+
+BACKENDS: tuple[StorageBackend, ...] = (
+    StorageBackend("SQLite", {"sqlite": _SQLITE, _SQLITE: _SQLITE}, SqlStorageProvider, SQL_SCHEMA),
+    StorageBackend(
+        "PostgreSQL",
+        {"postgresql": _POSTGRES, "postgres": _POSTGRES, _POSTGRES: _POSTGRES},
+        SqlStorageProvider,
+        SQL_SCHEMA,
+        listeners=_postgres_replicas,
+    ),
+    StorageBackend("the in-memory store", {"memory": "memory"}, MemoryStorageProvider, shared=False),
+)
+
+
+class UnknownStorageUrl(ValueError):
+    def __init__(self) -> None:
+        schemes = [f"{next(iter(backend.schemes))}://" for backend in BACKENDS]
+        super().__init__(f"must be a {', '.join(schemes[:-1])} or {schemes[-1]} URL")
+
+
+def backend_for(url: str) -> StorageBackend:
+    """The backend whose scheme the URL has (`UnknownStorageUrl` if none)."""
+    scheme = urlsplit(url).scheme
+    backend = next((backend for backend in BACKENDS if scheme in backend.schemes), None)
+    if backend is None:
+        raise UnknownStorageUrl
+    return backend
+
+
+def normalised_url(url: str) -> str:
+    """The URL with its scheme rewritten to the one its backend uses (`postgres://` to `postgresql+asyncpg://`)."""
+    scheme = urlsplit(url).scheme
+    return backend_for(url).schemes[scheme] + url[len(scheme) :]
+
+
+def storage_provider(settings: "Settings") -> Provider:
+    backend = backend_for(settings.database_url)
+    return backend.provider(settings.database_url, backend)
