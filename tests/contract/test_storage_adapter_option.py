@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-UNIT_OF_WORK_CONTRACTS = 37  # the tests that take `new_uow` today, across the six suites
+UNIT_OF_WORK_CONTRACTS = 41  # the tests that take `new_uow` today, across the contract suites
 
 
 def _contract_run(*options: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, int], str]:

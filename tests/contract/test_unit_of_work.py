@@ -73,3 +73,16 @@ async def test_a_callback_dropped_by_a_rollback_does_not_run_at_a_later_commit_o
     assert ran == ["committed"]
     async with new_uow() as other:
         assert await other.users.get(user.id) == user
+
+
+async def test_a_unit_of_work_entered_again_does_not_carry_the_announcements_of_its_last_block(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    heard: list[str] = []
+    uow = new_uow()
+    async with uow:
+        uow.after_commit(lambda: heard.append("rolled back"))
+    async with uow:
+        await uow.commit()
+
+    assert heard == []
