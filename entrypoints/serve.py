@@ -78,12 +78,15 @@ def worker_app() -> Litestar:
 
 @contextmanager
 def _worker_directories() -> Iterator[None]:
-    """Private directories for the workers' change sockets and their shared metrics, removed at the end."""
+    """Private directories for the workers' change sockets and their shared metrics, named in the
+    environment the workers inherit; both, and those names, are gone at the end."""
     sockets = Path(tempfile.mkdtemp(prefix="tessera-workers-"))
     metrics = Path(tempfile.mkdtemp(prefix="tessera-metrics-"))
     os.environ[WORKER_SOCKETS], os.environ[METRICS_DIRECTORY] = str(sockets), str(metrics)
     try:
         yield
     finally:
+        os.environ.pop(WORKER_SOCKETS, None)
+        os.environ.pop(METRICS_DIRECTORY, None)
         shutil.rmtree(sockets, ignore_errors=True)
         shutil.rmtree(metrics, ignore_errors=True)

@@ -4,6 +4,7 @@ no schema never meets Alembic."""
 
 import base64
 import io
+import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -122,3 +123,6 @@ def test_a_shared_store_serves_one_worker_a_cpu_by_default(
 
     assert cli("serve")[0] == 0
     assert served[0].get("workers", 1) == default_workers()
+    # The workers' private directories are named only for them: nothing started later inherits them.
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+    assert "TESSERA_WORKER_SOCKETS" not in os.environ
