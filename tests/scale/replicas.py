@@ -91,16 +91,22 @@ class Replica:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def signal(self, number: int) -> None:
+        """To the whole replica: `tessera serve` and every worker it started (its own process group)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, number)
+
     def pause(self) -> None:
-        """SIGSTOP: the process is frozen, as by a long GC or VM pause, or cut off: none of its loops runs."""
-        self.process.send_signal(signal.SIGSTOP)
+        """SIGSTOP: the replica is frozen, as by a long GC or VM pause, or cut off: none of its loops runs."""
+        self.signal(signal.SIGSTOP)
 
     def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
+        self.signal(signal.SIGCONT)
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown hook runs, in-flight requests are cut, sockets are reset."""
-        self.process.send_signal(signal.SIGKILL)
+        """SIGKILL to every process of the replica: no shutdown hook runs, in-flight requests are cut,
+        sockets are reset."""
+        self.signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
@@ -110,8 +116,9 @@ class Replica:
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                self.signal(signal.SIGKILL)
                 self.process.wait(timeout=10)
+        self.signal(signal.SIGKILL)  # a worker left behind by a killed supervisor
 
     def wait_ready(self, within: float = READY_WITHIN_SECONDS) -> None:
         deadline = time.monotonic() + within
@@ -161,6 +168,7 @@ class ReplicaSet:
                     cwd=self.workdir,
                     stdout=log,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,  # its workers too are the replica's, for pause and kill
                 )
             replica = Replica(name, port, process, log_path)
             try:
