@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import ClassVar
 from uuid import UUID
 
 from application.actors import Actor, authorise
@@ -13,31 +14,31 @@ from application.user_lookup import find_user
 from domain.events import EventKind, SecurityEvent
 from domain.users import Email, User, parse_role
 
-RolesAfter = Callable[[User, str], tuple[str, ...]]
 
-
-async def change_role(
-    uow: UnitOfWork,
-    events: SecurityEvents,
-    changes: UserChanges,
-    change: tuple[RolesAfter, EventKind],
-    target: UUID | Email,
-    role: str,
-    actor: Actor,
-) -> UserSummary:
+class RoleChange:
     """The user's roles become `roles_after(user, role)`, in the unit of work that re-checks the actor.
 
     The user's next access token carries the change (a refresh reads the roles from storage);
     admin operations check the roles in storage, so they see it at once, and every process forgets
-    the user's cached profile."""
-    roles_after, kind = change
-    role = parse_role(role)
-    async with uow:
-        await authorise(uow, actor)
-        user = await find_user(uow, target)
-        roles = roles_after(user, role)
-        await uow.users.set_roles(user.id, roles)
-        await changes.record(uow, user.id)
-        await uow.commit()
-    events.emit(SecurityEvent(kind, user.id, None, actor.client_address, f"{role} by {actor.audit_name}"))
-    return UserSummary.of(replace(user, roles=roles))
+    the user's cached profile. A subclass names the change and its audit event."""
+
+    roles_after: ClassVar[Callable[[User, str], tuple[str, ...]]]
+    event: ClassVar[EventKind]
+
+    def __init__(self, uow: UnitOfWork, changes: UserChanges, events: SecurityEvents) -> None:
+        self._uow = uow
+        self._changes = changes
+        self._events = events
+
+    async def execute(self, target: UUID | Email, role: str, actor: Actor) -> UserSummary:
+        role = parse_role(role)
+        async with self._uow as uow:
+            await authorise(uow, actor)
+            user = await find_user(uow, target)
+            roles = type(self).roles_after(user, role)
+            await uow.users.set_roles(user.id, roles)
+            await self._changes.record(uow, user.id)
+            await uow.commit()
+        audit = f"{role} by {actor.audit_name}"
+        self._events.emit(SecurityEvent(self.event, user.id, None, actor.client_address, audit))
+        return UserSummary.of(replace(user, roles=roles))

@@ -5,8 +5,9 @@ from datetime import datetime
 from application.ports.token_generator import TokenGenerator
 from application.ports.token_signer import TokenSigner
 from application.results import TokenPair
-from domain.lifecycle import access_claims_for, issue_refresh_token
+from domain.claims import access_claims_for
 from domain.policy import TokenPolicy
+from domain.rotation import issue_refresh_token
 from domain.sessions import RefreshToken, Session, hash_refresh_token
 from domain.users import User
 

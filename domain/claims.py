@@ -8,6 +8,8 @@ from uuid import UUID
 
 from domain.errors import InvalidAccessToken
 from domain.policy import TokenPolicy
+from domain.sessions import Session
+from domain.users import User
 
 ACCESS_TOKEN_TYPE = "at+jwt"
 
@@ -117,3 +119,17 @@ def _uuid(payload: Mapping[str, object], name: str) -> UUID:
         return UUID(value)
     except ValueError:
         raise InvalidAccessToken from None
+
+
+def access_claims_for(user: User, session: Session, *, jti: UUID, now: datetime, policy: TokenPolicy) -> AccessClaims:
+    issued_at = int(now.timestamp())
+    return AccessClaims(
+        iss=policy.issuer,
+        aud=policy.audience,
+        sub=user.id,
+        exp=issued_at + int(policy.access_ttl.total_seconds()),
+        iat=issued_at,
+        jti=jti,
+        sid=session.id,
+        roles=user.roles,
+    )

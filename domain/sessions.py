@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from domain.users import User
+
 
 class RevocationReason(StrEnum):
     LOGOUT = "logout"
@@ -115,3 +117,17 @@ class Revocation:
 
     session_id: UUID
     revoked_at: datetime
+
+
+def open_session(
+    *, user: User, session_id: UUID, now: datetime, user_agent: str | None = None, client_address: str | None = None
+) -> Session:
+    """A session records the device as first seen, cut to bounded lengths; blank means unknown."""
+    return Session(
+        id=session_id,
+        user_id=user.id,
+        created_at=now,
+        last_used_at=now,
+        user_agent=(user_agent or None) and user_agent[:USER_AGENT_MAX_LENGTH],
+        client_address=(client_address or None) and client_address[:CLIENT_ADDRESS_MAX_LENGTH],
+    )

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.crypto.signing_keys import KeyConfigurationError
-from adapters.sql.database import DatabaseUnavailable
+from adapters.sql.database import SchemaCommandFailed
 from application.errors import StorageUnavailable
 from entrypoints.client_commands import run_client_command
 from entrypoints.config import Settings
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, KeyConfigurationError) as error:
         print(f"tessera: configuration error: {error}", file=sys.stderr)
         return 2
-    except DatabaseUnavailable as error:
+    except SchemaCommandFailed as error:
         print(f"tessera: {error}", file=sys.stderr)
         return 1
     except StorageUnavailable:

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from adapters.memory.in_memory_store import InMemoryTables
 from application.ports.session_repository import SessionRepository
-from domain.lifecycle import spend
+from domain.rotation import spend
 from domain.sessions import RefreshToken, Revocation, RevocationReason, Session
 
 

@@ -68,7 +68,7 @@ def upgrade_schema(url: str) -> None:
     try:
         AlembicCommands(sqlalchemy_config=config).upgrade("head")
     except (OSError, SQLAlchemyError) as error:
-        raise DatabaseUnavailable(f"cannot migrate the database: {error.__class__.__name__}: {error}") from None
+        raise SchemaCommandFailed(f"cannot migrate the database: {error.__class__.__name__}: {error}") from None
 
 
 def _ensure_sqlite_folder(url: str) -> None:
@@ -96,8 +96,9 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-class DatabaseUnavailable(RuntimeError):
-    """The database could not be reached or opened."""
+class SchemaCommandFailed(RuntimeError):
+    """Reading or migrating the schema failed (the database unreachable, or refusing): the CLI's one
+    line. Not `StorageUnavailable`, which a request or background loop meets at run time."""
 
 
 def pending_migrations(url: str) -> str | None:
@@ -119,6 +120,6 @@ async def _current_revision(url: str) -> str | None:
                 ).get_current_revision()
             )
     except (OSError, SQLAlchemyError) as error:
-        raise DatabaseUnavailable(f"cannot open the database: {error.__class__.__name__}: {error}") from None
+        raise SchemaCommandFailed(f"cannot open the database: {error.__class__.__name__}: {error}") from None
     finally:
         await engine.dispose()

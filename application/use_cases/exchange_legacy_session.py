@@ -13,7 +13,7 @@ from application.token_pairs import TokenPairIssuer
 from domain.errors import AccountDisabled, InvalidEmail, InvalidLegacySession, MalformedLegacySessionCookie
 from domain.events import EventKind, SecurityEvent
 from domain.legacy_sessions import LegacyBridgePolicy, LegacySession, UserLookup
-from domain.lifecycle import open_session
+from domain.sessions import open_session
 from domain.users import Email, User
 
 

@@ -11,7 +11,7 @@ from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
 from domain.errors import AccountDisabled, InvalidCredentials, InvalidEmail, LoginThrottled
 from domain.events import EventKind, SecurityEvent
-from domain.lifecycle import open_session
+from domain.sessions import open_session
 from domain.throttling import ThrottlePolicy, throttle_key, wait_before_next_attempt
 from domain.users import Email, User
 

@@ -9,8 +9,8 @@ from application.session_revoker import SessionRevoker
 from application.token_pairs import TokenPairIssuer
 from domain.errors import InvalidRefreshToken, RefreshTokenReused
 from domain.events import EventKind, SecurityEvent
-from domain.lifecycle import RefreshVerdict, judge_refresh
 from domain.policy import TokenPolicy
+from domain.rotation import RefreshVerdict, judge_refresh
 from domain.sessions import (
     RefreshToken,
     RevocationReason,

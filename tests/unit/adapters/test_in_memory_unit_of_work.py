@@ -7,9 +7,9 @@ import pytest
 
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
-from domain.lifecycle import issue_refresh_token, open_session
 from domain.policy import TokenPolicy
-from domain.sessions import RefreshToken, RevocationReason, Session, hash_refresh_token
+from domain.rotation import issue_refresh_token
+from domain.sessions import RefreshToken, RevocationReason, Session, hash_refresh_token, open_session
 from domain.users import Email, User
 from tests.fakes import FixedClock
 

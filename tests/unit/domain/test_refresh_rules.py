@@ -4,9 +4,10 @@ from uuid import UUID
 
 import pytest
 
-from domain.lifecycle import RefreshVerdict, access_claims_for, issue_refresh_token, judge_refresh, open_session, spend
+from domain.claims import access_claims_for
 from domain.policy import TokenPolicy
-from domain.sessions import RevocationReason, hash_refresh_token, seal_successor, unseal_successor
+from domain.rotation import RefreshVerdict, issue_refresh_token, judge_refresh, spend
+from domain.sessions import RevocationReason, hash_refresh_token, open_session, seal_successor, unseal_successor
 from domain.users import Email, User
 
 POLICY = TokenPolicy(

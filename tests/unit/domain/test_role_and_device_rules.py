@@ -5,7 +5,7 @@ from uuid import UUID
 import pytest
 
 from domain.errors import InvalidRole
-from domain.lifecycle import open_session
+from domain.sessions import open_session
 from domain.users import Email, User, parse_role
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The pure rules of a token pair's life: open a session, judge a presented refresh token, rotate.
+"""The pure rules of rotation: issue a refresh token, judge a presented one, spend it.
 
 Nothing here does I/O or draws randomness: ids, token hashes and the current time come in as
 arguments, so every rule is exact under test.
@@ -9,10 +9,8 @@ from datetime import datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
-from domain.claims import AccessClaims
 from domain.policy import TokenPolicy
-from domain.sessions import CLIENT_ADDRESS_MAX_LENGTH, USER_AGENT_MAX_LENGTH, RefreshToken, Session
-from domain.users import User
+from domain.sessions import RefreshToken, Session
 
 
 class RefreshVerdict(Enum):
@@ -25,20 +23,6 @@ class RefreshVerdict(Enum):
     """The token was spent before, outside the grace window: theft is assumed and the whole session is revoked."""
     EXPIRED = "expired"
     REVOKED = "revoked"
-
-
-def open_session(
-    *, user: User, session_id: UUID, now: datetime, user_agent: str | None = None, client_address: str | None = None
-) -> Session:
-    """A session records the device as first seen, cut to bounded lengths; blank means unknown."""
-    return Session(
-        id=session_id,
-        user_id=user.id,
-        created_at=now,
-        last_used_at=now,
-        user_agent=(user_agent or None) and user_agent[:USER_AGENT_MAX_LENGTH],
-        client_address=(client_address or None) and client_address[:CLIENT_ADDRESS_MAX_LENGTH],
-    )
 
 
 def issue_refresh_token(
@@ -85,17 +69,3 @@ def spend(
     """The token as stored once rotated: spent at `now`, naming its successor. A repository writes it
     only if the token was unspent (one compare-and-set), so a token is redeemed at most once."""
     return replace(token, rotated_at=now, successor_id=successor_id, sealed_successor=sealed_successor)
-
-
-def access_claims_for(user: User, session: Session, *, jti: UUID, now: datetime, policy: TokenPolicy) -> AccessClaims:
-    issued_at = int(now.timestamp())
-    return AccessClaims(
-        iss=policy.issuer,
-        aud=policy.audience,
-        sub=user.id,
-        exp=issued_at + int(policy.access_ttl.total_seconds()),
-        iat=issued_at,
-        jti=jti,
-        sid=session.id,
-        roles=user.roles,
-    )
