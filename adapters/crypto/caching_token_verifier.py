@@ -23,16 +23,9 @@ class _Verified:
 
 
 class CachingTokenVerifier(TokenVerifier):
-    """Remembers, by the exact token string, the payload of tokens whose header and signature held and
-    the claims the domain read from it, so a token seen again costs a dictionary look-up instead of
-    an RSA verification and a parse.
-
-    The time claims and revocation are the caller's and are judged again on every request, cache hit
-    or not. Failures are never cached: a refused token is refused by the real verifier every time.
-    Any change of the key set (reload, rotation, a key withdrawn) empties the cache, so a token is
-    never accepted on a key that no longer verifies it. At most `max_tokens` entries are kept, the
-    least recently used evicted first.
-    """
+    """Remembers, by the exact token string, what the real verifier accepted (payload and clock-free
+    claims): a token seen again costs a look-up, not an RSA check. Failures are never cached; any key-set
+    change empties it; the least recently used go first past `max_tokens`."""
 
     def __init__(self, inner: TokenVerifier, keys: SigningKeySet, max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
         if max_tokens < 1:

@@ -33,8 +33,7 @@ class ExchangeLegacySession:
     naming no user of tessera all fail alike; a disabled user is refused with `AccountDisabled`.
     The session is consumed in every case but one: when tessera's own storage fails after the
     take, it is put back and the client may retry. The new session records the device as a login
-    does. Each
-    outcome is audited (`legacy_session_exchanged`, or `legacy_session_refused` with the reason),
+    does. Each outcome is audited (`legacy_session_exchanged`, or `legacy_session_refused` with the reason),
     never with the session id. An unknown cookie costs one store round trip and no hashing, so
     it needs no throttle: guessing a 256-bit id is hopeless however fast the answers come.
     """

@@ -29,20 +29,9 @@ SIGNS_OUT_BY_REFRESH_COOKIE = "signs_out_by_refresh_cookie"
 
 
 class AccessTokenMiddleware:
-    """`Authorization: Bearer`, or else the `__Host-tessera-access` cookie. Tokens in the query
-    string are ignored, never read.
-
-    A cookie-authenticated unsafe request must pass the CSRF check first. When a request carries
-    both, the header authenticates it, and a cookie that verifies to another user makes it a 400:
-    one request never speaks for two people. `OPTIONS` (CORS preflight) and routes with the
-    `exclude_from_auth` option pass unauthenticated, as with Litestar's authentication middleware.
-
-    A plain ASGI middleware, not Litestar's `AbstractAuthenticationMiddleware`: it reads the two
-    headers it needs straight from the scope (the first of each, as Litestar's `Headers.get` does)
-    and builds no connection object unless a CSRF check needs one. The verifier is resolved once
-    at start-up (see the app factory), so a protected request costs a cache look-up or one
-    signature check and no I/O.
-    """
+    """`Authorization: Bearer`, else the access cookie (never the query string); the header wins, and a
+    cookie of another user makes it a 400. A cookie on an unsafe request needs the CSRF proof first.
+    A plain ASGI middleware, so that a protected request costs a cache look-up or one signature check."""
 
     __slots__ = ("_container", "_verify", "app")
 
