@@ -31,8 +31,9 @@ def say(met: bool, reason: str) -> str:
 
 LIVE = "one of 20,000 live RS256 access tokens (each its own user and session), the next on each request"
 CACHED = (
-    "the signature is checked unless the token is still in the bounded cache of verified tokens, the claims "
-    "parsed unless still remembered; then the time claims and the revocation look-up (in memory)"
+    "signature and clock-free claims from the bounded cache of verified tokens (50,000; every token was met in "
+    "the warm-up, as a client's second request finds it), else checked and parsed; then the time claims and the "
+    "revocation look-up (in memory)"
 )
 LABELS = {
     "bare": ("Litestar, no auth (plain wrk)", "`GET /ping`, the same request every time, no script, no header"),
@@ -56,8 +57,8 @@ LABELS = {
     ),
     "tessera_profile": (
         "tessera profile, 20,000 users",
-        f"`GET /api/user/profile` with {LIVE}: verified as above, then `GetProfile` reads the user "
-        "(the SQLite database, unless a cache answers) and answers the profile",
+        f"`GET /api/user/profile` with {LIVE}: verified as above, then the profile from the per-process profile "
+        "cache (every user's profile was read once in the warm-up; a miss reads SQLite), with its ETag",
     ),
     "tessera_replayed": (
         "tessera, one token replayed",
