@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from litestar.connection import ASGIConnection
 
 from entrypoints.http.browser import browser_policy
-from entrypoints.http.problems import CrossSiteRequestRefused
+from entrypoints.http.errors import CrossSiteRequestRefused
 from entrypoints.http.schemas import Transport
 from entrypoints.origins import parse_origin
 

@@ -21,7 +21,7 @@ from entrypoints.http.cookies import (
     session_cookies,
 )
 from entrypoints.http.csrf import require_csrf_proof
-from entrypoints.http.problems import InvalidRequest
+from entrypoints.http.errors import InvalidRequest
 from entrypoints.http.schemas import Transport
 
 TokenAnswer = Response[TokenResponse | CookieSessionResponse]
