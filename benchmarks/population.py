@@ -15,7 +15,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert
 
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
-from adapters.crypto.signing_keys import SigningKeySet, load_or_create_dev_key, read_private_key
+from adapters.crypto.key_files import load_or_create_dev_key, read_private_key
+from adapters.crypto.signing_keys import SigningKeySet
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
 from benchmarks.tessera_setup import ISSUER
 from domain.claims import AccessClaims

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import create_engine, insert
 
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
-from adapters.crypto.signing_keys import SigningKeySet, read_private_key
+from adapters.crypto.key_files import read_private_key
+from adapters.crypto.signing_keys import SigningKeySet
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
 from domain.claims import AccessClaims
 

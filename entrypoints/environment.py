@@ -5,18 +5,17 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
 from adapters.crypto.joserfc_key_vault import key_encryption_key
 from adapters.crypto.signing_keys import KeyConfigurationError
 from domain.clients import InvalidClientEntry, TrustedClient, parse_trusted_clients
 from entrypoints.ioc.storage import UnknownStorageUrl, normalised_url
+from entrypoints.origins import parse_origin
 
 PREFIX = "TESSERA_"
 
 SameSite = Literal["strict", "lax"]
 SAME_SITE_VALUES: tuple[SameSite, ...] = ("strict", "lax")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class ConfigError(ValueError):
@@ -130,31 +129,3 @@ class Env:
             return normalised_url(self.text(name, default))
         except UnknownStorageUrl as error:
             raise ConfigError(name, str(error)) from None
-
-
-def parse_origin(text: str) -> str | None:
-    """`scheme://host[:port]` as a browser serialises an origin (lower case, default port left out),
-    or None unless `text` is exactly an http(s) origin: no user, path, query or fragment."""
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return None
-    host = parts.hostname or ""
-    if (
-        parts.scheme.lower() not in _DEFAULT_PORTS
-        or not host
-        or parts.username is not None
-        or parts.path
-        or parts.query
-        or parts.fragment
-        or "?" in text
-        or "#" in text
-        or not all(char.isalnum() or char in ".-:" for char in host)
-        or not host.isascii()
-        or port == 0
-    ):
-        return None
-    scheme = parts.scheme.lower()
-    host = f"[{host}]" if ":" in host else host
-    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"

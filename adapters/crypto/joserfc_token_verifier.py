@@ -69,7 +69,7 @@ def _signature_check(key: AsymmetricKey, alg: str) -> SignatureCheck:
     joserfc's own implementation."""
     if alg == "RS256":
         public = key.get_op_key("verify")
-        assert isinstance(public, RSAPublicKey)  # a key installed as RS256 is an RSA key (signing_keys._fits)
+        assert isinstance(public, RSAPublicKey)  # a key installed as RS256 is an RSA key (signing_keys.fits_algorithm)
 
         pkcs1, sha256 = padding.PKCS1v15(), hashes.SHA256()  # stateless: made once, not per token
 

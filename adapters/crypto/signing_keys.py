@@ -1,20 +1,13 @@
 """The signing key set: one active private key that signs, and the public keys that verify, by `kid`."""
 
-import json
-import logging
-import os
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-from joserfc.errors import JoseError, SecurityWarning
+from joserfc.errors import SecurityWarning
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from application.errors import NoSigningKey
 from application.ports.public_keys import PublicKeys
-
-log = logging.getLogger(__name__)
 
 AsymmetricKey = RSAKey | ECKey | OKPKey
 
@@ -36,7 +29,8 @@ class KeyConfigurationError(ValueError):
 KEY_TYPES: dict[str, type[AsymmetricKey]] = {"RS256": RSAKey, "ES256": ECKey, "EdDSA": OKPKey, "Ed25519": OKPKey}
 
 
-def _fits(key: AsymmetricKey, alg: str) -> bool:
+def fits_algorithm(key: AsymmetricKey, alg: str) -> bool:
+    """The one check every key passes, loaded from a file or installed: its type and size suit `alg`."""
     if isinstance(key, RSAKey):
         return alg == "RS256" and key.raw_value.key_size >= 2048
     if isinstance(key, ECKey):
@@ -50,48 +44,6 @@ def generate_key(alg: str) -> AsymmetricKey:
     if alg == "ES256":
         return ECKey.generate_key("P-256", private=True)
     return OKPKey.generate_key("Ed25519", private=True)
-
-
-def read_private_key(path: Path, alg: str) -> AsymmetricKey:
-    """A private key from a PEM or JWK file. The key's `kid` is the JWK's own, else its RFC 7638 thumbprint."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise KeyConfigurationError(f"cannot read {path}: {error.strerror}") from None
-    key_type = KEY_TYPES[alg]
-    try:
-        data: Any = json.loads(raw) if raw.lstrip().startswith(b"{") else raw
-        key = key_type.import_key(data)
-    except (JoseError, ValueError, TypeError) as error:
-        raise KeyConfigurationError(f"{path} is not a {alg} private key in PEM or JWK form ({error})") from None
-    if not key.is_private:
-        raise KeyConfigurationError(f"{path} holds a public key; a private key is needed to sign")
-    if not _fits(key, alg):
-        raise KeyConfigurationError(f"the key in {path} does not fit the algorithm {alg}")
-    if not key.kid:
-        key.ensure_kid()
-    return key
-
-
-_USE_A_KEY_FILE = "Set TESSERA_SIGNING_KEY_FILE in production."
-
-
-def load_or_create_dev_key(path: Path, alg: str) -> AsymmetricKey:
-    """The development key: created and persisted (mode 0600) on first start, reused after."""
-    if path.exists():
-        log.warning("No signing key configured: signing with the development key at %s. %s", path, _USE_A_KEY_FILE)
-        return read_private_key(path, alg)
-    key = generate_key(alg)
-    key.ensure_kid()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as file:
-        json.dump(key.as_dict(private=True), file)
-    log.warning(
-        "No signing key configured: generated a development key at %s. Set TESSERA_SIGNING_KEY_FILE in production.",
-        path,
-    )
-    return key
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +68,7 @@ class SigningKeySet(PublicKeys):
 
     def install(self, signing: tuple[AsymmetricKey, str] | None, published: list[tuple[AsymmetricKey, str]]) -> None:
         for key, alg in ([signing] if signing else []) + published:
-            if not _fits(key, alg):
+            if not fits_algorithm(key, alg):
                 raise KeyConfigurationError(f"the key {key.kid} does not fit the algorithm {alg}")
         public = {_kid_of(key): (key.__class__.import_key(key.as_dict(private=False)), alg) for key, alg in published}
         if signing is not None:

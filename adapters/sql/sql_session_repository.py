@@ -5,6 +5,7 @@ from sqlalchemy import CursorResult, delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.models import RefreshTokenRow, SessionRow
+from adapters.sql.row_mapping import to_refresh_token, to_refresh_token_row, to_session, to_session_row
 from application.ports.session_repository import SessionRepository
 from domain.sessions import RefreshToken, Revocation, RevocationReason, Session
 
@@ -17,46 +18,24 @@ class SqlSessionRepository(SessionRepository):
         self._db = session
 
     async def add(self, session: Session) -> None:
-        self._db.add(
-            SessionRow(
-                id=session.id,
-                user_id=session.user_id,
-                created_at=session.created_at,
-                last_used_at=session.last_used_at,
-                revoked_at=session.revoked_at,
-                revocation_reason=session.revocation_reason,
-                user_agent=session.user_agent,
-                client_address=session.client_address,
-            )
-        )
+        self._db.add(to_session_row(session))
         await self._db.flush()
 
     async def get(self, session_id: UUID) -> Session | None:
         row = await self._db.scalar(select(SessionRow).where(SessionRow.id == session_id))
-        return None if row is None else _to_session(row)
+        return None if row is None else to_session(row)
 
     async def add_refresh_token(self, token: RefreshToken) -> None:
-        self._db.add(
-            RefreshTokenRow(
-                id=token.id,
-                session_id=token.session_id,
-                token_hash=token.token_hash,
-                issued_at=token.issued_at,
-                expires_at=token.expires_at,
-                rotated_at=token.rotated_at,
-                successor_id=token.successor_id,
-                sealed_successor=token.sealed_successor,
-            )
-        )
+        self._db.add(to_refresh_token_row(token))
         await self._db.flush()
 
     async def find_refresh_token(self, token_hash: str) -> RefreshToken | None:
         row = await self._db.scalar(select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash))
-        return None if row is None else _to_refresh_token(row)
+        return None if row is None else to_refresh_token(row)
 
     async def get_refresh_token(self, token_id: UUID) -> RefreshToken | None:
         row = await self._db.scalar(select(RefreshTokenRow).where(RefreshTokenRow.id == token_id))
-        return None if row is None else _to_refresh_token(row)
+        return None if row is None else to_refresh_token(row)
 
     async def spend_refresh_token(
         self, token_id: UUID, now: datetime, successor_id: UUID, sealed_successor: str
@@ -105,7 +84,7 @@ class SqlSessionRepository(SessionRepository):
             .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None), holding)
             .order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
         )
-        return [_to_session(row) for row in (await self._db.scalars(statement)).all()]
+        return [to_session(row) for row in (await self._db.scalars(statement)).all()]
 
     async def revoked_since(self, moment: datetime) -> list[Revocation]:
         rows = await self._db.execute(
@@ -127,29 +106,3 @@ class SqlSessionRepository(SessionRepository):
         result = await self._db.execute(statement)  # type: ignore[call-overload]
         assert isinstance(result, CursorResult)
         return result.rowcount
-
-
-def _to_session(row: SessionRow) -> Session:
-    return Session(
-        id=row.id,
-        user_id=row.user_id,
-        created_at=row.created_at,
-        last_used_at=row.last_used_at,
-        revoked_at=row.revoked_at,
-        revocation_reason=None if row.revocation_reason is None else RevocationReason(row.revocation_reason),
-        user_agent=row.user_agent,
-        client_address=row.client_address,
-    )
-
-
-def _to_refresh_token(row: RefreshTokenRow) -> RefreshToken:
-    return RefreshToken(
-        id=row.id,
-        session_id=row.session_id,
-        token_hash=row.token_hash,
-        issued_at=row.issued_at,
-        expires_at=row.expires_at,
-        rotated_at=row.rotated_at,
-        successor_id=row.successor_id,
-        sealed_successor=row.sealed_successor,
-    )

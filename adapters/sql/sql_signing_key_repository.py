@@ -4,6 +4,7 @@ from sqlalchemy import CursorResult, exists, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.models import SigningKeyRow
+from adapters.sql.row_mapping import to_signing_key_record, to_signing_key_row
 from application.ports.signing_key_repository import SigningKeyRepository
 from domain.keys import SigningKeyRecord
 
@@ -13,17 +14,7 @@ class SqlSigningKeyRepository(SigningKeyRepository):
         self._db = session
 
     async def add(self, record: SigningKeyRecord) -> None:
-        self._db.add(
-            SigningKeyRow(
-                kid=record.kid,
-                alg=record.alg,
-                public_jwk=record.public_jwk,
-                sealed_private_jwk=record.sealed_private_jwk,
-                created_at=record.created_at,
-                signs_from=record.signs_from,
-                withdrawn_at=record.withdrawn_at,
-            )
-        )
+        self._db.add(to_signing_key_row(record))
         await self._db.flush()
 
     async def add_first(self, record: SigningKeyRecord) -> bool:
@@ -39,7 +30,7 @@ class SqlSigningKeyRepository(SigningKeyRepository):
 
     async def all(self) -> list[SigningKeyRecord]:
         rows = await self._db.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at))
-        return [_to_record(row) for row in rows]
+        return [to_signing_key_record(row) for row in rows]
 
     async def withdraw(self, kid: str, now: datetime) -> bool:
         statement = (
@@ -50,15 +41,3 @@ class SqlSigningKeyRepository(SigningKeyRepository):
         result = await self._db.execute(statement)
         assert isinstance(result, CursorResult)
         return result.rowcount == 1
-
-
-def _to_record(row: SigningKeyRow) -> SigningKeyRecord:
-    return SigningKeyRecord(
-        kid=row.kid,
-        alg=row.alg,
-        public_jwk=row.public_jwk,
-        sealed_private_jwk=row.sealed_private_jwk,
-        created_at=row.created_at,
-        signs_from=row.signs_from,
-        withdrawn_at=row.withdrawn_at,
-    )

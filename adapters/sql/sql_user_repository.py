@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.models import UserRow
+from adapters.sql.row_mapping import to_user, to_user_row
 from application.ports.user_repository import UserRepository
 from domain.errors import EmailAlreadyRegistered
 from domain.users import Email, User
@@ -21,15 +22,7 @@ class SqlUserRepository(UserRepository):
         self._rows = _UserRows(session=session, auto_expunge=True)
 
     async def add(self, user: User) -> None:
-        row = UserRow(
-            id=user.id,
-            email=user.email.value,
-            display_name=user.display_name,
-            password_hash=user.password_hash,
-            roles=list(user.roles),
-            created_at=user.created_at,
-            disabled_at=user.disabled_at,
-        )
+        row = to_user_row(user)
         try:
             await self._rows.add(row)
         except IntegrityError:
@@ -37,7 +30,7 @@ class SqlUserRepository(UserRepository):
 
     async def get(self, user_id: UUID) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.id == user_id)
-        return None if row is None else _to_user(row)
+        return None if row is None else to_user(row)
 
     async def update_password_hash(self, user_id: UUID, password_hash: str) -> None:
         await self._rows.session.execute(
@@ -46,11 +39,11 @@ class SqlUserRepository(UserRepository):
 
     async def get_by_email(self, email: Email) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.email == email.value)
-        return None if row is None else _to_user(row)
+        return None if row is None else to_user(row)
 
     async def page(self, limit: int, offset: int) -> list[User]:
         statement = select(UserRow).order_by(UserRow.created_at, UserRow.id).limit(limit).offset(offset)
-        return [_to_user(row) for row in (await self._rows.session.scalars(statement)).all()]
+        return [to_user(row) for row in (await self._rows.session.scalars(statement)).all()]
 
     async def set_roles(self, user_id: UUID, roles: tuple[str, ...]) -> None:
         await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(roles=list(roles)))
@@ -63,15 +56,3 @@ class SqlUserRepository(UserRepository):
 
     async def changed_since(self, moment: datetime) -> list[UUID]:
         return list((await self._rows.session.scalars(select(UserRow.id).where(UserRow.changed_at >= moment))).all())
-
-
-def _to_user(row: UserRow) -> User:
-    return User(
-        id=row.id,
-        email=Email(row.email),
-        display_name=row.display_name,
-        password_hash=row.password_hash,
-        roles=tuple(row.roles),
-        created_at=row.created_at,
-        disabled_at=row.disabled_at,
-    )

@@ -18,9 +18,9 @@ from domain.errors import UnknownUser
 from domain.users import ADMIN_ROLE
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.guards import requires_role
+from entrypoints.http.management_schemas import AdminUser, EndedSessions, UsersPage
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
 from entrypoints.http.requests import NO_STORE, AuthenticatedRequest, client_address
-from entrypoints.http.schemas import AdminUser, EndedSessions, UsersPage
 
 FORBIDDEN = 'The caller lacks the admin role (WWW-Authenticate: error="insufficient_scope")'
 UNSAFE_FORBIDDEN = f"{FORBIDDEN}; or {CROSS_SITE[0].lower()}{CROSS_SITE[1:]}"

@@ -18,9 +18,9 @@ from entrypoints.http.client_authentication import CLIENT_SCHEME
 from entrypoints.http.cookies import ACCESS_COOKIE
 from entrypoints.http.demo_routes import demo_router
 from entrypoints.http.device_routes import device_router
+from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
 from entrypoints.http.oauth_routes import oauth_router
 from entrypoints.http.operations_routes import health, metrics, ready
-from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.public_routes import jwks
 from entrypoints.http.request_container import RequestContainerMiddleware
 from entrypoints.http.user_routes import user_router

@@ -15,13 +15,13 @@ from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
 from domain.errors import InvalidRefreshToken
 from entrypoints.environment import SameSite
+from entrypoints.http.auth_schemas import LoginRequest, RefreshRequest, RegisterRequest, UserResponse
 from entrypoints.http.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
 from entrypoints.http.cookies import MAX_COOKIE_TOKEN_LENGTH, documented_cleared_cookies, documented_session_cookies
 from entrypoints.http.csrf import require_csrf_proof
+from entrypoints.http.errors import MissingCredentials
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, SIGNED_OUT, UNAUTHENTICATED, problems
-from entrypoints.http.problems import MissingCredentials
 from entrypoints.http.requests import NO_STORE, AuthenticatedRequest, client_address
-from entrypoints.http.schemas import LoginRequest, RefreshRequest, RegisterRequest, UserResponse
 from entrypoints.http.transport import RefreshCookie, TokenAnswer, presented_refresh_token, signed_out, token_answer
 
 

@@ -13,7 +13,7 @@ from domain.errors import DomainError, InvalidAccessToken
 from entrypoints.http.cookie_header import parse_cookie_header
 from entrypoints.http.cookies import ACCESS_COOKIE, MAX_COOKIE_TOKEN_LENGTH, REFRESH_COOKIE
 from entrypoints.http.csrf import require_csrf_proof
-from entrypoints.http.problems import ConflictingCredentials, MalformedAuthorization, MissingCredentials
+from entrypoints.http.errors import ConflictingCredentials, MalformedAuthorization, MissingCredentials
 from entrypoints.http.request_container import application_container
 
 BEARER_SCHEME = "BearerToken"

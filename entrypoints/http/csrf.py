@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
 
-from entrypoints.environment import parse_origin
 from entrypoints.http.browser import browser_policy
-from entrypoints.http.problems import CrossSiteRequestRefused
+from entrypoints.http.errors import CrossSiteRequestRefused
 from entrypoints.http.schemas import Transport
+from entrypoints.origins import parse_origin
 
 CSRF_HEADER = "x-requested-with"
 CSRF_HEADER_VALUE = "tessera"

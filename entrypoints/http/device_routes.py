@@ -11,9 +11,9 @@ from application.use_cases.end_session import EndSession
 from application.use_cases.list_sessions import ListSessions
 from domain.errors import SessionNotFound
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
+from entrypoints.http.management_schemas import DeviceSession, SessionsResponse
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
 from entrypoints.http.requests import NO_STORE, AuthenticatedRequest, client_address
-from entrypoints.http.schemas import DeviceSession, SessionsResponse
 
 NOT_FOUND = "No live session of the caller's has this id: unknown, ended, another user's, or not a UUID (all alike)"
 

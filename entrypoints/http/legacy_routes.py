@@ -15,12 +15,12 @@ from litestar.params import CookieParameter, JSONBody
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
 from domain.errors import InvalidLegacySession
 from entrypoints.environment import SameSite
+from entrypoints.http.auth_schemas import ExchangeRequest
 from entrypoints.http.cookies import documented_session_cookies
 from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.openapi import CROSS_SITE, problems
 from entrypoints.http.problems import REALM, problem
 from entrypoints.http.requests import NO_STORE, client_address
-from entrypoints.http.schemas import ExchangeRequest
 from entrypoints.http.transport import TokenAnswer, token_answer
 from entrypoints.legacy_settings import LegacyBridgeSettings
 

@@ -15,10 +15,10 @@ from application.token_lookup import TokenQuery
 from application.use_cases.introspect_token import IntrospectToken
 from application.use_cases.revoke_token import RevokeToken
 from entrypoints.http.client_authentication import TRUSTED_CLIENT, ClientAuthenticationMiddleware
+from entrypoints.http.oauth_schemas import IntrospectionResponse, OAuthProblemDetails, TokenForm
 from entrypoints.http.openapi import problems
 from entrypoints.http.problems import PROBLEM_JSON
 from entrypoints.http.requests import client_address
-from entrypoints.http.schemas import IntrospectionResponse, OAuthProblemDetails, TokenForm
 
 NO_STORE = CacheControlHeader(no_store=True)
 ClientRequest = Request[str, None, Any]

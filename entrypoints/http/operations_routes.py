@@ -13,9 +13,9 @@ from application.ports.revocation_view import RevocationView
 from application.ports.storage_health import StorageHealth
 from application.ports.token_signer import TokenSigner
 from entrypoints.http.openapi import problems
+from entrypoints.http.operations_schemas import HealthResponse
 from entrypoints.http.problems import problem
 from entrypoints.http.request_container import APP_SCOPE_ONLY
-from entrypoints.http.schemas import HealthResponse
 
 NO_STORE = CacheControlHeader(no_store=True)
 

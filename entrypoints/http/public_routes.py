@@ -14,7 +14,7 @@ from litestar.params import HeaderParameter
 from application.ports.public_keys import PublicKeys
 from entrypoints.config import Settings
 from entrypoints.http.openapi import problems
-from entrypoints.http.schemas import JwkResponse, JwksResponse
+from entrypoints.http.operations_schemas import JwkResponse, JwksResponse
 
 IfNoneMatch = Annotated[
     str | None,

@@ -12,6 +12,7 @@ from litestar.params import CookieParameter
 
 from application.results import TokenPair
 from domain.errors import InvalidRefreshToken
+from entrypoints.http.auth_schemas import CookieSessionResponse, RefreshRequest, TokenResponse
 from entrypoints.http.browser import browser_policy
 from entrypoints.http.cookies import (
     MAX_COOKIE_TOKEN_LENGTH,
@@ -20,8 +21,8 @@ from entrypoints.http.cookies import (
     session_cookies,
 )
 from entrypoints.http.csrf import require_csrf_proof
-from entrypoints.http.problems import InvalidRequest
-from entrypoints.http.schemas import CookieSessionResponse, RefreshRequest, TokenResponse, Transport
+from entrypoints.http.errors import InvalidRequest
+from entrypoints.http.schemas import Transport
 
 TokenAnswer = Response[TokenResponse | CookieSessionResponse]
 RefreshCookie = Annotated[

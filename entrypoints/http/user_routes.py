@@ -9,11 +9,11 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import HeaderParameter
 
 from application.use_cases.get_profile import GetProfile
+from entrypoints.http.auth_schemas import ProfileResponse, SessionResponse
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
 from entrypoints.http.request_container import APP_SCOPE_ONLY
 from entrypoints.http.requests import AuthenticatedRequest
-from entrypoints.http.schemas import ProfileResponse, SessionResponse
 
 PRIVATE = "private, no-cache"
 """Personal data: never kept by a shared cache; a browser keeps it but asks again each time (ETag)."""

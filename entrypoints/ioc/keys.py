@@ -6,7 +6,8 @@ from adapters.crypto.caching_token_verifier import CachingTokenVerifier
 from adapters.crypto.joserfc_key_vault import JoserfcKeyVault, key_encryption_key
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
-from adapters.crypto.signing_keys import SigningKeySet, load_or_create_dev_key, read_private_key
+from adapters.crypto.key_files import load_or_create_dev_key, read_private_key
+from adapters.crypto.signing_keys import SigningKeySet
 from application.ports.key_vault import KeyVault
 from application.ports.public_keys import PublicKeys
 from application.ports.token_signer import TokenSigner

@@ -11,13 +11,8 @@ from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
-from adapters.crypto.signing_keys import (
-    KeyConfigurationError,
-    SigningKeySet,
-    generate_key,
-    load_or_create_dev_key,
-    read_private_key,
-)
+from adapters.crypto.key_files import load_or_create_dev_key, read_private_key
+from adapters.crypto.signing_keys import KeyConfigurationError, SigningKeySet, generate_key
 from domain.claims import AccessClaims
 from domain.errors import InvalidAccessToken
 from tests.support.builders import a_user

@@ -7,7 +7,7 @@ from litestar.connection import ASGIConnection
 
 from entrypoints.http.browser import BROWSER_POLICY, BrowserPolicy
 from entrypoints.http.csrf import require_csrf_proof
-from entrypoints.http.problems import CrossSiteRequestRefused
+from entrypoints.http.errors import CrossSiteRequestRefused
 
 PROOF = {"x-requested-with": "tessera", "origin": "https://auth.example.com"}
 

@@ -14,7 +14,7 @@ from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.errors import InvalidAccessToken
 from entrypoints.http.authentication import EXCLUDE_FROM_AUTH, AccessTokenMiddleware
 from entrypoints.http.browser import BrowserPolicy
-from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
 from entrypoints.http.request_container import APP_CONTAINER, RequestContainerMiddleware
 
 pytestmark = pytest.mark.anyio

@@ -1,0 +1,116 @@
+"""The one place that turns errors into problem JSON, registered as Litestar exception handlers.
+
+Domain errors take their status from `error_statuses`; the edge's own errors, Litestar's and any
+unexpected one are answered here. A client's mistake is never a 500.
+"""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from adapters.observability.metrics import STORAGE_UNAVAILABLE
+from application.errors import NoSigningKey, StorageUnavailable
+from domain.errors import DomainError, InvalidClient, LoginThrottled
+from entrypoints.http.error_statuses import status_of
+from entrypoints.http.errors import (
+    CrossSiteRequestRefused,
+    InvalidRequest,
+    MalformedAuthorization,
+    MissingCredentials,
+)
+from entrypoints.http.problems import REALM, problem
+
+log = logging.getLogger(__name__)
+
+
+def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, object]]:
+    listed = status_of(error)
+    if listed is None:
+        return problem(HTTPStatus.BAD_REQUEST, error.message)
+    status, slug, challenge_error = listed
+    response = problem(status, error.message, slug=slug, challenge_error=challenge_error)
+    if isinstance(error, LoginThrottled):
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+    if isinstance(error, StorageUnavailable):
+        STORAGE_UNAVAILABLE.inc()
+    if isinstance(error, (StorageUnavailable, NoSigningKey)):
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+    return response
+
+
+def _invalid_client(_: Request[Any, Any, Any], error: InvalidClient) -> Response[dict[str, object]]:
+    """RFC 6749 §5.2: 401 with a Basic challenge; the body is problem JSON with the OAuth `error` too."""
+    response = problem(HTTPStatus.UNAUTHORIZED, error.message, slug="invalid-client")
+    response.content["error"] = "invalid_client"
+    response.headers["WWW-Authenticate"] = f'Basic realm="{REALM}"'
+    return response
+
+
+def _missing_credentials(_: Request[Any, Any, Any], __: MissingCredentials) -> Response[dict[str, object]]:
+    return problem(HTTPStatus.UNAUTHORIZED, "An access token is required.", slug="missing-token")
+
+
+def _malformed_authorization(_: Request[Any, Any, Any], __: MalformedAuthorization) -> Response[dict[str, object]]:
+    return problem(
+        HTTPStatus.UNAUTHORIZED,
+        "The Authorization header must be 'Bearer <token>'.",
+        slug="invalid-token",
+        challenge_error="invalid_token",
+    )
+
+
+def _invalid_request(_: Request[Any, Any, Any], error: InvalidRequest) -> Response[dict[str, object]]:
+    return problem(HTTPStatus.BAD_REQUEST, error.detail, slug="invalid-request")
+
+
+def _cross_site_request(_: Request[Any, Any, Any], __: CrossSiteRequestRefused) -> Response[dict[str, object]]:
+    return problem(
+        HTTPStatus.FORBIDDEN,
+        "A request with the session cookies must send 'X-Requested-With: tessera' from an accepted origin.",
+        slug="csrf",
+    )
+
+
+def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
+    # Litestar's message names the field and the rule, never the submitted value.
+    return problem(HTTPStatus.BAD_REQUEST, _sanitised(error.detail), slug="invalid-request")
+
+
+def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, object]]:
+    status = HTTPStatus(error.status_code)
+    detail = error.detail if status < HTTPStatus.INTERNAL_SERVER_ERROR else status.phrase
+    response = problem(status, _sanitised(detail))
+    response.headers.update(error.headers or {})
+    return response
+
+
+def _unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, object]]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem(HTTPStatus.INTERNAL_SERVER_ERROR, "The server could not complete the request.")
+
+
+def _sanitised(detail: str) -> str:
+    return detail if len(detail) <= 300 else detail[:300] + "…"
+
+
+def _too_deeply_nested(_: Request[Any, Any, Any], __: RecursionError) -> Response[dict[str, object]]:
+    """JSON nested deeper than the decoder's recursion allows: the client's input, not our fault."""
+    return problem(HTTPStatus.BAD_REQUEST, "The request body is nested too deeply.", slug="invalid-request")
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    RecursionError: _too_deeply_nested,
+    InvalidClient: _invalid_client,
+    DomainError: _domain_error,
+    MissingCredentials: _missing_credentials,
+    MalformedAuthorization: _malformed_authorization,
+    InvalidRequest: _invalid_request,
+    CrossSiteRequestRefused: _cross_site_request,
+    ValidationException: _validation_error,
+    HTTPException: _http_error,
+    Exception: _unexpected_error,
+}

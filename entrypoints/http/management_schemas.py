@@ -1,0 +1,41 @@
+"""Listing and ending sessions and accounts: the caller's own devices, and the operators' view of users."""
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+
+class DeviceSession(msgspec.Struct):
+    """One live session of the caller: the device as first seen at login."""
+
+    id: UUID
+    created_at: datetime
+    last_used_at: datetime
+    user_agent: str | None
+    client_address: str | None
+    current: bool
+
+
+class SessionsResponse(msgspec.Struct):
+    sessions: list[DeviceSession]
+
+
+class AdminUser(msgspec.Struct):
+    id: UUID
+    email: str
+    display_name: str | None
+    roles: list[str]
+    created_at: datetime
+    disabled: bool
+    disabled_at: datetime | None
+
+
+class UsersPage(msgspec.Struct):
+    users: list[AdminUser]
+    next_offset: int | None
+    """The offset of the next page, or null on the last one."""
+
+
+class EndedSessions(msgspec.Struct):
+    ended: int
