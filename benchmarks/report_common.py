@@ -58,7 +58,8 @@ LABELS = {
     "tessera_profile": (
         "tessera profile, 20,000 users",
         f"`GET /api/user/profile` with {LIVE}: verified as above, then the profile from the per-process profile "
-        "cache (every user's profile was read once in the warm-up; a miss reads SQLite), with its ETag",
+        "cache (the warm-up ran until the rate settled: every user's profile read once; a miss reads SQLite), "
+        "with its ETag",
     ),
     "tessera_replayed": (
         "tessera, one token replayed",

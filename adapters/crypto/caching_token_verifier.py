@@ -55,7 +55,7 @@ class CachingTokenVerifier(TokenVerifier):
             verified.move_to_end(token)
             return entry
         generation = self._generation
-        entry = _Verified(MappingProxyType(dict(self._inner.verify(token))))  # read-only: shared by every hit
+        entry = _Verified(MappingProxyType(self._inner.verify(token)))  # read-only: shared by every hit
         if self._keys.generation == generation:  # not if the keys changed while verifying
             verified[token] = entry
             if len(verified) > self._max_tokens:
