@@ -5,11 +5,10 @@ Signing is the slow part (one RSA private-key operation a token, a few thousand 
 so tokens are signed in one process per core."""
 
 import os
-import secrets
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert
@@ -18,7 +17,7 @@ from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.key_files import load_or_create_dev_key, read_private_key
 from adapters.crypto.signing_keys import SigningKeySet
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
-from benchmarks.tessera_setup import ISSUER
+from benchmarks.tessera_setup import ISSUER, live_refresh_token_row
 from domain.claims import AccessClaims
 
 TOKEN_SECONDS = 3 * 3600
@@ -53,7 +52,9 @@ def write_members(database: Path, count: int) -> list[Member]:
                 chunk = members[start : start + CHUNK]
                 connection.execute(insert(UserRow), [_user(uuid.UUID(m.user_id), now) for m in chunk])
                 connection.execute(insert(SessionRow), [_session(m, now) for m in chunk])
-                connection.execute(insert(RefreshTokenRow), [_refresh_token(m, now) for m in chunk])
+                connection.execute(
+                    insert(RefreshTokenRow), [live_refresh_token_row(uuid.UUID(m.session_id), now) for m in chunk]
+                )
     finally:
         engine.dispose()
     return members
@@ -78,19 +79,6 @@ def _session(member: Member, now: datetime) -> dict[str, object]:
         "last_used_at": now,
         "revoked_at": None,
         "revocation_reason": None,
-    }
-
-
-def _refresh_token(member: Member, now: datetime) -> dict[str, object]:
-    return {
-        "id": uuid.uuid4(),
-        "session_id": uuid.UUID(member.session_id),
-        "token_hash": secrets.token_hex(32),
-        "issued_at": now,
-        "expires_at": now + timedelta(days=14),
-        "rotated_at": None,
-        "successor_id": None,
-        "sealed_successor": None,
     }
 
 

@@ -24,6 +24,20 @@ FAST_ARGON2 = {"TESSERA_ARGON2_TIME_COST": "1", "TESSERA_ARGON2_MEMORY_KIB": "8"
 """Only for servers whose measured path hashes no password (setup logins are then quick)."""
 
 
+def live_refresh_token_row(session_id: uuid.UUID, now: datetime) -> dict[str, object]:
+    """A refresh-token row that keeps its session live (unspent, 14 days), written straight into the store."""
+    return {
+        "id": uuid.uuid4(),
+        "session_id": session_id,
+        "token_hash": secrets.token_hex(32),
+        "issued_at": now,
+        "expires_at": now + timedelta(days=14),
+        "rotated_at": None,
+        "successor_id": None,
+        "sealed_successor": None,
+    }
+
+
 def post(base: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
     request = urllib.request.Request(
         base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
@@ -97,22 +111,7 @@ class SessionWriter:
                         for sid in chunk
                     ],
                 )
-                connection.execute(
-                    insert(RefreshTokenRow),
-                    [
-                        {
-                            "id": uuid.uuid4(),
-                            "session_id": sid,
-                            "token_hash": secrets.token_hex(32),
-                            "issued_at": now,
-                            "expires_at": now + timedelta(days=14),
-                            "rotated_at": None,
-                            "successor_id": None,
-                            "sealed_successor": None,
-                        }
-                        for sid in chunk
-                    ],
-                )
+                connection.execute(insert(RefreshTokenRow), [live_refresh_token_row(sid, now) for sid in chunk])
         stamp = int(now.timestamp())
         return [
             self._signer.sign(
