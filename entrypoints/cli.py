@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     hash_client.add_argument("client_id")
     hash_client.add_argument("--generate", action="store_true", help="make a fresh secret and print it too")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_kid_taken_literally(sys.argv[1:] if argv is None else argv))
     if args.command == "clients":
         return run_client_command(args.client_id, generate=args.generate)
 
@@ -78,6 +78,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageUnavailable:
         print("tessera: the database cannot be reached", file=sys.stderr)
         return 1
+
+
+def _kid_taken_literally(argv: Sequence[str]) -> list[str]:
+    """A key id is an RFC 7638 thumbprint, which starts with "-" one time in 64: it is the kid, not an option."""
+    args = list(argv)
+    if args[:2] == ["keys", "retire"] and len(args) == 3 and args[2] not in ("-h", "--help", "--"):
+        args.insert(2, "--")
+    return args
 
 
 def _port(raw: str) -> int:

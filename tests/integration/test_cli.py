@@ -45,6 +45,17 @@ def test_keys_retire_refuses_the_only_signing_key_and_an_unknown_one(
     assert main(["keys", "retire", kid]) == 0
 
 
+def test_a_kid_that_starts_with_a_dash_is_a_kid_not_an_option(
+    shared_keys_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keys", "rotate", "--now"]) == 0
+    capsys.readouterr()
+
+    assert main(["keys", "retire", "-POVzdpKGwROCkFFklwKOs_dV5GzGN1IDLnXjo28idA"]) == 1
+
+    assert "no such signing key" in capsys.readouterr().err
+
+
 def test_keys_commands_explain_that_a_key_file_is_not_managed_here(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
