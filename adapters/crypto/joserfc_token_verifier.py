@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from joserfc.errors import JoseError
 from joserfc.jws import JWSRegistry
 
+from adapters.crypto.ecdsa_low_s import has_low_s
 from adapters.crypto.signing_keys import AsymmetricKey, SigningKeySet
 from application.ports.token_verifier import TokenVerifier
 from domain.claims import ACCESS_TOKEN_TYPE
@@ -66,7 +67,7 @@ def _signature_check(key: AsymmetricKey, alg: str) -> SignatureCheck:
 
     RS256, the default and the hot path, calls the `cryptography` key that joserfc imported directly
     (PKCS#1 v1.5 with SHA-256, as RFC 7518 §3.3 defines it); every other algorithm goes through
-    joserfc's own implementation."""
+    joserfc's own implementation; ES256 only in its low-S spelling (ecdsa_low_s), so that a token has one."""
     if alg == "RS256":
         public = key.get_op_key("verify")
         assert isinstance(public, RSAPublicKey)  # a key installed as RS256 is an RSA key (signing_keys.fits_algorithm)
@@ -82,6 +83,8 @@ def _signature_check(key: AsymmetricKey, alg: str) -> SignatureCheck:
 
         return rs256
     model = JWSRegistry.algorithms[alg]
+    if alg == "ES256":
+        return lambda message, signature: has_low_s(signature) and bool(model.verify(message, signature, key))
     return lambda message, signature: bool(model.verify(message, signature, key))
 
 
