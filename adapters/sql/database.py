@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
+from adapters.sql.sqlite_file import create_private_sqlite_file
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -51,6 +52,7 @@ def create_engine(url: str) -> AsyncEngine:
     engine = database_config(url).get_engine()
     if engine.dialect.name == "sqlite":
         _serialize_sqlite_writers(engine)
+        create_private_sqlite_file(url)
     return engine
 
 
@@ -65,6 +67,7 @@ def upgrade_schema(url: str) -> None:
     if engine.dialect.name == "sqlite":
         _serialize_sqlite_writers(engine)
         _ensure_sqlite_folder(url)
+        create_private_sqlite_file(url)
     try:
         AlembicCommands(sqlalchemy_config=config).upgrade("head")
     except (OSError, SQLAlchemyError) as error:
