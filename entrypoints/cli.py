@@ -2,6 +2,7 @@
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -10,6 +11,7 @@ from adapters.sql.database import SchemaCommandFailed
 from application.errors import StorageUnavailable
 from entrypoints.client_commands import run_client_command
 from entrypoints.config import Settings
+from entrypoints.config_warnings import config_warnings
 from entrypoints.environment import ConfigError
 from entrypoints.ioc.storage import backend_for
 from entrypoints.key_commands import run_key_command
@@ -55,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
+        for warning in config_warnings(settings, os.environ):
+            print(f"tessera: warning: {warning}", file=sys.stderr)
         if args.command == "serve":
             return serve_api(settings, args.host, args.port, args.workers)
         if args.command != "db" and not (backend := backend_for(settings.database_url)).shared:

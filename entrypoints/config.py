@@ -95,6 +95,12 @@ class Settings:
         )
 
     @property
+    def uses_development_key(self) -> bool:
+        """No signing key configured, neither a key file nor shared keys: tessera signs with the development
+        key and warns so at every start. This is what "development" means to tessera, and nothing else."""
+        return self.signing_key_file is None and self.key_encryption_key is None
+
+    @property
     def jwks_cache_lifetime(self) -> timedelta:
         return self.key_timings().jwks_lifetime
 

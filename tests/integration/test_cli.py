@@ -17,6 +17,7 @@ def shared_keys_env(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
     monkeypatch.setenv("TESSERA_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("TESSERA_KEY_ENCRYPTION_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
     monkeypatch.setenv("TESSERA_KEY_PROPAGATION_SECONDS", "300")
+    monkeypatch.setenv("TESSERA_ISSUER", "https://auth.example.com")  # else every command warns that it is unset
 
 
 def test_keys_rotate_then_list_shows_the_new_key_pending_beside_the_signing_one(

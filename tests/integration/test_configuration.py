@@ -80,6 +80,7 @@ def test_the_cli_reports_a_missing_key_file_in_one_line(
 ) -> None:
     monkeypatch.setenv("TESSERA_DATABASE_URL", "memory://")
     monkeypatch.setenv("TESSERA_SIGNING_KEY_FILE", str(tmp_path / "missing.pem"))
+    monkeypatch.setenv("TESSERA_ISSUER", "https://auth.example.com")  # else a warning that it is unset comes first
     assert main(["serve", "--port", "1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "missing.pem" in err

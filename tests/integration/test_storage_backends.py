@@ -81,6 +81,7 @@ def test_the_users_keys_and_purge_commands_work_on_a_registered_backend(
 ) -> None:
     monkeypatch.setenv("TESSERA_DATABASE_URL", f"pickle://{tmp_path / 'store.pickle'}")
     monkeypatch.setenv("TESSERA_KEY_ENCRYPTION_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
+    monkeypatch.setenv("TESSERA_ISSUER", "https://auth.example.com")  # else every command warns that it is unset
 
     assert cli("users", "create", "ada@example.com", "--role", "admin", stdin="correct horse battery\n")[0] == 0
     assert cli("keys", "rotate", "--now")[0] == 0
