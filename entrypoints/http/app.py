@@ -21,6 +21,7 @@ from entrypoints.http.cookies import ACCESS_COOKIE
 from entrypoints.http.demo_routes import demo_router
 from entrypoints.http.device_routes import device_router
 from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
+from entrypoints.http.json_bodies import require_json_body
 from entrypoints.http.oauth_routes import oauth_router
 from entrypoints.http.operations_routes import health, metrics, ready
 from entrypoints.http.public_routes import jwks
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         ],
         middleware=[DefineMiddleware(RequestContainerMiddleware, container=container)],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=require_json_body,
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_BODY_BYTES,
