@@ -6,6 +6,9 @@ reached by any page that way, register and bearer login included. So every route
 body refuses any other declared type, and a body with no type at all, with 415 before the body is
 parsed; routes that take a form (RFC 7662/7009 at /oauth/*) are not JSON routes and keep theirs.
 A JSON body that is not UTF-8 (RFC 8259 §8.1) is a 400, never a decoder's crash.
+
+`require_json_body` is the app's `before_request` hook; a router or handler that set its own would
+replace it there, which tests/integration/test_json_bodies.py (every JSON route of the route table) catches.
 """
 
 import re
