@@ -166,6 +166,7 @@ def test_no_route_answers_a_server_error_whatever_the_headers_and_body(
         client.cookies.clear()
         response = client.request(method, url, headers=values, content=None if method in ("GET", "HEAD") else body)
         assert response.status_code < 500, (method, url, values, body, response.text)
+        assert "Traceback" not in response.text
         if response.status_code >= 400 and not refused_preflight(method, response):
             assert_problem(response)
 
