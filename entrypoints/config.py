@@ -42,6 +42,8 @@ class Settings:
     login_failure_window: timedelta = _THROTTLE.window
     cookie_same_site: SameSite = "strict"
     allowed_origins: tuple[str, ...] = ()
+    schema_pages: bool = False
+    """On (TESSERA_SCHEMA_PAGES=true): /schema/redoc, a page that loads a pinned, SRI-checked script from a CDN."""
     key_encryption_key: str | None = None
     """Set: the signing keys live in the database, sealed under it, shared by every replica."""
     key_propagation: timedelta = _KEYS.propagation

@@ -42,6 +42,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         ),
         cookie_same_site=env.same_site("COOKIE_SAMESITE", defaults.cookie_same_site),
         allowed_origins=env.origins("ALLOWED_ORIGINS"),
+        schema_pages=env.choice("SCHEMA_PAGES", "false", ("true", "false")) == "true",
         key_encryption_key=env.secret("KEY_ENCRYPTION_KEY"),
         key_propagation=env.seconds("KEY_PROPAGATION_SECONDS", defaults.key_propagation, low=0, high=7 * 86400),
         key_reload=env.seconds("KEY_RELOAD_SECONDS", defaults.key_reload, low=1, high=3600),

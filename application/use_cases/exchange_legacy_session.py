@@ -20,7 +20,7 @@ from domain.users import Email, User
 @dataclass(frozen=True, slots=True)
 class LegacyExchange:
     cookie: str | None
-    """The legacy session cookie's value, as presented."""
+    """The legacy session id as presented: the legacy cookie's value, or a server-side caller's copy of it."""
     client_address: str | None = None
     user_agent: str | None = None
 

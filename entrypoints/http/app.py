@@ -21,10 +21,12 @@ from entrypoints.http.cookies import ACCESS_COOKIE
 from entrypoints.http.demo_routes import demo_router
 from entrypoints.http.device_routes import device_router
 from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
+from entrypoints.http.json_bodies import require_json_body
 from entrypoints.http.oauth_routes import oauth_router
 from entrypoints.http.operations_routes import health, metrics, ready
 from entrypoints.http.public_routes import jwks
 from entrypoints.http.request_container import RequestContainerMiddleware
+from entrypoints.http.schema_pages import schema_plugins, schema_router
 from entrypoints.http.user_routes import user_router
 from entrypoints.ioc.container import build_container
 
@@ -68,11 +70,12 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         ],
         middleware=[DefineMiddleware(RequestContainerMiddleware, container=container)],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=require_json_body,
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_BODY_BYTES,
         cors_config=browsers.cors(),
-        openapi_config=_openapi(),
+        openapi_config=_openapi(settings.schema_pages),
         debug=False,
     )
     app.state.dishka_container = container  # dishka's convention: tests reach stored state through it
@@ -88,8 +91,10 @@ def legacy_bridge_routes(settings: Settings, same_site: SameSite) -> list[Router
     return [exchange_router(settings.legacy_bridge, same_site)]
 
 
-def _openapi() -> OpenAPIConfig:
+def _openapi(pages: bool) -> OpenAPIConfig:
     return OpenAPIConfig(
+        render_plugins=schema_plugins(pages),
+        openapi_router=schema_router(pages),
         title="tessera",
         version="0.1.0",
         description="Stateless JWT authentication: access tokens verified anywhere, rotating refresh tokens.",

@@ -20,7 +20,14 @@ from entrypoints.http.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOK
 from entrypoints.http.cookies import MAX_COOKIE_TOKEN_LENGTH, documented_cleared_cookies, documented_session_cookies
 from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.errors import MissingCredentials
-from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, SIGNED_OUT, UNAUTHENTICATED, problems
+from entrypoints.http.openapi import (
+    CONFLICTING_CREDENTIALS,
+    CROSS_SITE,
+    NOT_JSON,
+    SIGNED_OUT,
+    UNAUTHENTICATED,
+    problems,
+)
 from entrypoints.http.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.transport import RefreshCookie, TokenAnswer, presented_refresh_token, signed_out, token_answer
 
@@ -29,7 +36,11 @@ from entrypoints.http.transport import RefreshCookie, TokenAnswer, presented_ref
     "/register",
     status_code=201,
     summary="Create an account",
-    responses=problems(e400="Invalid email, password or display name", e409="The email is already registered"),
+    responses=problems(
+        e400="Invalid email, password or display name; or a body that is not UTF-8 JSON",
+        e409="The email is already registered",
+        e415=NOT_JSON,
+    ),
 )
 @inject
 async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[RegisterUser]) -> UserResponse:
@@ -48,6 +59,7 @@ async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[Registe
         e400="Malformed body",
         e401="Unknown email or wrong password (the same answer for both)",
         e403=f"{CROSS_SITE}; or the right password of a disabled account (account-disabled)",
+        e415=NOT_JSON,
         e429="Too many failed logins for this account or address (see Retry-After)",
     ),
 )
@@ -71,6 +83,7 @@ async def login(
         e400="Malformed body",
         e401="Unknown, expired, revoked or already spent (a spent one revokes its session)",
         e403=CROSS_SITE,
+        e415=NOT_JSON,
     ),
 )
 @inject

@@ -30,9 +30,12 @@ class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ExchangeRequest(msgspec.Struct, forbid_unknown_fields=True):
-    """The optional body of /auth/session/exchange: how the new session's tokens travel back."""
+    """The optional body of /auth/session/exchange. Without `legacy_session_id`, the legacy cookie is
+    used and the answer is in cookies. With it (a server-side caller that read the browser's cookie),
+    answered as `transport` says, bearer unless told."""
 
-    transport: Transport = "bearer"
+    legacy_session_id: Text | None = None
+    transport: Transport | None = None
 
 
 class UserResponse(msgspec.Struct):

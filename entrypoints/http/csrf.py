@@ -54,7 +54,10 @@ def _claimed_origin(connection: ASGIConnection) -> str | None:  # type: ignore[t
     referer = connection.headers.get("referer")
     if referer is None:
         return None
-    parts = urlsplit(referer)
+    try:
+        parts = urlsplit(referer)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: no origin can be read from it, so none is claimed
+        return None
     return parse_origin(f"{parts.scheme}://{parts.netloc}") if parts.scheme and parts.netloc else None
 
 

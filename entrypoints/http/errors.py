@@ -27,3 +27,7 @@ class ConflictingCredentials(InvalidRequest):
 
 class CrossSiteRequestRefused(Exception):
     """A request that uses or sets the session cookies lacks the custom header or an accepted origin."""
+
+
+class UnsupportedMediaType(Exception):
+    """A body sent to a JSON route without `Content-Type: application/json`: 415, never parsed."""

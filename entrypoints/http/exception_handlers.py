@@ -21,6 +21,7 @@ from entrypoints.http.errors import (
     InvalidRequest,
     MalformedAuthorization,
     MissingCredentials,
+    UnsupportedMediaType,
 )
 from entrypoints.http.problems import REALM, problem
 
@@ -75,6 +76,14 @@ def _cross_site_request(_: Request[Any, Any, Any], __: CrossSiteRequestRefused) 
     )
 
 
+def _unsupported_media_type(_: Request[Any, Any, Any], __: UnsupportedMediaType) -> Response[dict[str, object]]:
+    return problem(
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        "This route takes a JSON body: send it with 'Content-Type: application/json'.",
+        slug="unsupported-media-type",
+    )
+
+
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
     # Litestar's message names the field and the rule, never the submitted value.
     return problem(HTTPStatus.BAD_REQUEST, _sanitised(error.detail), slug="invalid-request")
@@ -110,6 +119,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     MalformedAuthorization: _malformed_authorization,
     InvalidRequest: _invalid_request,
     CrossSiteRequestRefused: _cross_site_request,
+    UnsupportedMediaType: _unsupported_media_type,
     ValidationException: _validation_error,
     HTTPException: _http_error,
     Exception: _unexpected_error,

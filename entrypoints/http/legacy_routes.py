@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, Router, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.params import CookieParameter, JSONBody
 
@@ -18,9 +19,11 @@ from entrypoints.environment import SameSite
 from entrypoints.http.auth_schemas import ExchangeRequest
 from entrypoints.http.cookies import documented_session_cookies
 from entrypoints.http.csrf import require_csrf_proof
-from entrypoints.http.openapi import CROSS_SITE, problems
+from entrypoints.http.errors import InvalidRequest
+from entrypoints.http.openapi import CROSS_SITE, NOT_JSON, problems
 from entrypoints.http.problems import REALM, problem
 from entrypoints.http.requests import NO_STORE, client_address
+from entrypoints.http.schemas import Transport
 from entrypoints.http.transport import TokenAnswer, token_answer
 from entrypoints.legacy_settings import LegacyBridgeSettings
 
@@ -33,6 +36,27 @@ def legacy_challenge(cookie: str) -> str:
     draft-broyer-http-cookie-auth. Deliberately not `Bearer`: a client holding no bearer token
     must not be told to refresh one."""
     return f'Cookie realm="{REALM}", cookie-name="{cookie}"'
+
+
+def presented_legacy_session(
+    data: ExchangeRequest | None, cookie: str | None, connection: ASGIConnection[Any, Any, Any, Any]
+) -> tuple[str | None, Transport]:
+    """The body's legacy session id, answered as asked (bearer by default): a server-side caller that
+    read the browser's cookie opts in this way; a page's script cannot, the legacy cookie being
+    HttpOnly. Else the cookie's, answered in cookies only, as /auth/refresh does: a script on tessera's
+    or an allowed origin may ride the cookie but never reads out the tokens. Any request that uses or
+    sets the cookies passes the CSRF check."""
+    data = data or ExchangeRequest()
+    if data.legacy_session_id is not None:
+        transport = data.transport or "bearer"
+        require_csrf_proof(connection, answer=transport)
+        return data.legacy_session_id, transport
+    if data.transport == "bearer":
+        raise InvalidRequest(
+            "A bearer answer needs the legacy session id in the body; the cookie's is answered in cookies."
+        )
+    require_csrf_proof(connection, cookie_credential=True)
+    return cookie, "cookie"
 
 
 def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router:
@@ -64,16 +88,21 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
         status_code=200,
         cache_control=NO_STORE,
         summary="Exchange a legacy server-side session (its cookie) for a tessera session, once",
-        description="Deletes the legacy session and answers a token pair as /auth/login does: in the body, or "
-        "(transport: cookie) in cookies. The request carries a cookie, so it always needs "
-        "'X-Requested-With: tessera' and tessera's own or a configured Origin.",
+        description="Deletes the legacy session and answers a token pair. The legacy cookie is answered in "
+        "cookies only (as /auth/refresh answers the refresh cookie), never in the body, and always needs "
+        "'X-Requested-With: tessera' and tessera's own or a configured Origin; `transport: bearer` with it is "
+        "a 400. A server-side caller that needs the tokens in the body sends the legacy session id as "
+        "`legacy_session_id` instead, answered as /auth/login does (bearer unless `transport: cookie`, which "
+        "needs the same CSRF proof).",
         response_cookies=[*documented_session_cookies(same_site), cleared],
         exception_handlers={InvalidLegacySession: refused},
         responses=problems(
-            e400="No legacy session cookie, or one that is not a legacy session id; or a malformed body",
+            e400="No legacy session id (cookie or body), or one that is not a legacy session id; a malformed "
+            "body; or `transport: bearer` without `legacy_session_id`",
             e401="Unknown, expired or already exchanged legacy session, or one naming no tessera user "
             f'(WWW-Authenticate: Cookie realm="{REALM}", cookie-name="{bridge.cookie}")',
             e403=f"{CROSS_SITE}; or the user is disabled (account-disabled)",
+            e415=NOT_JSON,
             e503="The legacy session store or tessera's database is unreachable (see Retry-After); "
             "the legacy session is left as it was",
         ),
@@ -85,10 +114,10 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
         session_cookie: legacy_cookie = None,
         data: JSONBody[ExchangeRequest | None] = None,
     ) -> TokenAnswer:
-        require_csrf_proof(request, cookie_credential=True)
+        presented, transport = presented_legacy_session(data, session_cookie, request)
         address = client_address(request)
-        pair = await use_case.execute(LegacyExchange(session_cookie, address, request.headers.get("user-agent")))
-        response = token_answer(pair, data.transport if data else "bearer", request)
+        pair = await use_case.execute(LegacyExchange(presented, address, request.headers.get("user-agent")))
+        response = token_answer(pair, transport, request)
         response.delete_cookie(bridge.cookie, path=LEGACY_COOKIE_PATH)
         return response
 

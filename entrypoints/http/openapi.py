@@ -31,3 +31,7 @@ CROSS_SITE = (
     "A request that uses or sets the session cookies without 'X-Requested-With: tessera' "
     "or from an origin that is neither tessera's own nor configured"
 )
+NOT_JSON = (
+    "A body sent without 'Content-Type: application/json' (or application/<x>+json, UTF-8): "
+    "no cross-site 'simple' request reaches the route"
+)

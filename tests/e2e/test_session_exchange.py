@@ -38,8 +38,8 @@ class Stack:
         return TestClient(legacy_app(self.new_store(), table))
 
     def exchange(self, session_id: str) -> httpx.Response:
-        headers = {"X-Requested-With": "tessera", "Origin": self.tessera, "Cookie": f"session={session_id}"}
-        return httpx.post(f"{self.tessera}{ROUTE}", headers=headers, timeout=10)
+        """As a server-side caller that read the browser's cookie: the id in the body, the tokens in the answer's."""
+        return httpx.post(f"{self.tessera}{ROUTE}", json={"legacy_session_id": session_id}, timeout=10)
 
 
 @pytest.fixture(scope="module", params=["redis", "file"])

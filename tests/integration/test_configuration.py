@@ -52,6 +52,7 @@ def test_every_documented_variable_is_read() -> None:
         ("TESSERA_FORWARDED_ALLOW_IPS", "10.0.0.0/8, not-an-ip"),
         ("TESSERA_REVOCATION_LOOKBACK_SECONDS", "2"),
         ("TESSERA_KEY_ENCRYPTION_KEY", "c2hvcnQ="),
+        ("TESSERA_SCHEMA_PAGES", "yes"),
     ],
 )
 def test_a_bad_value_is_refused_naming_its_variable(variable: str, value: str) -> None:

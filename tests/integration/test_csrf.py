@@ -62,6 +62,17 @@ async def test_without_origin_the_referers_origin_is_checked(browser: Client) ->
     assert (await browser.post("/auth/logout", headers=own)).status_code == 204
 
 
+@pytest.mark.parametrize("referer", ["http://[::1", "https://[", "https://]/", "http://[fe80::1%eth0/x"])
+async def test_a_referer_that_is_not_a_url_is_no_origin_so_the_request_is_403_not_a_server_error(
+    browser: Client, referer: str
+) -> None:
+    tokens = await signed_in(browser)
+    headers = {"X-Requested-With": "tessera", "Referer": referer}
+    assert_problem(await browser.post("/auth/logout", headers={**headers, **access(tokens["access"])}), 403, "csrf")
+    body = {"email": "ada@example.com", "password": PASSWORD, "transport": "cookie"}
+    assert_problem(await browser.post("/auth/login", json=body, headers=headers), 403, "csrf")
+
+
 async def test_a_configured_origin_may_post_with_the_cookies(start_browser_client: ClientFactory) -> None:
     async with start_browser_client(allowed_origins=(APP_ORIGIN,)) as client:
         tokens = await signed_in(client)

@@ -64,10 +64,13 @@ async def test_the_route_is_documented_with_its_problems_while_the_bridge_is_on(
     assert any(p["name"] == "session" and p["in"] == "cookie" for p in operation["parameters"])
 
 
-async def test_a_legacy_session_becomes_a_token_pair_once(client: Client, legacy: LitestarStore) -> None:
+async def test_a_server_side_caller_exchanges_the_legacy_session_id_in_the_body_for_a_token_pair_once(
+    client: Client, legacy: LitestarStore
+) -> None:
+    """The explicit opt-in for tokens in the body: the id itself, which only a server-side caller holds."""
     user_id, session_id = await logged_in_the_old_way(client, legacy)
     before = exchanged("exchanged")
-    response = await client.post(ROUTE, headers={**SAME_ORIGIN, "Cookie": f"session={session_id}"})
+    response = await client.post(ROUTE, json={"legacy_session_id": session_id})
     assert response.status_code == 200, response.text
     tokens = response.json()
     assert set(tokens) == {"access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in"}
@@ -78,23 +81,44 @@ async def test_a_legacy_session_becomes_a_token_pair_once(client: Client, legacy
     cleared = [c for c in response.headers.get_list("set-cookie") if c.startswith("session=")]
     assert len(cleared) == 1 and "Max-Age=0" in cleared[0] and "Path=/" in cleared[0]
     assert exchanged("exchanged") == before + 1
-
-    again = await client.post(ROUTE, headers={**SAME_ORIGIN, "Cookie": f"session={session_id}"})
-    assert again.status_code == 401
-    assert again.json()["type"] == "urn:tessera:problem:invalid-legacy-session"
-    assert again.headers["www-authenticate"] == 'Cookie realm="tessera", cookie-name="session"'
+    assert (await client.post(ROUTE, json={"legacy_session_id": session_id})).status_code == 401
 
 
-async def test_the_cookie_transport_is_asked_for_as_at_login(client: Client, legacy: LitestarStore) -> None:
+@pytest.mark.parametrize("body", [None, {}, {"transport": "cookie"}], ids=["no body", "empty", "cookie"])
+async def test_the_legacy_cookie_is_answered_in_cookies_only_never_with_tokens_in_the_body(
+    client: Client, legacy: LitestarStore, body: dict[str, str] | None
+) -> None:
     _, session_id = await logged_in_the_old_way(client, legacy)
-    response = await client.post(
-        ROUTE, json={"transport": "cookie"}, headers={**SAME_ORIGIN, "Cookie": f"session={session_id}"}
-    )
+    response = await client.post(ROUTE, json=body, headers={**SAME_ORIGIN, "Cookie": f"session={session_id}"})
     assert response.status_code == 200, response.text
-    assert response.json()["transport"] == "cookie" and "access_token" not in response.json()
+    assert set(response.json()) == {"transport", "expires_in", "refresh_expires_in"}
+    assert response.json()["transport"] == "cookie"
     names = {c.split("=", 1)[0] for c in response.headers.get_list("set-cookie")}
     assert {"__Host-tessera-access", "__Secure-tessera-refresh", "session"} <= names
     assert (await client.get("/api/user/profile")).status_code == 200
+
+
+async def test_a_bearer_answer_to_the_legacy_cookie_is_a_bad_request_and_leaves_the_session(
+    client: Client, legacy: LitestarStore
+) -> None:
+    _, session_id = await logged_in_the_old_way(client, legacy)
+    response = await client.post(
+        ROUTE, json={"transport": "bearer"}, headers={**SAME_ORIGIN, "Cookie": f"session={session_id}"}
+    )
+    assert response.status_code == 400
+    assert response.json()["type"] == "urn:tessera:problem:invalid-request"
+    assert "access_token" not in response.text and response.headers.get_list("set-cookie") == []
+    assert await legacy.get(session_id) is not None
+
+
+async def test_a_server_side_caller_asking_for_cookies_needs_the_csrf_proof(
+    client: Client, legacy: LitestarStore
+) -> None:
+    _, session_id = await logged_in_the_old_way(client, legacy)
+    body = {"legacy_session_id": session_id, "transport": "cookie"}
+    assert (await client.post(ROUTE, json=body)).status_code == 403
+    assert await legacy.get(session_id) is not None
+    assert (await client.post(ROUTE, json=body, headers=SAME_ORIGIN)).json()["transport"] == "cookie"
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-Requested-With": "tessera"}, {"Origin": OWN_ORIGIN}])
@@ -125,11 +149,12 @@ async def test_an_unknown_session_is_unauthorized(client: Client) -> None:
     assert response.headers["content-type"] == "application/problem+json"
 
 
-async def test_a_malformed_body_is_a_bad_request(client: Client, legacy: LitestarStore) -> None:
+@pytest.mark.parametrize(
+    "body", [{"transport": "carrier-pigeon"}, {"legacy_session_id": "x" * 64}, {"legacy_session_id": 7}]
+)
+async def test_a_malformed_body_is_a_bad_request(client: Client, legacy: LitestarStore, body: object) -> None:
     _, session_id = await logged_in_the_old_way(client, legacy)
-    response = await client.post(
-        ROUTE, json={"transport": "carrier-pigeon"}, headers={**SAME_ORIGIN, "Cookie": f"session={session_id}"}
-    )
+    response = await client.post(ROUTE, json=body, headers={**SAME_ORIGIN, "Cookie": f"session={session_id}"})
     assert response.status_code == 400
     assert await legacy.get(session_id) is not None
 
