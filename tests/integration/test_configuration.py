@@ -66,6 +66,23 @@ def test_a_refresh_lifetime_not_longer_than_the_access_lifetime_is_refused() -> 
         Settings.from_env({"TESSERA_ACCESS_TTL_SECONDS": "3600", "TESSERA_REFRESH_TTL_SECONDS": "600"})
 
 
+def test_an_account_limit_one_address_could_reach_alone_is_refused() -> None:
+    with pytest.raises(ConfigError, match="TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT: must be more than twice"):
+        Settings.from_env({"TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT": "10"})
+    settings = Settings.from_env(
+        {"TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT": "10", "TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS": "4"}
+    )
+    assert (settings.login_max_failures_per_account, settings.login_max_failures_per_account_address) == (10, 4)
+
+
+def test_the_registration_limit_is_read_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {"TESSERA_REGISTRATION_MAX_PER_ADDRESS": "3", "TESSERA_REGISTRATION_WINDOW_SECONDS": "60"}
+    )
+    policy = settings.throttle_policy()
+    assert (policy.max_registrations_per_address, policy.registration_window) == (3, timedelta(minutes=1))
+
+
 def test_the_cli_reports_a_bad_value_in_one_line_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
