@@ -64,6 +64,8 @@ class Settings:
     """Access tokens whose signature and claims each process remembers (about 1.5 KiB each)."""
     profile_cache: int = 50_000
     """User profiles each process remembers for `GET /api/user/profile` (a few hundred bytes each)."""
+    metrics_address: tuple[str, int] | None = None
+    """Set (TESSERA_METRICS_ADDRESS=host:port): `tessera serve` exposes Prometheus metrics there; unset, nowhere."""
     worker_sockets: Path | None = None
     """Set by `tessera serve --workers N` for its workers: where they tell each other of changes."""
 

@@ -67,6 +67,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         oauth_clients=env.clients("OAUTH_CLIENTS"),
         verified_token_cache=env.integer("VERIFIED_TOKEN_CACHE", defaults.verified_token_cache, low=1, high=10_000_000),
         profile_cache=env.integer("PROFILE_CACHE", defaults.profile_cache, low=1, high=10_000_000),
+        metrics_address=env.host_port("METRICS_ADDRESS"),
         worker_sockets=env.path("WORKER_SOCKETS"),
     )
     if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:

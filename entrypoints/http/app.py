@@ -22,7 +22,7 @@ from entrypoints.http.demo_routes import demo_router
 from entrypoints.http.device_routes import device_router
 from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
 from entrypoints.http.oauth_routes import oauth_router
-from entrypoints.http.operations_routes import health, metrics, ready
+from entrypoints.http.operations_routes import health, ready
 from entrypoints.http.public_routes import jwks
 from entrypoints.http.request_container import RequestContainerMiddleware
 from entrypoints.http.user_routes import user_router
@@ -62,7 +62,6 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
             jwks,
             health,
             ready,
-            metrics,
             demo_router,
             *legacy_bridge_routes(settings, browsers.same_site),
         ],

@@ -83,6 +83,22 @@ def test_the_registration_limit_is_read_from_the_environment() -> None:
     assert (policy.max_registrations_per_address, policy.registration_window) == (3, timedelta(minutes=1))
 
 
+@pytest.mark.parametrize("value", ["9100", "localhost", ":9100", "127.0.0.1:0", "127.0.0.1:70000", "::1:9100", "a b:1"])
+def test_a_bad_metrics_address_stops_serving_in_one_line(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_METRICS_ADDRESS", value)
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "TESSERA_METRICS_ADDRESS: must be host:port" in err
+
+
+def test_a_metrics_address_is_a_host_and_a_port() -> None:
+    assert Settings().metrics_address is None
+    assert Settings.from_env({"TESSERA_METRICS_ADDRESS": "10.0.0.5:9100"}).metrics_address == ("10.0.0.5", 9100)
+    assert Settings.from_env({"TESSERA_METRICS_ADDRESS": "[::1]:9100"}).metrics_address == ("::1", 9100)
+
+
 def test_the_cli_reports_a_bad_value_in_one_line_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
