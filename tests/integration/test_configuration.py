@@ -1,5 +1,6 @@
 """Configuration comes from TESSERA_* variables; a bad value names the variable and stops start-up."""
 
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from entrypoints.cli import main
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
+from tests.support.ports import free_port
 
 
 def test_defaults_serve_sqlite_in_the_working_directory_with_rs256() -> None:
@@ -91,6 +93,20 @@ def test_a_bad_metrics_address_stops_serving_in_one_line(
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "TESSERA_METRICS_ADDRESS: must be host:port" in err
+
+
+def test_a_metrics_address_that_cannot_be_bound_stops_serving_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("TESSERA_DATABASE_URL", "memory://")
+        monkeypatch.setenv("TESSERA_METRICS_ADDRESS", f"127.0.0.1:{taken.getsockname()[1]}")
+        assert main(["serve", "--port", str(free_port())]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot listen for metrics on 127.0.0.1:" in err and "in use" in err
 
 
 def test_a_metrics_address_is_a_host_and_a_port() -> None:
