@@ -33,12 +33,22 @@ class InvalidCredentials(DomainError):
     message = "The email address or password is incorrect."
 
 
-class LoginThrottled(DomainError):
-    message = "Too many failed logins. Try again later."
+class Throttled(DomainError):
+    """Refused until a throttling window ends, in `retry_after_seconds`."""
+
+    message = "Too many attempts. Try again later."
 
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__()
         self.retry_after_seconds = retry_after_seconds
+
+
+class LoginThrottled(Throttled):
+    message = "Too many failed logins. Try again later."
+
+
+class RegistrationThrottled(Throttled):
+    message = "Too many registrations from this address. Try again later."
 
 
 class InvalidRefreshToken(DomainError):

@@ -14,7 +14,13 @@ from datetime import timedelta
 
 from dishka import AsyncContainer
 
-from adapters.observability.metrics import STORAGE_UNAVAILABLE, keys_loaded, revocations_synced, worker_stopped
+from adapters.observability.metrics import (
+    STORAGE_UNAVAILABLE,
+    keys_loaded,
+    revocation_view_measured_by,
+    revocations_synced,
+    worker_stopped,
+)
 from application.errors import StorageUnavailable
 from application.ports.change_listener import ChangeListener
 from application.ports.clock import Clock
@@ -44,6 +50,7 @@ class BackgroundWork:
         self._clock = await self._container.get(Clock)
         self._freshness = await self._container.get(Freshness)
         self._revocations = await self._container.get(RevocationView)
+        revocation_view_measured_by(self._revocations.size)
         propagation = await self._container.get(Propagation)
         for listener in await self._container.get(list[ChangeListener]):
             await listener.start(propagation.apply)

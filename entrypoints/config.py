@@ -37,9 +37,12 @@ class Settings:
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 1
     argon2_concurrency: int = max(1, (os.cpu_count() or 2) - 1)
+    login_max_failures_per_account_address: int = _THROTTLE.max_failures_per_account_address
     login_max_failures_per_account: int = _THROTTLE.max_failures_per_account
     login_max_failures_per_address: int = _THROTTLE.max_failures_per_address
     login_failure_window: timedelta = _THROTTLE.window
+    registration_max_per_address: int = _THROTTLE.max_registrations_per_address
+    registration_window: timedelta = _THROTTLE.registration_window
     cookie_same_site: SameSite = "strict"
     allowed_origins: tuple[str, ...] = ()
     schema_pages: bool = False
@@ -63,6 +66,8 @@ class Settings:
     """Access tokens whose signature and claims each process remembers (about 1.5 KiB each)."""
     profile_cache: int = 50_000
     """User profiles each process remembers for `GET /api/user/profile` (a few hundred bytes each)."""
+    metrics_address: tuple[str, int] | None = None
+    """Set (TESSERA_METRICS_ADDRESS=host:port): `tessera serve` exposes Prometheus metrics there; unset, nowhere."""
     worker_sockets: Path | None = None
     """Set by `tessera serve --workers N` for its workers: where they tell each other of changes."""
 
@@ -77,10 +82,14 @@ class Settings:
         )
 
     def throttle_policy(self) -> ThrottlePolicy:
+        """Raises `ThrottleLetsOneAddressLockOut` if the account limit breaks the rule (`from_env` refuses it first)."""
         return ThrottlePolicy(
+            max_failures_per_account_address=self.login_max_failures_per_account_address,
             max_failures_per_account=self.login_max_failures_per_account,
             max_failures_per_address=self.login_max_failures_per_address,
             window=self.login_failure_window,
+            max_registrations_per_address=self.registration_max_per_address,
+            registration_window=self.registration_window,
         )
 
     def key_timings(self) -> KeyTimings:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
 from domain.errors import JwksOutlivesPropagation
+from domain.throttling import ThrottleLetsOneAddressLockOut
 from entrypoints.environment import ConfigError, Env
 from entrypoints.legacy_settings import legacy_bridge_from_env
 
@@ -31,6 +32,9 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib, low=8, high=4 * 1024 * 1024),
         argon2_parallelism=env.integer("ARGON2_PARALLELISM", defaults.argon2_parallelism, low=1, high=64),
         argon2_concurrency=env.integer("ARGON2_CONCURRENCY", defaults.argon2_concurrency, low=1, high=256),
+        login_max_failures_per_account_address=env.integer(
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS", defaults.login_max_failures_per_account_address, low=1, high=1_000
+        ),
         login_max_failures_per_account=env.integer(
             "LOGIN_MAX_FAILURES_PER_ACCOUNT", defaults.login_max_failures_per_account, low=1, high=10_000
         ),
@@ -39,6 +43,12 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         ),
         login_failure_window=env.seconds(
             "LOGIN_FAILURE_WINDOW_SECONDS", defaults.login_failure_window, low=1, high=24 * 3600
+        ),
+        registration_max_per_address=env.integer(
+            "REGISTRATION_MAX_PER_ADDRESS", defaults.registration_max_per_address, low=1, high=1_000_000
+        ),
+        registration_window=env.seconds(
+            "REGISTRATION_WINDOW_SECONDS", defaults.registration_window, low=1, high=7 * 24 * 3600
         ),
         cookie_same_site=env.same_site("COOKIE_SAMESITE", defaults.cookie_same_site),
         allowed_origins=env.origins("ALLOWED_ORIGINS"),
@@ -58,6 +68,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         oauth_clients=env.clients("OAUTH_CLIENTS"),
         verified_token_cache=env.integer("VERIFIED_TOKEN_CACHE", defaults.verified_token_cache, low=1, high=10_000_000),
         profile_cache=env.integer("PROFILE_CACHE", defaults.profile_cache, low=1, high=10_000_000),
+        metrics_address=env.host_port("METRICS_ADDRESS"),
         worker_sockets=env.path("WORKER_SOCKETS"),
     )
     if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
@@ -74,6 +85,14 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
             "must be at most TESSERA_KEY_PROPAGATION_SECONDS minus TESSERA_KEY_RELOAD_SECONDS "
             f"({int(error.longest.total_seconds())}), or a verifier may meet a token signed by a key it has "
             "not fetched",
+        ) from None
+    try:
+        settings.throttle_policy()
+    except ThrottleLetsOneAddressLockOut:
+        raise ConfigError(
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT",
+            "must be more than twice TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS, or one address can lock "
+            "the account's owner out",
         ) from None
     if settings.refresh_ttl <= settings.access_ttl:
         raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")

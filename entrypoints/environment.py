@@ -101,6 +101,20 @@ class Env:
                 raise ConfigError(name, f"must be IP addresses or networks like 10.0.0.0/8, not {item!r}") from None
         return tuple(items)
 
+    def host_port(self, name: str) -> tuple[str, int] | None:
+        """`host:port`, an IPv6 host in brackets (`[::1]:9100`); None if unset."""
+        value = self._raw(name)
+        if value is None:
+            return None
+        host, _, port = value.rpartition(":")
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        elif ":" in host:
+            host = ""
+        if not host or any(c in host for c in "[]/ ") or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise ConfigError(name, f"must be host:port like 127.0.0.1:9100 or [::1]:9100, not {value!r}")
+        return host, int(port)
+
     def same_site(self, name: str, default: SameSite) -> SameSite:
         value = self.text(name, default)
         for allowed in SAME_SITE_VALUES:

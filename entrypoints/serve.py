@@ -5,12 +5,13 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
 
+from adapters.observability.metrics_listener import metrics_listener
 from entrypoints.config import Settings
 from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
 from entrypoints.ioc.storage import backend_for
@@ -31,7 +32,8 @@ def default_workers() -> int:
 def serve_api(settings: Settings, host: str, port: int, workers: int | None) -> int:
     """The schema and the signing keys are checked here, once, before any worker starts: a bad
     configuration stops in one line instead of once per worker. By default, one worker a CPU, or one
-    worker for a store that lives in one process."""
+    worker for a store that lives in one process. With TESSERA_METRICS_ADDRESS, this process also
+    serves the metrics of all its workers there, on a listener of its own."""
     import uvicorn
 
     backend = backend_for(settings.database_url)
@@ -53,19 +55,28 @@ def serve_api(settings: Settings, host: str, port: int, workers: int | None) -> 
         "proxy_headers": bool(settings.forwarded_allow_ips),
         "forwarded_allow_ips": ",".join(settings.forwarded_allow_ips) or None,
     }
-    if workers == 1:
-        from entrypoints.http.app import create_app
+    with ExitStack() as running:
+        if workers > 1:
+            running.enter_context(_worker_directories())
+        try:
+            # After the workers' metrics directory is named: one listener shows every worker.
+            running.enter_context(metrics_listener(settings.metrics_address))
+        except OSError as error:
+            host_port = "{}:{}".format(*settings.metrics_address or ("", ""))
+            print(f"tessera: cannot listen for metrics on {host_port}: {error.strerror or error}", file=sys.stderr)
+            return 1
+        if workers == 1:
+            from entrypoints.http.app import create_app
 
-        uvicorn.run(create_app(settings, *([] if keys is None else [PreloadedKeys(keys)])), **options)
-        return 0
-    with _worker_directories():
-        uvicorn.run(
-            "entrypoints.serve:worker_app",
-            factory=True,
-            workers=workers,
-            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
-            **options,
-        )
+            uvicorn.run(create_app(settings, *([] if keys is None else [PreloadedKeys(keys)])), **options)
+        else:
+            uvicorn.run(
+                "entrypoints.serve:worker_app",
+                factory=True,
+                workers=workers,
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+                **options,
+            )
     return 0
 
 

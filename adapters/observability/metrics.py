@@ -1,16 +1,17 @@
-"""Prometheus metrics, rendered in the text exposition format.
+"""Prometheus metrics, and the registry the metrics listener exposes (`metrics_listener.py`).
 
 With `tessera serve --workers N`, every worker writes its values to PROMETHEUS_MULTIPROC_DIR
-(prometheus_client's multiprocess mode) and any worker renders them all: counters summed, and the
-ages of the shared state computed from the stalest live worker.
+(prometheus_client's multiprocess mode) and the serving process exposes them all: counters summed,
+and the ages of the shared state computed from the stalest live worker.
 """
 
 import math
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.registry import Collector
@@ -37,7 +38,6 @@ _REVOCATION_VIEW_ENTRIES = Gauge(
     "tessera_revocation_view_entries", "Revoked sessions a worker remembers (the most of any)", multiprocess_mode="max"
 )
 
-METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
 _MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"
 
 
@@ -50,26 +50,29 @@ def keys_loaded(at: datetime) -> None:
     _KEYS_LOADED.set(at.timestamp())
 
 
+def revocation_view_measured_by(size: Callable[[], int]) -> None:
+    """One process: the gauge reads the view's size when scraped. A worker of several cannot (the
+    multiprocess mode has no callbacks): it writes its count at each sync instead."""
+    if not os.environ.get(_MULTIPROCESS):
+        _REVOCATION_VIEW_ENTRIES.set_function(size)
+
+
 def worker_stopped() -> None:
     """A worker that ends cleanly drops out of the live gauges."""
     if os.environ.get(_MULTIPROCESS):
         mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
-def render(now: datetime, revocation_entries: int) -> bytes:
-    """The current metrics (this worker's revocation view as it is now); an age is NaN until the first sync."""
-    _REVOCATION_VIEW_ENTRIES.set(revocation_entries)
-    if not os.environ.get(_MULTIPROCESS):
-        return generate_latest(_with_ages(REGISTRY, now))
-    registry = CollectorRegistry()
-    MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-    return generate_latest(_with_ages(registry, now))
-
-
-def _with_ages(source: CollectorRegistry, now: datetime) -> CollectorRegistry:
+def exposition_registry() -> CollectorRegistry:
+    """What the metrics listener serves: this process's metrics or, when PROMETHEUS_MULTIPROC_DIR is
+    set, every worker's, read at each scrape; plus the ages, computed then (NaN until the first sync)."""
+    source = REGISTRY
+    if os.environ.get(_MULTIPROCESS):
+        source = CollectorRegistry()
+        MultiProcessCollector(source)  # type: ignore[no-untyped-call]
     registry = CollectorRegistry()
     registry.register(_Everything(source))
-    registry.register(_Ages(source, now.timestamp()))
+    registry.register(_Ages(source))
     return registry
 
 
@@ -93,16 +96,16 @@ class _Ages(Collector):
         ),
     }
 
-    def __init__(self, source: CollectorRegistry, now: float) -> None:
+    def __init__(self, source: CollectorRegistry) -> None:
         self._source = source
-        self._now = now
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
+        now = time.time()
         stamps: dict[str, list[float]] = {name: [] for name in self.AGES}
         for family in self._source.collect():
             for sample in family.samples:
                 if sample.name in stamps and math.isfinite(sample.value) and sample.value > 0:
                     stamps[sample.name].append(sample.value)
         for name, (age_name, help_text) in self.AGES.items():
-            age = self._now - min(stamps[name]) if stamps[name] else float("nan")
+            age = now - min(stamps[name]) if stamps[name] else float("nan")
             yield GaugeMetricFamily(age_name, help_text, value=age)

@@ -6,14 +6,14 @@ from domain.throttling import FailureCount
 
 
 class LoginFailureRepository(Protocol):
-    """Failed-login counters by throttle key, shared by every replica."""
+    """Throttling counters by key (failed logins, registrations), shared by every replica."""
 
     @abstractmethod
     async def get(self, key: str) -> FailureCount | None: ...
 
     @abstractmethod
     async def record(self, key: str, now: datetime, window: timedelta) -> FailureCount:
-        """Count one failure, atomically: a new window starts at `now` if none is open."""
+        """Count one attempt, atomically, and return the count: a new window starts at `now` if none is open."""
 
     @abstractmethod
     async def clear(self, key: str) -> None: ...

@@ -12,7 +12,7 @@ from application.token_pairs import TokenPairIssuer
 from domain.errors import AccountDisabled, InvalidCredentials, InvalidEmail, LoginThrottled
 from domain.events import EventKind, SecurityEvent
 from domain.sessions import open_session
-from domain.throttling import ThrottlePolicy, throttle_key, wait_before_next_attempt
+from domain.throttling import ThrottlePolicy, account_address_key, throttle_key, wait_before_next_attempt
 from domain.users import Email, User
 
 
@@ -27,10 +27,13 @@ class Credentials:
 class LogIn:
     """Opens a new session.
 
-    Unknown email and wrong password fail alike, and take alike long. Failures are counted per
-    account and per client address in shared storage; past either limit, attempts are refused
-    until the window ends, the right password included. A success clears the account's count,
-    and re-hashes a password stored with older argon2 parameters.
+    Unknown email and wrong password fail alike, and take alike long. Failures are counted in shared
+    storage per account and client address, per account, and per address (see `domain.throttling`);
+    past any limit, attempts are refused until its window ends, the right password included. A
+    failure counts towards the account's limit only while its (account, address) count is within
+    its own limit, so that one address, however many attempts it sends at once, cannot fill the
+    account's. A success clears the account's counts, and re-hashes a password stored with older
+    argon2 parameters.
 
     A disabled account is refused with `AccountDisabled` only after the password has verified, so
     that the refusal tells nothing to someone without the password; it neither counts as a failure
@@ -57,11 +60,15 @@ class LogIn:
 
     async def execute(self, credentials: Credentials) -> TokenPair:
         now = self._clock.now()
-        account = throttle_key("account", credentials.email.strip().lower())
-        limits = {account: self._throttling.max_failures_per_account}
-        if credentials.client_address:
-            limits[throttle_key("address", credentials.client_address)] = self._throttling.max_failures_per_address
         address = credentials.client_address
+        email = credentials.email.strip().lower()
+        pair, account = account_address_key(email, address), throttle_key("account", email)
+        limits = {
+            pair: self._throttling.max_failures_per_account_address,
+            account: self._throttling.max_failures_per_account,
+        }
+        if address:
+            limits[throttle_key("address", address)] = self._throttling.max_failures_per_address
         try:
             await self._refuse_if_throttled(limits, now)
         except LoginThrottled:
@@ -69,10 +76,7 @@ class LogIn:
             raise
         user, authenticated = await self._authenticate(credentials)
         if user is None or not authenticated:
-            async with self._uow as uow:
-                for key in limits:
-                    await uow.login_failures.record(key, now, self._throttling.window)
-                await uow.commit()
+            await self._record_failure(limits, pair, account, now)
             # The account is named when it exists: the audit log is the operator's, not the caller's.
             self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, user.id if user else None, client_address=address))
             raise InvalidCredentials
@@ -94,6 +98,7 @@ class LogIn:
             current = await uow.users.get(user.id)
             if current is None or current.is_disabled:  # disabled since the password check
                 raise AccountDisabled
+            await uow.login_failures.clear(pair)
             await uow.login_failures.clear(account)
             if new_hash is not None:
                 await uow.users.update_password_hash(user.id, new_hash)
@@ -102,6 +107,16 @@ class LogIn:
             await uow.commit()
         self._events.emit(SecurityEvent(EventKind.LOGIN_SUCCEEDED, user.id, session.id, address))
         return self._issuer.pair(user, session, refresh, now)
+
+    async def _record_failure(self, limits: dict[str, int], pair: str, account: str, now: datetime) -> None:
+        window = self._throttling.window
+        async with self._uow as uow:
+            from_this_address = await uow.login_failures.record(pair, now, window)
+            for key in limits.keys() - {pair, account}:
+                await uow.login_failures.record(key, now, window)
+            if from_this_address.failures <= limits[pair]:
+                await uow.login_failures.record(account, now, window)
+            await uow.commit()
 
     async def _refuse_if_throttled(self, limits: dict[str, int], now: datetime) -> None:
         async with self._uow as uow:

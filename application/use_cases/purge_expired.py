@@ -24,7 +24,7 @@ class PurgeExpired:
             now = self._clock.now()
             async with self._uow as uow:
                 deleted = await uow.sessions.purge(now, self._policy.revocation_window, batch_size)
-                deleted += await uow.login_failures.purge(now, self._throttling.window, batch_size)
+                deleted += await uow.login_failures.purge(now, self._throttling.longest_window, batch_size)
                 await uow.commit()
             total += deleted
             if deleted == 0:

@@ -23,7 +23,7 @@ from entrypoints.http.device_routes import device_router
 from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
 from entrypoints.http.json_bodies import require_json_body
 from entrypoints.http.oauth_routes import oauth_router
-from entrypoints.http.operations_routes import health, metrics, ready
+from entrypoints.http.operations_routes import health, ready
 from entrypoints.http.public_routes import jwks
 from entrypoints.http.request_container import RequestContainerMiddleware
 from entrypoints.http.schema_pages import schema_plugins, schema_router
@@ -64,7 +64,6 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
             jwks,
             health,
             ready,
-            metrics,
             demo_router,
             *legacy_bridge_routes(settings, browsers.same_site),
         ],

@@ -40,11 +40,15 @@ from entrypoints.http.transport import RefreshCookie, TokenAnswer, presented_ref
         e400="Invalid email, password or display name; or a body that is not UTF-8 JSON",
         e409="The email is already registered",
         e415=NOT_JSON,
+        e429="Too many registrations from this address (see Retry-After)",
     ),
 )
 @inject
-async def register(data: JSONBody[RegisterRequest], use_case: FromDishka[RegisterUser]) -> UserResponse:
-    profile = await use_case.execute(Registration(data.email, data.password, data.display_name))
+async def register(
+    request: Request[Any, Any, Any], data: JSONBody[RegisterRequest], use_case: FromDishka[RegisterUser]
+) -> UserResponse:
+    address = client_address(request) or ""
+    profile = await use_case.execute(Registration(data.email, data.password, data.display_name, (), address))
     return UserResponse(
         id=profile.id, email=profile.email, display_name=profile.display_name, created_at=profile.created_at
     )

@@ -14,7 +14,7 @@ from litestar.types import ExceptionHandlersMap
 
 from adapters.observability.metrics import STORAGE_UNAVAILABLE
 from application.errors import NoSigningKey, StorageUnavailable
-from domain.errors import DomainError, InvalidClient, LoginThrottled
+from domain.errors import DomainError, InvalidClient, Throttled
 from entrypoints.http.error_statuses import status_of
 from entrypoints.http.errors import (
     CrossSiteRequestRefused,
@@ -34,11 +34,9 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dic
         return problem(HTTPStatus.BAD_REQUEST, error.message)
     status, slug, challenge_error = listed
     response = problem(status, error.message, slug=slug, challenge_error=challenge_error)
-    if isinstance(error, LoginThrottled):
-        response.headers["Retry-After"] = str(error.retry_after_seconds)
     if isinstance(error, StorageUnavailable):
         STORAGE_UNAVAILABLE.inc()
-    if isinstance(error, (StorageUnavailable, NoSigningKey)):
+    if isinstance(error, (Throttled, StorageUnavailable, NoSigningKey)):
         response.headers["Retry-After"] = str(error.retry_after_seconds)
     return response
 

@@ -1,4 +1,4 @@
-"""For load balancers and monitoring: liveness, readiness and Prometheus metrics."""
+"""For load balancers: liveness and readiness. Metrics have a listener of their own (`metrics_listener.py`)."""
 
 from http import HTTPStatus
 from typing import Any
@@ -7,9 +7,6 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
 from litestar.datastructures import CacheControlHeader
 
-from adapters.observability.metrics import METRICS_CONTENT_TYPE, render
-from application.ports.clock import Clock
-from application.ports.revocation_view import RevocationView
 from application.ports.storage_health import StorageHealth
 from application.ports.token_signer import TokenSigner
 from entrypoints.http.openapi import problems
@@ -45,12 +42,6 @@ async def ready(signer: FromDishka[TokenSigner], storage: FromDishka[StorageHeal
     if not await storage.reachable():
         return _not_ready("The database does not answer.")
     return Response(HealthResponse(status="ok"))
-
-
-@get("/metrics", summary="Prometheus metrics", tags=["operations"], include_in_schema=False, opt={APP_SCOPE_ONLY: True})
-@inject
-async def metrics(clock: FromDishka[Clock], revocations: FromDishka[RevocationView]) -> Response[bytes]:
-    return Response(render(clock.now(), revocations.size()), media_type=METRICS_CONTENT_TYPE)
 
 
 def _not_ready(detail: str) -> Response[Any]:

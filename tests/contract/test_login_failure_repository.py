@@ -51,6 +51,12 @@ async def test_concurrent_failures_are_all_counted(new_uow: UnitOfWorkFactory) -
     assert counted is not None and counted.failures == 10
 
 
+async def test_concurrent_records_each_return_their_own_count(new_uow: UnitOfWorkFactory) -> None:
+    """Login relies on it: a failure beyond an address's own limit must not reach the account's count."""
+    counts = await asyncio.gather(*(_record(new_uow, timedelta(seconds=second)) for second in range(10)))
+    assert sorted(count.failures for count in counts) == list(range(1, 11))
+
+
 async def test_a_failure_recorded_without_commit_is_not_counted(new_uow: UnitOfWorkFactory) -> None:
     async with new_uow() as uow:
         await uow.login_failures.record(KEY, T0, WINDOW)

@@ -1,5 +1,6 @@
 """Configuration comes from TESSERA_* variables; a bad value names the variable and stops start-up."""
 
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from entrypoints.cli import main
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
+from tests.support.ports import free_port
 
 
 def test_defaults_serve_sqlite_in_the_working_directory_with_rs256() -> None:
@@ -65,6 +67,53 @@ def test_a_bad_value_is_refused_naming_its_variable(variable: str, value: str) -
 def test_a_refresh_lifetime_not_longer_than_the_access_lifetime_is_refused() -> None:
     with pytest.raises(ConfigError, match="TESSERA_REFRESH_TTL_SECONDS"):
         Settings.from_env({"TESSERA_ACCESS_TTL_SECONDS": "3600", "TESSERA_REFRESH_TTL_SECONDS": "600"})
+
+
+def test_an_account_limit_one_address_could_reach_alone_is_refused() -> None:
+    with pytest.raises(ConfigError, match="TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT: must be more than twice"):
+        Settings.from_env({"TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT": "10"})
+    settings = Settings.from_env(
+        {"TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT": "10", "TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS": "4"}
+    )
+    assert (settings.login_max_failures_per_account, settings.login_max_failures_per_account_address) == (10, 4)
+
+
+def test_the_registration_limit_is_read_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {"TESSERA_REGISTRATION_MAX_PER_ADDRESS": "3", "TESSERA_REGISTRATION_WINDOW_SECONDS": "60"}
+    )
+    policy = settings.throttle_policy()
+    assert (policy.max_registrations_per_address, policy.registration_window) == (3, timedelta(minutes=1))
+
+
+@pytest.mark.parametrize("value", ["9100", "localhost", ":9100", "127.0.0.1:0", "127.0.0.1:70000", "::1:9100", "a b:1"])
+def test_a_bad_metrics_address_stops_serving_in_one_line(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_METRICS_ADDRESS", value)
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "TESSERA_METRICS_ADDRESS: must be host:port" in err
+
+
+def test_a_metrics_address_that_cannot_be_bound_stops_serving_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("TESSERA_DATABASE_URL", "memory://")
+        monkeypatch.setenv("TESSERA_METRICS_ADDRESS", f"127.0.0.1:{taken.getsockname()[1]}")
+        assert main(["serve", "--port", str(free_port())]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot listen for metrics on 127.0.0.1:" in err and "in use" in err
+
+
+def test_a_metrics_address_is_a_host_and_a_port() -> None:
+    assert Settings().metrics_address is None
+    assert Settings.from_env({"TESSERA_METRICS_ADDRESS": "10.0.0.5:9100"}).metrics_address == ("10.0.0.5", 9100)
+    assert Settings.from_env({"TESSERA_METRICS_ADDRESS": "[::1]:9100"}).metrics_address == ("::1", 9100)
 
 
 def test_the_cli_reports_a_bad_value_in_one_line_without_a_traceback(

@@ -232,6 +232,21 @@ async def test_too_many_failed_logins_answer_429_with_retry_after(client: Client
     assert 0 < int(throttled.headers["retry-after"]) <= 15 * 60
 
 
+async def test_too_many_registrations_from_one_address_answer_429_with_retry_after_and_store_nothing(
+    client: Client,
+) -> None:
+    for n in range(10):
+        await register(client, f"user{n}@example.com")
+
+    throttled = await client.post("/auth/register", json={"email": "eve@example.com", "password": PASSWORD})
+
+    body = assert_problem(throttled, 429)
+    assert body["type"] == "urn:tessera:problem:registration-throttled"
+    assert 0 < int(throttled.headers["retry-after"]) <= 3600
+    login = await client.post("/auth/login", json={"email": "eve@example.com", "password": PASSWORD})
+    assert login.status_code == 401
+
+
 async def test_the_session_route_answers_from_the_access_token_alone(client: Client) -> None:
     user = await register(client)
     tokens = await log_in(client)

@@ -2,14 +2,17 @@
 
 from pathlib import Path
 
+import httpx
 import pytest
 from dishka import Provider, Scope, provide
 from litestar.testing import AsyncTestClient
 
 from adapters.crypto.signing_keys import SigningKeySet
+from adapters.observability.metrics_listener import metrics_listener
 from entrypoints.http.app import create_app
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD, settings_for_tests
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.anyio
 
@@ -20,13 +23,16 @@ async def test_a_started_replica_is_ready(client: Client) -> None:
     assert "no-store" in response.headers["cache-control"]
 
 
-async def test_metrics_count_security_events_and_show_the_revocation_view(client: Client) -> None:
+async def test_metrics_are_served_on_their_own_listener_and_not_by_the_api(client: Client) -> None:
     await register(client)
     tokens = await log_in(client)
     await client.post("/auth/login", json={"email": "ada@example.com", "password": "wrong password"})
     await client.post("/auth/logout", headers=bearer(tokens))
 
-    response = await client.get("/metrics")
+    port = free_port()
+    with metrics_listener(("127.0.0.1", port)):
+        async with httpx.AsyncClient() as scraper:
+            response = await scraper.get(f"http://127.0.0.1:{port}/metrics")
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
@@ -40,6 +46,9 @@ async def test_metrics_count_security_events_and_show_the_revocation_view(client
         "tessera_storage_unavailable_total",
     ):
         assert line in text, line
+    on_the_api = await client.get("/metrics")
+    assert on_the_api.status_code == 404
+    assert "/metrics" not in (await client.get("/schema/openapi.json")).json()["paths"]
 
 
 class NoKeyLoaded(Provider):

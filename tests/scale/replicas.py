@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.ports import listening, on_a_free_port, uvicorn_bound
+from tests.support.ports import free_port, listening, on_a_free_port, uvicorn_bound
 
 REPO = Path(__file__).resolve().parents[2]
 READY_WITHIN_SECONDS = 60.0
@@ -76,10 +76,16 @@ class Replica:
     port: int
     process: subprocess.Popen[bytes]
     log_path: Path
+    metrics_port: int
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def metrics_url(self) -> str:
+        """Its metrics listener (TESSERA_METRICS_ADDRESS): not on the API's port."""
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
 
     @property
     def alive(self) -> bool:
@@ -161,16 +167,17 @@ class ReplicaSet:
 
         def start(port: int) -> Replica:
             log_path = self.workdir / f"replica-{name}-{port}.log"
+            metrics_port = free_port()  # a taken one fails the start as a taken API port does: both are new again
             with log_path.open("wb") as log:
                 process = subprocess.Popen(
                     tessera_command("serve", "--host", "127.0.0.1", "--port", str(port)),
-                    env=env,
+                    env={**env, "TESSERA_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}"},
                     cwd=self.workdir,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its workers too are the replica's, for pause and kill
                 )
-            replica = Replica(name, port, process, log_path)
+            replica = Replica(name, port, process, log_path, metrics_port)
             try:
                 listening(process, log_path, uvicorn_bound(port), within=READY_WITHIN_SECONDS)
             except BaseException:

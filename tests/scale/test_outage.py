@@ -115,7 +115,7 @@ def _while_the_database_is_down(replica: Replica, email: str, live: list[dict[st
             "session": client.get("/api/user/session", headers=bearer(access)),
             "jwks": client.get("/.well-known/jwks.json"),
             "health": client.get("/health"),
-            "metrics": client.get("/metrics"),
+            "metrics": httpx.get(replica.metrics_url, timeout=10),
             "ready": client.get("/ready"),
             "profile": client.get("/api/user/profile", headers=bearer(access)),
             "register": client.post("/auth/register", json={"email": new_email(), "password": PASSWORD}),

@@ -11,6 +11,7 @@ from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
 from adapters.crypto.joserfc_token_verifier import MAX_TOKEN_LENGTH, JoserfcTokenVerifier, _b64url
 from adapters.crypto.signing_keys import SigningKeySet, generate_key
 from adapters.memory.in_memory_session_repository import InMemorySessionRepository
+from application.use_cases.register_user import Registration
 from domain.errors import InvalidAccessToken, InvalidCredentials, InvalidRefreshToken
 from tests.unit.conftest import PASSWORD
 
@@ -91,8 +92,9 @@ async def test_a_malformed_email_spends_a_dummy_verification_like_an_unknown_one
 async def test_failed_login_counters_store_digests_not_emails_or_addresses(app) -> None:
     with pytest.raises(InvalidCredentials):
         await app.log_in_from("203.0.113.9", "ada@example.com", "wrong password")
+    await app.register(Registration("grace@example.com", "grace's password", client_address="203.0.113.9"))
     keys = list(app.store.tables.login_failures)
-    assert len(keys) == 2
+    assert len(keys) == 4  # (account, address), account, address; registrations by address
     assert all(len(key) == 64 and "ada" not in key and "203.0" not in key for key in keys)
 
 
