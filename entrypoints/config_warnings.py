@@ -21,6 +21,8 @@ SETTINGS = frozenset(
         *("VERIFIED_TOKEN_CACHE", "PROFILE_CACHE", "WORKER_SOCKETS"),
         *("LEGACY_SESSIONS", "LEGACY_COOKIE", "LEGACY_NAMESPACE", "LEGACY_USER_KEY", "LEGACY_USER_LOOKUP"),
         "LEGACY_SESSION_ID_BYTES",
+        *("LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS", "REGISTRATION_MAX_PER_ADDRESS", "REGISTRATION_WINDOW_SECONDS"),
+        *("METRICS_ADDRESS", "SCHEMA_PAGES"),
     )
 )
 """Every variable `Settings.from_env` reads (entrypoints/config_reader.py and legacy_settings.py), including
