@@ -1,11 +1,19 @@
 """GET /oauth/revocations: what downstream verifiers poll, for trusted clients only, on every storage adapter."""
 
-from typing import Any
+from pathlib import Path
+from typing import Any, Self
 
 import pytest
+from dishka import Provider, Scope, provide
+from litestar.testing import AsyncTestClient
 
+from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
+from application.errors import StorageUnavailable
+from application.ports.unit_of_work import UnitOfWork
+from entrypoints.http.app import create_app
 from tests.integration.flows import Client, bearer, log_in, register
-from tests.support.oauth import basic
+from tests.support.http import settings_for_tests
+from tests.support.oauth import CLIENT, basic
 
 pytestmark = pytest.mark.anyio
 
@@ -74,3 +82,31 @@ async def test_the_feed_is_for_trusted_clients_only(oauth_client: Client, header
     response = await oauth_client.get("/oauth/revocations", headers=headers)
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == 'Basic realm="tessera"'
+
+
+class UnreachableStorage(InMemoryUnitOfWork):
+    down = False
+    """Set once the app has started: start-up reads storage too."""
+
+    async def __aenter__(self) -> Self:
+        if UnreachableStorage.down:
+            raise StorageUnavailable
+        return await super().__aenter__()
+
+
+class StorageDown(Provider):
+    uow = provide(UnreachableStorage, provides=UnitOfWork, scope=Scope.REQUEST)
+
+
+async def test_while_storage_is_unreachable_the_feed_answers_503_with_retry_after(tmp_path: Path) -> None:
+    """Not an empty feed: a verifier must not take 'nothing revoked' from an outage."""
+    settings = settings_for_tests("memory://", tmp_path, oauth_clients=(CLIENT,))
+    async with AsyncTestClient(create_app(settings, StorageDown())) as client:
+        UnreachableStorage.down = True
+        try:
+            response = await client.get("/oauth/revocations", headers=basic())
+        finally:
+            UnreachableStorage.down = False
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.headers["content-type"] == "application/problem+json"
