@@ -127,3 +127,8 @@ def test_an_answer_that_is_not_a_feed_changes_nothing(body: bytes) -> None:
     with pytest.raises(ValueError, match=r"not a|badly formed"):
         revocations.apply(body)
     assert not revocations.synced and revocations.cursor is None
+
+
+def test_the_feed_without_a_trusted_client_is_a_configuration_error() -> None:
+    with pytest.raises(ValueError, match="trusted client"):
+        Verifier("https://auth.tessera.test", "api", f"{BASE}/jwks", revocations_url=f"{BASE}/oauth/revocations")
