@@ -4,6 +4,7 @@ import math
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from tessera_verifier.errors import InvalidToken
@@ -70,7 +71,7 @@ def claims_of(payload: Mapping[str, Any], issuer: str, audience: str) -> tuple[C
         exp=int(exp),
         iat=int(iat),
         jti=_uuid(payload, "jti"),
-        payload=payload,
+        payload=MappingProxyType(payload),  # read-only: one Claims serves every request that shows the token
     )
     return claims, Validity(exp, iat, nbf)
 
