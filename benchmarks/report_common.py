@@ -77,5 +77,17 @@ LABELS = {
     ),
     "bare_tokens_2_workers": ("Litestar, no auth, 20,000 tokens, 2 workers", "as its 1-worker row, 2 uvicorn workers"),
     "tessera_tokens_2_workers": ("tessera, 20,000 live tokens, 2 workers", "as its 1-worker row, 2 workers"),
+    "verifier_open": (
+        "Litestar app with tessera-verifier, unauthenticated route",
+        "the requests of *tessera, 20,000 live tokens* to `GET /open` of benchmarks/verifier_app.py: let through "
+        "by the middleware's `exclude`, the header ignored",
+    ),
+    "verifier_tokens": (
+        "Litestar app with tessera-verifier, 20,000 live tokens",
+        f"`GET /api/user/session` of the same app behind `TesseraMiddleware`, with {LIVE}: signature and "
+        "clock-free claims from the verifier's bounded cache (50,000; every token met in the warm-up), else "
+        "checked; then the time claims and the session looked up in the revocation feed read every second "
+        "in the background; answers user, session and roles",
+    ),
 }
 """Each throughput variant: its name in the report, and what one request does."""

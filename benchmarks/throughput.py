@@ -13,7 +13,7 @@ from typing import Any
 
 from benchmarks import load, population
 from benchmarks.load import Run
-from benchmarks.servers import baseline, db_upgrade, tessera, tessera_env
+from benchmarks.servers import baseline, db_upgrade, tessera, tessera_env, verifier_app
 from benchmarks.tessera_setup import post
 from benchmarks.token_load import TokenList
 from tests.support.redis import running_redis
@@ -50,9 +50,10 @@ def throughput(
         # Its own process, so that tokens never seen before do not push the live ones out of the caches.
         service_cold, _ = stack.enter_context(tessera(work, env, "tessera-cold"))
         service_2, _ = stack.enter_context(tessera(work, env, "tessera-2-workers", workers=2))
+        protected, _ = stack.enter_context(verifier_app(work, service))
         jwt_bearer = f"Authorization: Bearer {post(jwt, '/login', {})['access_token']}"
         cookie = f"Cookie: {session_cookie(sessions)}"
-        live = {url: TokenList(hot, MEMBERS) for url in (bare, bare_2, service, service_2)}
+        live = {url: TokenList(hot, MEMBERS) for url in (bare, bare_2, service, service_2, protected)}
         fresh = {url: TokenList(cold, cold_tokens) for url in (bare, service_cold)}
 
         def plain(url: str, *headers: str) -> Variant:
@@ -77,6 +78,8 @@ def throughput(
             "redis_session": plain(f"{sessions}/ping", cookie),
             "bare_tokens_2_workers": tokens(bare_2),
             "tessera_tokens_2_workers": tokens(service_2),
+            "verifier_open": tokens(protected, "/open"),
+            "verifier_tokens": tokens(protected),
         }
         if only is not None:
             unknown = set(only) - set(variants)

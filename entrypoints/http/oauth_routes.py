@@ -1,4 +1,4 @@
-"""RFC 7662 introspection and RFC 7009 revocation, for trusted backend clients (HTTP Basic)."""
+"""RFC 7662 introspection, RFC 7009 revocation and the revocation feed, for trusted backend clients (HTTP Basic)."""
 
 from typing import Annotated, Any
 
@@ -15,24 +15,13 @@ from application.token_lookup import TokenQuery
 from application.use_cases.introspect_token import IntrospectToken
 from application.use_cases.revoke_token import RevokeToken
 from entrypoints.http.client_authentication import TRUSTED_CLIENT, ClientAuthenticationMiddleware
-from entrypoints.http.oauth_schemas import IntrospectionResponse, OAuthProblemDetails, TokenForm
-from entrypoints.http.openapi import problems
-from entrypoints.http.problems import PROBLEM_JSON
+from entrypoints.http.oauth_schemas import CLIENT_PROBLEMS, IntrospectionResponse, TokenForm
 from entrypoints.http.requests import client_address
+from entrypoints.http.revocation_feed_route import revocations
 
 NO_STORE = CacheControlHeader(no_store=True)
 ClientRequest = Request[str, None, Any]
 Form = Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
-CLIENT_PROBLEMS = {
-    **problems(e400="The form has no `token`, or a parameter is too long"),
-    401: ResponseSpec(
-        data_container=OAuthProblemDetails,
-        description="No HTTP Basic credentials, an unknown client or a wrong secret (the same answer for each); "
-        'also every caller when no client is configured. WWW-Authenticate: Basic realm="tessera"',
-        media_type=PROBLEM_JSON,
-        generate_examples=False,
-    ),
-}
 
 
 def query(request: ClientRequest, data: TokenForm) -> TokenQuery:
@@ -95,7 +84,7 @@ async def revoke(request: ClientRequest, data: Form, use_case: FromDishka[Revoke
 
 oauth_router = Router(
     "/oauth",
-    route_handlers=[introspect, revoke],
+    route_handlers=[introspect, revoke, revocations],
     middleware=[DefineMiddleware(ClientAuthenticationMiddleware)],
     tags=["oauth"],
 )

@@ -3,6 +3,10 @@
 from typing import Annotated, Literal
 
 import msgspec
+from litestar.openapi import ResponseSpec
+
+from entrypoints.http.openapi import problems
+from entrypoints.http.problems import PROBLEM_JSON
 
 
 class TokenForm(msgspec.Struct):
@@ -39,3 +43,15 @@ class OAuthProblemDetails(msgspec.Struct):
     status: int
     detail: str
     error: Literal["invalid_client"]
+
+
+CLIENT_PROBLEMS = {
+    **problems(e400="The form has no `token`, or a parameter is too long"),
+    401: ResponseSpec(
+        data_container=OAuthProblemDetails,
+        description="No HTTP Basic credentials, an unknown client or a wrong secret (the same answer for each); "
+        'also every caller when no client is configured. WWW-Authenticate: Basic realm="tessera"',
+        media_type=PROBLEM_JSON,
+        generate_examples=False,
+    ),
+}

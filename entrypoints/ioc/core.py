@@ -21,6 +21,7 @@ from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.clients import TrustedClients
 from domain.policy import TokenPolicy
+from domain.revocation_feed import RevocationFeed
 from domain.throttling import ThrottlePolicy
 from entrypoints.config import Settings
 from entrypoints.freshness import Freshness
@@ -45,6 +46,11 @@ class CoreProvider(Provider):
     @provide
     def policy(self, settings: Settings) -> TokenPolicy:
         return settings.token_policy()
+
+    @provide
+    def revocation_feed(self, policy: TokenPolicy, settings: Settings) -> RevocationFeed:
+        """The feed's margin is the replicas' own look-back: the same late commits and clock skew."""
+        return RevocationFeed(policy.revocation_window, settings.revocation_lookback)
 
     @provide
     def throttling(self, settings: Settings) -> ThrottlePolicy:

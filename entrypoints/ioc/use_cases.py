@@ -12,6 +12,7 @@ from application.use_cases.end_user_sessions import EndUserSessions
 from application.use_cases.get_profile import GetProfile
 from application.use_cases.grant_role import GrantRole
 from application.use_cases.introspect_token import IntrospectToken
+from application.use_cases.list_revocations import ListRevocations
 from application.use_cases.list_sessions import ListSessions
 from application.use_cases.list_users import ListUsers
 from application.use_cases.log_in import LogIn
@@ -42,6 +43,7 @@ class UseCaseProvider(Provider):
     get_profile = provide(GetProfile, scope=Scope.APP)
     introspect_token = provide(IntrospectToken)
     revoke_token = provide(RevokeToken)
+    list_revocations = provide(ListRevocations)
     sync_replica = provide(SyncReplica)
     purge_expired = provide(PurgeExpired)
     list_sessions = provide(ListSessions)

@@ -154,6 +154,30 @@ async def test_revocations_since_a_moment_are_listed_oldest_first(new_uow: UnitO
     ]
 
 
+async def test_a_user_wide_revocation_lists_each_session_it_ended_at_its_moment(new_uow: UnitOfWorkFactory) -> None:
+    """What the revocation feed (GET /oauth/revocations) relies on: logging out everywhere and disabling a
+    user need no entry of their own, each session they end is listed; one already revoked keeps its moment."""
+    ada, phone, _ = await _stored_session(new_uow, "ada@example.com")
+    laptop, earlier = a_session(ada), a_session(ada)
+    async with new_uow() as uow:
+        await uow.sessions.add(laptop)
+        await uow.sessions.add(earlier)
+        await uow.sessions.revoke(earlier.id, T0, RevocationReason.LOGOUT)
+        await uow.commit()
+    everywhere = T0 + timedelta(minutes=5)
+    async with new_uow() as uow:
+        await uow.sessions.revoke_all_of_user(ada.id, everywhere, RevocationReason.LOGOUT_EVERYWHERE)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        found = await uow.sessions.revoked_since(T0)
+
+    assert found[0].session_id == earlier.id and found[0].revoked_at == T0
+    assert sorted((r.session_id, r.revoked_at) for r in found[1:]) == sorted(
+        [(phone.id, everywhere), (laptop.id, everywhere)]
+    )
+
+
 async def test_touching_a_session_records_its_last_use(new_uow: UnitOfWorkFactory) -> None:
     _, session, _ = await _stored_session(new_uow)
     later = T0 + timedelta(hours=3)

@@ -1,5 +1,6 @@
 """docs/examples/downstream_service.py, run as its own process against a live tessera: it accepts
-tessera's access tokens, refuses every other, and picks up a new signing key when it meets its kid."""
+tessera's access tokens, refuses every other, picks up a new signing key when it meets its kid (with no
+refetch interval to shorten), and refuses a logged-out session's tokens."""
 
 import base64
 import contextlib
@@ -19,6 +20,7 @@ from joserfc.jwk import RSAKey
 
 from adapters.crypto.joserfc_key_vault import key_encryption_key
 from tests.support.http import PASSWORD
+from tests.support.oauth import CLIENT, CLIENT_ID, CLIENT_SECRET
 from tests.support.served import REPOSITORY, environment, running, serving, tessera, upgraded
 
 ISSUER, AUDIENCE = "https://auth.example.test", "orders-api"
@@ -28,13 +30,14 @@ KEK = base64.b64encode(secrets.token_bytes(32)).decode()
 
 @contextlib.contextmanager
 def downstream(tessera_url: str, cwd: Path) -> Iterator[str]:
-    """The example under uvicorn (tessera's own ASGI server; the example needs none of its own)."""
+    """The example under uvicorn (tessera's own ASGI server; the example needs none of its own), as a trusted client."""
     env = {
         "PATH": "/usr/bin:/bin",
         "TESSERA_URL": tessera_url,
         "TESSERA_ISSUER": ISSUER,
         "TESSERA_AUDIENCE": AUDIENCE,
-        "JWKS_REFETCH_INTERVAL_SECONDS": "1",
+        "TESSERA_CLIENT_ID": CLIENT_ID,
+        "TESSERA_CLIENT_SECRET": CLIENT_SECRET,
     }
     example = [sys.executable, "-m", "uvicorn", "--factory", "downstream_service:create_app", "--app-dir", str(EXAMPLE)]
 
@@ -54,6 +57,7 @@ def services(tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
         TESSERA_KEY_RELOAD_SECONDS="1",
         TESSERA_ISSUER=ISSUER,
         TESSERA_AUDIENCE=AUDIENCE,
+        TESSERA_OAUTH_CLIENTS=f"{CLIENT.client_id}:{CLIENT.secret_hash}",
     )
     upgraded(env, tmp_path)
     with serving(env, tmp_path) as tessera_url, downstream(tessera_url, tmp_path) as downstream_url:
@@ -129,7 +133,7 @@ def test_after_an_immediate_rotation_the_example_accepts_tokens_of_the_new_key(
     services: tuple[str, str, dict[str, str]], tmp_path: Path
 ) -> None:
     """The example cached the JWKS for its max-age (300 s here): only the refetch on an unknown kid lets it
-    accept a key that signs at once."""
+    accept a key that signs at once, at its very first token."""
     tessera_url, downstream_url, env = services
     httpx.post(f"{tessera_url}/auth/register", json={"email": "ada@example.com", "password": PASSWORD})
     old = log_in(tessera_url)
@@ -144,7 +148,20 @@ def test_after_an_immediate_rotation_the_example_accepts_tokens_of_the_new_key(
         assert time.monotonic() < deadline, "tessera did not sign with the new key"
         time.sleep(0.2)
 
-    while (answer := whoami(downstream_url, token)).status_code != 200:  # at most one refetch a second
-        assert time.monotonic() < deadline, answer.text
-        time.sleep(0.2)
+    assert whoami(downstream_url, token).status_code == 200  # its first token: an unknown kid refetches at once
     assert whoami(downstream_url, old).status_code == 200  # the old key is still published
+
+
+def test_the_example_refuses_a_logged_out_sessions_token_within_two_seconds(
+    services: tuple[str, str, dict[str, str]],
+) -> None:
+    tessera_url, downstream_url, _ = services
+    httpx.post(f"{tessera_url}/auth/register", json={"email": "ada@example.com", "password": PASSWORD})
+    token, other = log_in(tessera_url), log_in(tessera_url)
+    assert whoami(downstream_url, token).status_code == 200
+    assert httpx.post(f"{tessera_url}/auth/logout", headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    deadline = time.monotonic() + 2
+    while whoami(downstream_url, token).status_code != 401:
+        assert time.monotonic() < deadline, "the logout was not seen within 2 s"
+        time.sleep(0.05)
+    assert whoami(downstream_url, other).status_code == 200

@@ -1,0 +1,129 @@
+"""tessera-verifier in a FastAPI, a Litestar, a Flask and a Django app (tests/e2e/verifier_apps/), each its own
+process against a real `tessera serve`: tokens verify, every attack the server refuses is refused, a logout
+is refused within 2 s, a `keys rotate --now` key verifies at its first token, and known keys keep
+verifying while tessera is stopped."""
+
+import contextlib
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from joserfc.jwk import RSAKey
+
+from tests.e2e.test_downstream_example import KEK, header_of, tesseras_signing_key
+from tests.security.forgery import AUDIENCE, ISSUER
+from tests.support.http import PASSWORD
+from tests.support.oauth import CLIENT, CLIENT_ID, CLIENT_SECRET
+from tests.support.served import REPOSITORY, environment, running, serving, tessera, upgraded
+from tests.verifier.attacks import forgeries
+
+APPS = {
+    "fastapi": ["--factory", "tests.e2e.verifier_apps.fastapi_app:create_app"],
+    "litestar": ["--factory", "tests.e2e.verifier_apps.litestar_app:create_app"],
+    "flask": ["--interface", "wsgi", "tests.e2e.verifier_apps.flask_app:app"],
+    "django": ["--interface", "wsgi", "tests.e2e.verifier_apps.django_app:application"],
+}
+CHALLENGE = 'Bearer realm="api", error="invalid_token"'
+REVOCATION_BOUND = 2.0
+"""Seconds from a logout's answer to its refusal downstream: the verifier polls every second."""
+
+
+@contextlib.contextmanager
+def downstream(app: str, tessera_url: str, cwd: Path) -> Iterator[str]:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPOSITORY),
+        "TESSERA_URL": tessera_url,
+        "TESSERA_ISSUER": ISSUER,
+        "TESSERA_AUDIENCE": AUDIENCE,
+        "TESSERA_CLIENT_ID": CLIENT_ID,
+        "TESSERA_CLIENT_SECRET": CLIENT_SECRET,
+    }
+
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-m", "uvicorn", *APPS[app], "--host", "127.0.0.1", "--port", str(port)]
+
+    with running(command, "/health", 200, env=env, cwd=cwd, log_path=cwd / f"{app}.log") as base:
+        yield base
+
+
+def log_in(tessera_url: str) -> str:
+    answer = httpx.post(f"{tessera_url}/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
+
+
+def whoami(url: str, token: str) -> httpx.Response:
+    return httpx.get(f"{url}/whoami", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+
+def refused(answer: httpx.Response) -> bool:
+    return answer.status_code == 401 and answer.headers.get("www-authenticate") == CHALLENGE
+
+
+@pytest.mark.parametrize("app", list(APPS))
+def test_the_app_verifies_refuses_forgeries_sees_logouts_and_rotations_and_outlives_tessera(
+    app: str, tmp_path: Path
+) -> None:
+    env = environment(
+        tmp_path,
+        TESSERA_KEY_ENCRYPTION_KEY=KEK,
+        TESSERA_KEY_RELOAD_SECONDS="1",
+        TESSERA_ISSUER=ISSUER,
+        TESSERA_AUDIENCE=AUDIENCE,
+        TESSERA_OAUTH_CLIENTS=f"{CLIENT.client_id}:{CLIENT.secret_hash}",
+    )
+    upgraded(env, tmp_path)
+    with contextlib.ExitStack() as tessera_process:
+        tessera_url = tessera_process.enter_context(serving(env, tmp_path))
+        with downstream(app, tessera_url, tmp_path) as url:
+            user = httpx.post(f"{tessera_url}/auth/register", json={"email": "ada@example.com", "password": PASSWORD})
+            token = log_in(tessera_url)
+
+            answer = whoami(url, token)
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["sub"] == user.json()["id"]
+            unauthenticated = httpx.get(f"{url}/whoami")
+            assert (unauthenticated.status_code, unauthenticated.headers["www-authenticate"]) == (
+                401,
+                'Bearer realm="api"',
+            )
+
+            kid = header_of(token)["kid"]
+            key = RSAKey.import_key(
+                {**tesseras_signing_key(tmp_path / "tessera.db", kid).as_dict(private=True), "kid": kid}
+            )
+            attacks = forgeries(key, user.json()["id"], token)
+            assert whoami(url, attacks.pop("control")).status_code == 200
+            assert [name for name, forged in attacks.items() if not refused(whoami(url, forged))] == []
+
+            logged_out = log_in(tessera_url)
+            assert whoami(url, logged_out).status_code == 200
+            assert httpx.post(
+                f"{tessera_url}/auth/logout", headers={"Authorization": f"Bearer {logged_out}"}
+            ).is_success
+            deadline = time.monotonic() + REVOCATION_BOUND
+            while not refused(whoami(url, logged_out)):
+                assert time.monotonic() < deadline, "the logout was not seen downstream"
+                time.sleep(0.05)
+            assert whoami(url, token).status_code == 200  # only that session
+
+            rotation = tessera("keys", "rotate", "--now", env=env, cwd=tmp_path)
+            assert rotation.returncode == 0, rotation.stderr
+            new_kid = rotation.stdout.split("new key ")[1].split()[0]
+            reloaded = time.monotonic() + 20
+            while header_of(rotated := log_in(tessera_url))["kid"] != new_kid:  # tessera reloads its keys each second
+                assert time.monotonic() < reloaded, "tessera did not sign with the new key"
+                time.sleep(0.2)
+            assert whoami(url, rotated).status_code == 200  # its first token: no wait for the JWKS max-age
+
+            unseen = log_in(tessera_url)
+            tessera_process.close()
+            with pytest.raises(httpx.TransportError):
+                httpx.get(f"{tessera_url}/health")
+            assert whoami(url, token).status_code == 200
+            assert whoami(url, unseen).status_code == 200  # verified from the cached keys, never seen before
+            assert refused(whoami(url, logged_out))

@@ -1,0 +1,93 @@
+"""The server's token attacks (tests/security/test_token_attacks.py), as one catalogue of tokens that a
+downstream verifier must refuse too: each is valid but for its one defect (`forgeries(...)["control"]`,
+made the same way without a defect, is accepted)."""
+
+import base64
+import json
+import time
+import uuid
+
+from joserfc import jwe
+from joserfc.jwk import RSAKey
+
+from tests.security.forgery import (
+    attacker_ec_key,
+    attacker_rsa_key,
+    claims,
+    header_for,
+    hmac_signed,
+    lenient_b64decode,
+    non_canonical,
+    segment,
+    signed,
+    unsigned,
+)
+from tests.security.test_token_attacks import LOOKALIKE_ISSUERS, MALFORMED_NUMBERS
+
+
+def forgeries(key: RSAKey, user_id: str, issued: str) -> dict[str, str]:
+    """By name: tokens forged with tessera's own signing `key`, and alterations of a token it `issued`."""
+    now = int(time.time())
+    tokens = {"control": signed(header_for(key), claims(user_id), key)}
+    header, payload = header_for(key), claims(user_id)
+    for alg in ("none", "None", "NONE", "nOnE"):
+        none = header_for(key, alg=alg)
+        tokens[f"alg {alg}, two segments"] = f"{segment(none)}.{segment(payload)}"
+        tokens[f"alg {alg}, empty signature"] = unsigned(none, payload)
+        tokens[f"alg {alg}, a genuine RS256 signature"] = signed(none, payload, key, alg="RS256")
+    tokens["HS256 keyed with the public key (PEM)"] = hmac_signed(
+        header_for(key, alg="HS256"), payload, key.as_pem(private=False)
+    )
+    tokens["HS256 keyed with the public key (JWK)"] = hmac_signed(
+        header_for(key, alg="HS256"), payload, json.dumps(key.as_dict(private=False)).encode()
+    )
+    for alg in ("RS384", "RS512", "PS256", "PS512"):
+        tokens[f"{alg} with the real key"] = signed(header_for(key, alg=alg), payload, key)
+    tokens["ES256 by a foreign key under our kid"] = signed(header_for(key, alg="ES256"), payload, attacker_ec_key())
+    tokens["RS256 by a foreign key under our kid"] = signed(header, payload, attacker_rsa_key())
+    for name, kid in {"unknown": str(uuid.uuid4()), "empty": "", "number": 1, "null": None, "absent": ...}.items():
+        tokens[f"kid {name}"] = signed(header_for(key, kid=kid), payload, key)
+    attacker = attacker_rsa_key()
+    for kid in (attacker.kid, key.kid):
+        embedded = {**header_for(key, jwk=attacker.as_dict(private=False)), "kid": kid}
+        tokens[f"embedded jwk, kid {'ours' if kid == key.kid else 'theirs'}"] = signed(embedded, payload, attacker)
+    for member in ("jku", "x5u"):
+        tokens[f"{member} in the header"] = signed(header_for(key, **{member: "https://evil.example/k"}), payload, key)
+    tokens["crit"] = signed(header_for(key, crit=["urn:evil"], **{"urn:evil": True}), payload, key)
+    tokens["zip"] = signed(header_for(key, zip="DEF"), payload, key)
+    for typ in ("JWT", "jwt", "application/jwt", "", "at+jwt ", None, ...):
+        tokens[f"typ {typ!r}"] = signed(header_for(key, typ=typ), payload, key)
+    for iss in LOOKALIKE_ISSUERS:
+        tokens[f"iss {iss!r}"] = signed(header, claims(user_id, iss=iss), key)
+    for aud in ("someone-else", "tessera-tests.evil", "", ["someone-else"], [], None, ...):
+        tokens[f"aud {aud!r}"] = signed(header, claims(user_id, aud=aud), key)
+    for exp in (..., now - 3600, now - 120, 0):
+        tokens[f"exp {exp!r}"] = signed(header, claims(user_id, exp=exp), key)
+    for name in ("exp", "iat", "nbf"):
+        for raw in MALFORMED_NUMBERS:
+            if (name, raw) != ("nbf", "null"):
+                text = json.dumps(claims(user_id, **{name: "\0raw\0"})).replace(json.dumps("\0raw\0"), raw)
+                tokens[f"{name} {raw}"] = signed(header, text, key)
+    for name in ("iat", "nbf"):
+        tokens[f"{name} in the future"] = signed(header, claims(user_id, **{name: now + 600}), key)
+    for name in ("sub", "jti", "sid"):
+        for value in (..., None, "", "not-a-uuid", 42):
+            tokens[f"{name} {value!r}"] = signed(header, claims(user_id, **{name: value}), key)
+    tokens["roles not a list of strings"] = signed(header, claims(user_id, roles=[1]), key)
+    tokens["header not an object"] = signed('["alg", "RS256"]', payload, key, alg="RS256")
+    tokens["payload not an object"] = signed(header, "[]", key)
+    first, second, signature = issued.split(".")
+    escalated = {**json.loads(lenient_b64decode(second)), "roles": ["admin"]}
+    tokens["tampered payload"] = f"{first}.{segment(escalated)}.{signature}"
+    flipped = bytearray(lenient_b64decode(signature))
+    flipped[0] ^= 1
+    tokens["tampered signature"] = f"{first}.{second}.{base64.urlsafe_b64encode(flipped).rstrip(b'=').decode()}"
+    tokens["truncated signature"] = f"{first}.{second}.{signature[:-4]}"
+    tokens["non-canonical signature"] = f"{first}.{second}.{non_canonical(signature)}"
+    tokens["padded signature"] = f"{issued}="
+    tokens["oversized"] = issued + "A" * 5000
+    public = RSAKey.import_key(key.as_dict(private=False))
+    jwe_header = {"alg": "RSA-OAEP-256", "enc": "A256GCM", "typ": "at+jwt", "kid": key.kid}
+    tokens["JWE"] = jwe.encrypt_compact(jwe_header, json.dumps(payload), public, algorithms=["RSA-OAEP-256", "A256GCM"])
+    tokens["not a JWT"] = "a-refresh-token-perhaps"
+    return tokens

@@ -1,0 +1,70 @@
+"""tessera's two public faces to a verifier, the JWKS and the revocation feed, in memory (an httpx transport)."""
+
+import base64
+import hashlib
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import httpx
+from joserfc.jwk import ECKey, RSAKey
+
+from tests.security.forgery import AUDIENCE, ISSUER
+
+CLIENT_ID, CLIENT_SECRET = "orders-api", "orders-api-secret-0123456789abcdefghijklmnop"
+BASE = "https://auth.tessera.test"
+
+
+@dataclass
+class FakeTessera:
+    keys: list[tuple[RSAKey | ECKey, str]] = field(default_factory=list)
+    max_age: int = 300
+    down: bool = False
+    revoked: list[tuple[str, float]] = field(default_factory=list)
+    jwks_requests: list[httpx.Request] = field(default_factory=list)
+    feed_requests: list[httpx.Request] = field(default_factory=list)
+
+    def jwks(self) -> dict[str, object]:
+        return {
+            "keys": [{**key.as_dict(private=False), "kid": key.kid, "alg": alg, "use": "sig"} for key, alg in self.keys]
+        }
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("tessera is down", request=request)
+        if request.url.path == "/.well-known/jwks.json":
+            return self._jwks(request)
+        if request.url.path == "/oauth/revocations":
+            return self._feed(request)
+        return httpx.Response(404)
+
+    def _jwks(self, request: httpx.Request) -> httpx.Response:
+        self.jwks_requests.append(request)
+        body = json.dumps(self.jwks()).encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        headers = {"Cache-Control": f"public, max-age={self.max_age}", "ETag": etag}
+        if request.headers.get("if-none-match") == etag:
+            return httpx.Response(304, headers=headers)
+        return httpx.Response(200, headers=headers, content=body)
+
+    def _feed(self, request: httpx.Request) -> httpx.Response:
+        self.feed_requests.append(request)
+        expected = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        if request.headers.get("authorization") != expected:
+            return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="tessera"'})
+        entries = [{"sid": sid, "revoked_at": at} for sid, at in self.revoked]
+        cursor = str(int(time.time() * 1_000_000))
+        return httpx.Response(200, json={"revocations": entries, "cursor": cursor, "window": 930})
+
+    def revoke(self, sid: str) -> None:
+        self.revoked.append((str(uuid.UUID(sid)), time.time()))
+
+
+def rsa_key() -> RSAKey:
+    key = RSAKey.generate_key(2048, private=True)
+    key.ensure_kid()
+    return key
+
+
+__all__ = ["AUDIENCE", "BASE", "CLIENT_ID", "CLIENT_SECRET", "ISSUER", "FakeTessera", "rsa_key"]

@@ -1,0 +1,34 @@
+"""`pip install ./verifier` into a clean virtual environment (its dependencies from PyPI): it imports, ships
+its type information, and brings no tessera server package along."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.served import REPOSITORY
+
+CHECK = """
+import importlib.resources, sys
+import tessera_verifier, tessera_verifier.asgi, tessera_verifier.wsgi
+assert importlib.resources.files("tessera_verifier").joinpath("py.typed").is_file()
+for server in ("domain", "application", "adapters", "entrypoints", "litestar"):
+    assert server not in sys.modules, server
+print(tessera_verifier.Verifier.__name__)
+"""
+
+
+def test_the_package_installs_into_a_clean_virtual_environment_with_pip(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(REPOSITORY / "verifier")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert install.returncode == 0, install.stderr
+    imported = subprocess.run([str(python), "-c", CHECK], capture_output=True, text=True, timeout=60, check=False)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "Verifier"

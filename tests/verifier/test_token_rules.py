@@ -1,0 +1,66 @@
+"""The verifier refuses every token the server's own attack suite says tessera refuses (the same catalogue)."""
+
+import asyncio
+import time
+import uuid
+
+from joserfc.jwk import RSAKey
+from tessera_verifier import InvalidToken, Verifier
+
+from tests.security.forgery import claims, header_for, signed
+from tests.verifier.attacks import forgeries
+
+USER = str(uuid.uuid4())
+
+
+def issued_by(key: RSAKey, **changes: object) -> str:
+    return signed(header_for(key), claims(USER, **changes), key)
+
+
+def test_a_genuine_token_verifies_to_its_claims_custom_ones_included(verifier: Verifier, key: RSAKey) -> None:
+    sid = str(uuid.uuid4())
+    verified = verifier.verify(issued_by(key, sid=sid, roles=["admin"], tenant="acme"))
+    assert (verified.sub, verified.sid, verified.roles) == (USER, sid, ("admin",))
+    assert verified["tenant"] == "acme" and verified.exp > verified.iat
+
+
+def test_every_forgery_of_the_servers_attack_suite_is_refused(verifier: Verifier, key: RSAKey) -> None:
+    tokens = forgeries(key, USER, issued_by(key))
+    assert verifier.verify(tokens.pop("control")).sub == USER
+    accepted, codes = [], set()
+    for name, token in tokens.items():
+        try:
+            verifier.verify(token)
+        except InvalidToken as refused:
+            codes.add((refused.error, refused.description))
+        else:
+            accepted.append(name)
+    assert accepted == []
+    assert codes == {("invalid_token", "The access token is invalid or expired.")}
+    assert len(tokens) > 100
+
+
+def test_every_forgery_is_refused_by_the_async_path_too(verifier: Verifier, key: RSAKey) -> None:
+    tokens = forgeries(key, USER, issued_by(key))
+
+    async def accepted() -> list[str]:
+        assert (await verifier.averify(tokens.pop("control"))).sub == USER
+        found = []
+        for name, token in tokens.items():
+            try:
+                await verifier.averify(token)
+            except InvalidToken:
+                continue
+            found.append(name)
+        await verifier.aclose()
+        return found
+
+    assert asyncio.run(accepted()) == []
+
+
+def test_a_token_dated_within_the_leeway_is_accepted(verifier: Verifier, key: RSAKey) -> None:
+    assert verifier.verify(issued_by(key, nbf=int(time.time()) + 20)).sub == USER
+
+
+def test_an_audience_list_naming_us_is_accepted(verifier: Verifier, key: RSAKey) -> None:
+    assert verifier.verify(issued_by(key, aud=["another-api", "tessera-tests"])).sub == USER

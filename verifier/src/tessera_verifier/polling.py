@@ -1,0 +1,97 @@
+"""Reading tessera's revocation feed every second: a thread for sync apps, a task for async ones."""
+
+import asyncio
+import base64
+import logging
+import threading
+from urllib.parse import quote_plus
+
+import httpx
+
+from tessera_verifier.revocations import RevocationList
+
+log = logging.getLogger("tessera_verifier")
+
+
+def basic_header(client_id: str, secret: str) -> str:
+    """client_secret_basic (RFC 6749 §2.3.1): id and secret form-urlencoded, then base64."""
+    return "Basic " + base64.b64encode(f"{quote_plus(client_id)}:{quote_plus(secret)}".encode()).decode()
+
+
+class RevocationPoller:
+    """Polls `url` with the cursor of the last good read. A failed read changes nothing and is retried at
+    the next tick: what was known stays known (tessera down: no one can log out meanwhile either)."""
+
+    def __init__(self, url: str, authorization: str, revocations: RevocationList, interval: float) -> None:
+        self._url = url
+        self._headers = {"Authorization": authorization, "Accept": "application/json"}
+        self.revocations = revocations
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None or self._task is not None
+
+    def poll(self, client: httpx.Client) -> None:
+        try:
+            response = client.get(self._url, params=self._params(), headers=self._headers)
+        except httpx.HTTPError as error:
+            log.warning("tessera's revocation feed is unreachable: %s", error)
+            return
+        self._read(response)
+
+    async def apoll(self, client: httpx.AsyncClient) -> None:
+        try:
+            response = await client.get(self._url, params=self._params(), headers=self._headers)
+        except httpx.HTTPError as error:
+            log.warning("tessera's revocation feed is unreachable: %s", error)
+            return
+        self._read(response)
+
+    def start_thread(self, client: httpx.Client) -> None:
+        def run() -> None:
+            while not self._stop.wait(self._interval):
+                self.poll(client)
+
+        self._thread = threading.Thread(target=run, name="tessera-revocations", daemon=True)
+        self._thread.start()
+
+    def start_task(self, client: httpx.AsyncClient) -> None:
+        async def run() -> None:
+            while True:
+                await asyncio.sleep(self._interval)
+                await self.apoll(client)
+
+        self._task = asyncio.get_running_loop().create_task(run(), name="tessera-revocations")
+
+    def stop(self) -> None:
+        """Stops the thread (waiting for it) and cancels the task."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        if self._task is not None:
+            self._task.cancel()
+
+    async def astop(self) -> None:
+        task, self._task = self._task, None
+        self.stop()
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    def _params(self) -> dict[str, str]:
+        cursor = self.revocations.cursor
+        return {} if cursor is None else {"after": cursor}
+
+    def _read(self, response: httpx.Response) -> None:
+        if response.status_code != 200:
+            log.error("tessera's revocation feed answered %s: %s", response.status_code, response.text[:200])
+            return
+        try:
+            self.revocations.apply(response.content)
+        except ValueError as error:
+            log.error("tessera's revocation feed answered something else than a feed: %s", error)

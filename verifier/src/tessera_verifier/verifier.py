@@ -1,0 +1,130 @@
+"""Verifies tessera's access tokens where they are consumed: the same rules as tessera itself."""
+
+import time
+from typing import Self
+
+import httpx
+
+from tessera_verifier.claims import Claims, Validity
+from tessera_verifier.compact import parse
+from tessera_verifier.errors import InvalidToken
+from tessera_verifier.jwks import DEFAULT_TIMING, JwksTiming
+from tessera_verifier.key_source import KeySource
+from tessera_verifier.polling import RevocationPoller, basic_header
+from tessera_verifier.revocations import RevocationList
+from tessera_verifier.verified import VerifiedTokens
+
+
+class Verifier:
+    """`verify(token)` (sync) or `await averify(token)` (async) answers the token's `Claims`, or raises
+    `InvalidToken` for anything tessera itself would refuse.
+
+    With a trusted client (`revocations_url`, `client_id`, `client_secret`) it reads tessera's revocation
+    feed every `poll_interval` seconds in the background (a thread after `verify` or `start()`, a task
+    after `averify` or `astart()`), with no call per request, and refuses the tokens of revoked sessions;
+    until the feed has been read once, it refuses every token. `close()` / `aclose()` stop it; or use
+    `with` / `async with`. `http_client` / `async_http_client`: your own (proxies, TLS); you close them."""
+
+    def __init__(
+        self,
+        issuer: str,
+        audience: str,
+        jwks_url: str,
+        *,
+        leeway: float = 30.0,
+        revocations_url: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        poll_interval: float = 1.0,
+        timeout: float = 5.0,
+        jwks_timing: JwksTiming = DEFAULT_TIMING,
+        max_remembered_tokens: int = 50_000,
+        http_client: httpx.Client | None = None,
+        async_http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        if revocations_url is not None and not (client_id and client_secret):
+            raise ValueError("the revocation feed needs a trusted client: client_id and client_secret")
+        self.issuer, self.audience, self.leeway = issuer, audience, leeway
+        self._keys = KeySource(jwks_url, jwks_timing, timeout, http_client, async_http_client)
+        self._verified = VerifiedTokens(issuer, audience, max_remembered_tokens)
+        self._poller: RevocationPoller | None = None
+        if revocations_url is not None and client_id and client_secret:
+            authorization = basic_header(client_id, client_secret)
+            self._poller = RevocationPoller(revocations_url, authorization, RevocationList(leeway), poll_interval)
+        self._started = self._poller is None
+
+    def verify(self, token: str) -> Claims:
+        if not self._started:
+            self.start()
+        self._keys.refresh_if_due()
+        found = self._verified.get(token, self._keys.keys)
+        if found is None:
+            compact = parse(token)
+            check, keys = self._keys.check_fetching_unknown(compact)
+            if check is None or keys is None:
+                raise InvalidToken
+            found = self._verified.verify(token, compact, check, keys)
+        return self._judged(*found)
+
+    async def averify(self, token: str) -> Claims:
+        if not self._started:
+            await self.astart()
+        await self._keys.arefresh_if_due()
+        found = self._verified.get(token, self._keys.keys)
+        if found is None:
+            compact = parse(token)
+            check, keys = await self._keys.acheck_fetching_unknown(compact)
+            if check is None or keys is None:
+                raise InvalidToken
+            found = self._verified.verify(token, compact, check, keys)
+        return self._judged(*found)
+
+    def _judged(self, claims: Claims, validity: Validity) -> Claims:
+        if not validity.holds_at(time.time(), self.leeway):
+            raise InvalidToken
+        poller = self._poller
+        if poller is not None and (not poller.revocations.synced or poller.revocations.is_revoked(claims.sid)):
+            raise InvalidToken
+        return claims
+
+    def start(self) -> None:
+        """Reads the revocation feed once, then in a background thread. Idempotent; nothing without a client."""
+        with self._keys.lock:
+            if self._started or self._poller is None:
+                return
+            self._poller.poll(self._keys.client())
+            self._poller.start_thread(self._keys.client())
+            self._started = True
+
+    async def astart(self) -> None:
+        """Reads the revocation feed once, then in a task of the running loop. Idempotent."""
+        async with self._keys.async_lock():
+            if self._started or self._poller is None:
+                return
+            await self._poller.apoll(self._keys.async_client())
+            self._poller.start_task(self._keys.async_client())
+            self._started = True
+
+    def close(self) -> None:
+        if self._poller is not None:
+            self._poller.stop()
+        self._keys.close()
+
+    async def aclose(self) -> None:
+        if self._poller is not None:
+            await self._poller.astop()
+        await self._keys.aclose()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Self:
+        await self.astart()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
