@@ -48,6 +48,9 @@ class Session:
             return self
         return replace(self, revoked_at=now, revocation_reason=reason)
 
+    def touched(self, now: datetime) -> "Session":
+        return replace(self, last_used_at=now)
+
     def is_live_with(self, tokens: Iterable["RefreshToken"], now: datetime) -> bool:
         """A session is live while it is not revoked and holds a live refresh token: one whose last
         token was spent or expired is over, whatever its access tokens say. Repositories that answer

@@ -54,6 +54,21 @@ class RefreshSession:
 
     async def execute(self, presented: str, client_address: str | None = None) -> TokenPair:
         now = self._clock.now()
+        secret, plan = self._issuer.plan_rotation(presented, now)
+        async with self._uow as uow:
+            rotated = await uow.rotate_live(plan)
+            if rotated is not None:
+                await uow.commit()
+        if rotated is None:
+            return await self._judged(presented, client_address, now)
+        session, user = rotated.session, rotated.user
+        self._events.emit(
+            SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=RefreshVerdict.ROTATE.value)
+        )
+        return self._issuer.pair(user, session, (secret, plan.successor_in(session)), now)
+
+    async def _judged(self, presented: str, client_address: str | None, now: datetime) -> TokenPair:
+        """Any other case, judged in full: a repeat within the grace window, reuse, expiry, revocation."""
         async with self._uow as uow:
             token = await uow.sessions.find_refresh_token(hash_refresh_token(presented))
             session = None if token is None else await uow.sessions.get(token.session_id)
