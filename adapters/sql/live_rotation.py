@@ -6,7 +6,7 @@ statements are built once; SQLAlchemy caches their compiled form, so a call only
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
@@ -14,7 +14,9 @@ from domain.rotation import PlannedRotation
 from domain.sessions import RevocationReason, Session
 from domain.users import Email, User
 
-_tokens, _sessions, _users = RefreshTokenRow.__table__, SessionRow.__table__, UserRow.__table__
+_tokens: Table = RefreshTokenRow.__table__  # type: ignore[assignment]
+_sessions: Table = SessionRow.__table__  # type: ignore[assignment]
+_users: Table = UserRow.__table__  # type: ignore[assignment]
 _live_token = (
     _tokens.c.token_hash == bindparam("presented_hash"),
     _tokens.c.rotated_at.is_(None),
@@ -22,7 +24,7 @@ _live_token = (
 )
 _live_session = (_sessions.c.revoked_at.is_(None), _users.c.disabled_at.is_(None))
 _sessions_of_users = _sessions.join(_users, _users.c.id == _sessions.c.user_id)
-_spend = {
+_spend: dict[str, Any] = {
     "rotated_at": bindparam("now"),
     "successor_id": bindparam("new_id"),
     "sealed_successor": bindparam("sealed"),
