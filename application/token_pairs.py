@@ -8,7 +8,7 @@ from application.results import TokenPair
 from domain.claims import access_claims_for
 from domain.policy import TokenPolicy
 from domain.rotation import PlannedRotation, issue_refresh_token, plan_rotation
-from domain.sessions import RefreshToken, Session, hash_refresh_token, seal_successor
+from domain.sessions import RefreshToken, SealKey, Session, hash_refresh_token, seal_successor
 from domain.users import User
 
 
@@ -29,12 +29,12 @@ class TokenPairIssuer:
         )
         return secret, record
 
-    def plan_rotation(self, presented: str, now: datetime) -> tuple[str, PlannedRotation]:
+    def plan_rotation(self, presented: str, now: datetime, seal_key: SealKey) -> tuple[str, PlannedRotation]:
         """A successor for `presented`, made before anything is read: the common refresh in one step."""
         secret = self._ids.new_refresh_token()
         plan = plan_rotation(
             hash_refresh_token(presented),
-            seal_successor(presented, secret),
+            seal_successor(presented, secret, seal_key),
             successor_id=self._ids.new_id(),
             successor_hash=hash_refresh_token(secret),
             now=now,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from application.ports.token_signer import TokenSigner
 from application.use_cases.log_in import Credentials, LogIn
@@ -26,7 +26,11 @@ from entrypoints.ioc.container import build_container
 from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
 from entrypoints.key_commands import check_shared_keys
 
-SQLALCHEMY_CALLS = ("execute", "scalar", "scalars", "flush", "commit", "rollback", "close")
+SQLALCHEMY_CALLS = (
+    *((AsyncSession, name) for name in ("execute", "scalar", "scalars", "flush", "commit", "rollback", "close")),
+    *((AsyncSession, name) for name in ("connection",)),
+    *((AsyncConnection, name) for name in ("execute", "run_sync")),
+)
 
 
 @dataclass
@@ -130,7 +134,7 @@ def _count(measured: Breakdown) -> None:
 @contextmanager
 def _sqlalchemy_time(measured: Breakdown) -> Iterator[None]:
     """Time inside AsyncSession calls; the database part is subtracted at the end."""
-    originals = {name: getattr(AsyncSession, name) for name in SQLALCHEMY_CALLS}
+    originals = {(owner, name): getattr(owner, name) for owner, name in SQLALCHEMY_CALLS}
     inside = [0.0]
 
     def timed(original: Any) -> Any:
@@ -143,14 +147,14 @@ def _sqlalchemy_time(measured: Breakdown) -> Iterator[None]:
 
         return call
 
-    for name, original in originals.items():
-        setattr(AsyncSession, name, timed(original))
+    for (owner, name), original in originals.items():
+        setattr(owner, name, timed(original))
     database_before = measured.database_ms
     try:
         yield
     finally:
-        for name, original in originals.items():
-            setattr(AsyncSession, name, original)
+        for (owner, name), original in originals.items():
+            setattr(owner, name, original)
         measured.sqlalchemy_ms = inside[0] - (measured.database_ms - database_before)
 
 
