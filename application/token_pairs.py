@@ -7,8 +7,8 @@ from application.ports.token_signer import TokenSigner
 from application.results import TokenPair
 from domain.claims import access_claims_for
 from domain.policy import TokenPolicy
-from domain.rotation import issue_refresh_token
-from domain.sessions import RefreshToken, Session, hash_refresh_token
+from domain.rotation import PlannedRotation, issue_refresh_token, plan_rotation
+from domain.sessions import RefreshToken, SealKey, Session, hash_refresh_token, seal_successor
 from domain.users import User
 
 
@@ -28,6 +28,19 @@ class TokenPairIssuer:
             session, token_id=self._ids.new_id(), token_hash=hash_refresh_token(secret), now=now, policy=self._policy
         )
         return secret, record
+
+    def plan_rotation(self, presented: str, now: datetime, seal_key: SealKey) -> tuple[str, PlannedRotation]:
+        """A successor for `presented`, made before anything is read: the common refresh in one step."""
+        secret = self._ids.new_refresh_token()
+        plan = plan_rotation(
+            hash_refresh_token(presented),
+            seal_successor(presented, secret, seal_key),
+            successor_id=self._ids.new_id(),
+            successor_hash=hash_refresh_token(secret),
+            now=now,
+            policy=self._policy,
+        )
+        return secret, plan
 
     def pair(self, user: User, session: Session, refresh: tuple[str, RefreshToken], now: datetime) -> TokenPair:
         secret, record = refresh

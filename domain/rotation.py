@@ -4,13 +4,14 @@ Nothing here does I/O or draws randomness: ids, token hashes and the current tim
 arguments, so every rule is exact under test.
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from uuid import UUID
 
 from domain.policy import TokenPolicy
 from domain.sessions import RefreshToken, Session
+from domain.users import User
 
 
 class RefreshVerdict(Enum):
@@ -29,8 +30,12 @@ def issue_refresh_token(
     session: Session, *, token_id: UUID, token_hash: str, now: datetime, policy: TokenPolicy
 ) -> RefreshToken:
     return RefreshToken(
-        id=token_id, session_id=session.id, token_hash=token_hash, issued_at=now, expires_at=now + policy.refresh_ttl
+        id=token_id, session_id=session.id, token_hash=token_hash, issued_at=now, expires_at=_expiry(now, policy)
     )
+
+
+def _expiry(now: datetime, policy: TokenPolicy) -> datetime:
+    return now + policy.refresh_ttl
 
 
 def judge_refresh(
@@ -69,3 +74,44 @@ def spend(
     """The token as stored once rotated: spent at `now`, naming its successor. A repository writes it
     only if the token was unspent (one compare-and-set), so a token is redeemed at most once."""
     return replace(token, rotated_at=now, successor_id=successor_id, sealed_successor=sealed_successor)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRotation:
+    """A refresh decided up front for the common case, a live token: the presented token (by its hash),
+    the moment, and its successor's record but for the session, which the store supplies."""
+
+    presented_hash: str
+    now: datetime
+    successor_id: UUID
+    successor_hash: str
+    successor_expires_at: datetime
+    sealed_successor: str
+
+    def successor_in(self, session: Session) -> RefreshToken:
+        return RefreshToken(
+            id=self.successor_id,
+            session_id=session.id,
+            token_hash=self.successor_hash,
+            issued_at=self.now,
+            expires_at=self.successor_expires_at,
+        )
+
+
+def plan_rotation(
+    presented_hash: str,
+    sealed_successor: str,
+    *,
+    successor_id: UUID,
+    successor_hash: str,
+    now: datetime,
+    policy: TokenPolicy,
+) -> PlannedRotation:
+    return PlannedRotation(presented_hash, now, successor_id, successor_hash, _expiry(now, policy), sealed_successor)
+
+
+def rotates_at_once(token: RefreshToken, session: Session, user: User | None, now: datetime) -> bool:
+    """The common refresh, settled in one step: a live token of a live session of an enabled user.
+    Anything else (a repeat within the grace window, reuse, expiry, revocation) takes the full judgement."""
+    live_user = user is not None and user.id == session.user_id and not user.is_disabled
+    return live_user and token.session_id == session.id and judge_refresh(token, session, now) is RefreshVerdict.ROTATE

@@ -2,7 +2,7 @@
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
@@ -48,6 +48,9 @@ class Session:
             return self
         return replace(self, revoked_at=now, revocation_reason=reason)
 
+    def touched(self, now: datetime) -> "Session":
+        return replace(self, last_used_at=now)
+
     def is_live_with(self, tokens: Iterable["RefreshToken"], now: datetime) -> bool:
         """A session is live while it is not revoked and holds a live refresh token: one whose last
         token was spent or expired is over, whatever its access tokens say. Repositories that answer
@@ -86,27 +89,41 @@ def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _pad(predecessor: str, length: int) -> bytes:
-    pad = hashlib.shake_256(b"tessera/successor-seal/v1\x00" + predecessor.encode()).digest(length)
-    return pad
+@dataclass(frozen=True, slots=True)
+class SealKey:
+    """A server secret that is not in the database (derived from the key-encryption key or the signing
+    key): without it, a seal read from a copy of the database is noise, whatever spent token comes with it."""
+
+    secret: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.secret) != 32:
+            raise ValueError("a seal key is 32 bytes")
 
 
-def seal_successor(predecessor: str, successor: str) -> str:
-    """Seal a successor's secret so that only a holder of its predecessor's secret can read it back.
+def _pad(key: SealKey, predecessor: str, length: int) -> bytes:
+    # SHAKE-256 over a fixed-length key and the secret: a keyed one-time pad (no length extension applies).
+    return hashlib.shake_256(b"tessera/successor-seal/v2\x00" + key.secret + predecessor.encode()).digest(length)
 
-    The pad is derived from the predecessor's 256 random bits and used for this one secret only,
-    so the seal is a one-time pad: the stored value tells a database reader nothing. It lets a
-    client whose refresh response was lost retry and receive the very same successor.
+
+def seal_successor(predecessor: str, successor: str, key: SealKey) -> str:
+    """Seal a successor's secret so that only a holder of its predecessor's secret, on the server, can
+    read it back: it lets a client whose refresh response was lost retry within the grace window and
+    receive the very same successor.
+
+    The pad comes from the predecessor's 256 random bits and the server's seal key, and is used for
+    this one secret only. Neither a database reader nor the holder of an old spent token has the key, so
+    both together still read nothing (and `tessera purge` clears seals once their grace window closed).
     """
     data = successor.encode()
-    return bytes(a ^ b for a, b in zip(data, _pad(predecessor, len(data)), strict=True)).hex()
+    return bytes(a ^ b for a, b in zip(data, _pad(key, predecessor, len(data)), strict=True)).hex()
 
 
-def unseal_successor(predecessor: str, sealed: str) -> str | None:
-    """The successor's secret, or None if the seal is malformed or not made with this predecessor."""
+def unseal_successor(predecessor: str, sealed: str, key: SealKey) -> str | None:
+    """The successor's secret, or None if the seal is malformed or not made with this predecessor and key."""
     try:
         data = bytes.fromhex(sealed)
-        return bytes(a ^ b for a, b in zip(data, _pad(predecessor, len(data)), strict=True)).decode("ascii")
+        return bytes(a ^ b for a, b in zip(data, _pad(key, predecessor, len(data)), strict=True)).decode("ascii")
     except (ValueError, UnicodeDecodeError):
         return None
 

@@ -73,6 +73,17 @@ class InMemorySessionRepository(SessionRepository):
         ]
         return sorted(found, key=lambda revocation: revocation.revoked_at)
 
+    async def clear_seals(self, rotated_before: datetime, batch_size: int) -> int:
+        tokens = self._tables.refresh_tokens
+        closed = [
+            token
+            for token in tokens.values()
+            if token.sealed_successor is not None and token.rotated_at is not None and token.rotated_at < rotated_before
+        ][:batch_size]
+        for token in closed:
+            tokens[token.id] = replace(token, sealed_successor=None)
+        return len(closed)
+
     async def purge(self, now: datetime, keep_revoked_for: timedelta, batch_size: int) -> int:
         tokens = self._tables.refresh_tokens
         expired = [token_id for token_id, token in tokens.items() if token.expires_at <= now][:batch_size]

@@ -29,10 +29,14 @@ POOL_TIMEOUT_SECONDS = 5
 
 def database_config(url: str) -> SQLAlchemyAsyncConfig:
     postgres = make_url(url).get_backend_name() == "postgresql"
+    # SQLite has one writer at a time, and writers that meet spin in its busy handler, sleeping up to
+    # 100 ms a turn: one connection a process makes them queue at the pool instead, first come first served.
+    single_connection: dict[str, Any] = {} if postgres else {"pool_size": 1, "max_overflow": 0}
     return SQLAlchemyAsyncConfig(
         connection_string=url,
         engine_config=EngineConfig(
-            pool_pre_ping=True,
+            **single_connection,
+            pool_pre_ping=postgres,  # a SQLite file cannot drop its connection
             pool_timeout=POOL_TIMEOUT_SECONDS,
             connect_args=(
                 {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, "command_timeout": POSTGRES_STATEMENT_TIMEOUT_SECONDS}

@@ -94,6 +94,15 @@ class SqlSessionRepository(SessionRepository):
         )
         return [Revocation(session_id, revoked_at) for session_id, revoked_at in rows.tuples() if revoked_at]
 
+    async def clear_seals(self, rotated_before: datetime, batch_size: int) -> int:
+        closed = (
+            select(RefreshTokenRow.id)
+            .where(RefreshTokenRow.sealed_successor.is_not(None), RefreshTokenRow.rotated_at < rotated_before)
+            .limit(batch_size)
+        )
+        statement = update(RefreshTokenRow).where(RefreshTokenRow.id.in_(closed)).values(sealed_successor=None)
+        return await self._changed(statement)
+
     async def purge(self, now: datetime, keep_revoked_for: timedelta, batch_size: int) -> int:
         expired = select(RefreshTokenRow.id).where(RefreshTokenRow.expires_at <= now).limit(batch_size)
         deleted = await self._changed(delete(RefreshTokenRow).where(RefreshTokenRow.id.in_(expired)))

@@ -9,12 +9,14 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.sql.live_rotation import rotate_live
 from adapters.sql.sql_login_failure_repository import SqlLoginFailureRepository
 from adapters.sql.sql_session_repository import SqlSessionRepository
 from adapters.sql.sql_signing_key_repository import SqlSigningKeyRepository
 from adapters.sql.sql_user_repository import SqlUserRepository
 from application.errors import StorageUnavailable
-from application.ports.unit_of_work import UnitOfWork
+from application.ports.unit_of_work import Rotated, UnitOfWork
+from domain.rotation import PlannedRotation
 
 _UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, OSError, TimeoutError)
 _UNREACHABLE_DRIVER = (*_UNREACHABLE, PostgresConnectionError, OperatorInterventionError, DriverInterfaceError)
@@ -77,3 +79,8 @@ class SqlUnitOfWork(UnitOfWork):
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
+
+    async def rotate_live(self, rotation: PlannedRotation) -> Rotated | None:
+        assert self._session is not None, "rotate_live outside of a unit of work"
+        rotated = await rotate_live(await self._session.connection(), rotation)
+        return None if rotated is None else Rotated(*rotated)

@@ -57,6 +57,11 @@ class SessionRepository(Protocol):
         """Every revocation at or after the moment, oldest first."""
 
     @abstractmethod
+    async def clear_seals(self, rotated_before: datetime, batch_size: int) -> int:
+        """Forget the sealed successor of at most `batch_size` tokens spent before `rotated_before`
+        (their grace window closed, so nothing may unseal them any more). The number of tokens cleared."""
+
+    @abstractmethod
     async def purge(self, now: datetime, keep_revoked_for: timedelta, batch_size: int) -> int:
         """Delete at most `batch_size` refresh tokens past their expiry and at most `batch_size`
         sessions that have no refresh token left and were not revoked within `keep_revoked_for`

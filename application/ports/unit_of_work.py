@@ -1,5 +1,6 @@
 from abc import abstractmethod
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -7,6 +8,17 @@ from application.ports.login_failure_repository import LoginFailureRepository
 from application.ports.session_repository import SessionRepository
 from application.ports.signing_key_repository import SigningKeyRepository
 from application.ports.user_repository import UserRepository
+from domain.rotation import PlannedRotation, rotates_at_once
+from domain.sessions import Session
+from domain.users import User
+
+
+@dataclass(frozen=True, slots=True)
+class Rotated:
+    """What a planned rotation found and left: the session as touched, and its user as stored now."""
+
+    session: Session
+    user: User
 
 
 class UnitOfWork(Protocol):
@@ -32,6 +44,27 @@ class UnitOfWork(Protocol):
     @abstractmethod
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the transaction has committed; drop it if the unit of work ends without."""
+
+    async def rotate_live(self, rotation: PlannedRotation) -> Rotated | None:
+        """The common refresh in one step: if the presented token `rotates_at_once`, spend it, store its
+        successor and touch the session. None if it does not (or lost a race): then nothing may be
+        committed, and the caller judges the token in full.
+
+        This default is built from the repositories, so every adapter has it; a SQL adapter replaces
+        it with fewer round trips (one statement on PostgreSQL) that the same contract tests hold to.
+        """
+        token = await self.sessions.find_refresh_token(rotation.presented_hash)
+        session = None if token is None else await self.sessions.get(token.session_id)
+        user = None if session is None else await self.users.get(session.user_id)
+        if token is None or session is None or user is None or not rotates_at_once(token, session, user, rotation.now):
+            return None
+        now = rotation.now
+        if not await self.sessions.spend_refresh_token(token.id, now, rotation.successor_id, rotation.sealed_successor):
+            return None
+        await self.sessions.add_refresh_token(rotation.successor_in(session))
+        if not await self.sessions.touch(session.id, now):
+            return None
+        return Rotated(session.touched(now), user)
 
 
 class UnitOfWorkFactory(Protocol):

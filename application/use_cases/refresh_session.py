@@ -14,6 +14,7 @@ from domain.rotation import RefreshVerdict, judge_refresh
 from domain.sessions import (
     RefreshToken,
     RevocationReason,
+    SealKey,
     Session,
     hash_refresh_token,
     seal_successor,
@@ -44,6 +45,7 @@ class RefreshSession:
         clock: Clock,
         policy: TokenPolicy,
         events: SecurityEvents,
+        seal_key: SealKey,
     ) -> None:
         self._uow = uow
         self._issuer = issuer
@@ -51,9 +53,25 @@ class RefreshSession:
         self._clock = clock
         self._policy = policy
         self._events = events
+        self._seal_key = seal_key
 
     async def execute(self, presented: str, client_address: str | None = None) -> TokenPair:
         now = self._clock.now()
+        secret, plan = self._issuer.plan_rotation(presented, now, self._seal_key)
+        async with self._uow as uow:
+            rotated = await uow.rotate_live(plan)
+            if rotated is not None:
+                await uow.commit()
+        if rotated is None:
+            return await self._judged(presented, client_address, now)
+        session, user = rotated.session, rotated.user
+        self._events.emit(
+            SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=RefreshVerdict.ROTATE.value)
+        )
+        return self._issuer.pair(user, session, (secret, plan.successor_in(session)), now)
+
+    async def _judged(self, presented: str, client_address: str | None, now: datetime) -> TokenPair:
+        """Any other case, judged in full: a repeat within the grace window, reuse, expiry, revocation."""
         async with self._uow as uow:
             token = await uow.sessions.find_refresh_token(hash_refresh_token(presented))
             session = None if token is None else await uow.sessions.get(token.session_id)
@@ -97,7 +115,9 @@ class RefreshSession:
     ) -> Successor | None:
         """Spends the token and stores its successor, or None if another request spent it first."""
         secret, successor = self._issuer.new_refresh_token(session, now)
-        if not await uow.sessions.spend_refresh_token(token.id, now, successor.id, seal_successor(presented, secret)):
+        if not await uow.sessions.spend_refresh_token(
+            token.id, now, successor.id, seal_successor(presented, secret, self._seal_key)
+        ):
             return None
         await uow.sessions.add_refresh_token(successor)
         return secret, successor
@@ -105,7 +125,11 @@ class RefreshSession:
     async def _same_successor(self, uow: UnitOfWork, token: RefreshToken, presented: str) -> Successor | None:
         """The successor of a repeated rotation, unsealed with the presented secret."""
         successor = None if token.successor_id is None else await uow.sessions.get_refresh_token(token.successor_id)
-        secret = None if token.sealed_successor is None else unseal_successor(presented, token.sealed_successor)
+        secret = (
+            None
+            if token.sealed_successor is None
+            else unseal_successor(presented, token.sealed_successor, self._seal_key)
+        )
         if successor is None or secret is None or hash_refresh_token(secret) != successor.token_hash:
             return None
         return secret, successor

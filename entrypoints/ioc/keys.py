@@ -7,6 +7,7 @@ from adapters.crypto.joserfc_key_vault import JoserfcKeyVault, key_encryption_ke
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.key_files import load_or_create_dev_key, read_private_key
+from adapters.crypto.seal_keys import seal_key_from_key_encryption_key, seal_key_from_signing_key
 from adapters.crypto.signing_keys import SigningKeySet
 from application.ports.key_vault import KeyVault
 from application.ports.public_keys import PublicKeys
@@ -14,6 +15,7 @@ from application.ports.token_signer import TokenSigner
 from application.ports.token_verifier import TokenVerifier
 from application.use_cases.manage_signing_keys import ManageSigningKeys
 from application.use_cases.reload_signing_keys import ReloadSigningKeys
+from domain.sessions import SealKey
 from entrypoints.config import Settings
 
 
@@ -36,6 +38,12 @@ class KeyProvider(Provider):
     @provide
     def verifier(self, keys: SigningKeySet, settings: Settings) -> TokenVerifier:
         return CachingTokenVerifier(JoserfcTokenVerifier(keys), keys, max_tokens=settings.verified_token_cache)
+
+    @provide
+    def seal_key(self, keys: SigningKeySet, settings: Settings) -> SealKey:
+        if settings.key_encryption_key is not None:
+            return seal_key_from_key_encryption_key(key_encryption_key(settings.key_encryption_key))
+        return seal_key_from_signing_key(keys)
 
 
 class FileKeysProvider(Provider):

@@ -227,6 +227,26 @@ async def test_purging_deletes_expired_refresh_tokens_and_sessions_left_without_
         assert await uow.sessions.find_refresh_token(fresh_token.token_hash) == fresh_token
 
 
+async def test_seals_are_cleared_once_their_grace_window_closed_and_only_then(new_uow: UnitOfWorkFactory) -> None:
+    _, _, old = await _stored_session(new_uow, "old@example.com")
+    _, _, recent = await _stored_session(new_uow, "recent@example.com")
+    async with new_uow() as uow:
+        await uow.sessions.spend_refresh_token(old.id, T0 + timedelta(minutes=1), uuid.uuid4(), "5ea1")
+        await uow.sessions.spend_refresh_token(recent.id, T0 + timedelta(minutes=2), uuid.uuid4(), "5ea2")
+        await uow.commit()
+
+    async with new_uow() as uow:
+        cleared = await uow.sessions.clear_seals(T0 + timedelta(minutes=1, seconds=30), batch_size=100)
+        await uow.commit()
+
+    assert cleared == 1
+    async with new_uow() as uow:
+        stored_old = await uow.sessions.get_refresh_token(old.id)
+        stored_recent = await uow.sessions.get_refresh_token(recent.id)
+    assert stored_old is not None and stored_old.sealed_successor is None and stored_old.successor_id is not None
+    assert stored_recent is not None and stored_recent.sealed_successor == "5ea2"
+
+
 async def test_purging_keeps_a_recent_revocation_readable(new_uow: UnitOfWorkFactory) -> None:
     _, session, token = await _stored_session(new_uow)
     revoked_at = token.expires_at - timedelta(minutes=1)

@@ -7,7 +7,14 @@ import pytest
 from domain.claims import access_claims_for
 from domain.policy import TokenPolicy
 from domain.rotation import RefreshVerdict, issue_refresh_token, judge_refresh, spend
-from domain.sessions import RevocationReason, hash_refresh_token, open_session, seal_successor, unseal_successor
+from domain.sessions import (
+    RevocationReason,
+    SealKey,
+    hash_refresh_token,
+    open_session,
+    seal_successor,
+    unseal_successor,
+)
 from domain.users import Email, User
 
 POLICY = TokenPolicy(
@@ -155,9 +162,19 @@ def test_outside_those_conditions_a_spent_token_within_the_window_is_reuse(succe
     assert verdict is RefreshVerdict.REUSED
 
 
-def test_a_sealed_successor_opens_only_with_its_predecessor():
-    sealed = seal_successor("predecessor-secret", "successor-secret")
+KEY, OTHER_KEY = SealKey(bytes(range(32))), SealKey(bytes(32))
+
+
+def test_a_sealed_successor_opens_only_with_its_predecessor_and_the_servers_seal_key():
+    sealed = seal_successor("predecessor-secret", "successor-secret", KEY)
     assert "successor-secret" not in sealed
-    assert unseal_successor("predecessor-secret", sealed) == "successor-secret"
-    assert unseal_successor("another-secret", sealed) != "successor-secret"
-    assert unseal_successor("predecessor-secret", "not hex") is None
+    assert unseal_successor("predecessor-secret", sealed, KEY) == "successor-secret"
+    assert unseal_successor("another-secret", sealed, KEY) != "successor-secret"
+    assert unseal_successor("predecessor-secret", sealed, OTHER_KEY) != "successor-secret"
+    assert unseal_successor("predecessor-secret", "not hex", KEY) is None
+
+
+def test_a_seal_key_is_32_bytes_and_never_shown():
+    with pytest.raises(ValueError, match="32 bytes"):
+        SealKey(b"short")
+    assert bytes(range(32)).hex() not in repr(KEY) and str(bytes(range(32))) not in repr(KEY)

@@ -1,0 +1,152 @@
+"""`rotate_live` in SQL, without the ORM: one statement on PostgreSQL, four on SQLite.
+
+Both mirror `domain.rotation.rotates_at_once` as a query (the contract tests hold them to it): the
+presented token unspent and unexpired, its session not revoked, the session's user enabled. The
+statements are built once; SQLAlchemy caches their compiled form, so a call only binds values."""
+
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
+from domain.rotation import PlannedRotation
+from domain.sessions import RevocationReason, Session
+from domain.users import Email, User
+
+_tokens: Table = RefreshTokenRow.__table__  # type: ignore[assignment]
+_sessions: Table = SessionRow.__table__  # type: ignore[assignment]
+_users: Table = UserRow.__table__  # type: ignore[assignment]
+_live_token = (
+    _tokens.c.token_hash == bindparam("presented_hash"),
+    _tokens.c.rotated_at.is_(None),
+    _tokens.c.expires_at > bindparam("now"),
+)
+_live_session = (_sessions.c.revoked_at.is_(None), _users.c.disabled_at.is_(None))
+_sessions_of_users = _sessions.join(_users, _users.c.id == _sessions.c.user_id)
+_spend: dict[str, Any] = {
+    "rotated_at": bindparam("now"),
+    "successor_id": bindparam("new_id"),
+    "sealed_successor": bindparam("sealed"),
+}
+_successor = {
+    "id": bindparam("new_id", type_=_tokens.c.id.type),
+    "token_hash": bindparam("successor_hash", type_=_tokens.c.token_hash.type),
+    "issued_at": bindparam("now", type_=_tokens.c.issued_at.type),
+    "expires_at": bindparam("successor_expires_at", type_=_tokens.c.expires_at.type),
+}
+_user_columns = tuple(
+    column.label(f"user_{column.name}")
+    for column in (_users.c.email, _users.c.display_name, _users.c.password_hash, _users.c.roles, _users.c.created_at)
+)
+
+
+def _postgres_statement() -> Any:
+    # The session row is locked first, as a logout locks it: a logout committed meanwhile is seen,
+    # and one that comes later waits for this rotation. The spend re-checks `rotated_at` under the
+    # token's row lock, so of concurrent rotations of one token only one spends it; the others spend,
+    # insert and touch nothing, and their statement returns no row.
+    live = (
+        select(_tokens.c.id, _tokens.c.session_id)
+        .select_from(_tokens.join(_sessions_of_users, _sessions.c.id == _tokens.c.session_id))
+        .where(*_live_token, *_live_session)
+        .with_for_update(of=_sessions)
+        .cte("live")
+    )
+    spent = (
+        update(_tokens)
+        .where(_tokens.c.id == live.c.id, _tokens.c.rotated_at.is_(None))
+        .values(_spend)
+        .returning(_tokens.c.session_id)
+        .cte("spent")
+    )
+    added = (
+        insert(_tokens)
+        .from_select(["session_id", *_successor], select(spent.c.session_id, *_successor.values()))
+        .cte("added")
+    )
+    touched = (
+        update(_sessions)
+        .where(_sessions.c.id == spent.c.session_id)
+        .values(last_used_at=bindparam("now"))
+        .returning(*_sessions.c)
+        .cte("touched")
+    )
+    return select(*touched.c, *_user_columns).join(_users, _users.c.id == touched.c.user_id).add_cte(added)
+
+
+_POSTGRES = _postgres_statement()
+_SQLITE_SPEND = (
+    update(_tokens)
+    .where(
+        *_live_token,
+        _tokens.c.session_id.in_(select(_sessions.c.id).select_from(_sessions_of_users).where(*_live_session)),
+    )
+    .values(_spend)
+    .returning(_tokens.c.session_id)
+)
+_SQLITE_ADD = insert(_tokens).values(session_id=bindparam("the_session"), **_successor)
+_SQLITE_TOUCH = (
+    update(_sessions)
+    .where(_sessions.c.id == bindparam("the_session"))
+    .values(last_used_at=bindparam("now"))
+    .returning(*_sessions.c)
+)
+_SQLITE_USER = select(*_user_columns).where(_users.c.id == bindparam("user_id"))
+
+
+async def rotate_live(connection: AsyncConnection, rotation: PlannedRotation) -> tuple[Session, User] | None:
+    """On the unit of work's own connection: committed, or rolled back, with it."""
+    values = _values(rotation)
+    if connection.dialect.name == "postgresql":
+        row = (await connection.execute(_POSTGRES, values)).mappings().first()
+        return None if row is None else (_session(row), _user(row))
+    return await connection.run_sync(_rotate_on_sqlite, values)
+
+
+def _rotate_on_sqlite(connection: Connection, values: dict[str, Any]) -> tuple[Session, User] | None:
+    # SQLite has no writes inside WITH; its units of work begin IMMEDIATE, holding the one write lock.
+    session_id = connection.execute(_SQLITE_SPEND, values).scalar()
+    if session_id is None:
+        return None
+    connection.execute(_SQLITE_ADD, {**values, "the_session": session_id})
+    session = connection.execute(_SQLITE_TOUCH, {**values, "the_session": session_id}).mappings().one()
+    user = connection.execute(_SQLITE_USER, {"user_id": session["user_id"]}).mappings().one()
+    return _session(session), _user({**user, "user_id": session["user_id"]})
+
+
+def _values(rotation: PlannedRotation) -> dict[str, Any]:
+    return {
+        "presented_hash": rotation.presented_hash,
+        "now": rotation.now,
+        "new_id": rotation.successor_id,
+        "successor_hash": rotation.successor_hash,
+        "successor_expires_at": rotation.successor_expires_at,
+        "sealed": rotation.sealed_successor,
+    }
+
+
+def _session(row: Any) -> Session:
+    reason = row["revocation_reason"]
+    return Session(
+        id=row["id"],
+        user_id=row["user_id"],
+        created_at=row["created_at"],
+        last_used_at=row["last_used_at"],
+        revoked_at=row["revoked_at"],
+        revocation_reason=None if reason is None else RevocationReason(reason),
+        user_agent=row["user_agent"],
+        client_address=row["client_address"],
+    )
+
+
+def _user(row: Any) -> User:
+    """An enabled user: the statements rotate nothing for a disabled one."""
+    return User(
+        id=row["user_id"],
+        email=Email(row["user_email"]),
+        display_name=row["user_display_name"],
+        password_hash=row["user_password_hash"],
+        roles=tuple(row["user_roles"]),
+        created_at=row["user_created_at"],
+    )

@@ -1,0 +1,216 @@
+"""Where one refresh's time goes, measured in process with the served code path's own objects.
+
+One refresh after another (no queueing, so each figure is what one refresh costs): the database round
+trips it makes, the wall time spent awaiting the driver and the database, the rest of SQLAlchemy
+(ORM, statement compilation, the pool), the signature, and what is left (the use case itself).
+Under load, `cpu_per_request` adds the CPU of the server and of PostgreSQL per refresh."""
+
+import asyncio
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from application.ports.token_signer import TokenSigner
+from application.use_cases.log_in import Credentials, LogIn
+from application.use_cases.refresh_session import RefreshSession
+from application.use_cases.register_user import RegisterUser, Registration
+from entrypoints.config import Settings
+from entrypoints.ioc.container import build_container
+from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
+from entrypoints.key_commands import check_shared_keys
+
+SQLALCHEMY_CALLS = (
+    *((AsyncSession, name) for name in ("execute", "scalar", "scalars", "flush", "commit", "rollback", "close")),
+    *((AsyncSession, name) for name in ("connection",)),
+    *((AsyncConnection, name) for name in ("execute", "run_sync")),
+)
+
+
+@dataclass
+class Breakdown:
+    refreshes: int = 0
+    round_trips: int = 0
+    """Statements sent, plus each transaction's BEGIN and COMMIT and each pool pre-ping."""
+    total_ms: float = 0.0
+    database_ms: float = 0.0
+    """Awaiting the driver and the database: statements, BEGIN and COMMIT."""
+    sqlalchemy_ms: float = 0.0
+    """Inside SQLAlchemy's session calls, the database excluded: ORM, compilation, the pool."""
+    signing_ms: float = 0.0
+
+    def per_refresh(self) -> dict[str, float]:
+        n = self.refreshes
+        rest = self.total_ms - self.database_ms - self.sqlalchemy_ms - self.signing_ms
+        return {
+            "round_trips": self.round_trips / n,
+            "total_ms": self.total_ms / n,
+            "database_ms": self.database_ms / n,
+            "sqlalchemy_ms": self.sqlalchemy_ms / n,
+            "signing_ms": self.signing_ms / n,
+            "rest_ms": rest / n,
+        }
+
+
+def breakdown(env: dict[str, str], refreshes: int) -> dict[str, Any]:
+    return asyncio.run(_breakdown(Settings.from_env(env), refreshes))
+
+
+async def _breakdown(settings: Settings, refreshes: int) -> dict[str, Any]:
+    if settings.key_encryption_key is not None:
+        await asyncio.to_thread(check_shared_keys, settings)
+        container = build_container(settings)
+    else:
+        container = build_container(settings, PreloadedKeys(load_signing_keys(settings)))
+    try:
+        tokens = await _sessions(container, refreshes)
+        engine = await container.get(AsyncEngine)
+        signer = await container.get(TokenSigner)  # type: ignore[type-abstract]
+        measured = Breakdown()
+        with _database_time(engine, measured), _sqlalchemy_time(measured), _signing_time(signer, measured):
+            for token in tokens:
+                began = time.perf_counter()
+                async with container() as request:
+                    await (await request.get(RefreshSession)).execute(token)
+                measured.total_ms += (time.perf_counter() - began) * 1e3
+                measured.refreshes += 1
+        return {"backend": engine.dialect.name, **measured.per_refresh(), "raw": asdict(measured)}
+    finally:
+        await container.close()
+
+
+async def _sessions(container: Any, count: int) -> list[str]:
+    """`count` live refresh tokens, each of its own user's session, made by the real use cases."""
+    tokens = []
+    for _ in range(count):
+        email, password = f"breakdown-{secrets.token_hex(6)}@example.com", secrets.token_urlsafe(16)
+        async with container() as request:
+            await (await request.get(RegisterUser)).execute(Registration(email, password))
+        async with container() as request:
+            tokens.append((await (await request.get(LogIn)).execute(Credentials(email, password))).refresh_token)
+    return tokens
+
+
+@contextmanager
+def _database_time(engine: AsyncEngine, measured: Breakdown) -> Iterator[None]:
+    sync_engine = engine.sync_engine
+    started: list[float] = []
+
+    def before(*_: object) -> None:
+        started.append(time.perf_counter())
+
+    def after(*_: object) -> None:
+        measured.database_ms += (time.perf_counter() - started.pop()) * 1e3
+        measured.round_trips += 1
+
+    hooks: list[tuple[Any, str, Callable[..., None]]] = [
+        (sync_engine, "before_cursor_execute", before),
+        (sync_engine, "after_cursor_execute", after),
+        (sync_engine, "commit", lambda *_: _count(measured)),
+    ]
+    if engine.dialect.name == "postgresql":
+        hooks.append((sync_engine, "begin", lambda *_: _count(measured)))
+    if sync_engine.pool._pre_ping:
+        hooks.append((sync_engine.pool, "checkout", lambda *_: _count(measured)))
+    for target, name, hook in hooks:
+        event.listen(target, name, hook)
+    try:
+        yield
+    finally:
+        for target, name, hook in hooks:
+            event.remove(target, name, hook)
+
+
+def _count(measured: Breakdown) -> None:
+    measured.round_trips += 1
+
+
+@contextmanager
+def _sqlalchemy_time(measured: Breakdown) -> Iterator[None]:
+    """Time inside AsyncSession calls; the database part is subtracted at the end."""
+    originals = {(owner, name): getattr(owner, name) for owner, name in SQLALCHEMY_CALLS}
+    inside = [0.0]
+
+    def timed(original: Any) -> Any:
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                inside[0] += (time.perf_counter() - began) * 1e3
+
+        return call
+
+    for (owner, name), original in originals.items():
+        setattr(owner, name, timed(original))
+    database_before = measured.database_ms
+    try:
+        yield
+    finally:
+        for (owner, name), original in originals.items():
+            setattr(owner, name, original)
+        measured.sqlalchemy_ms = inside[0] - (measured.database_ms - database_before)
+
+
+@contextmanager
+def _signing_time(signer: TokenSigner, measured: Breakdown) -> Iterator[None]:
+    original = signer.sign
+
+    def sign(claims: Any) -> str:
+        began = time.perf_counter()
+        try:
+            return original(claims)
+        finally:
+            measured.signing_ms += (time.perf_counter() - began) * 1e3
+
+    signer.sign = sign  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del signer.sign  # type: ignore[method-assign]
+
+
+def process_cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU of these processes so far."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / _clock_ticks()
+
+
+def processes_named(name: str) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if stat.read_text().split(" (", 1)[1].startswith(name + ")"):
+                pids.append(int(stat.parent.name))
+        except (OSError, IndexError):
+            continue
+    return pids
+
+
+def children_of(pid: int) -> list[int]:
+    found = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _clock_ticks() -> int:
+    import os
+
+    return os.sysconf("SC_CLK_TCK")

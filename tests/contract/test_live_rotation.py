@@ -1,0 +1,143 @@
+"""`UnitOfWork.rotate_live`, the common refresh in one step: every adapter, its own version or the
+default built from the repositories, spends a live token, stores its successor and touches the
+session, or stores nothing at all."""
+
+import asyncio
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from domain.rotation import PlannedRotation
+from domain.sessions import RefreshToken, RevocationReason, Session, hash_refresh_token
+from domain.users import User
+from tests.contract.conftest import UnitOfWorkFactory
+from tests.support.builders import T0, a_refresh_token, a_session, a_user
+
+pytestmark = pytest.mark.anyio
+
+SOON = T0 + timedelta(minutes=5)
+
+
+async def _stored(new_uow: UnitOfWorkFactory) -> tuple[User, Session, RefreshToken]:
+    user = a_user("ada@example.com", roles=("reader",))
+    session = a_session(user)
+    token = a_refresh_token(session, "the-presented-secret")
+    async with new_uow() as uow:
+        await uow.users.add(user)
+        await uow.sessions.add(session)
+        await uow.sessions.add_refresh_token(token)
+        await uow.commit()
+    return user, session, token
+
+
+def _plan(token: RefreshToken, now: object = SOON) -> PlannedRotation:
+    return PlannedRotation(
+        presented_hash=token.token_hash,
+        now=now,  # type: ignore[arg-type]
+        successor_id=uuid.uuid4(),
+        successor_hash=hash_refresh_token(uuid.uuid4().hex),
+        successor_expires_at=SOON + timedelta(days=14),
+        sealed_successor="5ea1ed",
+    )
+
+
+async def _state(new_uow: UnitOfWorkFactory, token: RefreshToken, plan: PlannedRotation) -> tuple[object, ...]:
+    async with new_uow() as uow:
+        return (
+            await uow.sessions.get_refresh_token(token.id),
+            await uow.sessions.get_refresh_token(plan.successor_id),
+            await uow.sessions.get(token.session_id),
+        )
+
+
+async def test_a_live_token_is_spent_its_successor_stored_and_the_session_touched(new_uow: UnitOfWorkFactory) -> None:
+    user, session, token = await _stored(new_uow)
+    async with new_uow() as uow:
+        await uow.users.set_roles(user.id, ("reader", "editor"))
+        await uow.commit()
+    plan = _plan(token)
+
+    async with new_uow() as uow:
+        rotated = await uow.rotate_live(plan)
+        await uow.commit()
+
+    assert rotated is not None
+    assert rotated.session == session.touched(SOON)
+    assert (rotated.user.id, rotated.user.roles) == (user.id, ("reader", "editor"))
+    spent, successor, stored_session = await _state(new_uow, token, plan)
+    assert spent == RefreshToken(
+        token.id, session.id, token.token_hash, T0, token.expires_at, SOON, plan.successor_id, "5ea1ed"
+    )
+    assert successor == plan.successor_in(session)
+    assert stored_session == session.touched(SOON)
+
+
+async def _refused(new_uow: UnitOfWorkFactory, token: RefreshToken, plan: PlannedRotation) -> None:
+    before = await _state(new_uow, token, plan)
+    async with new_uow() as uow:
+        assert await uow.rotate_live(plan) is None
+    assert await _state(new_uow, token, plan) == before
+
+
+async def test_a_spent_token_is_left_to_the_full_judgement_and_nothing_is_stored(new_uow: UnitOfWorkFactory) -> None:
+    _, _, token = await _stored(new_uow)
+    async with new_uow() as uow:
+        assert await uow.rotate_live(_plan(token)) is not None
+        await uow.commit()
+
+    await _refused(new_uow, token, _plan(token, SOON + timedelta(seconds=1)))
+
+
+async def test_an_expired_token_an_unknown_one_and_a_revoked_session_rotate_nothing(new_uow: UnitOfWorkFactory) -> None:
+    _, session, token = await _stored(new_uow)
+
+    await _refused(new_uow, token, _plan(token, token.expires_at))
+    await _refused(new_uow, token, replace(_plan(token), presented_hash=hash_refresh_token("nobody's")))
+    async with new_uow() as uow:
+        await uow.sessions.revoke(session.id, T0 + timedelta(minutes=1), RevocationReason.LOGOUT)
+        await uow.commit()
+    await _refused(new_uow, token, _plan(token))
+
+
+async def test_a_disabled_users_token_rotates_nothing(new_uow: UnitOfWorkFactory) -> None:
+    user, _, token = await _stored(new_uow)
+    async with new_uow() as uow:
+        await uow.users.set_disabled(user.id, T0 + timedelta(minutes=1))
+        await uow.commit()
+
+    await _refused(new_uow, token, _plan(token))
+
+
+async def test_a_rotation_left_without_commit_never_happened(new_uow: UnitOfWorkFactory) -> None:
+    _, _, token = await _stored(new_uow)
+    plan = _plan(token)
+    before = await _state(new_uow, token, plan)
+
+    async with new_uow() as uow:
+        assert await uow.rotate_live(plan) is not None
+
+    assert await _state(new_uow, token, plan) == before
+
+
+async def test_concurrent_rotations_of_one_token_have_exactly_one_winner(new_uow: UnitOfWorkFactory) -> None:
+    _, _, token = await _stored(new_uow)
+    plans = [_plan(token) for _ in range(5)]
+
+    async def attempt(plan: PlannedRotation) -> bool:
+        async with new_uow() as uow:
+            rotated = await uow.rotate_live(plan)
+            await asyncio.sleep(0.05)  # hold the transaction open so that the attempts overlap
+            await uow.commit()
+            return rotated is not None
+
+    results = await asyncio.gather(*(attempt(plan) for plan in plans))
+
+    assert sorted(results) == [False, False, False, False, True]
+    async with new_uow() as uow:
+        stored = [await uow.sessions.get_refresh_token(plan.successor_id) for plan in plans]
+        spent = await uow.sessions.get_refresh_token(token.id)
+    winner = plans[results.index(True)]
+    assert [s is not None for s in stored] == results
+    assert spent is not None and spent.successor_id == winner.successor_id
