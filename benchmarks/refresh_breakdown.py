@@ -176,27 +176,21 @@ def _signing_time(signer: TokenSigner, measured: Breakdown) -> Iterator[None]:
         del signer.sign  # type: ignore[method-assign]
 
 
-def process_cpu_seconds(pids: list[int]) -> float:
-    """User plus system CPU of these processes so far."""
-    ticks = 0
+def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User plus system CPU of each of these processes so far (those gone are left out)."""
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        ticks += int(fields[11]) + int(fields[12])
-    return ticks / _clock_ticks()
+        found[pid] = (int(fields[11]) + int(fields[12])) / _clock_ticks()
+    return found
 
 
-def processes_named(name: str) -> list[int]:
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            if stat.read_text().split(" (", 1)[1].startswith(name + ")"):
-                pids.append(int(stat.parent.name))
-        except (OSError, IndexError):
-            continue
-    return pids
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """The CPU the processes alive at the end spent since `before` (a process started since, all of its own)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def children_of(pid: int) -> list[int]:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import report_sections
+from benchmarks import report_refresh, report_sections
 from benchmarks.report_checks import other_checks
 from benchmarks.report_common import LABELS, Row, median
 from benchmarks.report_plots import draw
@@ -43,7 +43,7 @@ def _markdown(results: dict[str, Any], images: dict[str, str]) -> list[str]:
         "",
         "## Targets",
         "",
-        *_table(headline(results)),
+        *_table([*headline(results), *report_refresh.targets(results["refresh"])]),
         "",
         f"![revocation propagation]({images['propagation']})",
         "",
@@ -67,7 +67,7 @@ def _markdown(results: dict[str, Any], images: dict[str, str]) -> list[str]:
         "",
         *report_sections.memory(results["memory"], images["memory"]),
         "",
-        *report_sections.refresh(results["refresh"]),
+        *report_refresh.section(results["refresh"]),
         "",
         *report_sections.machine(),
         "",

@@ -1,5 +1,5 @@
 """The earlier targets, kept beside the headline: the replayed token, JWTAuth and Redis sessions, the
-in-process verification, refresh on PostgreSQL, the login storm and memory against sessions."""
+in-process verification, the login storm and memory against sessions."""
 
 from typing import Any
 
@@ -11,8 +11,6 @@ def other_checks(results: dict[str, Any]) -> list[Row]:
     live, jwt, redis = rps(results, "tessera_tokens"), rps(results, "jwtauth"), rps(results, "redis_session")
     bare = rps(results, "bare")
     micro = results["micro"]
-    refresh = results["refresh"]["runs"]
-    refresh_rps, refresh_errors = median(refresh, "requests_per_s"), sum(r["errors"] for r in refresh)
     idle_p99, storm_p99 = median(results["storm"]["idle"], "p99_ms"), median(results["storm"]["storm"], "p99_ms")
     memory = results["memory"]
     growth = (memory["tessera"][-1] - memory["tessera"][0]) / MB
@@ -54,13 +52,6 @@ def other_checks(results: dict[str, Any]) -> list[Row]:
                 f"{1e6 / micro['uncached_verify']:.0f} µs; the rest is Python: base64url decodes, JSON parses, "
                 "the claim checks, the result objects, the clock and the revocation look-up",
             ),
-        ),
-        Row(
-            "Refresh on PostgreSQL, 32 clients: req/s, p50/p99, ratio to raw signing, no errors",
-            f"{refresh_rps:,.0f} req/s; {refresh_rps / micro['raw_sign']:.2f}× raw signing",
-            f"p50 {median(refresh, 'p50_ms'):.1f} ms, p99 {median(refresh, 'p99_ms'):.1f} ms, "
-            f"{refresh_errors} errors; raw RS256 sign {micro['raw_sign']:,.0f}/s",
-            say(refresh_errors == 0, f"{refresh_errors} failed requests"),
         ),
         Row(
             "Login storm: protected p99 ≤ 2× its idle p99",

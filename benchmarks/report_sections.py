@@ -85,23 +85,6 @@ def memory(result: dict[str, Any], image: str) -> list[str]:
     return lines + [f"| {active:,} | {mine / MB:.1f} | {theirs / MB:.1f} |" for active, mine, theirs in rows]
 
 
-def refresh(result: dict[str, Any]) -> list[str]:
-    lines = [
-        "## Refresh on PostgreSQL",
-        "",
-        "A throwaway local cluster (`tests/support/pg_cluster.py`, fsync off). Each wrk thread starts with a "
-        "pool of refresh tokens from real logins and puts every successor it receives back in the pool, so "
-        "each request rotates a live token.",
-        "",
-        "| Round | req/s | p50 ms | p99 ms | errors |",
-        "|---|---|---|---|---|",
-    ]
-    return lines + [
-        f"| {i + 1} | {r['requests_per_s']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']} |"
-        for i, r in enumerate(result["runs"])
-    ]
-
-
 def machine() -> list[str]:
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "")
@@ -122,7 +105,7 @@ def commands(results: dict[str, Any]) -> list[str]:
     seen: dict[str, str] = {}
     for runs in results["throughput"].values():
         seen.setdefault(runs[0]["command"].split(" http")[0], runs[0]["command"])
-    shown = [*seen.values(), results["refresh"]["runs"][0]["command"]]
+    shown = [*seen.values(), next(iter(results["refresh"]["runs"].values()))[0]["command"]]
     shown += [results["storm"]["idle"][0]["command"], results["storm"]["logins"][0]["command"]]
     return [
         "## Commands",

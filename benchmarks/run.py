@@ -16,7 +16,7 @@ from benchmarks import micro, report
 from benchmarks.memory import memory
 from benchmarks.processes import ROOT, ensure_tools
 from benchmarks.propagation import revocation_propagation
-from benchmarks.refresh import refresh_on_postgres
+from benchmarks.refresh import refresh
 from benchmarks.report_common import median
 from benchmarks.storm import login_storm
 from benchmarks.throughput import throughput
@@ -35,6 +35,7 @@ def main() -> None:
         default=150_000,
         help="tokens never seen before: more than any run sends, and than the server's token cache holds",
     )
+    parser.add_argument("--refresh-sessions", type=int, default=4_000, help="live refresh tokens a refresh run rotates")
     parser.add_argument("--revocations", type=int, default=200, help="logouts whose propagation is timed")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--plots", type=Path, default=None, help="folder of the PNGs (default: beside --out)")
@@ -68,8 +69,8 @@ def _measure(work: Path, args: argparse.Namespace, parts: list[str] | tuple[str,
         step(f"revocation propagation on PostgreSQL ({args.revocations} logouts)")
         results["propagation"] = revocation_propagation(work, args.revocations)
     if "refresh" in parts:
-        step("refresh on PostgreSQL")
-        results["refresh"] = refresh_on_postgres(work, args.seconds, args.rounds)
+        step("refresh: PostgreSQL (2 workers, 1 worker) and SQLite, many sessions each")
+        results["refresh"] = refresh(work, args.seconds, args.rounds, args.refresh_sessions)
     if "storm" in parts:
         step("login storm")
         results["storm"] = login_storm(work, args.seconds, args.rounds)

@@ -1,0 +1,93 @@
+"""The refresh rows of docs/performance.md (issue 12): the targets, the runs by store and worker count,
+and where one refresh's time goes, before the one-step rotation and now."""
+
+from typing import Any
+
+from benchmarks.refresh import variant_name
+from benchmarks.report_common import Row, median, say
+
+TARGET_RPS, TARGET_P99_MS = 1_000, 100.0
+CORES = 2
+
+BEFORE = {
+    "commit": "e4e9403",
+    "postgresql": {},
+    "sqlite": {},
+}
+"""`benchmarks/refresh_breakdown.py` run on the code before the one-step rotation (commit e4e9403, the ORM
+path: find, get, spend, insert, read the user, touch), on this machine, filled in by hand from that run."""
+
+
+def targets(result: dict[str, Any]) -> list[Row]:
+    return [_target(result, "postgres", 2, "PostgreSQL"), _target(result, "sqlite", 1, "SQLite (the default store)")]
+
+
+def _target(result: dict[str, Any], backend: str, workers: int, store: str) -> Row:
+    runs = result["runs"][variant_name(backend, workers)]
+    rate, p99, errors = median(runs, "requests_per_s"), median(runs, "p99_ms"), sum(r["errors"] for r in runs)
+    cpu = median(runs, "server_cpu_ms") + median(runs, "postgres_cpu_ms")
+    ceiling = CORES * 1e3 / cpu if cpu else 0.0
+    met = rate >= TARGET_RPS and p99 <= TARGET_P99_MS and errors == 0
+    return Row(
+        f"Refresh on {store}, `tessera serve --workers {workers}`, 32 clients, {result['sessions']:,} sessions in "
+        f"turn: ≥ {TARGET_RPS:,}/s, p99 ≤ {TARGET_P99_MS:.0f} ms, 0 errors",
+        f"{rate:,.0f}/s, p99 {p99:.0f} ms, {errors} errors",
+        f"CPU per refresh: {median(runs, 'server_cpu_ms'):.2f} ms in tessera, {median(runs, 'postgres_cpu_ms'):.2f} ms "
+        f"in PostgreSQL",
+        say(
+            met,
+            f"one refresh costs {cpu:.2f} ms of CPU across tessera and the database, so {CORES} cores, shared with "
+            f"wrk, cannot pass {ceiling:,.0f}/s; the tessera part is the request itself (Litestar, dishka, the "
+            "JSON), the RS256 signature and SQLAlchemy (see the breakdown)",
+        ),
+    )
+
+
+def section(result: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Refresh",
+        "",
+        f"{result['sessions']:,} users, each with one session and a live refresh token, written straight into the "
+        "store for each run; each wrk thread (`benchmarks/refresh.py`) rotates the token at the front of its queue "
+        "and puts the successor it receives at the back, so every request rotates a live token of another "
+        "session. PostgreSQL: a throwaway local cluster (`tests/support/pg_cluster.py`, fsync off). SQLite: a file, "
+        "WAL, `synchronous=FULL`. What one refresh does: parse the body, one transaction that spends the token, "
+        "stores its successor, touches the session and reads the user (one statement on PostgreSQL), sign an "
+        "RS256 access token, write the audit event.",
+        "",
+        "| Store, workers | req/s | per round | p50 ms | p99 ms | errors | tessera CPU ms | PostgreSQL CPU ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, runs in result["runs"].items():
+        rounds = ", ".join(f"{r['requests_per_s']:,.0f}" for r in runs)
+        lines.append(
+            f"| {name} | {median(runs, 'requests_per_s'):,.0f} | {rounds} | {median(runs, 'p50_ms'):.1f} | "
+            f"{median(runs, 'p99_ms'):.1f} | {sum(r['errors'] for r in runs)} | {median(runs, 'server_cpu_ms'):.2f} | "
+            f"{median(runs, 'postgres_cpu_ms'):.2f} |"
+        )
+    return [*lines, "", *_breakdown(result["breakdown"])]
+
+
+def _breakdown(now: dict[str, dict[str, float]]) -> list[str]:
+    lines = [
+        "### Where one refresh's time goes",
+        "",
+        "In process, one refresh after another, with the served code path's own objects "
+        "(`benchmarks/refresh_breakdown.py`): round trips to the database (statements, BEGIN, COMMIT, the pool's "
+        "pre-ping), the wall time awaiting the driver and the database, the rest of SQLAlchemy (ORM, compilation, "
+        f"the pool), the RS256 signature, and the rest (the use case, the container). *Before*: commit "
+        f"{BEFORE['commit']}, the same harness.",
+        "",
+        "| Store | | round trips | total ms | database ms | SQLAlchemy ms | signing ms | rest ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for store, after in now.items():
+        before = BEFORE.get(store) or {}
+        for label, figures in (("before", before), ("now", after)):
+            if figures:
+                lines.append(
+                    f"| {store} | {label} | {figures['round_trips']:.0f} | {figures['total_ms']:.2f} | "
+                    f"{figures['database_ms']:.2f} | {figures['sqlalchemy_ms']:.2f} | {figures['signing_ms']:.2f} | "
+                    f"{figures['rest_ms']:.2f} |"
+                )
+    return lines
