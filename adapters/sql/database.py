@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
+from adapters.sql.idle_ping import ping_when_idle
 from adapters.sql.sqlite_file import create_private_sqlite_file
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -36,7 +37,7 @@ def database_config(url: str) -> SQLAlchemyAsyncConfig:
         connection_string=url,
         engine_config=EngineConfig(
             **single_connection,
-            pool_pre_ping=postgres,  # a SQLite file cannot drop its connection
+            pool_pre_ping=False,  # PostgreSQL: pinged when idle (adapters/sql/idle_ping.py); a SQLite file cannot drop
             pool_timeout=POOL_TIMEOUT_SECONDS,
             connect_args=(
                 {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, "command_timeout": POSTGRES_STATEMENT_TIMEOUT_SECONDS}
@@ -57,6 +58,8 @@ def create_engine(url: str) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         _serialize_sqlite_writers(engine)
         create_private_sqlite_file(url)
+    else:
+        ping_when_idle(engine)
     return engine
 
 
