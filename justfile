@@ -14,6 +14,7 @@ test *args:
     bash .ci/ensure-postgres
     bash .ci/ensure-chromium
     bash .ci/ensure-redis
+    bash .ci/ensure-podman
     uv run --locked pytest {{args}}
 
 # Unit and contract tests on memory and SQLite only: no PostgreSQL, Redis, Chromium or served process (9 s wall on 2 shared cores)

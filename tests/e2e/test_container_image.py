@@ -1,0 +1,113 @@
+"""The Containerfile, built with Debian's podman on a local Debian base and run against the test
+PostgreSQL: the README's walk-through through the container, its health check, its user."""
+
+import contextlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.podman import build_image, podman, require_podman
+from tests.support.ports import free_port
+from tests.support.readme_flow import walk_the_readme_flow
+
+pytestmark = pytest.mark.postgres
+IMAGE = "localhost/tessera:test"
+STARTED_WITHIN_SECONDS = 180.0
+CHEAP_ARGON2 = ("TESSERA_ARGON2_TIME_COST=1", "TESSERA_ARGON2_MEMORY_KIB=1024")
+
+
+@pytest.fixture(scope="module")
+def image() -> str:
+    require_podman()
+    build_image(IMAGE)
+    return IMAGE
+
+
+def _inspected(image: str) -> dict[str, Any]:
+    inspected = podman("image", "inspect", image)
+    assert inspected.returncode == 0, inspected.stderr
+    return dict(json.loads(inspected.stdout)[0])
+
+
+def test_the_image_serves_by_default_as_a_non_root_user_with_a_health_check_and_no_compiler(image: str) -> None:
+    inspected = _inspected(image)
+    config, health_check = inspected["Config"], inspected["Healthcheck"]
+    assert config["User"] == "tessera"
+    assert config["Cmd"][-1] == 'exec tessera serve --host 0.0.0.0 --port "$PORT" --workers "$WORKERS"'
+    assert {"PORT=8000", "WORKERS=2"} <= set(config["Env"])
+    assert health_check["Test"][0] == "CMD"
+    assert "/health" in " ".join(health_check["Test"])
+    who = podman("run", "--rm", "--network", "host", image, "id", "-u")
+    assert who.returncode == 0, who.stderr
+    assert who.stdout.strip() not in ("", "0")
+    compilers = podman("run", "--rm", "--network", "host", image, "sh", "-c", "command -v gcc cc c++ clang make")
+    assert compilers.returncode != 0 and compilers.stdout == "", compilers.stdout
+
+
+@contextlib.contextmanager
+def _container(image: str, *settings: str, mounts: tuple[str, ...], port: int) -> Iterator[str]:
+    """The image's own command, detached, on the host's network; its name. Removed on exit. The
+    health check runs on demand (`podman healthcheck run`): no systemd here to time it."""
+    name = f"tessera-test-{uuid.uuid4().hex[:8]}"
+    environment = [f"--env={setting}" for setting in (*settings, f"PORT={port}")]
+    started = podman(
+        *("run", "--detach", "--name", name, "--network", "host", "--health-interval", "disable"),
+        *environment,
+        *(f"--volume={mount}" for mount in mounts),
+        image,
+    )
+    assert started.returncode == 0, started.stderr
+    try:
+        yield name
+    finally:
+        podman("rm", "--force", "--time", "10", name)
+
+
+def _wait_ready(name: str, base: str) -> None:
+    deadline = time.monotonic() + STARTED_WITHIN_SECONDS
+    while True:
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                return
+        running = podman("inspect", "--format", "{{.State.Running}}", name).stdout.strip()
+        logs = lambda: podman("logs", name).stderr[-4000:]  # noqa: E731
+        assert running == "true", f"the container exited:\n{logs()}"
+        assert time.monotonic() < deadline, f"not ready within {STARTED_WITHIN_SECONDS} s:\n{logs()}"
+        time.sleep(0.5)
+
+
+def test_the_image_migrates_and_serves_the_readme_walk_through_with_a_mounted_key_encryption_key(
+    image: str, clean_postgres_url: str, tmp_path: Path
+) -> None:
+    key_file = tmp_path / "key-encryption-key"
+    key_file.write_text("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n")  # a throwaway 32-byte key, base64
+    key_file.chmod(0o400)
+    if os.geteuid() == 0:
+        os.chown(key_file, 10001, 10001)  # the image's user, who alone reads it
+    database = f"TESSERA_DATABASE_URL={clean_postgres_url}"
+    migrated = podman("run", "--rm", "--network", "host", "--env", database, image, "tessera", "db", "upgrade")
+    assert migrated.returncode == 0, migrated.stderr
+    assert "database schema is up to date" in migrated.stdout
+
+    port = free_port()
+    settings = (database, "TESSERA_KEY_ENCRYPTION_KEY_FILE=/run/secrets/kek", *CHEAP_ARGON2)
+    with _container(
+        image,
+        *settings,
+        f"TESSERA_ISSUER=http://127.0.0.1:{port}",
+        mounts=(f"{key_file}:/run/secrets/kek:ro",),
+        port=port,
+    ) as name:
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(name, base)
+        health = podman("healthcheck", "run", name)
+        assert health.returncode == 0, health.stdout + health.stderr
+        walk_the_readme_flow(base)
+        assert podman("exec", name, "id", "-un").stdout.strip() == "tessera"
