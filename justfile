@@ -17,6 +17,10 @@ test *args:
     bash .ci/ensure-podman
     uv run --locked pytest {{args}}
 
+# A cluster on this machine: a throwaway PostgreSQL, the migrations once, 3 replicas (`tessera serve --workers 2`, shared-key mode) and Debian's nginx round-robin on 127.0.0.1:{{port}}; Ctrl-C stops it all
+cluster port="8080":
+    uv run --locked python -m deploy.cluster --port {{port}}
+
 # Unit and contract tests on memory and SQLite only: no PostgreSQL, Redis, Chromium or served process (9 s wall on 2 shared cores)
 test-fast *args:
     uv run --locked pytest tests/unit tests/contract -m "not postgres and not redis" {{args}}
