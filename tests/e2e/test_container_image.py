@@ -1,9 +1,11 @@
 """The Containerfile, built with Debian's podman on a local Debian base and run against the test
 PostgreSQL: the README's walk-through through the container, its health check, its user."""
 
+import base64
 import contextlib
 import json
 import os
+import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ import httpx
 import pytest
 
 from tests.support.podman import build_image, podman, require_podman
-from tests.support.ports import free_port
+from tests.support.ports import PortTaken, on_a_free_port
 from tests.support.readme_flow import walk_the_readme_flow
 
 pytestmark = pytest.mark.postgres
@@ -52,34 +54,50 @@ def test_the_image_serves_by_default_as_a_non_root_user_with_a_health_check_and_
 
 
 @contextlib.contextmanager
-def _container(image: str, *settings: str, mounts: tuple[str, ...], port: int) -> Iterator[str]:
-    """The image's own command, detached, on the host's network; its name. Removed on exit. The
-    health check runs on demand (`podman healthcheck run`): no systemd here to time it."""
-    name = f"tessera-test-{uuid.uuid4().hex[:8]}"
-    environment = [f"--env={setting}" for setting in (*settings, f"PORT={port}")]
-    started = podman(
-        *("run", "--detach", "--name", name, "--network", "host", "--health-interval", "disable"),
-        *environment,
-        *(f"--volume={mount}" for mount in mounts),
-        image,
-    )
-    assert started.returncode == 0, started.stderr
+def _serving(image: str, *settings: str, mounts: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """The image's own command, detached, on the host's network and a free port (`PORT`), until it is
+    ready; its name and base URL. Removed on exit. The health check runs on demand (`podman
+    healthcheck run`): there is no systemd here to time it."""
+    names: list[str] = []
+
+    def start(port: int) -> tuple[str, str]:
+        name = f"tessera-test-{uuid.uuid4().hex[:8]}"
+        names.append(name)
+        started = podman(
+            *("run", "--detach", "--name", name, "--network", "host", "--health-interval", "disable"),
+            *(f"--env={setting}" for setting in (*settings, f"PORT={port}", f"TESSERA_ISSUER=http://127.0.0.1:{port}")),
+            *(f"--volume={mount}" for mount in mounts),
+            image,
+        )
+        assert started.returncode == 0, started.stderr
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(name, base)
+        return name, base
+
     try:
-        yield name
+        yield on_a_free_port(start)
     finally:
-        podman("rm", "--force", "--time", "10", name)
+        for name in names:
+            podman("rm", "--force", "--time", "10", name)
+
+
+def _logs(name: str) -> str:
+    shown = podman("logs", name)
+    return shown.stdout[-2000:] + shown.stderr[-4000:]
 
 
 def _wait_ready(name: str, base: str) -> None:
+    """PortTaken if the port was taken before the server bound it (tests.support.ports)."""
     deadline = time.monotonic() + STARTED_WITHIN_SECONDS
     while True:
         with contextlib.suppress(httpx.TransportError):
             if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
                 return
-        running = podman("inspect", "--format", "{{.State.Running}}", name).stdout.strip()
-        logs = lambda: podman("logs", name).stderr[-4000:]  # noqa: E731
-        assert running == "true", f"the container exited:\n{logs()}"
-        assert time.monotonic() < deadline, f"not ready within {STARTED_WITHIN_SECONDS} s:\n{logs()}"
+        if podman("inspect", "--format", "{{.State.Running}}", name).stdout.strip() != "true":
+            if "address already in use" in (logs := _logs(name)).lower():
+                raise PortTaken(logs)
+            raise AssertionError(f"the container exited:\n{logs}")
+        assert time.monotonic() < deadline, f"not ready within {STARTED_WITHIN_SECONDS} s:\n{_logs(name)}"
         time.sleep(0.5)
 
 
@@ -87,26 +105,16 @@ def test_the_image_migrates_and_serves_the_readme_walk_through_with_a_mounted_ke
     image: str, clean_postgres_url: str, tmp_path: Path
 ) -> None:
     key_file = tmp_path / "key-encryption-key"
-    key_file.write_text("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n")  # a throwaway 32-byte key, base64
+    key_file.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
     key_file.chmod(0o400)
     if os.geteuid() == 0:
         os.chown(key_file, 10001, 10001)  # the image's user, who alone reads it
     database = f"TESSERA_DATABASE_URL={clean_postgres_url}"
     migrated = podman("run", "--rm", "--network", "host", "--env", database, image, "tessera", "db", "upgrade")
     assert migrated.returncode == 0, migrated.stderr
-    assert "database schema is up to date" in migrated.stdout
 
-    port = free_port()
     settings = (database, "TESSERA_KEY_ENCRYPTION_KEY_FILE=/run/secrets/kek", *CHEAP_ARGON2)
-    with _container(
-        image,
-        *settings,
-        f"TESSERA_ISSUER=http://127.0.0.1:{port}",
-        mounts=(f"{key_file}:/run/secrets/kek:ro",),
-        port=port,
-    ) as name:
-        base = f"http://127.0.0.1:{port}"
-        _wait_ready(name, base)
+    with _serving(image, *settings, mounts=(f"{key_file}:/run/secrets/kek:ro",)) as (name, base):
         health = podman("healthcheck", "run", name)
         assert health.returncode == 0, health.stdout + health.stderr
         walk_the_readme_flow(base)

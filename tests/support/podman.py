@@ -11,6 +11,8 @@ import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 BASE_IMAGE = "localhost/debian:bookworm"
+LABEL = "tessera.test-image=1"
+"""On the images the tests build: a rebuild leaves the previous one untagged, and only those are pruned."""
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 """Handed to the build as a secret: a TLS-inspecting proxy's CA is in it on machines behind one."""
 
@@ -41,7 +43,8 @@ def build_image(tag: str) -> None:
     secret = ["--secret", f"id=ca_bundle,src={CA_BUNDLE}"] if CA_BUNDLE.exists() else []
     built = podman(
         *("build", "--format", "docker", "--network", "host", *secret),
-        *("--build-arg", f"BASE={BASE_IMAGE}", "--tag", tag, "--file", "Containerfile", "."),
+        *("--build-arg", f"BASE={BASE_IMAGE}", "--label", LABEL, "--tag", tag, "--file", "Containerfile", "."),
         timeout=900,
     )
     assert built.returncode == 0, f"podman build failed:\n{built.stdout[-4000:]}\n{built.stderr[-4000:]}"
+    podman("image", "prune", "--force", "--filter", f"label={LABEL}")
