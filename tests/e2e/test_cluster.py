@@ -19,7 +19,7 @@ import pytest
 from tests.support.http import PASSWORD
 from tests.support.ports import free_port
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(600)]
 REPOSITORY = Path(__file__).resolve().parents[2]
 STARTED_WITHIN_SECONDS = 400.0
 """Three replicas of two workers each start one after another on a loaded 2-core machine."""
