@@ -32,7 +32,7 @@ OWN_TOO = ("FORWARDED_ALLOW_IPS", "METRICS_ADDRESS", "WORKER_SOCKETS")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="just cluster", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="just cluster", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1 (default: 8080)")
     args = parser.parse_args(argv)
     for number in (signal.SIGINT, signal.SIGTERM):
