@@ -9,12 +9,17 @@ run host="127.0.0.1" port="8000":
     uv run --locked tessera db upgrade
     uv run --locked tessera serve --host {{host}} --port {{port}} --workers 1
 
-# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium) and the legacy-session tests (Debian's redis-server)
+# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium), the legacy-session tests (Debian's redis-server) and the container image (Debian's podman)
 test *args:
     bash .ci/ensure-postgres
     bash .ci/ensure-chromium
     bash .ci/ensure-redis
+    bash .ci/ensure-podman
     uv run --locked pytest {{args}}
+
+# A cluster on this machine: a throwaway PostgreSQL, the migrations once, 3 replicas (`tessera serve --workers 2`, shared-key mode) and Debian's nginx round-robin on 127.0.0.1:{{port}}; Ctrl-C stops it all
+cluster port="8080":
+    uv run --locked python -m deploy.cluster --port {{port}}
 
 # Unit and contract tests on memory and SQLite only: no PostgreSQL, Redis, Chromium or served process (9 s wall on 2 shared cores)
 test-fast *args:
