@@ -14,7 +14,7 @@ test *args:
     bash .ci/ensure-postgres
     bash .ci/ensure-chromium
     bash .ci/ensure-redis
-    bash .ci/ensure-podman
+    bash .ci/ensure-podman --background
     uv run --locked pytest {{args}}
 
 # A cluster on this machine: a throwaway PostgreSQL, the migrations once, 3 replicas (`tessera serve --workers 2`, shared-key mode) and Debian's nginx round-robin on 127.0.0.1:{{port}}; Ctrl-C stops it all

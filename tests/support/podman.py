@@ -31,7 +31,9 @@ def podman(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]
 
 
 def require_podman() -> None:
-    """Fails, never skips, where podman cannot build or run the image."""
+    """Fails, never skips, where podman cannot build or run the image. `just test` started preparing
+    them in the background (.ci/ensure-podman --background): this waits for that run to finish."""
+    subprocess.run(["bash", str(REPOSITORY / ".ci" / "ensure-podman")], timeout=900, check=False)
     if shutil.which("podman") is None or shutil.which("runc") is None:
         pytest.fail("podman and runc are required: run .ci/ensure-podman (`just test` does)", pytrace=False)
     if podman("image", "exists", BASE_IMAGE).returncode != 0:
