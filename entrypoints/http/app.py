@@ -23,6 +23,7 @@ from entrypoints.http.device_routes import device_router
 from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
 from entrypoints.http.json_bodies import require_json_body
 from entrypoints.http.oauth_routes import oauth_router
+from entrypoints.http.openapi_bodies import ClosedStructSchemaPlugin
 from entrypoints.http.operations_routes import health, ready
 from entrypoints.http.public_routes import jwks
 from entrypoints.http.request_container import RequestContainerMiddleware
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         request_max_body_size=MAX_BODY_BYTES,
         cors_config=browsers.cors(),
         openapi_config=_openapi(settings.schema_pages),
+        plugins=[ClosedStructSchemaPlugin()],
         debug=False,
     )
     app.state.dishka_container = container  # dishka's convention: tests reach stored state through it

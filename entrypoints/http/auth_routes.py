@@ -84,7 +84,8 @@ async def login(
     cache_control=NO_STORE,
     summary="Rotate the refresh token: from the body, or else from the refresh cookie (answered in cookies)",
     responses=problems(
-        e400="Malformed body",
+        e400="Malformed body, or `transport: bearer` without `refresh_token` (the refresh cookie's token is "
+        "answered in cookies only, even beside a bearer request)",
         e401="Unknown, expired, revoked or already spent (a spent one revokes its session)",
         e403=CROSS_SITE,
         e415=NOT_JSON,

@@ -1,18 +1,39 @@
 """The bodies of registering, logging in, refreshing and exchanging a legacy session, and of who the caller is."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 import msgspec
+from litestar.openapi.spec import OpenAPIType, Schema
 
 from entrypoints.http.schemas import Text, Transport
 
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, extra_json_schema={"extra": {"format": "email"}})]
+"""Its form is checked by the domain (`domain.users.Email`); the schema gives its bounds and format."""
+NewPassword = Annotated[str, msgspec.Meta(min_length=8, max_length=1024)]
+DisplayName = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=100,
+        description="Printable (no control, format, private-use or unassigned character, no separator but "
+        "the space) and not blank; surrounding whitespace is removed",
+    ),
+]
+
+
+def needs_in_body_for_bearer(field: str) -> dict[str, Schema]:
+    """`"transport": "bearer"` asks for the answer in the body: only a credential from the body is
+    answered there, never the cookie's (a script must not read out a token it was not given)."""
+    bearer = Schema(properties={"transport": Schema(const="bearer")}, required=["transport"])
+    return {"schema_if": bearer, "then": Schema(properties={field: Schema(type=OpenAPIType.STRING)}, required=[field])}
+
 
 class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
-    email: Text
-    password: Text
-    display_name: Text | None = None
+    email: Email
+    password: NewPassword
+    display_name: DisplayName | None = None
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -27,6 +48,7 @@ class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):
 
     refresh_token: Text | None = None
     transport: Transport | None = None
+    __openapi_rules__: ClassVar = needs_in_body_for_bearer("refresh_token")
 
 
 class ExchangeRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -36,6 +58,7 @@ class ExchangeRequest(msgspec.Struct, forbid_unknown_fields=True):
 
     legacy_session_id: Text | None = None
     transport: Transport | None = None
+    __openapi_rules__: ClassVar = needs_in_body_for_bearer("legacy_session_id")
 
 
 class UserResponse(msgspec.Struct):

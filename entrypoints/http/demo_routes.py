@@ -18,12 +18,12 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-@get("/", media_type="text/html; charset=utf-8")
+@get("/", media_type="text/html")
 async def demo_page() -> str:
     return PAGE
 
 
-@get("/app.js", media_type="text/javascript; charset=utf-8")
+@get("/app.js", media_type="text/javascript")
 async def demo_script() -> str:
     return SCRIPT
 

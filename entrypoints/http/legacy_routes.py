@@ -7,6 +7,7 @@ not exist (404) and is absent from the OpenAPI schema.
 from http import HTTPStatus
 from typing import Annotated, Any
 
+import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, Router, post
 from litestar.connection import ASGIConnection
@@ -59,7 +60,21 @@ def presented_legacy_session(
     return cookie, "cookie"
 
 
+def exchange_body(bridge: LegacyBridgeSettings) -> type[ExchangeRequest]:
+    """ExchangeRequest, its `legacy_session_id` documented in the shape this bridge accepts (the
+    domain checks it: `LegacyBridgePolicy.parse_session_id`)."""
+    session_id = Annotated[
+        str, msgspec.Meta(extra_json_schema={"extra": {"pattern": f"^[0-9a-f]{{{2 * bridge.session_id_bytes}}}$"}})
+    ]
+
+    class LegacyExchangeRequest(ExchangeRequest, forbid_unknown_fields=True):
+        legacy_session_id: session_id | None = None
+
+    return LegacyExchangeRequest
+
+
 def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router:
+    body = exchange_body(bridge)
     legacy_cookie = Annotated[
         str | None,
         CookieParameter(
@@ -112,7 +127,7 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
         request: Request[Any, Any, Any],
         use_case: FromDishka[ExchangeLegacySession],
         session_cookie: legacy_cookie = None,
-        data: JSONBody[ExchangeRequest | None] = None,
+        data: JSONBody[body | None] = None,  # type: ignore[valid-type]
     ) -> TokenAnswer:
         presented, transport = presented_legacy_session(data, session_cookie, request)
         address = client_address(request)

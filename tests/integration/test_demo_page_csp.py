@@ -22,3 +22,8 @@ async def test_the_demo_page_loads_its_script_from_self_under_a_strict_policy(br
     )
     assert '"X-Requested-With": "tessera"' in script.text
     assert 'credentials: "same-origin"' in script.text
+
+
+async def test_the_demo_page_and_its_script_name_their_charset_once(browser: Client) -> None:
+    assert (await browser.get("/demo")).headers["content-type"] == "text/html; charset=utf-8"
+    assert (await browser.get("/demo/app.js")).headers["content-type"] == "text/javascript; charset=utf-8"
