@@ -23,6 +23,14 @@ class InvalidDisplayName(DomainError):
     message = "The display name must be between 1 and 100 characters long."
 
 
+class InvalidClaims(DomainError):
+    message = "The claims must be a JSON object of at most 1024 bytes without reserved names."
+
+
+class UnknownPasswordHashFormat(DomainError):
+    message = "The password hash is in no format tessera can verify."
+
+
 class EmailAlreadyRegistered(DomainError):
     message = "An account with this email address already exists."
 
