@@ -149,3 +149,9 @@ class JwksOutlivesPropagation(DomainError):
     def __init__(self, longest: timedelta) -> None:
         super().__init__()
         self.longest = longest
+
+
+class InvalidImportRecord(DomainError):
+    """A line of a users import that is no user: its message says what is wrong, never a value's secret."""
+
+    message = "The line is not a user record."

@@ -33,6 +33,8 @@ class SqlUserRepository(UserRepository):
 
     async def add_many(self, users: Sequence[User]) -> None:
         # One multi-row INSERT per batch (SQLAlchemy's "insertmanyvalues"), without the ORM's objects.
+        if not users:
+            return  # an empty list would execute one INSERT of no values
         try:
             await self._rows.session.execute(insert(UserRow), [to_user_values(user) for user in users])
         except DriverIntegrityError:

@@ -239,3 +239,14 @@ async def test_replace_many_overwrites_every_field_and_mark_many_changed_stamps(
         assert await uow.users.get(ada.id) == new_ada
         assert await uow.users.get(bob.id) == bob
         assert await uow.users.changed_since(T0 + timedelta(hours=1)) == [ada.id]
+
+
+async def test_an_empty_batch_stores_nothing_and_is_no_error(new_uow: UnitOfWorkFactory) -> None:
+    async with new_uow() as uow:
+        await uow.users.add_many([])
+        await uow.users.replace_many([])
+        await uow.users.mark_many_changed([], T0)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.page(10, 0) == []
