@@ -86,3 +86,16 @@ async def test_claims_of_an_unknown_user_are_a_404_and_a_non_admin_gets_403(clie
     ada = await register(client)
     tokens = await log_in(client)
     assert (await _set(client, tokens, ada["id"], CLAIMS)).status_code == 403
+
+
+async def test_claims_sent_as_another_type_than_json_are_a_415_and_nothing_changes(client: Client) -> None:
+    admin = await _admin(client)
+    ada = await register(client)
+    for content_type in ("text/plain", "application/x-www-form-urlencoded"):
+        answer = await client.put(
+            f"/admin/users/{ada['id']}/claims",
+            content=json.dumps(CLAIMS),
+            headers={**bearer(admin), "Content-Type": content_type},
+        )
+        assert answer.status_code == 415, answer.text
+    assert "tenant" not in _payload(await log_in(client))
