@@ -99,3 +99,9 @@ async def test_claims_sent_as_another_type_than_json_are_a_415_and_nothing_chang
         )
         assert answer.status_code == 415, answer.text
     assert "tenant" not in _payload(await log_in(client))
+
+
+async def test_the_openapi_schema_lists_the_claims_route(client: Client) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    operation = schema["paths"]["/admin/users/{user_id}/claims"]["put"]
+    assert {"200", "400", "401", "403", "404"} <= set(operation["responses"])

@@ -3,9 +3,12 @@ passwords their hashes were made from (by Django's, Werkzeug's, bcrypt's, passli
 code, at test time), and end up with tessera's argon2id; every refused line is named, stores nothing."""
 
 import json
+import runpy
 import uuid
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import anyio.to_thread
@@ -156,3 +159,31 @@ async def test_a_user_imported_without_a_hash_cannot_log_in(import_cli: ImportCl
         assert response.status_code in (400, 401)
     stored = await _stored(client, "nohash@example.com")
     assert stored is not None and stored.password_hash == ""
+
+
+async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
+    import_cli: ImportCli, client: Client
+) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    recipe = runpy.run_path(str(Path(__file__).parents[2] / "docs" / "examples" / "export_django_users.py"))
+    namespace, tessera_lines = recipe["NAMESPACE"], recipe["tessera_lines"]
+
+    joined = datetime(2018, 3, 1, 9, 30, tzinfo=UTC)
+    fields = {"first_name": "Ada", "last_name": "Lovelace", "is_superuser": False, "is_active": True}
+    users = [
+        SimpleNamespace(pk=1, email="ada@example.com", password=make_password(PASSWORD), date_joined=joined, **fields),
+        SimpleNamespace(pk=2, email="root@example.com", password=make_password(None), date_joined=joined, **fields),
+    ]
+    users[1].is_superuser, users[1].is_active = True, False
+
+    code, out, err = await import_cli(list(tessera_lines(users)))
+
+    assert (code, err) == (0, ""), out
+    ada = await _stored(client, "ada@example.com")
+    assert ada is not None and ada.id == uuid.uuid5(namespace, "1") and ada.created_at == joined
+    assert (ada.display_name, dict(ada.claims.as_dict())) == ("Ada Lovelace", {"legacy_id": 1})
+    response = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    root = await _stored(client, "root@example.com")
+    assert root is not None and (root.roles, root.is_disabled, root.password_hash) == (("admin",), True, "")
