@@ -9,9 +9,11 @@ from application.import_report import ImportReport, Refusal
 from application.ports.clock import Clock
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.errors import DomainError, EmailAlreadyRegistered
 from domain.events import EventKind, SecurityEvent
+from domain.sessions import RevocationReason
 from domain.user_import import ImportedUser, parse_import_line
 from domain.users import Email, User
 
@@ -32,11 +34,20 @@ class ImportUsers:
     A line is refused, with its number and why, and nothing of it stored, if it is no valid user
     (`domain.user_import`), if its id or email came on an earlier line, or if its email belongs to
     another stored user. The same file imported twice changes nothing the second time. No password
-    is hashed here: the hashes are stored as given, and the first login replaces them."""
+    is hashed here: the hashes are stored as given, and the first login replaces them. An update that
+    disables a user ends their sessions, as `DisableUser` does."""
 
-    def __init__(self, new_uow: UnitOfWorkFactory, changes: UserChanges, clock: Clock, events: SecurityEvents) -> None:
+    def __init__(
+        self,
+        new_uow: UnitOfWorkFactory,
+        changes: UserChanges,
+        revoker: SessionRevoker,
+        clock: Clock,
+        events: SecurityEvents,
+    ) -> None:
         self._new_uow = new_uow
         self._changes = changes
+        self._revoker = revoker
         self._clock = clock
         self._events = events
 
@@ -86,6 +97,7 @@ class ImportUsers:
     ) -> None:
         new: list[User] = []
         updated: list[User] = []
+        newly_disabled: list[UUID] = []
         counts = ImportReport()
         async with self._new_uow() as uow:
             users = [imported.user for _, imported in parsed]
@@ -102,6 +114,8 @@ class ImportUsers:
                     counts.unchanged += 1
                 elif options.update:
                     updated.append(user)
+                    if user.is_disabled and not current.is_disabled:
+                        newly_disabled.append(user.id)
                 else:
                     counts.kept += 1
             try:
@@ -112,6 +126,8 @@ class ImportUsers:
                 return
             await uow.users.replace_many(updated)
             await self._changes.record_many(uow, [user.id for user in updated])
+            for user_id in newly_disabled:
+                await self._revoker.end_all_of_user(uow, user_id, RevocationReason.USER_DISABLED)
             if not options.dry_run:
                 await uow.commit()
         report.created += len(new)

@@ -12,7 +12,7 @@ from application.use_cases.get_profile import GetProfile
 from application.use_cases.import_users import CHUNK_SIZE, ImportOptions, ImportUsers
 from application.use_cases.set_user_claims import SetUserClaims
 from domain.custom_claims import CustomClaims
-from domain.errors import InsufficientRole, InvalidClaims
+from domain.errors import InsufficientRole, InvalidAccessToken, InvalidClaims
 from domain.events import EventKind
 from domain.users import Email
 
@@ -86,3 +86,16 @@ async def test_claims_that_break_the_rules_or_an_actor_without_admin_change_noth
     with pytest.raises(InsufficientRole):
         await app.run(SetUserClaims, ADA, {"tenant": "acme"}, Actor(principal.user_id))
     assert not app.store.tables.users[principal.user_id].claims
+
+
+async def test_an_update_that_disables_a_user_ends_their_sessions(app: Any) -> None:
+    tokens = await app.log_in()
+    principal = app.verify(tokens.access_token)
+    line = _line("ada@example.com", id=principal.user_id, disabled=True)
+
+    assert (await _import(app, [line], update=True)).updated == 1
+
+    assert app.store.tables.users[principal.user_id].is_disabled
+    assert app.store.tables.sessions[principal.session_id].revoked_at is not None
+    with pytest.raises(InvalidAccessToken):
+        app.verify(tokens.access_token)
