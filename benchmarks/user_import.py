@@ -4,7 +4,9 @@
 
 Without a URL, a new SQLite file in a temporary directory (migrated first). With a PostgreSQL URL, its
 users table must be empty. Every line carries a bcrypt-shaped hash, claims and a role, as an export
-would; nothing is hashed at import. Not a row of the main bench (`just bench`): run it on its own."""
+would; nothing is hashed at import. Not a row of the main bench (`just bench`): run it on its own.
+Measured on the 2-core development machine, shared with other work: 100,000 users in 16.8 s on SQLite
+and 16.7 s on PostgreSQL (about 31 s on SQLite under a load average of 9)."""
 
 import argparse
 import io
