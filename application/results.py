@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.custom_claims import NO_CLAIMS, CustomClaims
 from domain.users import User
 
 
@@ -32,6 +33,7 @@ class Profile:
     display_name: str | None
     roles: tuple[str, ...]
     created_at: datetime
+    claims: CustomClaims = NO_CLAIMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +58,13 @@ class UserSummary:
     roles: tuple[str, ...]
     created_at: datetime
     disabled_at: datetime | None
+    claims: CustomClaims = NO_CLAIMS
 
     @classmethod
     def of(cls, user: User) -> "UserSummary":
-        return cls(user.id, str(user.email), user.display_name, user.roles, user.created_at, user.disabled_at)
+        return cls(
+            user.id, str(user.email), user.display_name, user.roles, user.created_at, user.disabled_at, user.claims
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,8 @@ class Introspection:
     issuer: str | None = None
     audience: str | None = None
     roles: tuple[str, ...] = ()
+    claims: CustomClaims = NO_CLAIMS
+    """The access token's custom claims, as it carries them."""
 
 
 INACTIVE = Introspection(active=False)

@@ -1,5 +1,6 @@
 """A changed user has one home too: stamped in storage, announced once committed."""
 
+from collections.abc import Collection
 from uuid import UUID
 
 from application.ports.clock import Clock
@@ -20,3 +21,9 @@ class UserChanges:
     async def record(self, uow: UnitOfWork, user_id: UUID) -> None:
         await uow.users.mark_changed(user_id, self._clock.now())
         self._propagation.after_commit(uow, Changes(users=(user_id,)))
+
+    async def record_many(self, uow: UnitOfWork, user_ids: Collection[UUID]) -> None:
+        """`record` for a batch (an import's updates), stamped in one statement, announced as one change."""
+        if user_ids:
+            await uow.users.mark_many_changed(user_ids, self._clock.now())
+            self._propagation.after_commit(uow, Changes(users=tuple(user_ids)))

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from domain.errors import InvalidAccessToken
+from domain.custom_claims import NO_CLAIMS, RESERVED_NAMES, CustomClaims
+from domain.errors import InvalidAccessToken, InvalidClaims
 from domain.policy import TokenPolicy
 from domain.sessions import Session
 from domain.users import User
@@ -24,9 +25,12 @@ class AccessClaims:
     jti: UUID
     sid: UUID
     roles: tuple[str, ...]
+    custom: CustomClaims = NO_CLAIMS
+    """The user's own claims, beside tessera's: never one of `RESERVED_NAMES`, so never shadowing them."""
 
     def as_payload(self) -> dict[str, object]:
         return {
+            **self.custom.as_dict(),
             "iss": self.iss,
             "aud": self.aud,
             "sub": str(self.sub),
@@ -77,6 +81,7 @@ class AccessClaims:
             jti=_uuid(payload, "jti"),
             sid=_uuid(payload, "sid"),
             roles=tuple(roles),
+            custom=_custom(payload),
         )
         return claims, Validity(exp, iat, nbf)
 
@@ -96,6 +101,17 @@ class Validity:
             and self.iat <= moment + leeway
             and (self.nbf is None or self.nbf <= moment + leeway)
         )
+
+
+def _custom(payload: Mapping[str, object]) -> CustomClaims:
+    """The payload's other claims, as the user's own; a token whose extras break the rules is refused."""
+    extra = {name: value for name, value in payload.items() if name not in RESERVED_NAMES}
+    if not extra:
+        return NO_CLAIMS
+    try:
+        return CustomClaims.parse(extra)
+    except InvalidClaims:
+        raise InvalidAccessToken from None
 
 
 def _number(payload: Mapping[str, object], name: str) -> float:
@@ -132,4 +148,5 @@ def access_claims_for(user: User, session: Session, *, jti: UUID, now: datetime,
         jti=jti,
         sid=session.id,
         roles=user.roles,
+        custom=user.claims,
     )

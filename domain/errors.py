@@ -23,6 +23,14 @@ class InvalidDisplayName(DomainError):
     message = "The display name must be between 1 and 100 characters long."
 
 
+class InvalidClaims(DomainError):
+    message = "The claims must be a JSON object of at most 1024 bytes without reserved names."
+
+
+class UnknownPasswordHashFormat(DomainError):
+    message = "The password hash is in no format tessera can verify."
+
+
 class EmailAlreadyRegistered(DomainError):
     message = "An account with this email address already exists."
 
@@ -141,3 +149,9 @@ class JwksOutlivesPropagation(DomainError):
     def __init__(self, longest: timedelta) -> None:
         super().__init__()
         self.longest = longest
+
+
+class InvalidImportRecord(DomainError):
+    """A line of a users import that is no user: its message says what is wrong, never a value's secret."""
+
+    message = "The line is not a user record."

@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.custom_claims import NO_CLAIMS, CustomClaims
 from domain.errors import InvalidDisplayName, InvalidEmail, InvalidPassword, InvalidRole
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 1024
 DISPLAY_NAME_MAX_LENGTH = 100
+NO_PASSWORD = ""
+"""The stored hash of a user imported without one: no password verifies, they must reset it."""
 
 # RFC 5321/5322 in the form that mail systems actually deliver: a dot-atom local part and a
 # hostname of letters, digits and hyphens with at least one dot. Quoted local parts and IP
@@ -80,6 +83,8 @@ class User:
     created_at: datetime
     disabled_at: datetime | None = None
     """Set while an operator has locked the account: no login, no refresh, every session ended."""
+    claims: CustomClaims = NO_CLAIMS
+    """The user's own claims, carried in every access token issued to them from when they are set."""
 
     @property
     def is_disabled(self) -> bool:

@@ -1,10 +1,11 @@
-"""`tessera users create | grant | revoke-role | disable | enable | list`: the operator's hold on
+"""`tessera users create | grant | revoke-role | claims | disable | enable | list | import`: the operator's hold on
 accounts, from any machine that has the database URL. Passwords come from stdin (or a prompt on a
 terminal), never from the command line, where `ps` and shell histories would keep them."""
 
 import argparse
 import asyncio
 import getpass
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TextIO, TypeVar
@@ -17,17 +18,19 @@ from application.use_cases.grant_role import GrantRole
 from application.use_cases.list_users import MAX_PAGE, ListUsers
 from application.use_cases.register_user import RegisterUser, Registration
 from application.use_cases.revoke_role import RevokeRole
-from domain.errors import DomainError, InvalidPassword
+from application.use_cases.set_user_claims import SetUserClaims
+from domain.errors import DomainError, InvalidClaims, InvalidPassword
 from domain.users import Email
 from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
+from entrypoints.user_import_command import add_import_command, run_import
 
 T = TypeVar("T")
 U = TypeVar("U")
 
 
 def add_user_commands(commands: Any) -> None:  # argparse's subparsers action has no public type
-    users = commands.add_parser("users", help="accounts: create, roles, disable and enable, list")
+    users = commands.add_parser("users", help="accounts: create, roles, claims, disable and enable, list, import")
     user_commands = users.add_subparsers(dest="user_command", required=True)
     create = user_commands.add_parser("create", help="a new user; the password is read from stdin")
     create.add_argument("email")
@@ -42,7 +45,11 @@ def add_user_commands(commands: Any) -> None:  # argparse's subparsers action ha
         ("enable", "let a disabled user log in again"),
     ]:
         user_commands.add_parser(name, help=text).add_argument("email")
+    claims = user_commands.add_parser("claims", help="replace a user's custom claims: a JSON object, {} for none")
+    claims.add_argument("email")
+    claims.add_argument("claims", metavar="JSON")
     user_commands.add_parser("list", help="every user, oldest first")
+    add_import_command(user_commands)
 
 
 def run_user_command(settings: Settings, args: argparse.Namespace, stdin: TextIO | None = None) -> int:
@@ -57,6 +64,8 @@ def run_user_command(settings: Settings, args: argparse.Namespace, stdin: TextIO
 
 def _run(settings: Settings, args: argparse.Namespace, stdin: TextIO) -> int:
     command = args.user_command
+    if command == "import":
+        return run_import(settings, args, stdin)
     if command == "list":
         _print_users(_with(settings, ListUsers, _all_users))
         return 0
@@ -71,10 +80,21 @@ def _run(settings: Settings, args: argparse.Namespace, stdin: TextIO) -> int:
         changed = _with(settings, change, lambda use: use.execute(email, args.role, OPERATOR))
         print(f"tessera: {changed.email} has roles: {', '.join(changed.roles) or '-'}")
         return 0
+    if command == "claims":
+        summary = _with(settings, SetUserClaims, lambda use: use.execute(email, _json(args.claims), OPERATOR))
+        print(f"tessera: {summary.email} has claims: {summary.claims.encoded}")
+        return 0
     toggle: type[DisableUser | EnableUser] = DisableUser if command == "disable" else EnableUser
     summary = _with(settings, toggle, lambda use: use.execute(email, OPERATOR))
     print(f"tessera: {summary.email} is {'disabled' if summary.disabled_at else 'enabled'}")
     return 0
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise InvalidClaims("The claims are not valid JSON.") from None
 
 
 def read_password(stdin: TextIO) -> str:

@@ -1,9 +1,11 @@
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
 from adapters.memory.in_memory_store import InMemoryTables
 from application.ports.user_repository import UserRepository
+from domain.custom_claims import CustomClaims
 from domain.errors import EmailAlreadyRegistered
 from domain.users import Email, User
 
@@ -16,6 +18,24 @@ class InMemoryUserRepository(UserRepository):
         if await self.get_by_email(user.email) is not None:
             raise EmailAlreadyRegistered
         self._tables.users[user.id] = user
+
+    async def add_many(self, users: Sequence[User]) -> None:
+        emails = {user.email for user in self._tables.users.values()}
+        batch_emails = {user.email for user in users}
+        if len(batch_emails) < len(users) or emails & batch_emails:
+            raise EmailAlreadyRegistered
+        if len({user.id for user in users} | self._tables.users.keys()) < len(users) + len(self._tables.users):
+            raise EmailAlreadyRegistered
+        self._tables.users.update((user.id, user) for user in users)
+
+    async def find_many(self, ids: Collection[UUID], emails: Collection[Email]) -> list[User]:
+        wanted_ids, wanted_emails = set(ids), set(emails)
+        return [user for user in self._tables.users.values() if user.id in wanted_ids or user.email in wanted_emails]
+
+    async def replace_many(self, users: Sequence[User]) -> None:
+        for user in users:
+            if user.id in self._tables.users:
+                self._tables.users[user.id] = user
 
     async def get(self, user_id: UUID) -> User | None:
         return self._tables.users.get(user_id)
@@ -37,6 +57,11 @@ class InMemoryUserRepository(UserRepository):
         if user is not None:
             self._tables.users[user_id] = replace(user, roles=roles)
 
+    async def set_claims(self, user_id: UUID, claims: CustomClaims) -> None:
+        user = self._tables.users.get(user_id)
+        if user is not None:
+            self._tables.users[user_id] = replace(user, claims=claims)
+
     async def set_disabled(self, user_id: UUID, disabled_at: datetime | None) -> None:
         user = self._tables.users.get(user_id)
         if user is not None:
@@ -45,6 +70,10 @@ class InMemoryUserRepository(UserRepository):
     async def mark_changed(self, user_id: UUID, now: datetime) -> None:
         if user_id in self._tables.users:
             self._tables.user_changes[user_id] = now
+
+    async def mark_many_changed(self, user_ids: Collection[UUID], now: datetime) -> None:
+        for user_id in user_ids:
+            await self.mark_changed(user_id, now)
 
     async def changed_since(self, moment: datetime) -> list[UUID]:
         return [user_id for user_id, changed_at in self._tables.user_changes.items() if changed_at >= moment]

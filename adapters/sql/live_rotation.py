@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
+from domain.custom_claims import CustomClaims
 from domain.rotation import PlannedRotation
 from domain.sessions import RevocationReason, Session
 from domain.users import Email, User
@@ -37,7 +38,14 @@ _successor = {
 }
 _user_columns = tuple(
     column.label(f"user_{column.name}")
-    for column in (_users.c.email, _users.c.display_name, _users.c.password_hash, _users.c.roles, _users.c.created_at)
+    for column in (
+        _users.c.email,
+        _users.c.display_name,
+        _users.c.password_hash,
+        _users.c.roles,
+        _users.c.created_at,
+        _users.c.claims,
+    )
 )
 
 
@@ -149,4 +157,5 @@ def _user(row: Any) -> User:
         password_hash=row["user_password_hash"],
         roles=tuple(row["user_roles"]),
         created_at=row["user_created_at"],
+        claims=CustomClaims(row["user_claims"]),
     )

@@ -18,6 +18,8 @@ class UserRow(UUIDBase):
     roles: Mapped[list[str]] = mapped_column(JsonB, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    claims: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    """The user's own claims, as `CustomClaims.encoded`: kept as text, so it reads back byte for byte."""
     changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
     """When the user last changed in a way every replica must hear of (see `UserChanges`)."""
 

@@ -1,14 +1,17 @@
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from uuid import UUID
 
 from advanced_alchemy.exceptions import IntegrityError
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import select, update
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.exc import IntegrityError as DriverIntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.models import UserRow
-from adapters.sql.row_mapping import to_user, to_user_row
+from adapters.sql.row_mapping import to_user, to_user_row, to_user_values
 from application.ports.user_repository import UserRepository
+from domain.custom_claims import CustomClaims
 from domain.errors import EmailAlreadyRegistered
 from domain.users import Email, User
 
@@ -27,6 +30,27 @@ class SqlUserRepository(UserRepository):
             await self._rows.add(row)
         except IntegrityError:
             raise EmailAlreadyRegistered from None
+
+    async def add_many(self, users: Sequence[User]) -> None:
+        # One multi-row INSERT per batch (SQLAlchemy's "insertmanyvalues"), without the ORM's objects.
+        if not users:
+            return  # an empty list would execute one INSERT of no values
+        try:
+            await self._rows.session.execute(insert(UserRow), [to_user_values(user) for user in users])
+        except DriverIntegrityError:
+            raise EmailAlreadyRegistered from None
+
+    async def find_many(self, ids: Collection[UUID], emails: Collection[Email]) -> list[User]:
+        if not ids and not emails:
+            return []
+        statement = select(UserRow).where(
+            or_(UserRow.id.in_(list(ids)), UserRow.email.in_([email.value for email in emails]))
+        )
+        return [to_user(row) for row in (await self._rows.session.scalars(statement)).all()]
+
+    async def replace_many(self, users: Sequence[User]) -> None:
+        if users:  # an UPDATE by primary key, executed for every row in one call
+            await self._rows.session.execute(update(UserRow), [to_user_values(user) for user in users])
 
     async def get(self, user_id: UUID) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.id == user_id)
@@ -48,11 +72,20 @@ class SqlUserRepository(UserRepository):
     async def set_roles(self, user_id: UUID, roles: tuple[str, ...]) -> None:
         await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(roles=list(roles)))
 
+    async def set_claims(self, user_id: UUID, claims: CustomClaims) -> None:
+        await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(claims=claims.encoded))
+
     async def set_disabled(self, user_id: UUID, disabled_at: datetime | None) -> None:
         await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(disabled_at=disabled_at))
 
     async def mark_changed(self, user_id: UUID, now: datetime) -> None:
         await self._rows.session.execute(update(UserRow).where(UserRow.id == user_id).values(changed_at=now))
+
+    async def mark_many_changed(self, user_ids: Collection[UUID], now: datetime) -> None:
+        if user_ids:
+            await self._rows.session.execute(
+                update(UserRow).where(UserRow.id.in_(list(user_ids))).values(changed_at=now)
+            )
 
     async def changed_since(self, moment: datetime) -> list[UUID]:
         return list((await self._rows.session.scalars(select(UserRow.id).where(UserRow.changed_at >= moment))).all())

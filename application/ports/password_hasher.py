@@ -9,11 +9,14 @@ class PasswordHasher(Protocol):
     async def hash(self, password: str) -> str: ...
 
     @abstractmethod
-    async def verify(self, password_hash: str, password: str) -> bool: ...
+    async def verify(self, password_hash: str, password: str) -> bool:
+        """Whether `password` is the one the hash was made from: tessera's own hashes, and those imported
+        in any of `domain.password_hashes.HashFormat`, in constant time. False for `NO_PASSWORD`."""
 
     @abstractmethod
     def needs_rehash(self, password_hash: str) -> bool:
-        """True if the hash was made with other parameters than those now configured."""
+        """True if the hash was made with other parameters, or another algorithm, than those now configured:
+        the login that verified it stores a new hash."""
 
     @abstractmethod
     async def verify_dummy(self, password: str) -> None:

@@ -1,8 +1,10 @@
 from abc import abstractmethod
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.custom_claims import CustomClaims
 from domain.users import Email, User
 
 
@@ -10,6 +12,19 @@ class UserRepository(Protocol):
     @abstractmethod
     async def add(self, user: User) -> None:
         """Store a new user; `EmailAlreadyRegistered` if the email is taken."""
+
+    @abstractmethod
+    async def add_many(self, users: Sequence[User]) -> None:
+        """Store new users in one batch (an import's chunk): `EmailAlreadyRegistered` if an email or id is
+        taken, and then the unit of work must not commit. The caller has checked both with `find_many`."""
+
+    @abstractmethod
+    async def find_many(self, ids: Collection[UUID], emails: Collection[Email]) -> list[User]:
+        """The stored users that have one of these ids or one of these emails, in no particular order."""
+
+    @abstractmethod
+    async def replace_many(self, users: Sequence[User]) -> None:
+        """Overwrite every field of the stored users with these ids (an import's `--update`)."""
 
     @abstractmethod
     async def get(self, user_id: UUID) -> User | None: ...
@@ -28,12 +43,19 @@ class UserRepository(Protocol):
     async def set_roles(self, user_id: UUID, roles: tuple[str, ...]) -> None: ...
 
     @abstractmethod
+    async def set_claims(self, user_id: UUID, claims: CustomClaims) -> None: ...
+
+    @abstractmethod
     async def set_disabled(self, user_id: UUID, disabled_at: datetime | None) -> None:
         """Disable the user from `disabled_at`, or enable them again with None."""
 
     @abstractmethod
     async def mark_changed(self, user_id: UUID, now: datetime) -> None:
         """Stamp the user as changed at `now`, for `changed_since` (and PostgreSQL's notification)."""
+
+    @abstractmethod
+    async def mark_many_changed(self, user_ids: Collection[UUID], now: datetime) -> None:
+        """`mark_changed` for each of these users, in one go."""
 
     @abstractmethod
     async def changed_since(self, moment: datetime) -> list[UUID]:

@@ -23,6 +23,6 @@ class GetProfile:
             user = await uow.users.get(principal.user_id)
         if user is None:
             raise TokenOwnerGone
-        profile = Profile(user.id, str(user.email), user.display_name, user.roles, user.created_at)
+        profile = Profile(user.id, str(user.email), user.display_name, user.roles, user.created_at, user.claims)
         self._cache.put(profile, generation)
         return profile

@@ -73,6 +73,7 @@ class IntrospectToken:
                 issuer=claims.iss,
                 audience=claims.aud,
                 roles=claims.roles,
+                claims=claims.custom,
             )
         assert found.refresh is not None
         return Introspection(

@@ -1,12 +1,12 @@
 """`/admin`: operators' routes, for tokens carrying the `admin` role (re-checked in storage)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from dishka.integrations.litestar import FromDishka, inject
-from litestar import Router, delete, get, post
+from litestar import Router, delete, get, post, put
 from litestar.middleware.base import DefineMiddleware
-from litestar.params import FromPath, Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from application.actors import Actor
 from application.results import UserSummary
@@ -14,6 +14,7 @@ from application.use_cases.disable_user import DisableUser
 from application.use_cases.enable_user import EnableUser
 from application.use_cases.end_user_sessions import EndUserSessions
 from application.use_cases.list_users import MAX_PAGE, ListUsers
+from application.use_cases.set_user_claims import SetUserClaims
 from domain.errors import UnknownUser
 from domain.users import ADMIN_ROLE
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
@@ -48,6 +49,7 @@ def _admin_user(user: UserSummary) -> AdminUser:
         user.created_at,
         user.disabled_at is not None,
         user.disabled_at,
+        dict(user.claims.as_dict()),
     )
 
 
@@ -102,6 +104,29 @@ async def enable_user(
     return _admin_user(await use_case.execute(_user_id(user_id), _actor(request)))
 
 
+@put(
+    "/users/{user_id:str}/claims",
+    status_code=200,
+    summary="Replace a user's custom claims, carried in their access tokens from the next login or refresh",
+    description="A JSON object of at most 1024 bytes encoded, none of whose names is a registered or tessera's "
+    "own claim (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`, `sid`, `roles`, `typ`, `client_id`, `scope`, …); "
+    "`{}` removes them all.",
+    security=PROTECTED,
+    responses={
+        **_CHANGE,
+        **problems(e400=f"Not a JSON object, too long, a reserved name; or {CONFLICTING_CREDENTIALS}"),
+    },
+)
+@inject
+async def set_user_claims(
+    request: AuthenticatedRequest,
+    user_id: FromPath[str],
+    data: JSONBody[dict[str, Any]],
+    use_case: FromDishka[SetUserClaims],
+) -> AdminUser:
+    return _admin_user(await use_case.execute(_user_id(user_id), data, _actor(request)))
+
+
 @delete(
     "/users/{user_id:str}/sessions",
     status_code=200,
@@ -118,7 +143,7 @@ async def end_user_sessions(
 
 admin_router = Router(
     "/admin",
-    route_handlers=[list_users, disable_user, enable_user, end_user_sessions],
+    route_handlers=[list_users, disable_user, enable_user, set_user_claims, end_user_sessions],
     middleware=[DefineMiddleware(AccessTokenMiddleware)],
     guards=[requires_role(ADMIN_ROLE)],
     tags=["admin"],

@@ -1,7 +1,7 @@
 """The bodies of registering, logging in, refreshing and exchanging a legacy session, and of who the caller is."""
 
 from datetime import datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
 import msgspec
@@ -74,6 +74,8 @@ class ProfileResponse(msgspec.Struct):
     display_name: str | None
     roles: list[str]
     created_at: datetime
+    claims: dict[str, Any]
+    """The custom claims the user's access tokens carry (`{}` if none)."""
 
 
 class SessionResponse(msgspec.Struct):

@@ -1,6 +1,7 @@
 """Listing and ending sessions and accounts: the caller's own devices, and the operators' view of users."""
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -29,6 +30,8 @@ class AdminUser(msgspec.Struct):
     created_at: datetime
     disabled: bool
     disabled_at: datetime | None
+    claims: dict[str, Any]
+    """The custom claims the user's access tokens carry (`{}` if none)."""
 
 
 class UsersPage(msgspec.Struct):

@@ -43,6 +43,7 @@ def introspection_response(answer: Introspection) -> IntrospectionResponse:
         iss=answer.issuer,
         aud=answer.audience,
         scope=" ".join(answer.roles) or None,
+        claims=dict(answer.claims.as_dict()) or None,
     )
 
 

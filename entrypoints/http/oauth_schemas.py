@@ -1,6 +1,6 @@
 """RFC 7662 introspection and RFC 7009 revocation: the form trusted clients send, and the answers."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar.openapi import ResponseSpec
@@ -33,6 +33,8 @@ class IntrospectionResponse(msgspec.Struct, omit_defaults=True):
     aud: str | None = None
     scope: str | None = None
     """The user's roles, separated by spaces."""
+    claims: dict[str, Any] | None = None
+    """The access token's custom claims (an extension member), when it carries any."""
 
 
 class OAuthProblemDetails(msgspec.Struct):

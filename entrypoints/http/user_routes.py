@@ -43,6 +43,7 @@ async def profile(
             display_name=found.display_name,
             roles=list(found.roles),
             created_at=found.created_at,
+            claims=dict(found.claims.as_dict()),
         )
     )
     etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'

@@ -11,6 +11,7 @@ from application.use_cases.end_session import EndSession
 from application.use_cases.end_user_sessions import EndUserSessions
 from application.use_cases.get_profile import GetProfile
 from application.use_cases.grant_role import GrantRole
+from application.use_cases.import_users import ImportUsers
 from application.use_cases.introspect_token import IntrospectToken
 from application.use_cases.list_revocations import ListRevocations
 from application.use_cases.list_sessions import ListSessions
@@ -24,6 +25,7 @@ from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.revoke_role import RevokeRole
 from application.use_cases.revoke_token import RevokeToken
+from application.use_cases.set_user_claims import SetUserClaims
 from application.use_cases.sync_replica import SyncReplica
 from application.use_cases.verify_access_token import VerifyAccessToken
 
@@ -54,5 +56,7 @@ class UseCaseProvider(Provider):
     end_user_sessions = provide(EndUserSessions)
     grant_role = provide(GrantRole)
     revoke_role = provide(RevokeRole)
+    set_user_claims = provide(SetUserClaims)
+    import_users = provide(ImportUsers, scope=Scope.APP)
 
     verify_access_token = provide(VerifyAccessToken, scope=Scope.APP)

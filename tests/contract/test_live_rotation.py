@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.custom_claims import CustomClaims
 from domain.rotation import PlannedRotation
 from domain.sessions import RefreshToken, RevocationReason, Session, hash_refresh_token
 from domain.users import User
@@ -72,6 +73,21 @@ async def test_a_live_token_is_spent_its_successor_stored_and_the_session_touche
     )
     assert successor == plan.successor_in(session)
     assert stored_session == session.touched(SOON)
+
+
+async def test_the_rotated_user_comes_back_with_their_claims_as_stored_now(new_uow: UnitOfWorkFactory) -> None:
+    user, _, token = await _stored(new_uow)
+    claims = CustomClaims.parse({"tenant": "acme", "permissions": ["invoices:read"]})
+    async with new_uow() as uow:
+        await uow.users.set_claims(user.id, claims)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        rotated = await uow.rotate_live(_plan(token))
+        await uow.commit()
+
+    assert rotated is not None
+    assert rotated.user == replace(user, claims=claims)
 
 
 async def _refused(new_uow: UnitOfWorkFactory, token: RefreshToken, plan: PlannedRotation) -> None:

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.custom_claims import CustomClaims
 from domain.errors import EmailAlreadyRegistered
 from domain.users import Email
 from tests.contract.conftest import UnitOfWorkFactory
@@ -155,4 +156,97 @@ async def test_marking_an_unknown_user_changed_stores_nothing(new_uow: UnitOfWor
     async with new_uow() as uow:
         assert await uow.users.changed_since(T0 - timedelta(days=365)) == []
         assert await uow.users.get(ghost.id) is None
+        assert await uow.users.page(10, 0) == []
+
+
+async def test_claims_are_stored_byte_for_byte_and_replaced(new_uow: UnitOfWorkFactory) -> None:
+    user = replace(a_user(), claims=CustomClaims.parse({"tenant": "acme", "perms": ["a", "ü"], "n": 1.5}))
+    async with new_uow() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.users.get(user.id) == user
+        await uow.users.set_claims(user.id, CustomClaims.parse({"tenant": "globex"}))
+        await uow.commit()
+
+    async with new_uow() as uow:
+        stored = await uow.users.get(user.id)
+    assert stored is not None
+    assert stored.claims.encoded == '{"tenant":"globex"}'
+    assert dict(stored.claims.as_dict()) == {"tenant": "globex"}
+
+
+async def test_a_batch_of_users_is_stored_with_the_ids_given(new_uow: UnitOfWorkFactory) -> None:
+    users = [replace(a_user(f"user{n}@example.com"), created_at=T0 + timedelta(seconds=n)) for n in range(250)]
+    users[7] = replace(users[7], claims=CustomClaims.parse({"tenant": "acme"}), disabled_at=T0, password_hash="")
+    async with new_uow() as uow:
+        await uow.users.add_many(users)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.page(300, 0) == users
+
+
+async def test_a_batch_with_a_taken_email_or_id_stores_nothing(new_uow: UnitOfWorkFactory) -> None:
+    first = a_user("first@example.com")
+    async with new_uow() as uow:
+        await uow.users.add(first)
+        await uow.commit()
+
+    for clash in (a_user("first@example.com"), replace(a_user("other@example.com"), id=first.id)):
+        with pytest.raises(EmailAlreadyRegistered):
+            async with new_uow() as uow:
+                await uow.users.add_many([a_user("new@example.com"), clash])
+                await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.page(10, 0) == [first]
+
+
+async def test_find_many_finds_users_by_id_or_by_email(new_uow: UnitOfWorkFactory) -> None:
+    ada, bob, eve = a_user("ada@example.com"), a_user("bob@example.com"), a_user("eve@example.com")
+    async with new_uow() as uow:
+        await uow.users.add_many([ada, bob, eve])
+        await uow.commit()
+
+    async with new_uow() as uow:
+        found = await uow.users.find_many({ada.id, a_user().id}, {Email.parse("bob@example.com")})
+        assert sorted(found, key=lambda user: user.email.value) == [ada, bob]
+        assert await uow.users.find_many(set(), set()) == []
+
+
+async def test_replace_many_overwrites_every_field_and_mark_many_changed_stamps(new_uow: UnitOfWorkFactory) -> None:
+    ada, bob = a_user("ada@example.com"), a_user("bob@example.com")
+    async with new_uow() as uow:
+        await uow.users.add_many([ada, bob])
+        await uow.commit()
+    new_ada = replace(
+        ada,
+        email=Email.parse("ada.lovelace@example.com"),
+        display_name=None,
+        password_hash="$2b$04$" + "a" * 53,
+        roles=("admin",),
+        created_at=T0 - timedelta(days=1),
+        disabled_at=T0,
+        claims=CustomClaims.parse({"tenant": "acme"}),
+    )
+    async with new_uow() as uow:
+        await uow.users.replace_many([new_ada])
+        await uow.users.mark_many_changed([new_ada.id], T0 + timedelta(hours=1))
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get(ada.id) == new_ada
+        assert await uow.users.get(bob.id) == bob
+        assert await uow.users.changed_since(T0 + timedelta(hours=1)) == [ada.id]
+
+
+async def test_an_empty_batch_stores_nothing_and_is_no_error(new_uow: UnitOfWorkFactory) -> None:
+    async with new_uow() as uow:
+        await uow.users.add_many([])
+        await uow.users.replace_many([])
+        await uow.users.mark_many_changed([], T0)
+        await uow.commit()
+
+    async with new_uow() as uow:
         assert await uow.users.page(10, 0) == []

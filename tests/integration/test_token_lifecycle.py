@@ -16,7 +16,7 @@ async def test_register_login_profile_refresh_and_logout(any_storage_client: Cli
 
     profile = await client.get("/api/user/profile", headers=bearer(tokens))
     assert profile.status_code == 200
-    assert profile.json() == {**user, "roles": []}
+    assert profile.json() == {**user, "roles": [], "claims": {}}
 
     refreshed = await client.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert refreshed.status_code == 200

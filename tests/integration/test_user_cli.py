@@ -95,3 +95,33 @@ def test_disabling_at_the_command_line_ends_the_sessions_of_a_served_tessera(tmp
             time.sleep(0.1)
         assert http.post("/auth/login", json=credentials).status_code == 403
         assert http.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).status_code == 401
+
+
+def test_an_operator_sets_and_clears_a_users_claims_and_bad_claims_are_one_line(users_cli: UsersCli) -> None:
+    assert users_cli("create", "ada@example.com", stdin=PASSWORD + "\n")[0] == 0
+
+    code, out, err = users_cli("claims", "ada@example.com", '{"tenant": "acme", "permissions": ["a"]}')
+    assert (code, out) == (0, 'tessera: ada@example.com has claims: {"permissions":["a"],"tenant":"acme"}\n'), err
+
+    for bad, message in [("{not json", "not valid JSON"), ('{"sub": "x"}', "reserved: sub"), ("[1]", "JSON object")]:
+        code, out, err = users_cli("claims", "ada@example.com", bad)
+        assert (code, out) == (1, "")
+        assert err.startswith("tessera: ") and message in err and len(err.splitlines()) == 1
+    assert users_cli("claims", "nobody@example.com", "{}")[0] == 1
+    assert users_cli("claims", "ada@example.com", "{}")[1] == "tessera: ada@example.com has claims: {}\n"
+
+
+def test_an_import_file_that_cannot_be_read_is_one_line_and_exit_2(users_cli: UsersCli, tmp_path: Path) -> None:
+    code, out, err = users_cli("import", str(tmp_path / "missing.jsonl"))
+    assert (code, out) == (2, "") and err.startswith("tessera: cannot read") and len(err.splitlines()) == 1
+    (tmp_path / "latin1.jsonl").write_bytes(b'{"id": "\xe9"}\n')
+    code, _, err = users_cli("import", str(tmp_path / "latin1.jsonl"))
+    assert (code, err) == (2, f"tessera: {tmp_path / 'latin1.jsonl'} is not UTF-8 text\n")
+
+
+def test_an_import_reads_stdin_with_a_dash_and_prints_no_progress_off_a_terminal(users_cli: UsersCli) -> None:
+    line = '{"id": "6f1c2a9e-8d1b-4b7a-9a56-0c2e4d6f8a10", "email": "piped@example.com"}\n'
+    code, out, err = users_cli("import", "-", stdin=line)
+    assert (code, err) == (0, "")
+    assert out == "tessera: imported 1 lines: 1 created, 0 updated, 0 unchanged, 0 refused\n"
+    assert _users(users_cli) == {"piped@example.com": ["active", "-"]}

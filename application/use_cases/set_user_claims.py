@@ -1,0 +1,37 @@
+from dataclasses import replace
+from uuid import UUID
+
+from application.actors import Actor, authorise
+from application.ports.security_events import SecurityEvents
+from application.ports.unit_of_work import UnitOfWork
+from application.results import UserSummary
+from application.user_changes import UserChanges
+from application.user_lookup import find_user
+from domain.custom_claims import CustomClaims
+from domain.events import EventKind, SecurityEvent
+from domain.users import Email
+
+
+class SetUserClaims:
+    """Replaces a user's custom claims (`{}` removes them all), in the unit of work that re-checks the actor.
+
+    Access tokens issued from then on carry them: the next login or refresh reads them from storage,
+    as it reads the roles. Recorded as a user change, like a role change, so every process forgets
+    the user's cached profile. The audit names who set them, never the claims."""
+
+    def __init__(self, uow: UnitOfWork, changes: UserChanges, events: SecurityEvents) -> None:
+        self._uow = uow
+        self._changes = changes
+        self._events = events
+
+    async def execute(self, target: UUID | Email, claims: object, actor: Actor) -> UserSummary:
+        parsed = CustomClaims.parse(claims)
+        async with self._uow as uow:
+            await authorise(uow, actor)
+            user = await find_user(uow, target)
+            await uow.users.set_claims(user.id, parsed)
+            await self._changes.record(uow, user.id)
+            await uow.commit()
+        event = SecurityEvent(EventKind.CLAIMS_CHANGED, user.id, None, actor.client_address, actor.audit_name)
+        self._events.emit(event)
+        return UserSummary.of(replace(user, claims=parsed))

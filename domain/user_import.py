@@ -1,0 +1,111 @@
+"""One line of a users import: a user from another system, kept under the id it had there.
+
+`{"id", "email", "display_name"?, "roles"?, "created_at"?, "disabled"?, "claims"?, "password_hash"?}`,
+one JSON object a line. Every field is checked by the same rule as anywhere else (email, display
+name, role, claims), and the hash by its shape (`domain.password_hashes`): no hashing at import."""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from uuid import UUID
+
+from domain.custom_claims import NO_CLAIMS, CustomClaims
+from domain.errors import InvalidImportRecord
+from domain.password_hashes import parse_password_hash
+from domain.users import NO_PASSWORD, Email, User, parse_display_name, parse_role
+
+FIELDS = frozenset({"id", "email", "display_name", "roles", "created_at", "disabled", "claims", "password_hash"})
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedUser:
+    user: User
+    given: frozenset[str]
+    """The fields the line named (with a value other than null)."""
+
+    def as_update_of(self, stored: User) -> User:
+        """The user the line makes of a stored one: a field the line leaves out keeps its stored value
+        (so an update never takes a password away), and a user disabled already stays so since then."""
+        user = self.user
+        kept = {name: getattr(stored, name) for name in ("display_name", "roles", "claims") if name not in self.given}
+        if "password_hash" not in self.given:
+            kept["password_hash"] = stored.password_hash
+        if "created_at" not in self.given:
+            kept["created_at"] = stored.created_at
+        if "disabled" not in self.given or (user.is_disabled and stored.is_disabled):
+            kept["disabled_at"] = stored.disabled_at
+        return replace(user, **kept)
+
+
+def parse_import_line(text: str, now: datetime) -> ImportedUser:
+    """The user a line describes, or `DomainError` saying what is wrong (an unknown field too: a typo
+    such as `"password"` must not import a user without one). A new user without `password_hash` gets
+    `NO_PASSWORD`; without `created_at`, `now`; `disabled: true` disables them from `now`."""
+    try:
+        record = json.loads(text)
+    except ValueError:
+        raise InvalidImportRecord("The line is not valid JSON.") from None
+    if not isinstance(record, dict):
+        raise InvalidImportRecord("The line is not a JSON object.")
+    unknown = sorted(set(record) - FIELDS)
+    if unknown:
+        raise InvalidImportRecord(f"Unknown fields: {', '.join(unknown)}.")
+    for field in ("display_name", "created_at", "password_hash"):
+        _optional_text(record, field)
+    user = User(
+        id=_id(record.get("id")),
+        email=Email.parse(_text(record.get("email"), "email")),
+        display_name=parse_display_name(record.get("display_name")),
+        password_hash=_password_hash(record.get("password_hash")),
+        roles=_roles(record.get("roles", [])),
+        created_at=_moment(record.get("created_at"), now),
+        disabled_at=now if _flag(record.get("disabled", False)) else None,
+        claims=NO_CLAIMS if record.get("claims") is None else CustomClaims.parse(record["claims"]),
+    )
+    return ImportedUser(user, frozenset(name for name, value in record.items() if value is not None))
+
+
+def _id(value: object) -> UUID:
+    try:
+        return UUID(_text(value, "id"))
+    except ValueError:
+        raise InvalidImportRecord("The id is not a UUID.") from None
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidImportRecord(f"The {field} is missing or not a string.")
+    return value
+
+
+def _optional_text(record: Mapping[str, object], field: str) -> None:
+    if record.get(field) is not None and not isinstance(record[field], str):
+        raise InvalidImportRecord(f"The {field} is not a string.")
+
+
+def _password_hash(value: object) -> str:
+    return NO_PASSWORD if value is None or value == "" else parse_password_hash(str(value))
+
+
+def _roles(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(role, str) for role in value):
+        raise InvalidImportRecord("The roles are not a list of strings.")
+    return tuple(dict.fromkeys(parse_role(role) for role in value))
+
+
+def _moment(value: object, now: datetime) -> datetime:
+    """ISO 8601; a moment without an offset is read as UTC, as most apps store them."""
+    if value is None:
+        return now
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidImportRecord("The created_at is not an ISO 8601 date and time.") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidImportRecord("The disabled field is not true or false.")
+    return value

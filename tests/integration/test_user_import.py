@@ -1,0 +1,189 @@
+"""`tessera users import`: users from another system keep their ids, log in over HTTP with the
+passwords their hashes were made from (by Django's, Werkzeug's, bcrypt's, passlib's and argon2's own
+code, at test time), and end up with tessera's argon2id; every refused line is named, stores nothing."""
+
+import json
+import runpy
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import anyio.to_thread
+import pytest
+from dishka import AsyncContainer
+from litestar.testing import AsyncTestClient
+
+from application.ports.unit_of_work import UnitOfWork
+from domain.users import Email, User
+from entrypoints.cli import main
+from entrypoints.http.app import create_app
+from tests.integration.flows import Client
+from tests.integration.stored import in_app
+from tests.support.foreign_hashes import foreign_hashes
+from tests.support.http import settings_for_tests
+
+pytestmark = pytest.mark.anyio
+
+PASSWORD = "the old app's password ✓"
+HASHES = foreign_hashes(PASSWORD)
+ImportCli = Callable[..., Any]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "clean_postgres_url"))
+
+
+@pytest.fixture
+def import_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path
+) -> ImportCli:
+    """`tessera users import FILE ARGS` on lines written to a file: exit code, stdout, stderr."""
+    monkeypatch.setenv("TESSERA_DATABASE_URL", database_url)
+
+    async def run(lines: list[str], *args: str) -> tuple[int, str, str]:
+        path = tmp_path / "users.jsonl"
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        code = await anyio.to_thread.run_sync(main, ["users", "import", str(path), *args])
+        out, err = capsys.readouterr()
+        # The app under test logs to stderr too: keep the command's own lines.
+        return code, out, "\n".join(line for line in err.splitlines() if line.startswith("tessera:"))
+
+    return run
+
+
+@pytest.fixture
+async def client(database_url: str, tmp_path: Path) -> AsyncIterator[Client]:
+    async with AsyncTestClient(create_app(settings_for_tests(database_url, tmp_path))) as test_client:
+        yield test_client
+
+
+def _line(email: str, **fields: object) -> str:
+    return json.dumps({"id": str(fields.pop("id", uuid.uuid4())), "email": email, **fields})
+
+
+async def _stored(client: Client, email: str) -> User | None:
+    async def read(container: AsyncContainer) -> User | None:
+        async with container() as request:
+            uow = await request.get(UnitOfWork)  # type: ignore[type-abstract]
+            async with uow:
+                return await uow.users.get_by_email(Email.parse(email))
+
+    return await in_app(client, read)
+
+
+async def test_users_hashed_by_the_real_libraries_log_in_with_their_passwords_and_end_up_argon2id(
+    import_cli: ImportCli, client: Client
+) -> None:
+    ids = {name: uuid.uuid4() for name in HASHES}
+    lines = [_line(f"{name}@example.com", id=ids[name], password_hash=HASHES[name]) for name in sorted(HASHES)]
+    code, out, err = await import_cli(lines)
+    assert (code, err) == (0, "")
+    assert f"{len(HASHES)} created" in out
+
+    for name in sorted(HASHES):
+        wrong = await client.post("/auth/login", json={"email": f"{name}@example.com", "password": PASSWORD + "!"})
+        assert wrong.status_code == 401, name
+        response = await client.post("/auth/login", json={"email": f"{name}@example.com", "password": PASSWORD})
+        assert response.status_code == 200, (name, response.text)
+        stored = await _stored(client, f"{name}@example.com")
+        assert stored is not None and stored.id == ids[name]
+        assert stored.password_hash.startswith("$argon2id$"), name
+        again = await client.post("/auth/login", json={"email": f"{name}@example.com", "password": PASSWORD})
+        assert again.status_code == 200, name
+
+
+async def test_each_refused_line_is_named_and_nothing_of_it_is_stored(import_cli: ImportCli, client: Client) -> None:
+    taken = uuid.uuid4()
+    lines = [
+        _line("ok@example.com", id=taken, password_hash=HASHES["bcrypt-2b"]),
+        _line("md5@example.com", password_hash="md5$salt$0123456789abcdef"),
+        _line("not-an-email"),
+        json.dumps({"id": "42", "email": "bad-id@example.com"}),
+        _line("OK@example.com"),
+        _line("again@example.com", id=taken),
+        "{not json",
+        _line("typo@example.com", password="plain"),
+        _line("claims@example.com", claims={"sub": "root"}),
+        "",
+        _line("fine@example.com", roles=["support"], claims={"tenant": "acme"}),
+    ]
+    code, out, err = await import_cli(lines)
+
+    assert code == 1
+    refused = [line.split(":")[1].strip() for line in err.splitlines()]
+    assert refused == [f"line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 9)]
+    assert "format" in err and "email address is not valid" in err and "not a UUID" in err and "password" in err
+    assert "2 created" in out and "8 refused" in out
+    for email in ("md5@example.com", "bad-id@example.com", "typo@example.com", "claims@example.com"):
+        assert await _stored(client, email) is None
+    fine = await _stored(client, "fine@example.com")
+    assert fine is not None and fine.roles == ("support",) and dict(fine.claims.as_dict()) == {"tenant": "acme"}
+
+
+async def test_a_dry_run_stores_nothing_and_a_second_run_changes_nothing_unless_told_to_update(
+    import_cli: ImportCli, client: Client
+) -> None:
+    user_id = uuid.uuid4()
+    first = [_line("ada@example.com", id=user_id, display_name="Ada", created_at="2019-05-01T12:00:00")]
+    code, out, _ = await import_cli(first, "--dry-run")
+    assert (code, "would import 1 lines: 1 created" in out) == (0, True)
+    assert await _stored(client, "ada@example.com") is None
+
+    assert (await import_cli(first))[0] == 0
+    stored = await _stored(client, "ada@example.com")
+    assert stored is not None and stored.id == user_id and stored.created_at.year == 2019
+    code, out, err = await import_cli(first)
+    assert "0 created, 0 updated, 1 unchanged" in out, err
+
+    renamed = [_line("ada@example.com", id=user_id, display_name="Ada L.", password_hash=HASHES["werkzeug-scrypt"])]
+    code, out, _ = await import_cli(renamed)
+    assert "1 kept as stored" in out
+    assert (await _stored(client, "ada@example.com")) == stored
+    code, out, _ = await import_cli(renamed, "--update")
+    assert (code, "1 updated" in out) == (0, True)
+    updated = await _stored(client, "ada@example.com")
+    assert updated is not None and (updated.display_name, updated.created_at) == ("Ada L.", stored.created_at)
+    assert (
+        await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+    ).status_code == 200
+
+
+async def test_a_user_imported_without_a_hash_cannot_log_in(import_cli: ImportCli, client: Client) -> None:
+    assert (await import_cli([_line("nohash@example.com")]))[0] == 0
+    for password in ("", PASSWORD):
+        response = await client.post("/auth/login", json={"email": "nohash@example.com", "password": password})
+        assert response.status_code in (400, 401)
+    stored = await _stored(client, "nohash@example.com")
+    assert stored is not None and stored.password_hash == ""
+
+
+async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
+    import_cli: ImportCli, client: Client
+) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    recipe = runpy.run_path(str(Path(__file__).parents[2] / "docs" / "examples" / "export_django_users.py"))
+    namespace, tessera_lines = recipe["NAMESPACE"], recipe["tessera_lines"]
+
+    joined = datetime(2018, 3, 1, 9, 30, tzinfo=UTC)
+    fields = {"first_name": "Ada", "last_name": "Lovelace", "is_superuser": False, "is_active": True}
+    users = [
+        SimpleNamespace(pk=1, email="ada@example.com", password=make_password(PASSWORD), date_joined=joined, **fields),
+        SimpleNamespace(pk=2, email="root@example.com", password=make_password(None), date_joined=joined, **fields),
+    ]
+    users[1].is_superuser, users[1].is_active = True, False
+
+    code, out, err = await import_cli(list(tessera_lines(users)))
+
+    assert (code, err) == (0, ""), out
+    ada = await _stored(client, "ada@example.com")
+    assert ada is not None and ada.id == uuid.uuid5(namespace, "1") and ada.created_at == joined
+    assert (ada.display_name, dict(ada.claims.as_dict())) == ("Ada Lovelace", {"legacy_id": 1})
+    response = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    root = await _stored(client, "root@example.com")
+    assert root is not None and (root.roles, root.is_disabled, root.password_hash) == (("admin",), True, "")

@@ -1,0 +1,101 @@
+"""`ImportUsers` and `SetUserClaims` through the real composition root on the in-memory store."""
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+
+from application.actors import OPERATOR, Actor
+from application.import_report import ImportReport
+from application.use_cases.get_profile import GetProfile
+from application.use_cases.import_users import CHUNK_SIZE, ImportOptions, ImportUsers
+from application.use_cases.set_user_claims import SetUserClaims
+from domain.custom_claims import CustomClaims
+from domain.errors import InsufficientRole, InvalidAccessToken, InvalidClaims
+from domain.events import EventKind
+from domain.users import Email
+
+pytestmark = pytest.mark.anyio
+ADA = Email.parse("ada@example.com")
+
+
+def _line(email: str, **fields: object) -> str:
+    return json.dumps({"id": str(fields.pop("id", uuid.uuid4())), "email": email, **fields})
+
+
+async def _import(app: Any, lines: list[str], **options: bool) -> ImportReport:
+    use_case = await app.container.get(ImportUsers)
+    report: ImportReport = await use_case.execute(lines, ImportOptions(**options))
+    return report
+
+
+async def test_duplicates_are_refused_across_chunks_and_the_chunks_around_them_stored(app: Any) -> None:
+    lines = [_line(f"user{n}@example.com") for n in range(CHUNK_SIZE + 10)]
+    lines.append(_line("user3@example.com"))  # in the second chunk: the email of a line of the first
+    lines.append(_line("ada@example.com"))  # registered already, under another id
+
+    report = await _import(app, lines)
+
+    assert (report.created, [r.line for r in report.refused]) == (CHUNK_SIZE + 10, [CHUNK_SIZE + 11, CHUNK_SIZE + 12])
+    assert len(app.store.tables.users) == CHUNK_SIZE + 11
+    assert [e.detail for e in app.events.events if e.kind is EventKind.USERS_IMPORTED] == [
+        f"created={CHUNK_SIZE + 10} updated=0 unchanged=0 kept=0 refused=2"
+    ]
+
+
+async def test_a_dry_run_reports_what_it_would_do_and_stores_nothing(app: Any) -> None:
+    before = dict(app.store.tables.users)
+    report = await _import(app, [_line("new@example.com"), "nonsense"], dry_run=True)
+    assert (report.created, len(report.refused)) == (1, 1)
+    assert app.store.tables.users == before
+    assert not [e for e in app.events.events if e.kind is EventKind.USERS_IMPORTED]
+
+
+async def test_an_update_is_announced_as_a_user_change_and_shows_in_the_profile(app: Any) -> None:
+    principal = app.verify((await app.log_in()).access_token)
+    assert (await app.run(GetProfile, principal)).display_name == "Ada"  # cached now
+    line = _line("ada@example.com", id=principal.user_id, display_name="Ada L.", claims={"tenant": "acme"})
+
+    assert (await _import(app, [line])).kept == 1
+    report = await _import(app, [line], update=True)
+
+    assert report.updated == 1
+    profile = await app.run(GetProfile, principal)
+    assert (profile.display_name, profile.claims.encoded) == ("Ada L.", '{"tenant":"acme"}')
+    assert principal.user_id in app.store.tables.user_changes
+
+
+async def test_claims_set_by_the_operator_are_stored_audited_and_show_in_the_profile_at_once(app: Any) -> None:
+    tokens = await app.log_in()
+    principal = app.verify(tokens.access_token)
+    assert not (await app.run(GetProfile, principal)).claims
+
+    summary = await app.run(SetUserClaims, ADA, {"tenant": "acme"}, OPERATOR)
+
+    assert summary.claims == CustomClaims.parse({"tenant": "acme"})
+    assert (await app.run(GetProfile, principal)).claims == summary.claims
+    assert app.store.tables.users[principal.user_id].claims == summary.claims
+    assert [e.detail for e in app.events.events if e.kind is EventKind.CLAIMS_CHANGED] == ["operator"]
+
+
+async def test_claims_that_break_the_rules_or_an_actor_without_admin_change_nothing(app: Any) -> None:
+    principal = app.verify((await app.log_in()).access_token)
+    with pytest.raises(InvalidClaims):
+        await app.run(SetUserClaims, ADA, {"exp": 1}, OPERATOR)
+    with pytest.raises(InsufficientRole):
+        await app.run(SetUserClaims, ADA, {"tenant": "acme"}, Actor(principal.user_id))
+    assert not app.store.tables.users[principal.user_id].claims
+
+
+async def test_an_update_that_disables_a_user_ends_their_sessions(app: Any) -> None:
+    tokens = await app.log_in()
+    principal = app.verify(tokens.access_token)
+    line = _line("ada@example.com", id=principal.user_id, disabled=True)
+
+    assert (await _import(app, [line], update=True)).updated == 1
+
+    assert app.store.tables.users[principal.user_id].is_disabled
+    assert app.store.tables.sessions[principal.session_id].revoked_at is not None
+    with pytest.raises(InvalidAccessToken):
+        app.verify(tokens.access_token)
