@@ -29,6 +29,9 @@ PAGE_POLICY = (
 DOCUMENT_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
+SCHEMA_PATH = "/schema"
+
+
 class PinnedRedocPage(OpenAPIRenderPlugin):
     def __init__(self) -> None:
         super().__init__(path="/redoc")
@@ -37,7 +40,9 @@ class PinnedRedocPage(OpenAPIRenderPlugin):
         return (
             '<!DOCTYPE html><html><head><meta charset="utf-8"><title>tessera API</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'
-            f'<redoc spec-url="{self.get_openapi_json_route(request)}"></redoc>'
+            # Not `get_openapi_json_route`: the JSON document has several paths and Litestar's reverse
+            # look-up picks one of them at random (`/schema`, `/schema/openapi.json`).
+            f'<redoc spec-url="{SCHEMA_PATH}/openapi.json"></redoc>'
             f'<script src="{REDOC_URL}" integrity="{REDOC_INTEGRITY}" crossorigin="anonymous"></script>'
             "</body></html>"
         ).encode()
@@ -52,7 +57,7 @@ def _not_found_as_problem(response: Response[Any]) -> Response[Any]:
 
 def schema_router(pages: bool) -> Router:
     return Router(
-        "/schema",
+        SCHEMA_PATH,
         route_handlers=[],
         include_in_schema=False,
         after_request=_not_found_as_problem,
