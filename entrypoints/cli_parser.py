@@ -4,7 +4,7 @@ import argparse
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from entrypoints.serve import default_workers
+from entrypoints.serve import LOG_LEVELS, default_workers
 from entrypoints.user_commands import add_user_commands
 
 DISTRIBUTION = "tessera-auth"
@@ -14,6 +14,9 @@ DISTRIBUTION = "tessera-auth"
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tessera", description="Stateless JWT authentication service.")
     parser.add_argument("--version", action="version", version=f"tessera {_installed_version()}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log what the command does (Alembic's migration lines)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -23,6 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=_workers,
         help=f"worker processes on one socket (default: the CPUs, {default_workers()}; 1 for an in-process store)",
     )
+    serve.add_argument("--log-level", choices=LOG_LEVELS, default="info", help="the server's log level (default: info)")
+    serve.add_argument(
+        "--no-access-log", action="store_true", help="no line per request (a proxy in front usually logs them)"
+    )
+    commands.add_parser("config", help="print the effective settings, secrets masked")
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply every pending migration")
@@ -60,8 +68,9 @@ def _installed_version() -> str:
 def _kid_taken_literally(argv: Sequence[str]) -> list[str]:
     """A key id is an RFC 7638 thumbprint, which starts with "-" one time in 64: it is the kid, not an option."""
     args = list(argv)
-    if args[:2] == ["keys", "retire"] and len(args) == 3 and args[2] not in ("-h", "--help", "--"):
-        args.insert(2, "--")
+    at = next((i for i, arg in enumerate(args) if not arg.startswith("-")), len(args))  # after `-v`, if given
+    if args[at : at + 2] == ["keys", "retire"] and len(args) == at + 3 and args[at + 2] not in ("-h", "--help", "--"):
+        args.insert(at + 2, "--")
     return args
 
 
