@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from adapters.crypto.signing_keys import KeyConfigurationError
+from adapters.observability.logging_security_events import AUDIT_LOGGER
 from adapters.sql.database import DatabaseUnreachable, SchemaCommandFailed
 from application.errors import StorageUnavailable
 from entrypoints import exit_codes
@@ -83,7 +84,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _configure_logging(args: argparse.Namespace) -> None:
-    """Warnings only, unless `--verbose` (Alembic's INFO lines among them); `serve` logs at its `--log-level`."""
+    """Warnings and the audit events only, unless `--verbose` (Alembic's INFO lines among them); `serve` logs
+    at its `--log-level`, the audit events whatever it is."""
     quiet = logging.INFO if args.verbose else logging.WARNING
     level = (
         min(logging.getLevelName(args.log_level.upper().replace("TRACE", "DEBUG")), quiet)
@@ -92,6 +94,7 @@ def _configure_logging(args: argparse.Namespace) -> None:
     )
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(quiet)
+    logging.getLogger(AUDIT_LOGGER).setLevel(logging.INFO)  # an operator's changes are always on record
 
 
 def _purge(settings: Settings) -> int:

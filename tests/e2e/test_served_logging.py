@@ -1,5 +1,6 @@
 """`tessera serve --no-access-log` and `--log-level`: uvicorn's options reach every worker it starts."""
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,15 @@ def test_serve_hands_the_log_level_and_the_access_log_switch_to_uvicorn(
 
     assert [(options["log_level"], options["access_log"]) for options in ran] == [("warning", False), ("info", True)]
     assert all(options.get("workers", 1) == int(workers) for options in ran)
+
+
+def test_a_quieter_log_level_keeps_the_audit_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda _app, **options: None)
+    monkeypatch.setenv("TESSERA_DATABASE_URL", "memory://")
+
+    assert main(["serve", "--log-level", "error"]) == 0
+
+    assert logging.getLogger("tessera.audit").isEnabledFor(logging.INFO)
 
 
 def test_serve_refuses_a_log_level_uvicorn_does_not_know() -> None:
