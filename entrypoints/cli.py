@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 
 from adapters.crypto.signing_keys import KeyConfigurationError
-from adapters.observability.logging_security_events import AUDIT_LOGGER
 from adapters.sql.database import DatabaseUnreachable, SchemaCommandFailed
 from application.errors import StorageUnavailable
 from entrypoints import exit_codes
@@ -20,6 +19,7 @@ from entrypoints.config_warnings import config_warnings
 from entrypoints.environment import ConfigError
 from entrypoints.ioc.storage import backend_for
 from entrypoints.key_commands import require_shared_keys, run_key_command
+from entrypoints.log_setup import configure_logging
 from entrypoints.schema_check import SchemaBehind, require_current_schema
 from entrypoints.serve import serve_api
 from entrypoints.user_commands import run_user_command
@@ -92,9 +92,7 @@ def _configure_logging(args: argparse.Namespace) -> None:
         if args.command == "serve"
         else quiet
     )
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(quiet)
-    logging.getLogger(AUDIT_LOGGER).setLevel(logging.INFO)  # an operator's changes are always on record
+    configure_logging(level, alembic=quiet)
 
 
 def _purge(settings: Settings) -> int:

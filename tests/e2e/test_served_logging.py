@@ -45,7 +45,7 @@ def test_serve_refuses_a_log_level_uvicorn_does_not_know() -> None:
     assert usage.value.code == 2 and "trace" in serve.LOG_LEVELS
 
 
-def test_two_workers_with_no_access_log_log_no_request(tmp_path: Path) -> None:
+def test_two_workers_with_no_access_log_log_no_request_but_the_audit_events(tmp_path: Path) -> None:
     env = environment(tmp_path)
     upgraded(env, tmp_path)
     log_path = tmp_path / "serve.log"
@@ -62,6 +62,9 @@ def test_two_workers_with_no_access_log_log_no_request(tmp_path: Path) -> None:
             time.sleep(0.1)
         for _ in range(10):  # new connections: either worker may take each
             assert httpx.get(f"{base}/health", headers={"Connection": "close"}, timeout=10).status_code == 200
+        login = {"email": "nobody@example.com", "password": "not a password of anyone"}
+        assert httpx.post(f"{base}/auth/login", json=login, timeout=30).status_code == 401
 
     log = log_path.read_text()
     assert "Application startup complete." in log and '"GET /health' not in log
+    assert '"event": "login_failed"' in log  # a worker's own log lines are not lost
