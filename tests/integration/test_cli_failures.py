@@ -1,12 +1,15 @@
 """Every `tessera` failure is one line on stderr, with an exit status that says which kind it is:
 2 usage, 78 configuration (or a schema that needs `tessera db upgrade`), 69 database unavailable."""
 
+import asyncio
 import base64
 import io
 import secrets
 from pathlib import Path
 
+import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 from entrypoints import exit_codes
 from entrypoints.cli import main
@@ -82,3 +85,40 @@ def test_a_store_inside_serve_is_a_configuration_error_of_the_database_url(
     monkeypatch.setenv("TESSERA_DATABASE_URL", "memory://")
     assert main(["users", "list"]) == exit_codes.CONFIG
     assert "TESSERA_DATABASE_URL" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_users_list_on_an_empty_postgresql_database_names_db_upgrade_not_a_missing_table(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = _fresh_database(postgres_url)
+    monkeypatch.setenv("TESSERA_DATABASE_URL", empty)
+
+    assert main(["users", "list"]) == exit_codes.CONFIG
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "run `tessera db upgrade`" in err and "UndefinedTable" not in err
+
+
+def test_a_kid_after_the_verbose_option_is_still_a_kid(
+    empty_database: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert main(["--verbose", "keys", "retire", "-POVzdpKGwROCkFFklwKOs_dV5GzGN1IDLnXjo28idA"]) == exit_codes.REFUSED
+    assert "no such signing key" in capsys.readouterr().err
+
+
+def _fresh_database(url: str) -> str:
+    """A new, empty database on the test PostgreSQL server; its URL."""
+    name = f"empty_{secrets.token_hex(4)}"
+    server = make_url(url)
+
+    async def create() -> None:
+        connection = await asyncpg.connect(server.set(drivername="postgresql").render_as_string(hide_password=False))
+        try:
+            await connection.execute(f"CREATE DATABASE {name}")
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+    return server.set(database=name).render_as_string(hide_password=False)
