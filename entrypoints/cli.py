@@ -1,4 +1,5 @@
-"""`tessera`: the command-line entrypoint. `serve` runs the API; `db upgrade` applies migrations."""
+"""`tessera`: the command-line entrypoint. `serve` runs the API; `db upgrade` applies migrations; every
+command that touches the database checks its schema first."""
 
 import argparse
 import logging
@@ -7,109 +8,91 @@ import sys
 from collections.abc import Sequence
 
 from adapters.crypto.signing_keys import KeyConfigurationError
-from adapters.sql.database import SchemaCommandFailed
+from adapters.sql.database import DatabaseUnreachable, SchemaCommandFailed
 from application.errors import StorageUnavailable
+from entrypoints import exit_codes
+from entrypoints.cli_parser import parse
 from entrypoints.client_commands import run_client_command
 from entrypoints.config import Settings
+from entrypoints.config_command import effective_settings
 from entrypoints.config_warnings import config_warnings
 from entrypoints.environment import ConfigError
 from entrypoints.ioc.storage import backend_for
-from entrypoints.key_commands import run_key_command
-from entrypoints.serve import default_workers, serve_api
-from entrypoints.user_commands import add_user_commands, run_user_command
+from entrypoints.key_commands import require_shared_keys, run_key_command
+from entrypoints.log_setup import configure_logging
+from entrypoints.schema_check import SchemaBehind, require_current_schema
+from entrypoints.serve import serve_api
+from entrypoints.user_commands import run_user_command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tessera", description="Stateless JWT authentication service.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
-    serve.add_argument(
-        "--workers",
-        type=_workers,
-        help=f"worker processes on one socket (default: the CPUs, {default_workers()}; 1 for an in-process store)",
-    )
-    db = commands.add_parser("db", help="database schema")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="apply every pending migration")
-    db_commands.add_parser("check", help="exit 1 unless the schema is up to date")
-    commands.add_parser("purge", help="delete expired refresh tokens, sessions and login counters, in batches")
-    keys = commands.add_parser("keys", help="the shared signing keys (with TESSERA_KEY_ENCRYPTION_KEY)")
-    key_commands = keys.add_subparsers(dest="key_command", required=True)
-    key_commands.add_parser("list", help="every key, its state, and until when it is published")
-    rotate = key_commands.add_parser("rotate", help="a new key: published now, signing after the propagation delay")
-    rotate.add_argument("--now", action="store_true", help="sign with it at once (after a compromise)")
-    retire = key_commands.add_parser("retire", help="withdraw a key at once: its tokens stop verifying")
-    retire.add_argument("kid")
-    add_user_commands(commands)
-    clients = commands.add_parser("clients", help="trusted backend clients of /oauth/introspect and /oauth/revoke")
-    client_commands = clients.add_subparsers(dest="client_command", required=True)
-    hash_client = client_commands.add_parser(
-        "hash", help="print the TESSERA_OAUTH_CLIENTS entry of a client whose secret is on stdin"
-    )
-    hash_client.add_argument("client_id")
-    hash_client.add_argument("--generate", action="store_true", help="make a fresh secret and print it too")
-    args = parser.parse_args(_kid_taken_literally(sys.argv[1:] if argv is None else argv))
+    """Exit statuses: entrypoints/exit_codes.py. Every failure is one line on stderr."""
+    args = parse(sys.argv[1:] if argv is None else argv)
     if args.command == "clients":
         return run_client_command(args.client_id, generate=args.generate)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging(args)
     try:
-        settings = Settings.from_env()
-        for warning in config_warnings(settings, os.environ):
-            print(f"tessera: warning: {warning}", file=sys.stderr)
-        if args.command == "serve":
-            return serve_api(settings, args.host, args.port, args.workers)
-        if args.command != "db" and not (backend := backend_for(settings.database_url)).shared:
-            print(f"tessera: {backend.name} lives inside `tessera serve`; set TESSERA_DATABASE_URL", file=sys.stderr)
-            return 2
-        if args.command == "purge":
-            return _purge(settings)
-        if args.command == "keys":
-            return run_key_command(
-                settings, args.key_command, now=getattr(args, "now", False), kid=getattr(args, "kid", None)
-            )
-        if args.command == "users":
-            return run_user_command(settings, args)
-        return _db(settings, args.db_command)
+        return _run(args)
     except (ConfigError, KeyConfigurationError) as error:
         print(f"tessera: configuration error: {error}", file=sys.stderr)
-        return 2
+        return exit_codes.CONFIG
+    except SchemaBehind as error:
+        print(f"tessera: {error}", file=sys.stderr)
+        return exit_codes.CONFIG
+    except DatabaseUnreachable as error:
+        print(f"tessera: {error}", file=sys.stderr)
+        return exit_codes.UNAVAILABLE
     except SchemaCommandFailed as error:
         print(f"tessera: {error}", file=sys.stderr)
-        return 1
+        return exit_codes.REFUSED
     except StorageUnavailable:
         print("tessera: the database cannot be reached", file=sys.stderr)
-        return 1
+        return exit_codes.UNAVAILABLE
 
 
-def _kid_taken_literally(argv: Sequence[str]) -> list[str]:
-    """A key id is an RFC 7638 thumbprint, which starts with "-" one time in 64: it is the kid, not an option."""
-    args = list(argv)
-    if args[:2] == ["keys", "retire"] and len(args) == 3 and args[2] not in ("-h", "--help", "--"):
-        args.insert(2, "--")
-    return args
+def _run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    for warning in config_warnings(settings, os.environ):
+        print(f"tessera: warning: {warning}", file=sys.stderr)
+    if args.command == "config":
+        print("\n".join(effective_settings(settings)))
+        return exit_codes.OK
+    if args.command == "serve":
+        return serve_api(
+            settings,
+            args.host,
+            args.port,
+            args.workers,
+            log_level=args.log_level,
+            access_log=not args.no_access_log,
+        )
+    if args.command == "db":
+        return _db(settings, args.db_command)
+    if not (backend := backend_for(settings.database_url)).shared:
+        raise ConfigError("DATABASE_URL", f"{backend.name} lives inside `tessera serve`; name a shared database")
+    if args.command == "keys":
+        require_shared_keys(settings)
+    require_current_schema(settings.database_url)
+    if args.command == "purge":
+        return _purge(settings)
+    if args.command == "keys":
+        return run_key_command(
+            settings, args.key_command, now=getattr(args, "now", False), kid=getattr(args, "kid", None)
+        )
+    return run_user_command(settings, args)
 
 
-def _port(raw: str) -> int:
-    try:
-        port = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {raw!r}") from None
-    if not 0 < port < 65536:
-        raise argparse.ArgumentTypeError(f"port must be between 1 and 65535, not {port}")
-    return port
-
-
-def _workers(raw: str) -> int:
-    try:
-        workers = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of workers: {raw!r}") from None
-    if not 1 <= workers <= 64:
-        raise argparse.ArgumentTypeError(f"workers must be between 1 and 64, not {workers}")
-    return workers
+def _configure_logging(args: argparse.Namespace) -> None:
+    """Warnings and the audit events only, unless `--verbose` (Alembic's INFO lines among them); `serve` logs
+    at its `--log-level`, the audit events whatever it is."""
+    quiet = logging.INFO if args.verbose else logging.WARNING
+    level = (
+        min(logging.getLevelName(args.log_level.upper().replace("TRACE", "DEBUG")), quiet)
+        if args.command == "serve"
+        else quiet
+    )
+    configure_logging(level, alembic=quiet)
 
 
 def _purge(settings: Settings) -> int:
@@ -134,14 +117,14 @@ def _db(settings: Settings, command: str) -> int:
     backend = backend_for(settings.database_url)
     if backend.schema is None:
         print(f"tessera: {backend.name} has no schema to migrate")
-        return 0
+        return exit_codes.OK
     if command == "upgrade":
         backend.schema.upgrade(settings.database_url)
         print("tessera: database schema is up to date")
-        return 0
+        return exit_codes.OK
     pending = backend.schema.pending(settings.database_url)
     print(f"tessera: pending migrations: {pending}" if pending else "tessera: database schema is up to date")
-    return 1 if pending else 0
+    return exit_codes.REFUSED if pending else exit_codes.OK
 
 
 if __name__ == "__main__":

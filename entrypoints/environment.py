@@ -8,6 +8,7 @@ from typing import Literal
 
 from adapters.crypto.joserfc_key_vault import key_encryption_key
 from adapters.crypto.signing_keys import KeyConfigurationError
+from adapters.sql.postgres_tls import InvalidTlsParameter
 from domain.clients import InvalidClientEntry, TrustedClient, parse_trusted_clients
 from entrypoints.ioc.storage import UnknownStorageUrl, normalised_url
 from entrypoints.origins import parse_origin
@@ -141,5 +142,5 @@ class Env:
         """A URL of a registered storage backend, its scheme normalised (`postgres://` to `postgresql+asyncpg://`)."""
         try:
             return normalised_url(self.text(name, default))
-        except UnknownStorageUrl as error:
+        except (UnknownStorageUrl, InvalidTlsParameter) as error:
             raise ConfigError(name, str(error)) from None

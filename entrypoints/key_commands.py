@@ -13,19 +13,13 @@ from application.use_cases.manage_signing_keys import ManageSigningKeys
 from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from domain.errors import DomainError
 from entrypoints.config import Settings
+from entrypoints.environment import ConfigError
 from entrypoints.ioc.container import build_container
 
 T = TypeVar("T")
 
 
 def run_key_command(settings: Settings, command: str, *, now: bool = False, kid: str | None = None) -> int:
-    if settings.key_encryption_key is None:
-        print(
-            "tessera: keys live in the database only when TESSERA_KEY_ENCRYPTION_KEY (or _FILE) is set; "
-            "with TESSERA_SIGNING_KEY_FILE, rotate by replacing the file",
-            file=sys.stderr,
-        )
-        return 2
     try:
         if command == "list":
             return _list(settings)
@@ -49,6 +43,16 @@ def run_key_command(settings: Settings, command: str, *, now: bool = False, kid:
     except DomainError as error:
         print(f"tessera: {error.message}", file=sys.stderr)
         return 1
+
+
+def require_shared_keys(settings: Settings) -> None:
+    """`keys` commands manage the keys in the database: without a key-encryption key there are none there."""
+    if settings.key_encryption_key is None:
+        raise ConfigError(
+            "KEY_ENCRYPTION_KEY",
+            "is not set: keys live in the database only when it (or _FILE) is set; "
+            "with TESSERA_SIGNING_KEY_FILE, rotate by replacing the file",
+        )
 
 
 def check_shared_keys(settings: Settings) -> None:

@@ -94,7 +94,7 @@ def _check_store_url(url: str) -> None:
         if not parts.hostname or port == 0 or (database and not database.isdigit()) or parts.fragment:
             raise ConfigError("LEGACY_SESSIONS", "must be redis://host[:port][/db] (or rediss://)")
         if importlib.util.find_spec("redis") is None:
-            raise ConfigError("LEGACY_SESSIONS", "a redis:// store needs the Redis client (tessera[legacy-redis])")
+            raise ConfigError("LEGACY_SESSIONS", "a redis:// store needs the Redis client (tessera-auth[legacy-redis])")
         return
     if parts.scheme == "file":
         path = Path(parts.path)

@@ -16,9 +16,12 @@ from entrypoints.config import Settings
 from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
 from entrypoints.ioc.storage import backend_for
 from entrypoints.key_commands import check_shared_keys
+from entrypoints.schema_check import require_current_schema
 
 WORKER_SOCKETS = "TESSERA_WORKER_SOCKETS"
 METRICS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+"""uvicorn's levels; `trace` adds its protocol-level lines to `debug`."""
 WORKER_HEALTHCHECK_SECONDS = 60
 """How long uvicorn's supervisor waits for a worker to answer its ping before killing it as hung. Its
 default (5 s) is shorter than a worker's start on a loaded or CPU-throttled host (imports alone took
@@ -29,11 +32,20 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def serve_api(settings: Settings, host: str, port: int, workers: int | None) -> int:
+def serve_api(
+    settings: Settings,
+    host: str,
+    port: int,
+    workers: int | None,
+    *,
+    log_level: str = "info",
+    access_log: bool = True,
+) -> int:
     """The schema and the signing keys are checked here, once, before any worker starts: a bad
     configuration stops in one line instead of once per worker. By default, one worker a CPU, or one
     worker for a store that lives in one process. With TESSERA_METRICS_ADDRESS, this process also
-    serves the metrics of all its workers there, on a listener of its own."""
+    serves the metrics of all its workers there, on a listener of its own. A schema that is behind raises
+    `SchemaBehind`, a bad key `ConfigError` or `KeyConfigurationError`: the CLI prints them in one line."""
     import uvicorn
 
     backend = backend_for(settings.database_url)
@@ -41,16 +53,15 @@ def serve_api(settings: Settings, host: str, port: int, workers: int | None) -> 
     if workers > 1 and not backend.shared:
         print(f"tessera: --workers above 1 needs a shared store: {backend.name} lives in one process", file=sys.stderr)
         return 2
-    if backend.schema is not None and (pending := backend.schema.pending(settings.database_url)):
-        print(f"tessera: the database schema does not match ({pending}): run `tessera db upgrade`", file=sys.stderr)
-        return 1
+    require_current_schema(settings.database_url)
     if settings.key_encryption_key is not None:
         check_shared_keys(settings)
     keys = None if settings.key_encryption_key is not None else load_signing_keys(settings)
     options: dict[str, Any] = {
         "host": host,
         "port": port,
-        "log_level": "info",
+        "log_level": log_level,
+        "access_log": access_log,  # uvicorn hands its options to every worker it starts
         "server_header": False,
         "proxy_headers": bool(settings.forwarded_allow_ips),
         "forwarded_allow_ips": ",".join(settings.forwarded_allow_ips) or None,

@@ -7,7 +7,8 @@ from adapters.observability.metrics import LEGACY_SESSION_EXCHANGES
 from application.ports.security_events import SecurityEvents
 from domain.events import EventKind, SecurityEvent
 
-audit = logging.getLogger("tessera.audit")
+AUDIT_LOGGER = "tessera.audit"
+audit = logging.getLogger(AUDIT_LOGGER)
 
 EVENTS = Counter("tessera_security_events_total", "Security events by kind", ["kind"])
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
 from adapters.sql.idle_ping import ping_when_idle
+from adapters.sql.postgres_tls import asyncpg_tls
 from adapters.sql.sqlite_file import create_private_sqlite_file
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -29,18 +30,24 @@ POOL_TIMEOUT_SECONDS = 5
 
 
 def database_config(url: str) -> SQLAlchemyAsyncConfig:
-    postgres = make_url(url).get_backend_name() == "postgresql"
+    parsed = make_url(url)
+    postgres = parsed.get_backend_name() == "postgresql"
+    parsed, tls = asyncpg_tls(parsed) if postgres else (parsed, {})
     # SQLite has one writer at a time, and writers that meet spin in its busy handler, sleeping up to
     # 100 ms a turn: one connection a process makes them queue at the pool instead, first come first served.
     single_connection: dict[str, Any] = {} if postgres else {"pool_size": 1, "max_overflow": 0}
     return SQLAlchemyAsyncConfig(
-        connection_string=url,
+        connection_string=parsed.render_as_string(hide_password=False),
         engine_config=EngineConfig(
             **single_connection,
             pool_pre_ping=False,  # PostgreSQL: pinged when idle (adapters/sql/idle_ping.py); a SQLite file cannot drop
             pool_timeout=POOL_TIMEOUT_SECONDS,
             connect_args=(
-                {"timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS, "command_timeout": POSTGRES_STATEMENT_TIMEOUT_SECONDS}
+                {
+                    "timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS,
+                    "command_timeout": POSTGRES_STATEMENT_TIMEOUT_SECONDS,
+                    **tls,
+                }
                 if postgres
                 else {}
             ),
@@ -68,17 +75,21 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def upgrade_schema(url: str) -> None:
-    """Apply every Alembic migration. Synchronous: Alembic runs its own event loop."""
+    """Apply every Alembic migration. Synchronous: Alembic runs its own event loop. `DatabaseUnreachable`
+    if the database cannot be opened, `SchemaCommandFailed` if a migration fails."""
     config = database_config(url)
     engine = config.get_engine()
     if engine.dialect.name == "sqlite":
         _serialize_sqlite_writers(engine)
         _ensure_sqlite_folder(url)
         create_private_sqlite_file(url)
+    asyncio.run(_current_revision(url))  # DatabaseUnreachable before Alembic's own, less clear, failure
     try:
         AlembicCommands(sqlalchemy_config=config).upgrade("head")
     except (OSError, SQLAlchemyError) as error:
-        raise SchemaCommandFailed(f"cannot migrate the database: {error.__class__.__name__}: {error}") from None
+        raise SchemaCommandFailed(
+            f"cannot migrate the database: {error.__class__.__name__}: {_first_line(error)}"
+        ) from None
 
 
 def _ensure_sqlite_folder(url: str) -> None:
@@ -111,6 +122,10 @@ class SchemaCommandFailed(RuntimeError):
     line. Not `StorageUnavailable`, which a request or background loop meets at run time."""
 
 
+class DatabaseUnreachable(SchemaCommandFailed):
+    """The database could not be opened at all (down, refused, a wrong password, no such file)."""
+
+
 def pending_migrations(url: str) -> str | None:
     """None when the database is at the newest migration, else a short description of the gap."""
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
@@ -130,6 +145,13 @@ async def _current_revision(url: str) -> str | None:
                 ).get_current_revision()
             )
     except (OSError, SQLAlchemyError) as error:
-        raise SchemaCommandFailed(f"cannot open the database: {error.__class__.__name__}: {error}") from None
+        raise DatabaseUnreachable(
+            f"cannot open the database: {error.__class__.__name__}: {_first_line(error)}"
+        ) from None
     finally:
         await engine.dispose()
+
+
+def _first_line(error: BaseException) -> str:
+    """SQLAlchemy appends the statement and a link on lines of their own: the CLI prints one line."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else ""

@@ -8,7 +8,7 @@ from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.key_files import load_or_create_dev_key, read_private_key
 from adapters.crypto.seal_keys import seal_key_from_key_encryption_key, seal_key_from_signing_key
-from adapters.crypto.signing_keys import SigningKeySet
+from adapters.crypto.signing_keys import KeyConfigurationError, SigningKeySet
 from application.ports.key_vault import KeyVault
 from application.ports.public_keys import PublicKeys
 from application.ports.token_signer import TokenSigner
@@ -17,13 +17,21 @@ from application.use_cases.manage_signing_keys import ManageSigningKeys
 from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from domain.sessions import SealKey
 from entrypoints.config import Settings
+from entrypoints.environment import ConfigError
 
 
 def load_signing_keys(settings: Settings) -> SigningKeySet:
-    """The configured key file, or else the development key (made on first start)."""
-    if settings.signing_key_file is None:
-        return SigningKeySet(load_or_create_dev_key(settings.dev_key_file, settings.signing_alg), settings.signing_alg)
-    return SigningKeySet(read_private_key(settings.signing_key_file, settings.signing_alg), settings.signing_alg)
+    """The configured key file, or else the development key (made on first start). A file that is
+    missing, unreadable or not a fitting private key is a `ConfigError` naming its variable."""
+    alg = settings.signing_alg
+    try:
+        if settings.signing_key_file is None:
+            return SigningKeySet(load_or_create_dev_key(settings.dev_key_file, alg), alg)
+        return SigningKeySet(read_private_key(settings.signing_key_file, alg), alg)
+    except (KeyConfigurationError, OSError) as error:
+        variable = "DEV_KEY_FILE" if settings.signing_key_file is None else "SIGNING_KEY_FILE"
+        problem = str(error) if isinstance(error, KeyConfigurationError) else f"cannot write it: {error.strerror}"
+        raise ConfigError(variable, problem) from None
 
 
 class KeyProvider(Provider):

@@ -13,6 +13,7 @@ from adapters.memory.in_memory_storage_health import InMemoryStorageHealth
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from adapters.sql.database import create_engine, pending_migrations, session_factory, upgrade_schema
+from adapters.sql.postgres_tls import libpq_tls_url
 from adapters.sql.sql_storage_health import SqlStorageHealth
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.ports.change_listener import ChangeListener
@@ -77,6 +78,7 @@ BACKENDS: tuple[StorageBackend, ...] = (
         SqlStorageProvider,
         SQL_SCHEMA,
         listeners=_postgres_replicas,
+        normalise=libpq_tls_url,
     ),
     StorageBackend("the in-memory store", {"memory": "memory"}, MemoryStorageProvider, shared=False),
 )
@@ -98,9 +100,11 @@ def backend_for(url: str) -> StorageBackend:
 
 
 def normalised_url(url: str) -> str:
-    """The URL with its scheme rewritten to the one its backend uses (`postgres://` to `postgresql+asyncpg://`)."""
+    """The URL with its scheme rewritten to the one its backend uses (`postgres://` to `postgresql+asyncpg://`),
+    and its parameters as the backend reads them (`ssl=` to `sslmode=`: `InvalidTlsParameter` if refused)."""
     scheme = urlsplit(url).scheme
-    return backend_for(url).schemes[scheme] + url[len(scheme) :]
+    backend = backend_for(url)
+    return backend.normalise(backend.schemes[scheme] + url[len(scheme) :])
 
 
 def storage_provider(settings: "Settings") -> Provider:

@@ -23,6 +23,10 @@ def _no_listeners(url: str) -> list[ChangeListener]:
     return []
 
 
+def _as_given(url: str) -> str:
+    return url
+
+
 @dataclass(frozen=True, slots=True)
 class StorageBackend:
     name: str  # as the CLI's messages name it
@@ -31,6 +35,7 @@ class StorageBackend:
     schema: Schema | None = None  # None: nothing to migrate, `db upgrade` and `serve` run no Alembic
     shared: bool = True  # False: the store lives in one process (no `--workers` above 1, no CLI beside it)
     listeners: Callable[[str], list[ChangeListener]] = field(default=_no_listeners)  # other replicas' changes
+    normalise: Callable[[str], str] = field(default=_as_given)  # its URL's parameters as the backend reads them
 
 
 class StorageProvider(Provider):

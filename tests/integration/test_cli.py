@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from domain.clients import TrustedClients, parse_trusted_clients
+from entrypoints import exit_codes
 from entrypoints.cli import main
 from entrypoints.config import Settings
 
@@ -62,7 +63,7 @@ def test_keys_commands_explain_that_a_key_file_is_not_managed_here(
 ) -> None:
     monkeypatch.setenv("TESSERA_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
     monkeypatch.delenv("TESSERA_KEY_ENCRYPTION_KEY", raising=False)
-    assert main(["keys", "list"]) == 2
+    assert main(["keys", "list"]) == exit_codes.CONFIG
     assert "TESSERA_KEY_ENCRYPTION_KEY" in capsys.readouterr().err
 
 
@@ -70,7 +71,7 @@ def test_a_key_encryption_key_that_is_not_32_bytes_stops_start_up_naming_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TESSERA_KEY_ENCRYPTION_KEY", "too-short")
-    assert main(["keys", "list"]) == 2
+    assert main(["keys", "list"]) == exit_codes.CONFIG
     err = capsys.readouterr().err
     assert "TESSERA_KEY_ENCRYPTION_KEY" in err and err.count("\n") == 1
 
@@ -83,7 +84,7 @@ def test_purge_runs_on_a_migrated_database_and_reports_an_unreachable_one_in_one
     assert "purged 0" in capsys.readouterr().out
 
     monkeypatch.setenv("TESSERA_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
-    assert main(["purge"]) == 1
+    assert main(["purge"]) == exit_codes.UNAVAILABLE
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
 
@@ -95,7 +96,7 @@ def test_serve_with_a_key_encryption_key_that_does_not_open_the_keys_stops_in_on
     monkeypatch.setenv("TESSERA_KEY_ENCRYPTION_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
     capsys.readouterr()
 
-    assert main(["serve", "--port", "1"]) == 2
+    assert main(["serve", "--port", "1"]) == exit_codes.CONFIG
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "TESSERA_KEY_ENCRYPTION_KEY" in err
     assert main(["keys", "rotate"]) == 1

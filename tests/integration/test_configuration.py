@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from entrypoints import exit_codes
 from entrypoints.cli import main
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
@@ -91,7 +92,7 @@ def test_a_bad_metrics_address_stops_serving_in_one_line(
     value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TESSERA_METRICS_ADDRESS", value)
-    assert main(["serve"]) == 2
+    assert main(["serve"]) == exit_codes.CONFIG
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "TESSERA_METRICS_ADDRESS: must be host:port" in err
 
@@ -120,7 +121,7 @@ def test_the_cli_reports_a_bad_value_in_one_line_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TESSERA_ACCESS_TTL_SECONDS", "soon")
-    assert main(["db", "check"]) == 2
+    assert main(["db", "check"]) == exit_codes.CONFIG
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "TESSERA_ACCESS_TTL_SECONDS" in err and "Traceback" not in err
 
@@ -131,21 +132,25 @@ def test_the_cli_reports_a_missing_key_file_in_one_line(
     monkeypatch.setenv("TESSERA_DATABASE_URL", "memory://")
     monkeypatch.setenv("TESSERA_SIGNING_KEY_FILE", str(tmp_path / "missing.pem"))
     monkeypatch.setenv("TESSERA_ISSUER", "https://auth.example.com")  # else a warning that it is unset comes first
-    assert main(["serve", "--port", "1"]) == 2
+    assert main(["serve", "--port", "1"]) == exit_codes.CONFIG
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "missing.pem" in err
+    assert err.count("\n") == 1 and "missing.pem" in err and "TESSERA_SIGNING_KEY_FILE" in err
 
 
 def test_the_cli_refuses_to_serve_an_unmigrated_database(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     monkeypatch.setenv("TESSERA_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
-    assert main(["serve", "--port", "1"]) == 1
+    assert main(["serve", "--port", "1"]) == exit_codes.CONFIG
     assert "tessera db upgrade" in capsys.readouterr().err
 
 
 def test_db_upgrade_then_check_reports_an_up_to_date_schema(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TESSERA_DATABASE_URL", f"sqlite:///{tmp_path / 'nested' / 'tessera.db'}")
-    assert main(["db", "check"]) == 1
+    assert main(["db", "check"]) == exit_codes.UNAVAILABLE  # no folder: nothing to open
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "check"]) == 0
+    monkeypatch.setenv("TESSERA_DATABASE_URL", f"sqlite:///{tmp_path / 'nested' / 'empty.db'}")
+    assert main(["db", "check"]) == exit_codes.REFUSED
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "check"]) == 0

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from domain.legacy_sessions import UserLookup
+from entrypoints import exit_codes
 from entrypoints.cli import main
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
@@ -77,6 +78,6 @@ def test_the_cli_reports_a_bad_bridge_value_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TESSERA_LEGACY_SESSIONS", "memcached://127.0.0.1")
-    assert main(["serve", "--port", "1"]) == 2
+    assert main(["serve", "--port", "1"]) == exit_codes.CONFIG
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "TESSERA_LEGACY_SESSIONS" in err and "Traceback" not in err

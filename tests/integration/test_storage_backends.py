@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from entrypoints import exit_codes
 from entrypoints.cli import main
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
@@ -98,7 +99,7 @@ def test_serve_on_a_backend_without_a_schema_checks_no_migrations(
     monkeypatch.setenv("TESSERA_DATABASE_URL", f"pickle://{tmp_path / 'empty' / 'store.pickle'}")
     (tmp_path / "empty").mkdir()
 
-    assert cli("serve", "--workers", "1")[0] == 0  # an unmigrated SQL database would stop here with 1
+    assert cli("serve", "--workers", "1")[0] == 0  # an unmigrated SQL database would stop here (exit 78)
     assert len(served) == 1 and "workers" not in served[0]
     assert list((tmp_path / "empty").iterdir()) == []
 
@@ -114,7 +115,7 @@ def test_a_store_that_lives_in_one_process_serves_one_worker_and_refuses_more_or
     assert code == 2 and err.count("\n") == 1 and "lives in one process" in err
     for command in (["users", "list"], ["purge"], ["keys", "list"]):
         code, _, err = cli(*command)
-        assert code == 2 and err.count("\n") == 1 and "lives inside `tessera serve`" in err
+        assert code == exit_codes.CONFIG and err.count("\n") == 1 and "lives inside `tessera serve`" in err
 
 
 def test_a_shared_store_serves_one_worker_a_cpu_by_default(

@@ -1,0 +1,46 @@
+"""`tessera config`: the effective settings, every secret masked."""
+
+import base64
+import secrets
+
+import pytest
+
+from domain.clients import hash_client_secret
+from entrypoints.cli import main
+
+
+def test_config_prints_the_effective_settings_with_every_secret_masked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key_encryption_key = base64.b64encode(secrets.token_bytes(32)).decode()
+    client_hash = hash_client_secret("s3cr3t-" + "x" * 40)
+    monkeypatch.setenv("TESSERA_DATABASE_URL", "postgres://tessera:db-hunter2@db.internal:5432/auth?sslmode=require")
+    monkeypatch.setenv("TESSERA_KEY_ENCRYPTION_KEY", key_encryption_key)
+    monkeypatch.setenv("TESSERA_OAUTH_CLIENTS", f"orders:{client_hash}")
+    monkeypatch.setenv("TESSERA_LEGACY_SESSIONS", "redis://:redis-hunter2@cache.internal:6379/0")
+    monkeypatch.setenv("TESSERA_ISSUER", "https://auth.example.com")
+    monkeypatch.setenv("TESSERA_ACCESS_TTL_SECONDS", "300")
+
+    assert main(["config"]) == 0
+
+    out = capsys.readouterr().out
+    settings = dict(line.split(" = ", 1) for line in out.splitlines())
+    assert settings["issuer"] == "https://auth.example.com" and settings["access_ttl"] == "300s"
+    assert settings["database_url"] == "postgresql+asyncpg://tessera:***@db.internal:5432/auth?sslmode=require"
+    assert settings["key_encryption_key"] == "***" and settings["oauth_clients"] == "orders:***"
+    assert settings["legacy_bridge.store_url"] == "redis://:***@cache.internal:6379/0"
+    for secret in (key_encryption_key, client_hash, "db-hunter2", "redis-hunter2"):
+        assert secret not in out
+
+
+def test_config_names_a_bad_setting_in_one_line_without_touching_a_database(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    monkeypatch.setenv("TESSERA_LEEWAY_SECONDS", "lots")
+
+    assert main(["config"]) == 78
+
+    assert capsys.readouterr().err.count("\n") == 1
+    monkeypatch.delenv("TESSERA_LEEWAY_SECONDS")
+    assert main(["config"]) == 0
