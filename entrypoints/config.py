@@ -30,6 +30,9 @@ class Settings:
     refresh_ttl: timedelta = _TOKENS.refresh_ttl
     leeway: timedelta = _TOKENS.leeway
     refresh_grace: timedelta = _TOKENS.refresh_grace
+    session_max_age: timedelta = _TOKENS.session_max_age
+    short_session_max_age: timedelta = _TOKENS.short_session_max_age
+    """The absolute lifetime of a session opened with `remember: false`."""
     signing_alg: str = "RS256"
     signing_key_file: Path | None = None
     dev_key_file: Path = Path("tessera-dev-signing-key.jwk")
@@ -79,6 +82,8 @@ class Settings:
             refresh_ttl=self.refresh_ttl,
             leeway=self.leeway,
             refresh_grace=self.refresh_grace,
+            session_max_age=self.session_max_age,
+            short_session_max_age=self.short_session_max_age,
         )
 
     def throttle_policy(self) -> ThrottlePolicy:

@@ -11,7 +11,6 @@ from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
 from domain.errors import AccountDisabled, InvalidCredentials, InvalidEmail, LoginThrottled
 from domain.events import EventKind, SecurityEvent
-from domain.sessions import open_session
 from domain.throttling import ThrottlePolicy, account_address_key, throttle_key, wait_before_next_attempt
 from domain.users import Email, User
 
@@ -22,6 +21,8 @@ class Credentials:
     password: str
     client_address: str | None = None
     user_agent: str | None = None
+    remember: bool = True
+    """False: a short absolute lifetime (`TokenPolicy.short_session_max_age`) and browser-session cookies."""
 
 
 class LogIn:
@@ -86,12 +87,8 @@ class LogIn:
         new_hash = (
             await self._hasher.hash(credentials.password) if self._hasher.needs_rehash(user.password_hash) else None
         )
-        session = open_session(
-            user=user,
-            session_id=self._ids.new_id(),
-            now=now,
-            user_agent=credentials.user_agent,
-            client_address=address,
+        session = self._issuer.open_session(
+            user, now, remember=credentials.remember, user_agent=credentials.user_agent, client_address=address
         )
         refresh = self._issuer.new_refresh_token(session, now)
         async with self._uow as uow:

@@ -149,3 +149,17 @@ def test_db_upgrade_then_check_reports_an_up_to_date_schema(monkeypatch: pytest.
     assert main(["db", "check"]) == 1
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "check"]) == 0
+
+
+def test_session_lifetimes_default_to_30_days_and_12_hours_and_are_read_from_the_environment() -> None:
+    assert (Settings().session_max_age, Settings().short_session_max_age) == (timedelta(days=30), timedelta(hours=12))
+    settings = Settings.from_env(
+        {"TESSERA_SESSION_MAX_AGE_SECONDS": "86400", "TESSERA_SESSION_SHORT_MAX_AGE_SECONDS": "3600"}
+    )
+    policy = settings.token_policy()
+    assert (policy.session_max_age, policy.short_session_max_age) == (timedelta(days=1), timedelta(hours=1))
+
+
+def test_a_short_session_lifetime_longer_than_the_remembered_one_is_refused() -> None:
+    with pytest.raises(ConfigError, match="TESSERA_SESSION_SHORT_MAX_AGE_SECONDS: must be at most"):
+        Settings.from_env({"TESSERA_SESSION_MAX_AGE_SECONDS": "3600", "TESSERA_SESSION_SHORT_MAX_AGE_SECONDS": "7200"})
