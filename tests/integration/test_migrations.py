@@ -1,4 +1,4 @@
-"""The Alembic migrations build exactly the schema the SQL models describe, on PostgreSQL."""
+"""The Alembic migrations build the schema the SQL models describe (PostgreSQL) and carry old rows forward."""
 
 import asyncio
 import sqlite3
@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from advanced_alchemy.base import metadata_registry
 from advanced_alchemy.alembic.commands import AlembicCommands
+from advanced_alchemy.base import metadata_registry
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
