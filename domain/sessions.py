@@ -20,6 +20,10 @@ class RevocationReason(StrEnum):
     USER_DISABLED = "user_disabled"
     REVOKED_BY_CLIENT = "revoked_by_client"
     """A trusted backend client revoked one of the session's tokens (RFC 7009)."""
+    PASSWORD_CHANGED = "password_changed"
+    """The user changed their password: every session but the one that changed it ends."""
+    PASSWORD_RESET = "password_reset"
+    """The password was reset by an emailed token: every session of the user ends."""
 
 
 USER_AGENT_MAX_LENGTH = 512

@@ -63,10 +63,13 @@ class SqlSessionRepository(SessionRepository):
         )
         return await self._changed(statement) == 1
 
-    async def revoke_all_of_user(self, user_id: UUID, now: datetime, reason: RevocationReason) -> list[UUID]:
+    async def revoke_all_of_user(
+        self, user_id: UUID, now: datetime, reason: RevocationReason, *, keep: UUID | None = None
+    ) -> list[UUID]:
+        kept = () if keep is None else (SessionRow.id != keep,)
         statement = (
             update(SessionRow)
-            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None))
+            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None), *kept)
             .values(revoked_at=now, revocation_reason=reason.value)
             .returning(SessionRow.id)
         )

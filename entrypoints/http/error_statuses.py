@@ -15,6 +15,7 @@ from domain.errors import (
     InvalidEmail,
     InvalidLegacySession,
     InvalidPassword,
+    InvalidPasswordResetToken,
     InvalidRefreshToken,
     InvalidRole,
     LoginThrottled,
@@ -23,6 +24,7 @@ from domain.errors import (
     SessionNotFound,
     TokenOwnerGone,
     UnknownUser,
+    WrongCurrentPassword,
 )
 
 ErrorStatus = tuple[HTTPStatus, str, str | None]
@@ -49,6 +51,8 @@ DOMAIN_ERROR_STATUSES: dict[type[DomainError], ErrorStatus] = {
     UnknownUser: (HTTPStatus.NOT_FOUND, "user-not-found", None),
     SessionNotFound: (HTTPStatus.NOT_FOUND, "session-not-found", None),
     CannotDisableSelf: (HTTPStatus.CONFLICT, "cannot-disable-self", None),
+    WrongCurrentPassword: (HTTPStatus.FORBIDDEN, "wrong-current-password", None),
+    InvalidPasswordResetToken: (HTTPStatus.BAD_REQUEST, "invalid-password-reset-token", None),
 }
 
 

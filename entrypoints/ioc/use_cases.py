@@ -2,9 +2,11 @@
 
 from dishka import Provider, Scope, provide
 
+from application.login_throttle import LoginThrottle
 from application.token_lookup import TokenLookup
 from application.token_pairs import TokenPairIssuer
 from application.use_cases.authenticate_client import AuthenticateClient
+from application.use_cases.change_password import ChangePassword
 from application.use_cases.disable_user import DisableUser
 from application.use_cases.enable_user import EnableUser
 from application.use_cases.end_session import EndSession
@@ -35,7 +37,9 @@ class UseCaseProvider(Provider):
     token_lookup = provide(TokenLookup, scope=Scope.APP)
     authenticate_client = provide(AuthenticateClient, scope=Scope.APP)
     register_user = provide(RegisterUser)
+    login_throttle = provide(LoginThrottle)
     log_in = provide(LogIn)
+    change_password = provide(ChangePassword)
     refresh_session = provide(RefreshSession)
     log_out = provide(LogOut)
     log_out_everywhere = provide(LogOutEverywhere)
