@@ -9,6 +9,7 @@ from domain.errors import JwksOutlivesPropagation
 from domain.throttling import ThrottleLetsOneAddressLockOut
 from entrypoints.environment import ConfigError, Env
 from entrypoints.legacy_settings import legacy_bridge_from_env
+from entrypoints.mail_settings import mail_settings_from_env
 
 if TYPE_CHECKING:
     from entrypoints.config import Settings
@@ -70,6 +71,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         )
         or None,
         forwarded_allow_ips=env.networks("FORWARDED_ALLOW_IPS"),
+        mail=mail_settings_from_env(env),
         legacy_bridge=legacy_bridge_from_env(env),
         oauth_clients=env.clients("OAUTH_CLIENTS"),
         verified_token_cache=env.integer("VERIFIED_TOKEN_CACHE", defaults.verified_token_cache, low=1, high=10_000_000),
