@@ -61,7 +61,15 @@ async def client(tmp_path: Path) -> AsyncIterator[Client]:
 
 
 def test_the_json_routes_are_found_in_the_route_table_and_the_oauth_form_routes_are_not_among_them() -> None:
-    assert JSON_ROUTES == ["/auth/login", "/auth/password", "/auth/refresh", "/auth/register", "/auth/session/exchange"]
+    assert JSON_ROUTES == [
+        "/auth/login",
+        "/auth/password",
+        "/auth/password-reset",
+        "/auth/password-reset/confirm",
+        "/auth/refresh",
+        "/auth/register",
+        "/auth/session/exchange",
+    ]
 
 
 @pytest.mark.parametrize("path", JSON_ROUTES)
