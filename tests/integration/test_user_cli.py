@@ -1,5 +1,6 @@
 """`tessera users ...` on a migrated SQLite file, and as a separate process against a served tessera."""
 
+import asyncio
 import io
 import time
 from collections.abc import Callable
@@ -7,9 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from litestar.testing import AsyncTestClient
 
 from entrypoints.cli import main
-from tests.support.http import PASSWORD
+from entrypoints.http.app import create_app
+from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.served import environment, serving, tessera, upgraded
 
 UsersCli = Callable[..., tuple[int, str, str]]
@@ -95,3 +98,29 @@ def test_disabling_at_the_command_line_ends_the_sessions_of_a_served_tessera(tmp
             time.sleep(0.1)
         assert http.post("/auth/login", json=credentials).status_code == 403
         assert http.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).status_code == 401
+
+
+def test_an_operator_reset_link_sets_a_new_password_once(users_cli: UsersCli, sqlite_url: str, tmp_path: Path) -> None:
+    assert users_cli("create", "ada@example.com", stdin=PASSWORD + "\n")[0] == 0
+
+    code, out, err = users_cli("reset-link", "Ada@Example.com")
+
+    assert code == 0, err
+    link = out.strip()
+    assert link.startswith("http://localhost:8000/reset-password?token=") and "30 minutes" in err
+    token = link.split("token=", 1)[1]
+    assert len(token) >= 43  # 256 bits, URL-safe base64
+    assert users_cli("reset-link", "nobody@example.com")[:2] == (1, "")
+
+    async def confirm() -> list[int]:
+        settings = settings_for_tests(sqlite_url, tmp_path)
+        async with AsyncTestClient(create_app(settings)) as client:
+            body = {"token": token, "new_password": "a brand new passphrase"}
+            first = await client.post("/auth/password-reset/confirm", json=body)
+            second = await client.post("/auth/password-reset/confirm", json=body)
+            login = await client.post(
+                "/auth/login", json={"email": "ada@example.com", "password": "a brand new passphrase"}
+            )
+            return [first.status_code, second.status_code, login.status_code]
+
+    assert asyncio.run(confirm()) == [204, 400, 200]
