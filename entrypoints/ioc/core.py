@@ -1,5 +1,7 @@
 """The application-wide objects: settings, clock, policies, hashing, and what one process remembers."""
 
+from collections.abc import AsyncIterator
+
 from dishka import Provider, Scope, from_context, provide
 
 from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
@@ -82,11 +84,15 @@ class CoreProvider(Provider):
         return settings.mail.reset_link_template()
 
     @provide
-    def mailer(self, settings: Settings) -> Mailer:
-        """SMTP when TESSERA_SMTP_URL is set; otherwise mail goes to the log (development)."""
+    async def mailer(self, settings: Settings) -> AsyncIterator[Mailer]:
+        """SMTP when TESSERA_SMTP_URL is set, its queued deliveries awaited at shutdown; otherwise mail
+        goes to the log (development)."""
         if settings.mail.smtp is None:
-            return LoggingMailer()
-        return SmtpMailer(settings.mail.smtp, settings.mail.sender)
+            yield LoggingMailer()
+            return
+        mailer = SmtpMailer(settings.mail.smtp, settings.mail.sender)
+        yield mailer
+        await mailer.drain()
 
     @provide
     def revocation_view(self, policy: TokenPolicy) -> RevocationView:

@@ -95,3 +95,14 @@ async def test_an_unknown_token_or_a_short_password_is_a_400_problem(client: Cli
     assert_problem(unknown, 400, "invalid-password-reset-token")
     short = await client.post("/auth/password-reset/confirm", json={"token": "guessed", "new_password": "short"})
     assert_problem(short, 400, "invalid-password")
+
+
+async def test_without_an_smtp_server_the_link_is_logged_for_development(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    await register(client)
+    with caplog.at_level("WARNING", logger="tessera.mail"):
+        assert (await client.post("/auth/password-reset", json={"email": "ada@example.com"})).status_code == 202
+
+    (record,) = [r for r in caplog.records if r.name == "tessera.mail"]
+    assert "http://localhost:8000/reset-password?token=" in record.getMessage()

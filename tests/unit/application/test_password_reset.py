@@ -9,6 +9,7 @@ from application.actors import OPERATOR
 from application.use_cases.confirm_password_reset import ConfirmPasswordReset
 from application.use_cases.create_password_reset_link import CreatePasswordResetLink
 from application.use_cases.disable_user import DisableUser
+from application.use_cases.purge_expired import PurgeExpired
 from application.use_cases.request_password_reset import RequestPasswordReset
 from domain.errors import (
     InvalidAccessToken,
@@ -119,3 +120,12 @@ async def test_an_operator_link_is_a_working_reset_link_for_a_known_user_only(ap
     await app.log_in(password=NEW)
     with pytest.raises(UnknownUser):
         await app.run(CreatePasswordResetLink, "nobody@example.com")
+
+
+async def test_purging_deletes_expired_reset_tokens(app: Tessera) -> None:
+    await _mailed_token(app)
+    app.clock.advance(timedelta(minutes=31))
+
+    await app.run(PurgeExpired)
+
+    assert app.store.tables.password_resets == {}
