@@ -22,3 +22,10 @@ async def test_the_demo_page_loads_its_script_from_self_under_a_strict_policy(br
     )
     assert '"X-Requested-With": "tessera"' in script.text
     assert 'credentials: "same-origin"' in script.text
+
+
+async def test_the_demo_page_offers_to_keep_the_person_signed_in_and_sends_the_choice(browser: Client) -> None:
+    page, script = (await browser.get("/demo/")).text, (await browser.get("/demo/app.js")).text
+
+    assert '<input id="remember" name="remember" type="checkbox" checked>' in page
+    assert 'remember: $("remember").checked' in script
