@@ -129,3 +129,22 @@ async def test_purging_deletes_expired_reset_tokens(app: Tessera) -> None:
     await app.run(PurgeExpired)
 
     assert app.store.tables.password_resets == {}
+
+
+async def test_an_inbox_gets_at_most_three_reset_mails_per_window_and_every_answer_is_the_same(app: Tessera) -> None:
+    for _ in range(5):
+        assert await app.run(RequestPasswordReset, "ada@example.com", "198.51.100.7") is None
+
+    assert len(app.outbox.sent) == 3 and len(app.store.tables.password_resets) == 3
+    app.clock.advance(timedelta(minutes=15))
+    await _mailed_token(app)
+    assert len(app.outbox.sent) == 4
+
+
+async def test_requests_for_unknown_emails_are_counted_alike(app: Tessera) -> None:
+    for _ in range(2):
+        await app.run(RequestPasswordReset, "nobody@example.com")
+        await app.run(RequestPasswordReset, "ada@example.com")
+
+    counts = sorted(count.failures for count in app.store.tables.login_failures.values())
+    assert counts == [2, 2] and len(app.outbox.sent) == 2
