@@ -14,6 +14,8 @@ class TokenPair:
     expires_in: int
     refresh_token: str
     refresh_expires_in: int
+    remember: bool = True
+    """False: the session was opened with `remember: false`; its cookies end with the browser session."""
 
 
 @dataclass(frozen=True, slots=True)

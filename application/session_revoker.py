@@ -29,11 +29,13 @@ class SessionRevoker:
         self._propagation.after_commit(uow, Changes(revocations=(revocation,)))
         return revocation
 
-    async def end_all_of_user(self, uow: UnitOfWork, user_id: UUID, reason: RevocationReason) -> list[Revocation]:
+    async def end_all_of_user(
+        self, uow: UnitOfWork, user_id: UUID, reason: RevocationReason, *, keep: UUID | None = None
+    ) -> list[Revocation]:
+        """Every live session of the user ends, but `keep` (the caller's own, after a password change)."""
         now = self._clock.now()
-        revocations = tuple(
-            Revocation(session_id, now) for session_id in await uow.sessions.revoke_all_of_user(user_id, now, reason)
-        )
+        ended = await uow.sessions.revoke_all_of_user(user_id, now, reason, keep=keep)
+        revocations = tuple(Revocation(session_id, now) for session_id in ended)
         self._propagation.after_commit(uow, Changes(revocations=revocations))
         return list(revocations)
 

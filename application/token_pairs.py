@@ -8,7 +8,7 @@ from application.results import TokenPair
 from domain.claims import access_claims_for
 from domain.policy import TokenPolicy
 from domain.rotation import PlannedRotation, issue_refresh_token, plan_rotation
-from domain.sessions import RefreshToken, SealKey, Session, hash_refresh_token, seal_successor
+from domain.sessions import RefreshToken, SealKey, Session, hash_refresh_token, open_session, seal_successor
 from domain.users import User
 
 
@@ -20,6 +20,20 @@ class TokenPairIssuer:
         self._signer = signer
         self._ids = ids
         self._policy = policy
+
+    def open_session(
+        self, user: User, now: datetime, *, remember: bool, user_agent: str | None, client_address: str | None
+    ) -> Session:
+        """A new session of `user`, its absolute lifetime set by the policy and the `remember` choice."""
+        return open_session(
+            user=user,
+            session_id=self._ids.new_id(),
+            now=now,
+            policy=self._policy,
+            remember=remember,
+            user_agent=user_agent,
+            client_address=client_address,
+        )
 
     def new_refresh_token(self, session: Session, now: datetime) -> tuple[str, RefreshToken]:
         """A fresh secret and the record that stores only its hash."""
@@ -50,4 +64,5 @@ class TokenPairIssuer:
             expires_in=int(self._policy.access_ttl.total_seconds()),
             refresh_token=secret,
             refresh_expires_in=max(0, int((record.expires_at - now).total_seconds())),
+            remember=session.remember,
         )

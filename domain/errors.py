@@ -103,6 +103,18 @@ class InvalidRole(DomainError):
     message = "A role is a lowercase letter followed by up to 63 of a-z, 0-9, '_', '.', ':' and '-'."
 
 
+class WrongCurrentPassword(DomainError):
+    """A password change whose `current_password` is not the user's: counted by the login throttle."""
+
+    message = "The current password is incorrect."
+
+
+class InvalidPasswordResetToken(DomainError):
+    """Unknown, expired or already used: all alike."""
+
+    message = "This password reset link is invalid, expired or already used."
+
+
 class AccountDisabled(DomainError):
     """Told only to someone who gave the right password: anyone else gets `InvalidCredentials`."""
 

@@ -31,6 +31,12 @@ class EventKind(StrEnum):
     CLIENT_REFUSED = "client_refused"
     TOKEN_INTROSPECTED = "token_introspected"
     TOKEN_REVOKED = "token_revoked"
+    PASSWORD_CHANGED = "password_changed"
+    """`detail` says how many other sessions ended ("sessions=n")."""
+    PASSWORD_CHANGE_FAILED = "password_change_failed"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"
+    """Only for an existing, enabled user: the caller's answer is the same either way."""
+    PASSWORD_RESET = "password_reset"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,13 @@ class TokenPolicy:
     leeway: timedelta = timedelta(seconds=30)
     refresh_grace: timedelta = timedelta(seconds=10)
     """How long after a rotation the same refresh token may repeat it (a lost response, a second tab)."""
+    session_max_age: timedelta = timedelta(days=30)
+    """A session's absolute lifetime from its login: beyond it no refresh succeeds, however often rotated."""
+    short_session_max_age: timedelta = timedelta(hours=12)
+    """The absolute lifetime of a session opened with `remember: false` (a shared or borrowed computer)."""
+
+    def session_lifetime(self, remember: bool) -> timedelta:
+        return self.session_max_age if remember else self.short_session_max_age
 
     @property
     def revocation_window(self) -> timedelta:

@@ -30,7 +30,11 @@ def issue_refresh_token(
     session: Session, *, token_id: UUID, token_hash: str, now: datetime, policy: TokenPolicy
 ) -> RefreshToken:
     return RefreshToken(
-        id=token_id, session_id=session.id, token_hash=token_hash, issued_at=now, expires_at=_expiry(now, policy)
+        id=token_id,
+        session_id=session.id,
+        token_hash=token_hash,
+        issued_at=now,
+        expires_at=min(_expiry(now, policy), session.expires_at),
     )
 
 
@@ -49,7 +53,9 @@ def judge_refresh(
     """Reuse outranks everything else: a spent token is theft even if it has expired since.
 
     The one exception is the grace window, absolute from the first rotation and never sliding:
-    within it, the immediate predecessor of a successor that nobody has used yet repeats its rotation.
+    within it, the immediate predecessor of a successor that nobody has used yet repeats its rotation,
+    unless the session has reached its absolute end meanwhile (then it has expired, like any token of it).
+    A session past its absolute lifetime refreshes nothing, however recently rotated: it has expired.
     """
     if token.is_spent:
         assert token.rotated_at is not None
@@ -60,10 +66,12 @@ def judge_refresh(
             and not session.is_revoked
             and now < token.rotated_at + grace
         )
-        return RefreshVerdict.REPEAT_ROTATION if repeatable else RefreshVerdict.REUSED
+        if not repeatable:
+            return RefreshVerdict.REUSED
+        return RefreshVerdict.EXPIRED if session.has_ended(now) else RefreshVerdict.REPEAT_ROTATION
     if session.is_revoked:
         return RefreshVerdict.REVOKED
-    if token.has_expired(now):
+    if token.has_expired(now) or session.has_ended(now):
         return RefreshVerdict.EXPIRED
     return RefreshVerdict.ROTATE
 
@@ -89,12 +97,13 @@ class PlannedRotation:
     sealed_successor: str
 
     def successor_in(self, session: Session) -> RefreshToken:
+        """The successor, its expiry capped at the session's absolute end (the SQL versions cap it alike)."""
         return RefreshToken(
             id=self.successor_id,
             session_id=session.id,
             token_hash=self.successor_hash,
             issued_at=self.now,
-            expires_at=self.successor_expires_at,
+            expires_at=min(self.successor_expires_at, session.expires_at),
         )
 
 
@@ -111,7 +120,8 @@ def plan_rotation(
 
 
 def rotates_at_once(token: RefreshToken, session: Session, user: User | None, now: datetime) -> bool:
-    """The common refresh, settled in one step: a live token of a live session of an enabled user.
+    """The common refresh, settled in one step: a live token of a live session (not revoked, within its
+    absolute lifetime) of an enabled user.
     Anything else (a repeat within the grace window, reuse, expiry, revocation) takes the full judgement."""
     live_user = user is not None and user.id == session.user_id and not user.is_disabled
     return live_user and token.session_id == session.id and judge_refresh(token, session, now) is RefreshVerdict.ROTATE

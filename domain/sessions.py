@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from domain.policy import TokenPolicy
 from domain.users import User
 
 
@@ -19,6 +20,10 @@ class RevocationReason(StrEnum):
     USER_DISABLED = "user_disabled"
     REVOKED_BY_CLIENT = "revoked_by_client"
     """A trusted backend client revoked one of the session's tokens (RFC 7009)."""
+    PASSWORD_CHANGED = "password_changed"
+    """The user changed their password: every session but the one that changed it ends."""
+    PASSWORD_RESET = "password_reset"
+    """The password was reset by an emailed token: every session of the user ends."""
 
 
 USER_AGENT_MAX_LENGTH = 512
@@ -31,12 +36,16 @@ class Session:
     user_id: UUID
     created_at: datetime
     last_used_at: datetime
+    expires_at: datetime
+    """The absolute end of the session, fixed at login: no refresh succeeds at or after it."""
     revoked_at: datetime | None = None
     revocation_reason: RevocationReason | None = None
     user_agent: str | None = None
     """As first seen at login, cut to `USER_AGENT_MAX_LENGTH`: for the person to recognise the device."""
     client_address: str | None = None
     """As first seen at login (behind a trusted proxy, the forwarded one), cut to `CLIENT_ADDRESS_MAX_LENGTH`."""
+    remember: bool = True
+    """False: opened with `remember: false`, a short lifetime and cookies that end with the browser session."""
 
     @property
     def is_revoked(self) -> bool:
@@ -48,14 +57,21 @@ class Session:
             return self
         return replace(self, revoked_at=now, revocation_reason=reason)
 
+    def has_ended(self, now: datetime) -> bool:
+        """Past its absolute lifetime: over, whatever its refresh tokens say."""
+        return now >= self.expires_at
+
     def touched(self, now: datetime) -> "Session":
         return replace(self, last_used_at=now)
 
     def is_live_with(self, tokens: Iterable["RefreshToken"], now: datetime) -> bool:
         """A session is live while it is not revoked and holds a live refresh token: one whose last
         token was spent or expired is over, whatever its access tokens say. Repositories that answer
-        "the live sessions of a user" in a query mirror this rule under the contract tests."""
-        return not self.is_revoked and any(token.session_id == self.id and token.is_live(now) for token in tokens)
+        "the live sessions of a user" in a query mirror this rule under the contract tests. A session past
+        its absolute lifetime is over too."""
+        if self.is_revoked or self.has_ended(now):
+            return False
+        return any(token.session_id == self.id and token.is_live(now) for token in tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,14 +153,24 @@ class Revocation:
 
 
 def open_session(
-    *, user: User, session_id: UUID, now: datetime, user_agent: str | None = None, client_address: str | None = None
+    *,
+    user: User,
+    session_id: UUID,
+    now: datetime,
+    policy: TokenPolicy,
+    remember: bool = True,
+    user_agent: str | None = None,
+    client_address: str | None = None,
 ) -> Session:
-    """A session records the device as first seen, cut to bounded lengths; blank means unknown."""
+    """A session records the device as first seen, cut to bounded lengths; blank means unknown. Its
+    absolute lifetime is fixed now, by the policy of the moment and the `remember` choice."""
     return Session(
         id=session_id,
         user_id=user.id,
         created_at=now,
         last_used_at=now,
+        expires_at=now + policy.session_lifetime(remember),
+        remember=remember,
         user_agent=(user_agent or None) and user_agent[:USER_AGENT_MAX_LENGTH],
         client_address=(client_address or None) and client_address[:CLIENT_ADDRESS_MAX_LENGTH],
     )

@@ -9,6 +9,9 @@ windows can overlap one of the account's, hence the rule below), so only a guess
 addresses reaches it, and is then slowed for everyone. The per-address limit across accounts slows
 one address stuffing many accounts.
 
+Password-reset requests are counted per email, registered or not (so the count tells nothing): past
+the limit they are answered as before and mail nothing, so that nobody can flood an inbox.
+
 Registrations are counted per client address before the password is hashed: each costs an argon2id
 hash, and each answer tells whether an email is taken."""
 
@@ -28,6 +31,8 @@ class ThrottlePolicy:
     max_failures_per_account: int = 50
     max_failures_per_address: int = 50
     window: timedelta = timedelta(minutes=15)
+    max_password_resets_per_account: int = 3
+    """Reset mails one email address receives per `window`; more requests are answered alike and mail nothing."""
     max_registrations_per_address: int = 10
     registration_window: timedelta = timedelta(hours=1)
 

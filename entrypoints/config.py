@@ -3,7 +3,7 @@ policy where it has one (the domain is what tests and benchmarks build without a
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from domain.throttling import ThrottlePolicy
 from entrypoints.config_reader import read_settings
 from entrypoints.environment import SameSite
 from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.mail_settings import MailSettings
 from entrypoints.schedule import Schedule
 
 _TOKENS = TokenPolicy(issuer="http://localhost:8000", audience="tessera")
@@ -30,6 +31,9 @@ class Settings:
     refresh_ttl: timedelta = _TOKENS.refresh_ttl
     leeway: timedelta = _TOKENS.leeway
     refresh_grace: timedelta = _TOKENS.refresh_grace
+    session_max_age: timedelta = _TOKENS.session_max_age
+    short_session_max_age: timedelta = _TOKENS.short_session_max_age
+    """The absolute lifetime of a session opened with `remember: false`."""
     signing_alg: str = "RS256"
     signing_key_file: Path | None = None
     dev_key_file: Path = Path("tessera-dev-signing-key.jwk")
@@ -58,6 +62,8 @@ class Settings:
     purge_interval: timedelta | None = timedelta(hours=1)
     forwarded_allow_ips: tuple[str, ...] = ()
     """Proxies whose X-Forwarded-For / -Proto are believed: the client address that throttling counts."""
+    mail: MailSettings = field(default_factory=MailSettings)
+    """TESSERA_SMTP_URL, TESSERA_MAIL_FROM, TESSERA_PASSWORD_RESET_URL: password-reset mail."""
     legacy_bridge: LegacyBridgeSettings | None = None
     """Set (TESSERA_LEGACY_*): POST /auth/session/exchange turns legacy sessions into tessera's."""
     oauth_clients: tuple[TrustedClient, ...] = ()
@@ -79,6 +85,8 @@ class Settings:
             refresh_ttl=self.refresh_ttl,
             leeway=self.leeway,
             refresh_grace=self.refresh_grace,
+            session_max_age=self.session_max_age,
+            short_session_max_age=self.short_session_max_age,
         )
 
     def throttle_policy(self) -> ThrottlePolicy:

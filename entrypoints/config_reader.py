@@ -9,6 +9,7 @@ from domain.errors import JwksOutlivesPropagation
 from domain.throttling import ThrottleLetsOneAddressLockOut
 from entrypoints.environment import ConfigError, Env
 from entrypoints.legacy_settings import legacy_bridge_from_env
+from entrypoints.mail_settings import mail_settings_from_env
 
 if TYPE_CHECKING:
     from entrypoints.config import Settings
@@ -25,6 +26,12 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         refresh_ttl=env.seconds("REFRESH_TTL_SECONDS", defaults.refresh_ttl, low=60, high=365 * 24 * 3600),
         leeway=env.seconds("LEEWAY_SECONDS", defaults.leeway, low=0, high=60),
         refresh_grace=env.seconds("REFRESH_GRACE_SECONDS", defaults.refresh_grace, low=0, high=60),
+        session_max_age=env.seconds(
+            "SESSION_MAX_AGE_SECONDS", defaults.session_max_age, low=60, high=10 * 365 * 24 * 3600
+        ),
+        short_session_max_age=env.seconds(
+            "SESSION_SHORT_MAX_AGE_SECONDS", defaults.short_session_max_age, low=60, high=10 * 365 * 24 * 3600
+        ),
         signing_alg=env.choice("SIGNING_ALG", defaults.signing_alg, SUPPORTED_ALGORITHMS),
         signing_key_file=env.path("SIGNING_KEY_FILE"),
         dev_key_file=env.path("DEV_KEY_FILE") or defaults.dev_key_file,
@@ -64,6 +71,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         )
         or None,
         forwarded_allow_ips=env.networks("FORWARDED_ALLOW_IPS"),
+        mail=mail_settings_from_env(env),
         legacy_bridge=legacy_bridge_from_env(env),
         oauth_clients=env.clients("OAUTH_CLIENTS"),
         verified_token_cache=env.integer("VERIFIED_TOKEN_CACHE", defaults.verified_token_cache, low=1, high=10_000_000),
@@ -94,6 +102,10 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
             "must be more than twice TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS, or one address can lock "
             "the account's owner out",
         ) from None
+    if settings.short_session_max_age > settings.session_max_age:
+        raise ConfigError(
+            "SESSION_SHORT_MAX_AGE_SECONDS", "must be at most TESSERA_SESSION_MAX_AGE_SECONDS (the remembered lifetime)"
+        )
     if settings.refresh_ttl <= settings.access_ttl:
         raise ConfigError("REFRESH_TTL_SECONDS", "must be longer than TESSERA_ACCESS_TTL_SECONDS")
     return settings

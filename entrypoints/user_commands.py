@@ -1,4 +1,4 @@
-"""`tessera users create | grant | revoke-role | claims | disable | enable | list | import`: the operator's hold on
+"""`tessera users create | grant | revoke-role | claims | disable | enable | list | import | reset-link`: the operator's hold on
 accounts, from any machine that has the database URL. Passwords come from stdin (or a prompt on a
 terminal), never from the command line, where `ps` and shell histories would keep them."""
 
@@ -12,6 +12,7 @@ from typing import Any, TextIO, TypeVar
 
 from application.actors import OPERATOR
 from application.results import UserSummary
+from application.use_cases.create_password_reset_link import CreatePasswordResetLink
 from application.use_cases.disable_user import DisableUser
 from application.use_cases.enable_user import EnableUser
 from application.use_cases.grant_role import GrantRole
@@ -50,6 +51,9 @@ def add_user_commands(commands: Any) -> None:  # argparse's subparsers action ha
     claims.add_argument("claims", metavar="JSON")
     user_commands.add_parser("list", help="every user, oldest first")
     add_import_command(user_commands)
+    user_commands.add_parser(
+        "reset-link", help="print a single-use password-reset link (30 minutes) for a user verified otherwise"
+    ).add_argument("email")
 
 
 def run_user_command(settings: Settings, args: argparse.Namespace, stdin: TextIO | None = None) -> int:
@@ -70,6 +74,10 @@ def _run(settings: Settings, args: argparse.Namespace, stdin: TextIO) -> int:
         _print_users(_with(settings, ListUsers, _all_users))
         return 0
     email = Email.parse(args.email)
+    if command == "reset-link":
+        print(_with(settings, CreatePasswordResetLink, lambda use: use.execute(args.email)))
+        print("tessera: the link works once, for 30 minutes; every session of the user ends", file=sys.stderr)
+        return 0
     if command == "create":
         registration = Registration(args.email, read_password(stdin), args.display_name, tuple(args.role))
         profile = _with(settings, RegisterUser, lambda use: use.execute(registration))

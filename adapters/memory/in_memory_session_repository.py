@@ -52,8 +52,12 @@ class InMemorySessionRepository(SessionRepository):
         self._tables.sessions[session_id] = session.revoke(now, reason)
         return True
 
-    async def revoke_all_of_user(self, user_id: UUID, now: datetime, reason: RevocationReason) -> list[UUID]:
-        live = [s.id for s in self._tables.sessions.values() if s.user_id == user_id and not s.is_revoked]
+    async def revoke_all_of_user(
+        self, user_id: UUID, now: datetime, reason: RevocationReason, *, keep: UUID | None = None
+    ) -> list[UUID]:
+        live = [
+            s.id for s in self._tables.sessions.values() if s.user_id == user_id and not s.is_revoked and s.id != keep
+        ]
         return [session_id for session_id in live if await self.revoke(session_id, now, reason)]
 
     async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:

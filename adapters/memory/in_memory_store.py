@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.keys import SigningKeyRecord
+from domain.password_resets import PasswordResetToken
 from domain.sessions import RefreshToken, Session
 from domain.throttling import FailureCount
 from domain.users import User
@@ -19,6 +20,7 @@ class InMemoryTables:
     login_failures: dict[str, FailureCount] = field(default_factory=dict)
     signing_keys: dict[str, SigningKeyRecord] = field(default_factory=dict)
     user_changes: dict[UUID, datetime] = field(default_factory=dict)
+    password_resets: dict[str, PasswordResetToken] = field(default_factory=dict)
 
     def copy(self) -> "InMemoryTables":
         # The values are frozen, so copying the dicts is a full snapshot.
@@ -29,6 +31,7 @@ class InMemoryTables:
             dict(self.login_failures),
             dict(self.signing_keys),
             dict(self.user_changes),
+            dict(self.password_resets),
         )
 
 

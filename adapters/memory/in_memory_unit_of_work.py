@@ -3,6 +3,7 @@ from types import TracebackType
 from typing import Self
 
 from adapters.memory.in_memory_login_failure_repository import InMemoryLoginFailureRepository
+from adapters.memory.in_memory_password_reset_repository import InMemoryPasswordResetRepository
 from adapters.memory.in_memory_session_repository import InMemorySessionRepository
 from adapters.memory.in_memory_signing_key_repository import InMemorySigningKeyRepository
 from adapters.memory.in_memory_store import InMemoryStore, InMemoryTables
@@ -47,3 +48,4 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.sessions = InMemorySessionRepository(working)
         self.login_failures = InMemoryLoginFailureRepository(working)
         self.signing_keys = InMemorySigningKeyRepository(working)
+        self.password_resets = InMemoryPasswordResetRepository(working)

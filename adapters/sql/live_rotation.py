@@ -1,12 +1,13 @@
 """`rotate_live` in SQL, without the ORM: one statement on PostgreSQL, four on SQLite.
 
 Both mirror `domain.rotation.rotates_at_once` as a query (the contract tests hold them to it): the
-presented token unspent and unexpired, its session not revoked, the session's user enabled. The
+presented token unspent and unexpired, its session not revoked and within its absolute lifetime,
+the session's user enabled; the successor's expiry is capped at the session's absolute end. The
 statements are built once; SQLAlchemy caches their compiled form, so a call only binds values."""
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
@@ -23,7 +24,11 @@ _live_token = (
     _tokens.c.rotated_at.is_(None),
     _tokens.c.expires_at > bindparam("now"),
 )
-_live_session = (_sessions.c.revoked_at.is_(None), _users.c.disabled_at.is_(None))
+_live_session = (
+    _sessions.c.revoked_at.is_(None),
+    _sessions.c.expires_at > bindparam("now"),
+    _users.c.disabled_at.is_(None),
+)
 _sessions_of_users = _sessions.join(_users, _users.c.id == _sessions.c.user_id)
 _spend: dict[str, Any] = {
     "rotated_at": bindparam("now"),
@@ -55,7 +60,7 @@ def _postgres_statement() -> Any:
     # token's row lock, so of concurrent rotations of one token only one spends it; the others spend,
     # insert and touch nothing, and their statement returns no row.
     live = (
-        select(_tokens.c.id, _tokens.c.session_id)
+        select(_tokens.c.id, _tokens.c.session_id, _sessions.c.expires_at.label("session_expires_at"))
         .select_from(_tokens.join(_sessions_of_users, _sessions.c.id == _tokens.c.session_id))
         .where(*_live_token, *_live_session)
         .with_for_update(of=_sessions)
@@ -68,9 +73,16 @@ def _postgres_statement() -> Any:
         .returning(_tokens.c.session_id)
         .cte("spent")
     )
+    capped = {
+        **_successor,
+        "expires_at": func.least(_successor["expires_at"], live.c.session_expires_at, type_=_tokens.c.expires_at.type),
+    }
     added = (
         insert(_tokens)
-        .from_select(["session_id", *_successor], select(spent.c.session_id, *_successor.values()))
+        .from_select(
+            ["session_id", *capped],
+            select(spent.c.session_id, *capped.values()).join(live, live.c.session_id == spent.c.session_id),
+        )
         .cte("added")
     )
     touched = (
@@ -117,8 +129,9 @@ def _rotate_on_sqlite(connection: Connection, values: dict[str, Any]) -> tuple[S
     session_id = connection.execute(_SQLITE_SPEND, values).scalar()
     if session_id is None:
         return None
-    connection.execute(_SQLITE_ADD, {**values, "the_session": session_id})
     session = connection.execute(_SQLITE_TOUCH, {**values, "the_session": session_id}).mappings().one()
+    capped = min(values["successor_expires_at"], session["expires_at"])
+    connection.execute(_SQLITE_ADD, {**values, "the_session": session_id, "successor_expires_at": capped})
     user = connection.execute(_SQLITE_USER, {"user_id": session["user_id"]}).mappings().one()
     return _session(session), _user({**user, "user_id": session["user_id"]})
 
@@ -141,6 +154,8 @@ def _session(row: Any) -> Session:
         user_id=row["user_id"],
         created_at=row["created_at"],
         last_used_at=row["last_used_at"],
+        expires_at=row["expires_at"],
+        remember=row["remember"],
         revoked_at=row["revoked_at"],
         revocation_reason=None if reason is None else RevocationReason(reason),
         user_agent=row["user_agent"],

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import DefaultBase, UUIDBase
 from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -30,6 +30,9 @@ class SessionRow(UUIDBase):
     user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     last_used_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    """The session's absolute end, fixed at login."""
+    remember: Mapped[bool] = mapped_column(Boolean, default=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
     revocation_reason: Mapped[str | None] = mapped_column(String(32))
     user_agent: Mapped[str | None] = mapped_column(String(512))
@@ -66,3 +69,13 @@ class SigningKeyRow(DefaultBase):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     signs_from: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class PasswordResetTokenRow(DefaultBase):
+    __tablename__ = "password_reset_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))

@@ -63,17 +63,21 @@ class SqlSessionRepository(SessionRepository):
         )
         return await self._changed(statement) == 1
 
-    async def revoke_all_of_user(self, user_id: UUID, now: datetime, reason: RevocationReason) -> list[UUID]:
+    async def revoke_all_of_user(
+        self, user_id: UUID, now: datetime, reason: RevocationReason, *, keep: UUID | None = None
+    ) -> list[UUID]:
+        kept = () if keep is None else (SessionRow.id != keep,)
         statement = (
             update(SessionRow)
-            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None))
+            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None), *kept)
             .values(revoked_at=now, revocation_reason=reason.value)
             .returning(SessionRow.id)
         )
         return list((await self._db.scalars(statement)).all())
 
     async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
-        # `Session.is_live_with` as a query: not revoked, holding an unspent, unexpired refresh token.
+        # `Session.is_live_with` as a query: not revoked, within its absolute lifetime, holding an
+        # unspent, unexpired refresh token.
         holding = exists().where(
             RefreshTokenRow.session_id == SessionRow.id,
             RefreshTokenRow.rotated_at.is_(None),
@@ -81,7 +85,7 @@ class SqlSessionRepository(SessionRepository):
         )
         statement = (
             select(SessionRow)
-            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None), holding)
+            .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None), SessionRow.expires_at > now, holding)
             .order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
         )
         return [to_session(row) for row in (await self._db.scalars(statement)).all()]

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.live_rotation import rotate_live
 from adapters.sql.sql_login_failure_repository import SqlLoginFailureRepository
+from adapters.sql.sql_password_reset_repository import SqlPasswordResetRepository
 from adapters.sql.sql_session_repository import SqlSessionRepository
 from adapters.sql.sql_signing_key_repository import SqlSigningKeyRepository
 from adapters.sql.sql_user_repository import SqlUserRepository
@@ -55,6 +56,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.sessions = SqlSessionRepository(self._session)
         self.login_failures = SqlLoginFailureRepository(self._session)
         self.signing_keys = SqlSigningKeyRepository(self._session)
+        self.password_resets = SqlPasswordResetRepository(self._session)
         return self
 
     async def __aexit__(

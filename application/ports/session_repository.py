@@ -45,8 +45,10 @@ class SessionRepository(Protocol):
         """Revoke a live session; False if it was already revoked (the first revocation stands)."""
 
     @abstractmethod
-    async def revoke_all_of_user(self, user_id: UUID, now: datetime, reason: RevocationReason) -> list[UUID]:
-        """Revoke every live session of the user; the ids of those this call revoked."""
+    async def revoke_all_of_user(
+        self, user_id: UUID, now: datetime, reason: RevocationReason, *, keep: UUID | None = None
+    ) -> list[UUID]:
+        """Revoke every live session of the user but `keep`; the ids of those this call revoked."""
 
     @abstractmethod
     async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:

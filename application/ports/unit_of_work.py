@@ -5,6 +5,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from application.ports.login_failure_repository import LoginFailureRepository
+from application.ports.password_reset_repository import PasswordResetRepository
 from application.ports.session_repository import SessionRepository
 from application.ports.signing_key_repository import SigningKeyRepository
 from application.ports.user_repository import UserRepository
@@ -29,6 +30,7 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     login_failures: LoginFailureRepository
     signing_keys: SigningKeyRepository
+    password_resets: PasswordResetRepository
 
     @abstractmethod
     async def __aenter__(self) -> Self: ...

@@ -13,7 +13,6 @@ from application.token_pairs import TokenPairIssuer
 from domain.errors import AccountDisabled, InvalidEmail, InvalidLegacySession, MalformedLegacySessionCookie
 from domain.events import EventKind, SecurityEvent
 from domain.legacy_sessions import LegacyBridgePolicy, LegacySession, UserLookup
-from domain.sessions import open_session
 from domain.users import Email, User
 
 
@@ -89,8 +88,8 @@ class ExchangeLegacySession:
             self._refused("disabled", address)
             raise AccountDisabled
         now = self._clock.now()
-        session = open_session(
-            user=user, session_id=self._ids.new_id(), now=now, user_agent=exchange.user_agent, client_address=address
+        session = self._issuer.open_session(
+            user, now, remember=True, user_agent=exchange.user_agent, client_address=address
         )
         refresh = self._issuer.new_refresh_token(session, now)
         async with self._uow as uow:

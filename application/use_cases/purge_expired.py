@@ -26,6 +26,7 @@ class PurgeExpired:
                 deleted = await uow.sessions.purge(now, self._policy.revocation_window, batch_size)
                 deleted += await uow.sessions.clear_seals(now - self._policy.refresh_grace, batch_size)
                 deleted += await uow.login_failures.purge(now, self._throttling.longest_window, batch_size)
+                deleted += await uow.password_resets.purge(now, batch_size)
                 await uow.commit()
             total += deleted
             if deleted == 0:

@@ -25,6 +25,7 @@ from entrypoints.http.json_bodies import require_json_body
 from entrypoints.http.oauth_routes import oauth_router
 from entrypoints.http.openapi_bodies import ClosedStructSchemaPlugin
 from entrypoints.http.operations_routes import health, ready
+from entrypoints.http.password_routes import password_routers
 from entrypoints.http.public_routes import jwks
 from entrypoints.http.request_container import RequestContainerMiddleware
 from entrypoints.http.schema_pages import schema_plugins, schema_router
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         route_handlers=[
             *auth_routers(browsers.same_site),
             device_router,
+            *password_routers,
             admin_router,
             user_router,
             oauth_router,

@@ -73,7 +73,9 @@ async def login(
 ) -> TokenAnswer:
     require_csrf_proof(request, answer=data.transport)
     pair = await use_case.execute(
-        Credentials(data.email, data.password, client_address(request), request.headers.get("user-agent"))
+        Credentials(
+            data.email, data.password, client_address(request), request.headers.get("user-agent"), data.remember
+        )
     )
     return token_answer(pair, data.transport, request)
 

@@ -37,9 +37,13 @@ class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """`remember: false` opens a session with the short absolute lifetime (TESSERA_SESSION_SHORT_MAX_AGE_SECONDS,
+    12 hours by default) whose cookies, if any, end with the browser session (no Max-Age)."""
+
     email: Text
     password: Text
     transport: Transport = "bearer"
+    remember: bool = True
 
 
 class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):

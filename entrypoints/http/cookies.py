@@ -33,13 +33,12 @@ def _cookie(key: str, path: str, same_site: SameSite, value: str | None = None, 
 
 
 def session_cookies(pair: TokenPair, same_site: SameSite) -> list[Cookie]:
-    """Each cookie lives exactly as long as its token."""
+    """Each cookie lives exactly as long as its token (whose expiry never passes the session's absolute
+    end); a session opened with `remember: false` gets browser-session cookies, without Max-Age."""
+    access_age, refresh_age = (pair.expires_in, pair.refresh_expires_in) if pair.remember else (None, None)
     return [
-        _cookie(ACCESS_COOKIE, "/", same_site, pair.access_token, pair.expires_in),
-        *(
-            _cookie(REFRESH_COOKIE, path, same_site, pair.refresh_token, pair.refresh_expires_in)
-            for path in REFRESH_COOKIE_PATHS
-        ),
+        _cookie(ACCESS_COOKIE, "/", same_site, pair.access_token, access_age),
+        *(_cookie(REFRESH_COOKIE, path, same_site, pair.refresh_token, refresh_age) for path in REFRESH_COOKIE_PATHS),
     ]
 
 
@@ -55,7 +54,8 @@ def documented_session_cookies(same_site: SameSite) -> list[Cookie]:
         replace(
             _cookie(key, path, same_site),
             documentation_only=True,
-            description=f"Cookie transport only: the {token}; Max-Age is its lifetime; SameSite as configured "
+            description=f"Cookie transport only: the {token}; Max-Age is its lifetime (none: a browser-session "
+            "cookie, for a session opened with remember: false); SameSite as configured "
             "(TESSERA_COOKIE_SAMESITE, strict by default).",
         )
         for key, path, token in _SLOTS

@@ -16,6 +16,7 @@ from domain.errors import (
     InvalidEmail,
     InvalidLegacySession,
     InvalidPassword,
+    InvalidPasswordResetToken,
     InvalidRefreshToken,
     InvalidRole,
     LoginThrottled,
@@ -24,6 +25,7 @@ from domain.errors import (
     SessionNotFound,
     TokenOwnerGone,
     UnknownUser,
+    WrongCurrentPassword,
 )
 
 ErrorStatus = tuple[HTTPStatus, str, str | None]
@@ -51,6 +53,8 @@ DOMAIN_ERROR_STATUSES: dict[type[DomainError], ErrorStatus] = {
     UnknownUser: (HTTPStatus.NOT_FOUND, "user-not-found", None),
     SessionNotFound: (HTTPStatus.NOT_FOUND, "session-not-found", None),
     CannotDisableSelf: (HTTPStatus.CONFLICT, "cannot-disable-self", None),
+    WrongCurrentPassword: (HTTPStatus.FORBIDDEN, "wrong-current-password", None),
+    InvalidPasswordResetToken: (HTTPStatus.BAD_REQUEST, "invalid-password-reset-token", None),
 }
 
 

@@ -1,15 +1,20 @@
 """The application-wide objects: settings, clock, policies, hashing, and what one process remembers."""
 
+from collections.abc import AsyncIterator
+
 from dishka import Provider, Scope, from_context, provide
 
 from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
 from adapters.local.lru_profile_cache import LruProfileCache
 from adapters.local.process_revocation_view import ProcessRevocationView
 from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
+from adapters.mail.logging_mailer import LoggingMailer
+from adapters.mail.smtp_mailer import SmtpMailer
 from adapters.observability.logging_security_events import LoggingSecurityEvents
 from adapters.secrets_token_generator import SecretsTokenGenerator
 from adapters.system_clock import SystemClock
 from application.ports.clock import Clock
+from application.ports.mailer import Mailer
 from application.ports.password_hasher import PasswordHasher
 from application.ports.profile_cache import ProfileCache
 from application.ports.revocation_view import RevocationView
@@ -20,6 +25,7 @@ from application.propagation import Propagation
 from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.clients import TrustedClients
+from domain.password_resets import ResetLinkTemplate
 from domain.policy import TokenPolicy
 from domain.revocation_feed import RevocationFeed
 from domain.throttling import ThrottlePolicy
@@ -72,6 +78,21 @@ class CoreProvider(Provider):
             parallelism=settings.argon2_parallelism,
             concurrency=settings.argon2_concurrency,
         )
+
+    @provide
+    def reset_link_template(self, settings: Settings) -> ResetLinkTemplate:
+        return settings.mail.reset_link_template()
+
+    @provide
+    async def mailer(self, settings: Settings) -> AsyncIterator[Mailer]:
+        """SMTP when TESSERA_SMTP_URL is set, its queued deliveries awaited at shutdown; otherwise mail
+        goes to the log (development)."""
+        if settings.mail.smtp is None:
+            yield LoggingMailer()
+            return
+        mailer = SmtpMailer(settings.mail.smtp, settings.mail.sender)
+        yield mailer
+        await mailer.drain()
 
     @provide
     def revocation_view(self, policy: TokenPolicy) -> RevocationView:

@@ -2,9 +2,14 @@
 
 from dishka import Provider, Scope, provide
 
+from application.login_throttle import LoginThrottle
+from application.password_reset_issuer import PasswordResetIssuer
 from application.token_lookup import TokenLookup
 from application.token_pairs import TokenPairIssuer
 from application.use_cases.authenticate_client import AuthenticateClient
+from application.use_cases.change_password import ChangePassword
+from application.use_cases.confirm_password_reset import ConfirmPasswordReset
+from application.use_cases.create_password_reset_link import CreatePasswordResetLink
 from application.use_cases.disable_user import DisableUser
 from application.use_cases.enable_user import EnableUser
 from application.use_cases.end_session import EndSession
@@ -23,6 +28,7 @@ from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.purge_expired import PurgeExpired
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser
+from application.use_cases.request_password_reset import RequestPasswordReset
 from application.use_cases.revoke_role import RevokeRole
 from application.use_cases.revoke_token import RevokeToken
 from application.use_cases.set_user_claims import SetUserClaims
@@ -37,7 +43,13 @@ class UseCaseProvider(Provider):
     token_lookup = provide(TokenLookup, scope=Scope.APP)
     authenticate_client = provide(AuthenticateClient, scope=Scope.APP)
     register_user = provide(RegisterUser)
+    login_throttle = provide(LoginThrottle)
     log_in = provide(LogIn)
+    change_password = provide(ChangePassword)
+    password_reset_issuer = provide(PasswordResetIssuer, scope=Scope.APP)
+    request_password_reset = provide(RequestPasswordReset)
+    confirm_password_reset = provide(ConfirmPasswordReset)
+    create_password_reset_link = provide(CreatePasswordResetLink)
     refresh_session = provide(RefreshSession)
     log_out = provide(LogOut)
     log_out_everywhere = provide(LogOutEverywhere)

@@ -157,3 +157,36 @@ async def test_concurrent_rotations_of_one_token_have_exactly_one_winner(new_uow
     winner = plans[results.index(True)]
     assert [s is not None for s in stored] == results
     assert spent is not None and spent.successor_id == winner.successor_id
+
+
+async def _stored_session_ending_at(new_uow: UnitOfWorkFactory, lifetime: timedelta) -> tuple[Session, RefreshToken]:
+    user = a_user("ada@example.com")
+    session = replace(a_session(user, lifetime=lifetime), remember=False)
+    token = a_refresh_token(session, "the-presented-secret")
+    async with new_uow() as uow:
+        await uow.users.add(user)
+        await uow.sessions.add(session)
+        await uow.sessions.add_refresh_token(token)
+        await uow.commit()
+    return session, token
+
+
+async def test_a_live_token_of_a_session_past_its_absolute_lifetime_rotates_nothing(new_uow: UnitOfWorkFactory) -> None:
+    session, token = await _stored_session_ending_at(new_uow, timedelta(minutes=5))
+
+    await _refused(new_uow, token, _plan(token, session.expires_at))
+    await _refused(new_uow, token, _plan(token, session.expires_at + timedelta(days=1)))
+
+
+async def test_the_successor_never_outlives_the_sessions_absolute_end(new_uow: UnitOfWorkFactory) -> None:
+    session, token = await _stored_session_ending_at(new_uow, timedelta(hours=12))
+    plan = _plan(token)
+
+    async with new_uow() as uow:
+        rotated = await uow.rotate_live(plan)
+        await uow.commit()
+
+    assert rotated is not None and rotated.session == session.touched(SOON)
+    _, successor, _ = await _state(new_uow, token, plan)
+    assert successor == plan.successor_in(session)
+    assert isinstance(successor, RefreshToken) and successor.expires_at == T0 + timedelta(hours=12)

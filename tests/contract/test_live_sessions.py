@@ -51,3 +51,22 @@ async def test_only_live_sessions_of_the_user_are_listed_newest_first(new_uow: U
 async def test_a_user_without_sessions_has_no_live_ones(new_uow: UnitOfWorkFactory) -> None:
     async with new_uow() as uow:
         assert await uow.sessions.live_of_user(a_user().id, T0) == []
+
+
+async def test_a_session_past_its_absolute_lifetime_is_not_live_though_its_token_is(new_uow: UnitOfWorkFactory) -> None:
+    ada = a_user()
+    short = replace(a_session(ada, lifetime=timedelta(hours=12)), remember=False)
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.sessions.add(short)
+        await uow.sessions.add_refresh_token(a_refresh_token(short))
+        await uow.commit()
+
+    async with new_uow() as uow:
+        before = await uow.sessions.live_of_user(ada.id, T0 + timedelta(hours=12) - timedelta(seconds=1))
+        after = await uow.sessions.live_of_user(ada.id, T0 + timedelta(hours=12))
+        stored = await uow.sessions.get(short.id)
+
+    assert [session.id for session in before] == [short.id]
+    assert after == []
+    assert stored is not None and (stored.expires_at, stored.remember) == (T0 + timedelta(hours=12), False)

@@ -135,6 +135,24 @@ async def test_revoking_all_sessions_of_a_user_leaves_other_users_alone(new_uow:
         assert await uow.sessions.revoke_all_of_user(ada.id, T0, RevocationReason.LOGOUT_EVERYWHERE) == []
 
 
+async def test_revoking_all_sessions_of_a_user_but_one_keeps_that_one_live(new_uow: UnitOfWorkFactory) -> None:
+    ada, phone, _ = await _stored_session(new_uow, "ada@example.com")
+    laptop = a_session(ada)
+    async with new_uow() as uow:
+        await uow.sessions.add(laptop)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        revoked = await uow.sessions.revoke_all_of_user(ada.id, T0, RevocationReason.PASSWORD_CHANGED, keep=laptop.id)
+        await uow.commit()
+
+    assert revoked == [phone.id]
+    async with new_uow() as uow:
+        ended, kept = await uow.sessions.get(phone.id), await uow.sessions.get(laptop.id)
+    assert ended is not None and ended.revocation_reason is RevocationReason.PASSWORD_CHANGED
+    assert kept is not None and not kept.is_revoked
+
+
 async def test_revocations_since_a_moment_are_listed_oldest_first(new_uow: UnitOfWorkFactory) -> None:
     _, old, _ = await _stored_session(new_uow, "old@example.com")
     _, newer, _ = await _stored_session(new_uow, "newer@example.com")

@@ -154,3 +154,52 @@ def test_db_upgrade_then_check_reports_an_up_to_date_schema(monkeypatch: pytest.
     assert main(["db", "check"]) == exit_codes.REFUSED
     assert main(["db", "upgrade"]) == 0
     assert main(["db", "check"]) == 0
+
+
+def test_session_lifetimes_default_to_30_days_and_12_hours_and_are_read_from_the_environment() -> None:
+    assert (Settings().session_max_age, Settings().short_session_max_age) == (timedelta(days=30), timedelta(hours=12))
+    settings = Settings.from_env(
+        {"TESSERA_SESSION_MAX_AGE_SECONDS": "86400", "TESSERA_SESSION_SHORT_MAX_AGE_SECONDS": "3600"}
+    )
+    policy = settings.token_policy()
+    assert (policy.session_max_age, policy.short_session_max_age) == (timedelta(days=1), timedelta(hours=1))
+
+
+def test_a_short_session_lifetime_longer_than_the_remembered_one_is_refused() -> None:
+    with pytest.raises(ConfigError, match="TESSERA_SESSION_SHORT_MAX_AGE_SECONDS: must be at most"):
+        Settings.from_env({"TESSERA_SESSION_MAX_AGE_SECONDS": "3600", "TESSERA_SESSION_SHORT_MAX_AGE_SECONDS": "7200"})
+
+
+def test_mail_settings_are_read_from_the_environment_and_the_smtp_password_never_shown() -> None:
+    assert Settings.from_env({}).mail.smtp is None
+    mail = Settings.from_env(
+        {
+            "TESSERA_SMTP_URL": "smtps://mailer%40example.com:s3cr%3At@smtp.example.com",
+            "TESSERA_MAIL_FROM": "accounts@example.com",
+            "TESSERA_PASSWORD_RESET_URL": "https://app.example.com/reset?token={token}",
+        }
+    ).mail
+    assert mail.smtp is not None
+    assert (mail.smtp.host, mail.smtp.port, mail.smtp.implicit_tls) == ("smtp.example.com", 465, True)
+    assert (mail.smtp.username, mail.smtp.password) == ("mailer@example.com", "s3cr:t")
+    assert "s3cr" not in repr(mail)
+    assert mail.reset_link_template().link("abc") == "https://app.example.com/reset?token=abc"
+    plain = Settings.from_env({"TESSERA_SMTP_URL": "smtp://127.0.0.1:2525"}).mail.smtp
+    assert plain is not None and (plain.port, plain.implicit_tls, plain.username) == (2525, False, None)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TESSERA_SMTP_URL", "http://smtp.example.com"),
+        ("TESSERA_SMTP_URL", "smtp://"),
+        ("TESSERA_SMTP_URL", "smtp://host:notaport"),
+        ("TESSERA_PASSWORD_RESET_URL", "https://app.example.com/reset"),
+        ("TESSERA_MAIL_FROM", "nobody"),
+    ],
+)
+def test_a_bad_mail_setting_is_refused_naming_its_variable_without_its_value(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({variable: value})
+    assert refused.value.variable == variable
+    assert "notaport" not in str(refused.value)

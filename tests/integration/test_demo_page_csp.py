@@ -27,3 +27,10 @@ async def test_the_demo_page_loads_its_script_from_self_under_a_strict_policy(br
 async def test_the_demo_page_and_its_script_name_their_charset_once(browser: Client) -> None:
     assert (await browser.get("/demo")).headers["content-type"] == "text/html; charset=utf-8"
     assert (await browser.get("/demo/app.js")).headers["content-type"] == "text/javascript; charset=utf-8"
+
+
+async def test_the_demo_page_offers_to_keep_the_person_signed_in_and_sends_the_choice(browser: Client) -> None:
+    page, script = (await browser.get("/demo/")).text, (await browser.get("/demo/app.js")).text
+
+    assert '<input id="remember" name="remember" type="checkbox" checked>' in page
+    assert 'remember: $("remember").checked' in script

@@ -1,13 +1,27 @@
-"""The Alembic migrations build exactly the schema the SQL models describe, on PostgreSQL."""
+"""The Alembic migrations build the schema the SQL models describe (PostgreSQL) and carry old rows forward."""
 
 import asyncio
+import sqlite3
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from advanced_alchemy.alembic.commands import AlembicCommands
 from advanced_alchemy.base import metadata_registry
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from adapters.sql.database import VERSION_TABLE, create_engine, pending_migrations
+from adapters.sql.database import (
+    VERSION_TABLE,
+    create_engine,
+    database_config,
+    pending_migrations,
+    session_factory,
+    upgrade_schema,
+)
+from adapters.sql.sql_unit_of_work import SqlUnitOfWork
+from domain.sessions import Session
 
 
 @pytest.mark.postgres
@@ -30,3 +44,32 @@ def test_the_migrated_postgres_schema_matches_the_models(postgres_url: str) -> N
 
 def _is_version_table(change: object) -> bool:
     return isinstance(change, tuple) and change[0] == "remove_table" and change[1].name == VERSION_TABLE
+
+
+def test_sessions_opened_before_lifetimes_existed_end_30_days_after_they_were_opened(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    AlembicCommands(sqlalchemy_config=database_config(url)).upgrade("0006")
+    opened = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    user_id, session_id = uuid.uuid4(), uuid.uuid4()
+
+    async def stored() -> Session | None:
+        engine = create_engine(url)
+        async with SqlUnitOfWork(session_factory(engine)) as uow:
+            session = await uow.sessions.get(session_id)
+        await engine.dispose()
+        return session
+
+    with sqlite3.connect(tmp_path / "old.db") as db:
+        db.execute(
+            "INSERT INTO users (id, email, password_hash, roles, created_at) VALUES (?, 'a@example.com', 'x', '[]', ?)",
+            (user_id.bytes, "2026-01-01 12:00:00.000000"),
+        )
+        db.execute(
+            "INSERT INTO sessions (id, user_id, created_at, last_used_at) VALUES (?, ?, ?, ?)",
+            (session_id.bytes, user_id.bytes, "2026-01-01 12:00:00.000000", "2026-01-01 12:00:00.000000"),
+        )
+    upgrade_schema(url)
+
+    session = asyncio.run(stored())
+    assert session is not None
+    assert (session.expires_at, session.remember) == (opened + timedelta(days=30), True)

@@ -1,5 +1,6 @@
 """`tessera users ...` on a migrated SQLite file, and as a separate process against a served tessera."""
 
+import asyncio
 import io
 import time
 from collections.abc import Callable
@@ -7,9 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from litestar.testing import AsyncTestClient
 
 from entrypoints.cli import main
-from tests.support.http import PASSWORD
+from entrypoints.http.app import create_app
+from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.served import environment, serving, tessera, upgraded
 
 UsersCli = Callable[..., tuple[int, str, str]]
@@ -125,3 +128,29 @@ def test_an_import_reads_stdin_with_a_dash_and_prints_no_progress_off_a_terminal
     assert (code, err) == (0, "")
     assert out == "tessera: imported 1 lines: 1 created, 0 updated, 0 unchanged, 0 refused\n"
     assert _users(users_cli) == {"piped@example.com": ["active", "-"]}
+
+
+def test_an_operator_reset_link_sets_a_new_password_once(users_cli: UsersCli, sqlite_url: str, tmp_path: Path) -> None:
+    assert users_cli("create", "ada@example.com", stdin=PASSWORD + "\n")[0] == 0
+
+    code, out, err = users_cli("reset-link", "Ada@Example.com")
+
+    assert code == 0, err
+    link = out.strip()
+    assert link.startswith("http://localhost:8000/reset-password?token=") and "30 minutes" in err
+    token = link.split("token=", 1)[1]
+    assert len(token) >= 43  # 256 bits, URL-safe base64
+    assert users_cli("reset-link", "nobody@example.com")[:2] == (1, "")
+
+    async def confirm() -> list[int]:
+        settings = settings_for_tests(sqlite_url, tmp_path)
+        async with AsyncTestClient(create_app(settings)) as client:
+            body = {"token": token, "new_password": "a brand new passphrase"}
+            first = await client.post("/auth/password-reset/confirm", json=body)
+            second = await client.post("/auth/password-reset/confirm", json=body)
+            login = await client.post(
+                "/auth/login", json={"email": "ada@example.com", "password": "a brand new passphrase"}
+            )
+            return [first.status_code, second.status_code, login.status_code]
+
+    assert asyncio.run(confirm()) == [204, 400, 200]

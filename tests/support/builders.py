@@ -20,8 +20,8 @@ def a_user(email: str = "ada@example.com", *, roles: tuple[str, ...] = ()) -> Us
     )
 
 
-def a_session(user: User, *, at: datetime = T0) -> Session:
-    return Session(id=uuid.uuid4(), user_id=user.id, created_at=at, last_used_at=at)
+def a_session(user: User, *, at: datetime = T0, lifetime: timedelta = timedelta(days=30)) -> Session:
+    return Session(id=uuid.uuid4(), user_id=user.id, created_at=at, last_used_at=at, expires_at=at + lifetime)
 
 
 def a_refresh_token(session: Session, secret: str | None = None, *, at: datetime = T0) -> RefreshToken:

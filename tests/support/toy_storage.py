@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from dishka import Scope, provide
 
 from adapters.memory.in_memory_login_failure_repository import InMemoryLoginFailureRepository
+from adapters.memory.in_memory_password_reset_repository import InMemoryPasswordResetRepository
 from adapters.memory.in_memory_session_repository import InMemorySessionRepository
 from adapters.memory.in_memory_signing_key_repository import InMemorySigningKeyRepository
 from adapters.memory.in_memory_store import InMemoryTables
@@ -94,6 +95,7 @@ class PickleFileUnitOfWork(UnitOfWork):
         self.sessions = InMemorySessionRepository(tables)
         self.login_failures = InMemoryLoginFailureRepository(tables)
         self.signing_keys = InMemorySigningKeyRepository(tables)
+        self.password_resets = InMemoryPasswordResetRepository(tables)
 
 
 class ForgetfulUnitOfWork(PickleFileUnitOfWork):

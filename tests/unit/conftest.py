@@ -8,10 +8,12 @@ from dishka import Provider, Scope, provide
 
 from adapters.local.lru_profile_cache import LruProfileCache
 from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
+from adapters.memory.in_memory_mailer import InMemoryMailer
 from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from application.ports.clock import Clock
+from application.ports.mailer import Mailer
 from application.ports.password_hasher import PasswordHasher
 from application.ports.revocation_view import RevocationView
 from application.ports.security_events import SecurityEvents
@@ -52,6 +54,7 @@ class Fakes(Provider):
         self._store, self._clock = store, clock
         self.hasher = PlainPasswordHasher()
         self.events_sink = InMemorySecurityEvents()
+        self.outbox = InMemoryMailer()
 
     @provide
     def store(self) -> InMemoryStore:
@@ -66,6 +69,10 @@ class Fakes(Provider):
         return self.hasher
 
     ids = provide(SequentialTokenGenerator, provides=TokenGenerator)
+
+    @provide
+    def mailer(self) -> Mailer:
+        return self.outbox
 
     @provide
     def events(self) -> SecurityEvents:
@@ -99,6 +106,7 @@ class Tessera:
         fakes = Fakes(self.store, self.clock)
         self.hasher = fakes.hasher
         self.events = fakes.events_sink
+        self.outbox = fakes.outbox
         self.container = build_container(SETTINGS, fakes, *overrides)
         self.policy = await self.container.get(TokenPolicy)
         self.revocations = await self.container.get(RevocationView)

@@ -70,7 +70,7 @@ async function register() {
 
 async function logIn(event) {
   event.preventDefault();
-  const response = await post("/auth/login", { ...credentials(), transport: "cookie" });
+  const response = await post("/auth/login", { ...credentials(), remember: $("remember").checked, transport: "cookie" });
   if (!response.ok) {
     say(`Login failed: ${await detail(response)}`);
     return;

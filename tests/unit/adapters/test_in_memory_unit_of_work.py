@@ -18,7 +18,7 @@ pytestmark = pytest.mark.anyio
 CLOCK = FixedClock()
 POLICY = TokenPolicy(issuer="https://issuer.example", audience="tessera-api")
 ADA = User(UUID(int=1), Email.parse("ada@example.com"), "Ada", "plain$correct horse", (), CLOCK.now())
-SESSION = open_session(user=ADA, session_id=UUID(int=2), now=CLOCK.now())
+SESSION = open_session(user=ADA, session_id=UUID(int=2), now=CLOCK.now(), policy=POLICY)
 TOKEN = issue_refresh_token(
     SESSION, token_id=UUID(int=3), token_hash=hash_refresh_token("refresh-token-1"), now=CLOCK.now(), policy=POLICY
 )

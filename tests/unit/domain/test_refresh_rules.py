@@ -6,7 +6,7 @@ import pytest
 
 from domain.claims import access_claims_for
 from domain.policy import TokenPolicy
-from domain.rotation import RefreshVerdict, issue_refresh_token, judge_refresh, spend
+from domain.rotation import RefreshVerdict, issue_refresh_token, judge_refresh, plan_rotation, rotates_at_once, spend
 from domain.sessions import (
     RevocationReason,
     SealKey,
@@ -33,7 +33,7 @@ ADA = User(
     roles=("admin", "support"),
     created_at=OPENED,
 )
-SESSION = open_session(user=ADA, session_id=UUID(int=2), now=OPENED)
+SESSION = open_session(user=ADA, session_id=UUID(int=2), now=OPENED, policy=POLICY)
 TOKEN = issue_refresh_token(
     SESSION, token_id=UUID(int=3), token_hash=hash_refresh_token("refresh-token-1"), now=OPENED, policy=POLICY
 )
@@ -178,3 +178,50 @@ def test_a_seal_key_is_32_bytes_and_never_shown():
     with pytest.raises(ValueError, match="32 bytes"):
         SealKey(b"short")
     assert bytes(range(32)).hex() not in repr(KEY) and str(bytes(range(32))) not in repr(KEY)
+
+
+LIFETIMES = replace(POLICY, session_max_age=timedelta(days=30), short_session_max_age=timedelta(hours=12))
+ENDS = OPENED + timedelta(days=30)
+
+
+def test_a_session_ends_one_absolute_lifetime_after_login_short_if_not_remembered():
+    remembered = open_session(user=ADA, session_id=UUID(int=5), now=OPENED, policy=LIFETIMES)
+    forgotten = open_session(user=ADA, session_id=UUID(int=6), now=OPENED, policy=LIFETIMES, remember=False)
+
+    assert (remembered.expires_at, remembered.remember) == (ENDS, True)
+    assert (forgotten.expires_at, forgotten.remember) == (OPENED + timedelta(hours=12), False)
+
+
+def test_a_live_token_of_a_session_past_its_absolute_lifetime_is_judged_expired_whatever_the_rotation():
+    session = open_session(user=ADA, session_id=UUID(int=5), now=OPENED, policy=LIFETIMES)
+    fresh = replace(TOKEN, issued_at=ENDS - timedelta(minutes=1), expires_at=ENDS + timedelta(days=13))
+
+    assert judge_refresh(fresh, session, ENDS - timedelta(microseconds=1)) is RefreshVerdict.ROTATE
+    assert judge_refresh(fresh, session, ENDS) is RefreshVerdict.EXPIRED
+    assert not rotates_at_once(fresh, session, ADA, ENDS)
+
+
+def test_a_repeat_within_the_grace_window_of_a_session_past_its_lifetime_is_expired_not_repeated():
+    session = replace(SESSION, expires_at=ROTATED_AT + timedelta(seconds=5))
+    moment = ROTATED_AT + timedelta(seconds=6)
+
+    assert judge_refresh(ROTATED, session, moment, successor=SUCCESSOR, grace=GRACE) is RefreshVerdict.EXPIRED
+
+
+def test_a_refresh_token_never_outlives_its_sessions_absolute_lifetime():
+    session = open_session(user=ADA, session_id=UUID(int=5), now=OPENED, policy=LIFETIMES, remember=False)
+    late = OPENED + timedelta(hours=11)
+
+    token = issue_refresh_token(session, token_id=UUID(int=7), token_hash="h", now=late, policy=LIFETIMES)
+    plan = plan_rotation("p", "00", successor_id=UUID(int=8), successor_hash="s", now=late, policy=LIFETIMES)
+
+    assert token.expires_at == session.expires_at
+    assert plan.successor_in(session).expires_at == session.expires_at
+
+
+def test_a_session_past_its_absolute_lifetime_is_not_live_whatever_its_tokens():
+    session = open_session(user=ADA, session_id=UUID(int=5), now=OPENED, policy=LIFETIMES, remember=False)
+    token = replace(TOKEN, session_id=session.id, expires_at=OPENED + timedelta(days=14))
+
+    assert session.is_live_with([token], OPENED + timedelta(hours=12) - timedelta(microseconds=1))
+    assert not session.is_live_with([token], OPENED + timedelta(hours=12))

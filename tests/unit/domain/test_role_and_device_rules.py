@@ -5,8 +5,11 @@ from uuid import UUID
 import pytest
 
 from domain.errors import InvalidRole
+from domain.policy import TokenPolicy
 from domain.sessions import open_session
 from domain.users import Email, User, parse_role
+
+POLICY = TokenPolicy(issuer="https://issuer.example", audience="tessera")
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 ADA = User(UUID(int=1), Email.parse("ada@example.com"), "Ada", "plain$x", ("support",), NOW)
@@ -39,13 +42,15 @@ def test_a_user_is_disabled_exactly_while_disabled_at_is_set() -> None:
 
 
 def test_a_session_records_the_device_as_first_seen_cut_to_bounded_lengths() -> None:
-    session = open_session(user=ADA, session_id=UUID(int=2), now=NOW, user_agent="x" * 600, client_address="9" * 200)
+    session = open_session(
+        user=ADA, session_id=UUID(int=2), now=NOW, policy=POLICY, user_agent="x" * 600, client_address="9" * 200
+    )
 
     assert session.user_agent == "x" * 512
     assert session.client_address == "9" * 128
 
 
 def test_a_session_opened_without_a_user_agent_or_address_records_none_not_blank() -> None:
-    session = open_session(user=ADA, session_id=UUID(int=2), now=NOW, user_agent="", client_address=None)
+    session = open_session(user=ADA, session_id=UUID(int=2), now=NOW, policy=POLICY, user_agent="", client_address=None)
 
     assert (session.user_agent, session.client_address) == (None, None)

@@ -1,0 +1,75 @@
+from dataclasses import dataclass
+
+from application.login_throttle import LoginThrottle
+from application.ports.clock import Clock
+from application.ports.password_hasher import PasswordHasher
+from application.ports.security_events import SecurityEvents
+from application.ports.unit_of_work import UnitOfWork
+from application.results import Principal
+from application.session_revoker import SessionRevoker
+from domain.errors import TokenOwnerGone, WrongCurrentPassword
+from domain.events import EventKind, SecurityEvent
+from domain.sessions import RevocationReason
+from domain.users import check_password
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordChange:
+    current_password: str
+    new_password: str
+    client_address: str | None = None
+
+
+class ChangePassword:
+    """The signed-in user replaces their password, proving the current one: every other session of
+    theirs ends (a thief's included), the one that changed it stays.
+
+    The current password is checked as a login checks it, under the same throttle (`LoginThrottle`):
+    a stolen access token is no way round the limit on guessing. The new password obeys the rules of
+    registration, checked first (before anything is counted or hashed)."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        hasher: PasswordHasher,
+        throttle: LoginThrottle,
+        revoker: SessionRevoker,
+        clock: Clock,
+        events: SecurityEvents,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._throttle = throttle
+        self._revoker = revoker
+        self._clock = clock
+        self._events = events
+
+    async def execute(self, principal: Principal, change: PasswordChange) -> None:
+        check_password(change.new_password)
+        now = self._clock.now()
+        async with self._uow as uow:
+            user = await uow.users.get(principal.user_id)
+        if user is None:
+            raise TokenOwnerGone
+        keys = self._throttle.keys(user.email.value, change.client_address)
+        await self._throttle.refuse_if_throttled(keys, now)
+        if not await self._hasher.verify(user.password_hash, change.current_password):
+            await self._throttle.record_failure(keys, now)
+            self._events.emit(
+                SecurityEvent(EventKind.PASSWORD_CHANGE_FAILED, user.id, principal.session_id, change.client_address)
+            )
+            raise WrongCurrentPassword
+        new_hash = await self._hasher.hash(change.new_password)
+        async with self._uow as uow:
+            if await uow.users.get(user.id) is None:
+                raise TokenOwnerGone
+            await self._throttle.clear(uow, keys)
+            await uow.users.update_password_hash(user.id, new_hash)
+            ended = await self._revoker.end_all_of_user(
+                uow, user.id, RevocationReason.PASSWORD_CHANGED, keep=principal.session_id
+            )
+            await uow.commit()
+        detail = f"sessions={len(ended)}"
+        self._events.emit(
+            SecurityEvent(EventKind.PASSWORD_CHANGED, user.id, principal.session_id, change.client_address, detail)
+        )

@@ -1,0 +1,55 @@
+from application.ports.clock import Clock
+from application.ports.password_hasher import PasswordHasher
+from application.ports.security_events import SecurityEvents
+from application.ports.unit_of_work import UnitOfWork
+from application.session_revoker import SessionRevoker
+from domain.errors import InvalidPasswordResetToken
+from domain.events import EventKind, SecurityEvent
+from domain.password_resets import hash_reset_token
+from domain.sessions import RevocationReason
+from domain.users import check_password
+
+
+class ConfirmPasswordReset:
+    """Sets a new password with a mailed token: the token is spent (one compare-and-set: at most once
+    under any concurrency), the user's other tokens voided, and every session of the user ends.
+
+    An unknown, expired or used token, or one of a user disabled since, is one and the same
+    `InvalidPasswordResetToken`. The token is looked up before the new password is hashed, so that
+    a guess costs the server no argon2 hash."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        hasher: PasswordHasher,
+        revoker: SessionRevoker,
+        clock: Clock,
+        events: SecurityEvents,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._revoker = revoker
+        self._clock = clock
+        self._events = events
+
+    async def execute(self, token: str, new_password: str, client_address: str | None = None) -> None:
+        check_password(new_password)
+        now = self._clock.now()
+        token_hash = hash_reset_token(token)
+        async with self._uow as uow:
+            found = await uow.password_resets.find(token_hash)
+        if found is None or not found.is_redeemable(now):
+            raise InvalidPasswordResetToken
+        new_hash = await self._hasher.hash(new_password)
+        async with self._uow as uow:
+            user = await uow.users.get(found.user_id)
+            if user is None or user.is_disabled or not await uow.password_resets.redeem(token_hash, now):
+                raise InvalidPasswordResetToken
+            await uow.users.update_password_hash(user.id, new_hash)
+            await uow.password_resets.void_all_of_user(user.id, now)
+            ended = await self._revoker.end_all_of_user(uow, user.id, RevocationReason.PASSWORD_RESET)
+            await uow.commit()
+        detail = f"sessions={len(ended)}"
+        self._events.emit(
+            SecurityEvent(EventKind.PASSWORD_RESET, user.id, client_address=client_address, detail=detail)
+        )

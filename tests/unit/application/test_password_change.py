@@ -1,0 +1,67 @@
+"""Changing one's password: every other session ends, this one stays; the current password is
+checked under the login throttle."""
+
+import pytest
+
+from application.use_cases.change_password import ChangePassword, PasswordChange
+from domain.errors import (
+    InvalidAccessToken,
+    InvalidCredentials,
+    InvalidPassword,
+    InvalidRefreshToken,
+    LoginThrottled,
+    WrongCurrentPassword,
+)
+from domain.events import EventKind
+from domain.sessions import RevocationReason
+from tests.unit.conftest import PASSWORD, Tessera
+
+pytestmark = pytest.mark.anyio
+
+NEW = "a brand new passphrase"
+
+
+async def test_a_password_change_ends_every_other_session_and_keeps_this_one(app: Tessera) -> None:
+    laptop, phone = await app.log_in(), await app.log_in()
+    caller = app.verify(laptop.access_token)
+
+    await app.run(ChangePassword, caller, PasswordChange(PASSWORD, NEW, "198.51.100.7"))
+
+    ended = app.session_of(phone)
+    assert (ended.revoked_at, ended.revocation_reason) == (app.clock.now(), RevocationReason.PASSWORD_CHANGED)
+    with pytest.raises(InvalidAccessToken):
+        app.verify(phone.access_token)
+    with pytest.raises(InvalidRefreshToken):
+        await app.refresh(phone.refresh_token)
+    assert not app.session_of(laptop).is_revoked
+    assert app.verify((await app.refresh(laptop.refresh_token)).access_token).session_id == caller.session_id
+    with pytest.raises(InvalidCredentials):
+        await app.log_in(password=PASSWORD)
+    await app.log_in(password=NEW)
+    event = next(e for e in app.events.events if e.kind is EventKind.PASSWORD_CHANGED)
+    assert (event.user_id, event.session_id, event.detail) == (caller.user_id, caller.session_id, "sessions=1")
+
+
+async def test_a_wrong_current_password_changes_nothing_and_counts_as_a_failed_login(app: Tessera) -> None:
+    pair = await app.log_in()
+    caller = app.verify(pair.access_token)
+    for _ in range(5):
+        with pytest.raises(WrongCurrentPassword):
+            await app.run(ChangePassword, caller, PasswordChange("not my password", NEW, "198.51.100.7"))
+
+    with pytest.raises(LoginThrottled):
+        await app.run(ChangePassword, caller, PasswordChange(PASSWORD, NEW, "198.51.100.7"))
+    with pytest.raises(LoginThrottled):
+        await app.log_in_from("198.51.100.7", "ada@example.com", PASSWORD)
+    await app.log_in(password=PASSWORD)  # from elsewhere, the old password still works: nothing changed
+
+
+async def test_a_new_password_breaking_the_rules_is_refused_before_anything_is_counted(app: Tessera) -> None:
+    caller = app.verify((await app.log_in()).access_token)
+    failures_before = dict(app.store.tables.login_failures)
+
+    with pytest.raises(InvalidPassword):
+        await app.run(ChangePassword, caller, PasswordChange("not my password", "short", "198.51.100.7"))
+
+    assert app.store.tables.login_failures == failures_before
+    await app.log_in(password=PASSWORD)
