@@ -1,6 +1,6 @@
-"""`tessera users create | grant | revoke-role | claims | disable | enable | list | import | reset-link`: the operator's hold on
-accounts, from any machine that has the database URL. Passwords come from stdin (or a prompt on a
-terminal), never from the command line, where `ps` and shell histories would keep them."""
+"""`tessera users create | grant | revoke-role | claims | disable | enable | list | import | reset-link`:
+the operator's hold on accounts, from any machine that has the database URL. Passwords come from stdin
+(or a prompt on a terminal), never from the command line, where `ps` and shell histories would keep them."""
 
 import argparse
 import asyncio

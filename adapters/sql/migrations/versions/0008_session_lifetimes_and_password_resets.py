@@ -4,7 +4,7 @@ Sessions opened before this migration end 30 days (the default `TESSERA_SESSION_
 after they were opened, and count as remembered.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-30
 """
 
