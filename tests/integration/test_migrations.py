@@ -73,3 +73,37 @@ def test_sessions_opened_before_lifetimes_existed_end_30_days_after_they_were_op
     session = asyncio.run(stored())
     assert session is not None
     assert (session.expires_at, session.remember) == (opened + timedelta(days=30), True)
+
+
+@pytest.mark.postgres
+def test_a_replica_of_the_previous_release_still_opens_sessions_on_the_new_schema(clean_postgres_url: str) -> None:
+    """Rolling upgrades need additive migrations: the previous release inserts sessions knowing neither
+    `expires_at` nor `remember`, and they get the default lifetime."""
+    from sqlalchemy import text
+
+    user_id, session_id = uuid.uuid4(), uuid.uuid4()
+    opened = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+    async def insert_as_the_previous_release() -> tuple[object, object]:
+        engine = create_engine(clean_postgres_url)
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, roles, created_at) "
+                    "VALUES (:id, 'old@example.com', 'x', '[]', :at)"
+                ),
+                {"id": user_id, "at": opened},
+            )
+            await connection.execute(
+                text("INSERT INTO sessions (id, user_id, created_at, last_used_at) VALUES (:id, :user, :at, :at)"),
+                {"id": session_id, "user": user_id, "at": opened},
+            )
+            row = (
+                await connection.execute(
+                    text("SELECT expires_at, remember FROM sessions WHERE id = :id"), {"id": session_id}
+                )
+            ).one()
+        await engine.dispose()
+        return row[0], row[1]
+
+    assert asyncio.run(insert_as_the_previous_release()) == (opened + timedelta(days=30), True)

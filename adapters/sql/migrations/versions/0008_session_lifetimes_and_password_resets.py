@@ -3,6 +3,10 @@
 Sessions opened before this migration end 30 days (the default `TESSERA_SESSION_MAX_AGE_SECONDS`)
 after they were opened, and count as remembered.
 
+Additive for a rolling upgrade: a replica of the previous release opens sessions without either
+column, so `remember` keeps its default and, on PostgreSQL, a trigger gives such a session the same
+30 days (SQLite serves one host, so it has no roll to survive).
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-30
@@ -37,7 +41,12 @@ def upgrade() -> None:
     _backfill_expiry()
     with op.batch_alter_table("sessions") as table:
         table.alter_column("expires_at", existing_type=DateTimeUTC(timezone=True), nullable=False)
-        table.alter_column("remember", existing_type=sa.Boolean(), server_default=None)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_EXPIRY_FOR_PREVIOUS_RELEASE)
+        op.execute(
+            "CREATE TRIGGER tessera_session_expiry BEFORE INSERT ON sessions "
+            "FOR EACH ROW EXECUTE FUNCTION tessera_session_expiry()"
+        )
     op.create_table(
         "password_reset_tokens",
         sa.Column("token_hash", sa.String(64), primary_key=True),
@@ -48,6 +57,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_password_reset_tokens_user_id", "password_reset_tokens", ["user_id"])
     op.create_index("ix_password_reset_tokens_expires_at", "password_reset_tokens", ["expires_at"])
+
+
+_EXPIRY_FOR_PREVIOUS_RELEASE = """
+CREATE FUNCTION tessera_session_expiry() RETURNS trigger AS $$
+BEGIN
+    IF NEW.expires_at IS NULL THEN
+        NEW.expires_at := NEW.created_at + interval '30 days';
+    END IF;
+    RETURN NEW;
+END
+$$ LANGUAGE plpgsql
+"""
 
 
 def _backfill_expiry() -> None:
@@ -65,6 +86,9 @@ def _backfill_expiry() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER tessera_session_expiry ON sessions")
+        op.execute("DROP FUNCTION tessera_session_expiry()")
     op.drop_index("ix_password_reset_tokens_expires_at", "password_reset_tokens")
     op.drop_index("ix_password_reset_tokens_user_id", "password_reset_tokens")
     op.drop_table("password_reset_tokens")
