@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sql.live_rotation_rows import enabled_user_of, session_of
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
-from domain.custom_claims import CustomClaims
 from domain.rotation import PlannedRotation
-from domain.sessions import RevocationReason, Session
-from domain.users import Email, User
+from domain.sessions import Session
+from domain.users import User
 
 _tokens: Table = RefreshTokenRow.__table__  # type: ignore[assignment]
 _sessions: Table = SessionRow.__table__  # type: ignore[assignment]
@@ -120,7 +120,7 @@ async def rotate_live(connection: AsyncConnection, rotation: PlannedRotation) ->
     values = _values(rotation)
     if connection.dialect.name == "postgresql":
         row = (await connection.execute(_POSTGRES, values)).mappings().first()
-        return None if row is None else (_session(row), _user(row))
+        return None if row is None else (session_of(row), enabled_user_of(row))
     return await connection.run_sync(_rotate_on_sqlite, values)
 
 
@@ -133,7 +133,7 @@ def _rotate_on_sqlite(connection: Connection, values: dict[str, Any]) -> tuple[S
     capped = min(values["successor_expires_at"], session["expires_at"])
     connection.execute(_SQLITE_ADD, {**values, "the_session": session_id, "successor_expires_at": capped})
     user = connection.execute(_SQLITE_USER, {"user_id": session["user_id"]}).mappings().one()
-    return _session(session), _user({**user, "user_id": session["user_id"]})
+    return session_of(session), enabled_user_of({**user, "user_id": session["user_id"]})
 
 
 def _values(rotation: PlannedRotation) -> dict[str, Any]:
@@ -145,32 +145,3 @@ def _values(rotation: PlannedRotation) -> dict[str, Any]:
         "successor_expires_at": rotation.successor_expires_at,
         "sealed": rotation.sealed_successor,
     }
-
-
-def _session(row: Any) -> Session:
-    reason = row["revocation_reason"]
-    return Session(
-        id=row["id"],
-        user_id=row["user_id"],
-        created_at=row["created_at"],
-        last_used_at=row["last_used_at"],
-        expires_at=row["expires_at"],
-        remember=row["remember"],
-        revoked_at=row["revoked_at"],
-        revocation_reason=None if reason is None else RevocationReason(reason),
-        user_agent=row["user_agent"],
-        client_address=row["client_address"],
-    )
-
-
-def _user(row: Any) -> User:
-    """An enabled user: the statements rotate nothing for a disabled one."""
-    return User(
-        id=row["user_id"],
-        email=Email(row["user_email"]),
-        display_name=row["user_display_name"],
-        password_hash=row["user_password_hash"],
-        roles=tuple(row["user_roles"]),
-        created_at=row["user_created_at"],
-        claims=CustomClaims(row["user_claims"]),
-    )
