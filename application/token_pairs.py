@@ -8,7 +8,8 @@ from application.results import TokenPair
 from domain.claims import access_claims_for
 from domain.policy import TokenPolicy
 from domain.rotation import PlannedRotation, issue_refresh_token, plan_rotation
-from domain.sessions import RefreshToken, SealKey, Session, hash_refresh_token, open_session, seal_successor
+from domain.sessions import RefreshToken, Session, hash_refresh_token, open_session
+from domain.successor_seal import SealKey, seal_successor
 from domain.users import User
 
 

@@ -1,11 +1,11 @@
 """The claims of an access token, and the exact rules a presented token's claims must meet."""
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.claim_values import claim_number, claim_uuid
 from domain.custom_claims import NO_CLAIMS, RESERVED_NAMES, CustomClaims
 from domain.errors import InvalidAccessToken, InvalidClaims
 from domain.policy import TokenPolicy
@@ -67,19 +67,19 @@ class AccessClaims:
         aud = payload.get("aud")
         if not (aud == policy.audience or (isinstance(aud, list) and policy.audience in aud)):
             raise InvalidAccessToken
-        exp, iat = _number(payload, "exp"), _number(payload, "iat")
-        nbf = _number(payload, "nbf") if "nbf" in payload else None
+        exp, iat = claim_number(payload, "exp"), claim_number(payload, "iat")
+        nbf = claim_number(payload, "nbf") if "nbf" in payload else None
         roles = payload.get("roles", [])
         if not isinstance(roles, list) or (roles and not all(isinstance(role, str) for role in roles)):
             raise InvalidAccessToken
         claims = cls(
             iss=policy.issuer,
             aud=policy.audience,
-            sub=_uuid(payload, "sub"),
+            sub=claim_uuid(payload, "sub"),
             exp=int(exp),
             iat=int(iat),
-            jti=_uuid(payload, "jti"),
-            sid=_uuid(payload, "sid"),
+            jti=claim_uuid(payload, "jti"),
+            sid=claim_uuid(payload, "sid"),
             roles=tuple(roles),
             custom=_custom(payload),
         )
@@ -111,29 +111,6 @@ def _custom(payload: Mapping[str, object]) -> CustomClaims:
     try:
         return CustomClaims.parse(extra)
     except InvalidClaims:
-        raise InvalidAccessToken from None
-
-
-def _number(payload: Mapping[str, object], name: str) -> float:
-    value = payload.get(name)
-    if value.__class__ is bool or not isinstance(value, (int, float)):
-        raise InvalidAccessToken
-    try:
-        number = float(value)  # an int beyond the float range overflows here
-    except OverflowError:
-        raise InvalidAccessToken from None
-    if not math.isfinite(number):
-        raise InvalidAccessToken
-    return number
-
-
-def _uuid(payload: Mapping[str, object], name: str) -> UUID:
-    value = payload.get(name)
-    if not isinstance(value, str):
-        raise InvalidAccessToken
-    try:
-        return UUID(value)
-    except ValueError:
         raise InvalidAccessToken from None
 
 

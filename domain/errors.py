@@ -1,7 +1,5 @@
 """Errors of the auth domain. Each carries a default message that is safe to show a client."""
 
-from datetime import timedelta
-
 
 class DomainError(Exception):
     message = "The request could not be completed."
@@ -141,26 +139,6 @@ class InsufficientRole(DomainError):
 
 class CannotDisableSelf(DomainError):
     message = "An admin cannot disable their own account."
-
-
-class KeyNotFound(DomainError):
-    message = "There is no such signing key, or it is withdrawn already."
-
-
-class LastSigningKey(DomainError):
-    """Withdrawing the key that signs now would hand signing back to an older key, perhaps a retired one."""
-
-    message = "This key signs now: rotate first (`keys rotate --now`), then retire it."
-
-
-class JwksOutlivesPropagation(DomainError):
-    """A JWKS max-age so long that a verifier may meet a token signed by a key it has not fetched."""
-
-    message = "The JWKS max-age plus the key reload interval exceeds the key propagation delay."
-
-    def __init__(self, longest: timedelta) -> None:
-        super().__init__()
-        self.longest = longest
 
 
 class InvalidImportRecord(DomainError):

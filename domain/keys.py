@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.errors import JwksOutlivesPropagation
+from domain.key_errors import JwksOutlivesPropagation
 from domain.policy import TokenPolicy
 
 JWKS_MAX_AGE_CAP = timedelta(seconds=300)

@@ -2,7 +2,7 @@
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
@@ -86,7 +86,7 @@ class RefreshToken:
     rotated_at: datetime | None = None
     successor_id: UUID | None = None
     sealed_successor: str | None = None
-    """The successor's secret, sealed under this token's own secret (see `seal_successor`)."""
+    """The successor's secret, sealed under this token's secret and the server's seal key (`domain.successor_seal`)."""
 
     @property
     def is_spent(self) -> bool:
@@ -103,45 +103,6 @@ class RefreshToken:
 def hash_refresh_token(token: str) -> str:
     """SHA-256 suffices: a refresh token carries 256 random bits, so there is nothing to brute-force."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class SealKey:
-    """A server secret that is not in the database (derived from the key-encryption key or the signing
-    key): without it, a seal read from a copy of the database is noise, whatever spent token comes with it."""
-
-    secret: bytes = field(repr=False)
-
-    def __post_init__(self) -> None:
-        if len(self.secret) != 32:
-            raise ValueError("a seal key is 32 bytes")
-
-
-def _pad(key: SealKey, predecessor: str, length: int) -> bytes:
-    # SHAKE-256 over a fixed-length key and the secret: a keyed one-time pad (no length extension applies).
-    return hashlib.shake_256(b"tessera/successor-seal/v2\x00" + key.secret + predecessor.encode()).digest(length)
-
-
-def seal_successor(predecessor: str, successor: str, key: SealKey) -> str:
-    """Seal a successor's secret so that only a holder of its predecessor's secret, on the server, can
-    read it back: it lets a client whose refresh response was lost retry within the grace window and
-    receive the very same successor.
-
-    The pad comes from the predecessor's 256 random bits and the server's seal key, and is used for
-    this one secret only. Neither a database reader nor the holder of an old spent token has the key, so
-    both together still read nothing (and `tessera purge` clears seals once their grace window closed).
-    """
-    data = successor.encode()
-    return bytes(a ^ b for a, b in zip(data, _pad(key, predecessor, len(data)), strict=True)).hex()
-
-
-def unseal_successor(predecessor: str, sealed: str, key: SealKey) -> str | None:
-    """The successor's secret, or None if the seal is malformed or not made with this predecessor and key."""
-    try:
-        data = bytes.fromhex(sealed)
-        return bytes(a ^ b for a, b in zip(data, _pad(key, predecessor, len(data)), strict=True)).decode("ascii")
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
-from domain.errors import JwksOutlivesPropagation
+from domain.key_errors import JwksOutlivesPropagation
 from domain.throttling import ThrottleLetsOneAddressLockOut
 from entrypoints.environment import ConfigError, Env
 from entrypoints.legacy_settings import legacy_bridge_from_env

@@ -6,7 +6,7 @@ import hashlib
 from joserfc.jwk import OctKey
 
 from adapters.crypto.signing_keys import SigningKeySet
-from domain.sessions import SealKey
+from domain.successor_seal import SealKey
 
 
 def seal_key_from_key_encryption_key(kek: OctKey) -> SealKey:

@@ -8,7 +8,6 @@ from advanced_alchemy.alembic.commands import AlembicCommands
 from advanced_alchemy.config import AlembicAsyncConfig, EngineConfig, SQLAlchemyAsyncConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -16,10 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
 from adapters.sql.idle_ping import ping_when_idle
 from adapters.sql.postgres_tls import asyncpg_tls
-from adapters.sql.sqlite_file import create_private_sqlite_file
+from adapters.sql.sqlite_file import create_private_sqlite_file, serialize_sqlite_writers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 VERSION_TABLE = "alembic_versions"
 
 
@@ -63,7 +61,7 @@ def database_config(url: str) -> SQLAlchemyAsyncConfig:
 def create_engine(url: str) -> AsyncEngine:
     engine = database_config(url).get_engine()
     if engine.dialect.name == "sqlite":
-        _serialize_sqlite_writers(engine)
+        serialize_sqlite_writers(engine)
         create_private_sqlite_file(url)
     else:
         ping_when_idle(engine)
@@ -80,7 +78,7 @@ def upgrade_schema(url: str) -> None:
     config = database_config(url)
     engine = config.get_engine()
     if engine.dialect.name == "sqlite":
-        _serialize_sqlite_writers(engine)
+        serialize_sqlite_writers(engine)
         _ensure_sqlite_folder(url)
         create_private_sqlite_file(url)
     asyncio.run(_current_revision(url))  # DatabaseUnreachable before Alembic's own, less clear, failure
@@ -96,25 +94,6 @@ def _ensure_sqlite_folder(url: str) -> None:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-
-
-def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
-    """SQLite upgrades a read lock to a write lock lazily, and two transactions doing so at once
-    fail with 'database is locked' whatever the timeout. `BEGIN IMMEDIATE` takes the write lock
-    up front, so concurrent units of work queue on the busy timeout instead."""
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # let the "begin" hook below issue BEGIN itself
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class SchemaCommandFailed(RuntimeError):

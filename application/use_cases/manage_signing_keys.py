@@ -7,8 +7,8 @@ from application.ports.clock import Clock
 from application.ports.key_vault import KeyVault
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
-from domain.errors import KeyNotFound, LastSigningKey
 from domain.events import EventKind, SecurityEvent
+from domain.key_errors import KeyNotFound, LastSigningKey
 from domain.keys import KeyStatus, SigningKeyRecord, key_statuses, signing_key
 from domain.policy import TokenPolicy
 

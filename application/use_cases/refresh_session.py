@@ -14,12 +14,10 @@ from domain.rotation import RefreshVerdict, judge_refresh
 from domain.sessions import (
     RefreshToken,
     RevocationReason,
-    SealKey,
     Session,
     hash_refresh_token,
-    seal_successor,
-    unseal_successor,
 )
+from domain.successor_seal import SealKey, seal_successor, unseal_successor
 
 Successor = tuple[str, RefreshToken]
 """A successor refresh token: its secret, and its stored record."""

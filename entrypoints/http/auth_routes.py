@@ -12,10 +12,9 @@ from application.use_cases.log_out import LogOut
 from application.use_cases.log_out_by_refresh_token import LogOutByRefreshToken
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
-from application.use_cases.register_user import RegisterUser, Registration
 from domain.errors import InvalidRefreshToken
 from entrypoints.environment import SameSite
-from entrypoints.http.auth_schemas import LoginRequest, RefreshRequest, RegisterRequest, UserResponse
+from entrypoints.http.auth_schemas import LoginRequest, RefreshRequest
 from entrypoints.http.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
 from entrypoints.http.cookies import MAX_COOKIE_TOKEN_LENGTH, documented_cleared_cookies, documented_session_cookies
 from entrypoints.http.csrf import require_csrf_proof
@@ -28,30 +27,9 @@ from entrypoints.http.openapi import (
     UNAUTHENTICATED,
     problems,
 )
+from entrypoints.http.registration_route import register
 from entrypoints.http.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.transport import RefreshCookie, TokenAnswer, presented_refresh_token, signed_out, token_answer
-
-
-@post(
-    "/register",
-    status_code=201,
-    summary="Create an account",
-    responses=problems(
-        e400="Invalid email, password or display name; or a body that is not UTF-8 JSON",
-        e409="The email is already registered",
-        e415=NOT_JSON,
-        e429="Too many registrations from this address (see Retry-After)",
-    ),
-)
-@inject
-async def register(
-    request: Request[Any, Any, Any], data: JSONBody[RegisterRequest], use_case: FromDishka[RegisterUser]
-) -> UserResponse:
-    address = client_address(request) or ""
-    profile = await use_case.execute(Registration(data.email, data.password, data.display_name, (), address))
-    return UserResponse(
-        id=profile.id, email=profile.email, display_name=profile.display_name, created_at=profile.created_at
-    )
 
 
 @post(

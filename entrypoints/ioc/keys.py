@@ -15,7 +15,7 @@ from application.ports.token_signer import TokenSigner
 from application.ports.token_verifier import TokenVerifier
 from application.use_cases.manage_signing_keys import ManageSigningKeys
 from application.use_cases.reload_signing_keys import ReloadSigningKeys
-from domain.sessions import SealKey
+from domain.successor_seal import SealKey
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
 

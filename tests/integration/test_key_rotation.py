@@ -17,7 +17,8 @@ from application.errors import ForeignKeyEncryptionKey, NoSigningKey
 from application.use_cases.manage_signing_keys import ManageSigningKeys
 from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from domain.claims import AccessClaims
-from domain.errors import InvalidAccessToken, KeyNotFound, LastSigningKey
+from domain.errors import InvalidAccessToken
+from domain.key_errors import KeyNotFound, LastSigningKey
 from domain.policy import TokenPolicy
 from tests.fakes import FixedClock
 from tests.support.builders import a_user

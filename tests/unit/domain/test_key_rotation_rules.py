@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.errors import JwksOutlivesPropagation
+from domain.key_errors import JwksOutlivesPropagation
 from domain.keys import KeyState, KeyTimings, SigningKeyRecord, key_statuses, published_keys, signing_key
 from domain.policy import TokenPolicy
 

@@ -9,12 +9,10 @@ from domain.policy import TokenPolicy
 from domain.rotation import RefreshVerdict, issue_refresh_token, judge_refresh, plan_rotation, rotates_at_once, spend
 from domain.sessions import (
     RevocationReason,
-    SealKey,
     hash_refresh_token,
     open_session,
-    seal_successor,
-    unseal_successor,
 )
+from domain.successor_seal import SealKey, seal_successor, unseal_successor
 from domain.users import Email, User
 
 POLICY = TokenPolicy(
