@@ -3,7 +3,6 @@ from application.ports.clock import Clock
 from application.ports.mailer import Mail, Mailer
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
-from domain.errors import InvalidEmail
 from domain.events import EventKind, SecurityEvent
 from domain.password_resets import RESET_TOKEN_LIFETIME
 from domain.throttling import ThrottlePolicy, throttle_key
@@ -51,15 +50,12 @@ class RequestPasswordReset:
     async def execute(self, email: str, client_address: str | None = None) -> None:
         now = self._clock.now()
         secret = self._issuer.new_secret()
-        try:
-            parsed: Email | None = Email.parse(email)
-        except InvalidEmail:
-            parsed = None
+        parsed = Email.parse(email)  # a malformed address is the caller's mistake (400), whoever is registered
         counter = throttle_key("password-reset", email.strip().lower())
         async with self._uow as uow:
             requests = await uow.login_failures.record(counter, now, self._throttling.window)
             await uow.commit()
-            user = None if parsed is None else await uow.users.get_by_email(parsed)
+            user = await uow.users.get_by_email(parsed)
             if user is None or user.is_disabled or requests.failures > self._throttling.max_password_resets_per_account:
                 return
             link = await self._issuer.store(uow, user.id, secret, now)

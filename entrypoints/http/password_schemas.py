@@ -2,18 +2,19 @@
 
 import msgspec
 
+from entrypoints.http.auth_schemas import Email, NewPassword
 from entrypoints.http.schemas import Text
 
 
 class PasswordChangeRequest(msgspec.Struct, forbid_unknown_fields=True):
     current_password: Text
-    new_password: Text
+    new_password: NewPassword
 
 
 class PasswordResetRequest(msgspec.Struct, forbid_unknown_fields=True):
-    email: Text
+    email: Email
 
 
 class PasswordResetConfirmation(msgspec.Struct, forbid_unknown_fields=True):
     token: Text
-    new_password: Text
+    new_password: NewPassword

@@ -61,11 +61,13 @@ async def test_a_reset_answers_alike_for_any_email_and_mails_only_a_real_user(
 
     answers = [
         _seen(await mailing_client.post("/auth/password-reset", json={"email": email}))
-        for email in ("nobody@example.com", "ada@example.com", "not an email")
+        for email in ("nobody@example.com", "ada@example.com")
     ]
+    malformed = await mailing_client.post("/auth/password-reset", json={"email": "not an email"})
 
     assert answers[0][:2] == (202, b"")
-    assert answers[0] == answers[1] == answers[2]
+    assert answers[0] == answers[1]
+    assert_problem(malformed, 400, "invalid-email")  # the address's form, not whether it is registered
     await _token_from(inbox)
     await asyncio.sleep(0.2)  # a mail to nobody would have been queued at the same moment
     assert len(inbox.messages) == 1
@@ -94,7 +96,7 @@ async def test_an_unknown_token_or_a_short_password_is_a_400_problem(client: Cli
     unknown = await client.post("/auth/password-reset/confirm", json={"token": "guessed", "new_password": NEW})
     assert_problem(unknown, 400, "invalid-password-reset-token")
     short = await client.post("/auth/password-reset/confirm", json={"token": "guessed", "new_password": "short"})
-    assert_problem(short, 400, "invalid-password")
+    assert_problem(short, 400, "invalid-request")  # the body's schema bounds it (8–1024)
 
 
 async def test_without_an_smtp_server_the_link_is_logged_for_development(
