@@ -17,7 +17,7 @@ from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.key_files import load_or_create_dev_key, read_private_key
 from adapters.crypto.signing_keys import SigningKeySet
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
-from benchmarks.tessera_setup import ISSUER, live_refresh_token_row
+from benchmarks.tessera_setup import ISSUER, live_refresh_token_row, live_session_row
 from domain.claims import AccessClaims
 
 TOKEN_SECONDS = 3 * 3600
@@ -51,7 +51,10 @@ def write_members(database: Path, count: int) -> list[Member]:
             for start in range(0, count, CHUNK):
                 chunk = members[start : start + CHUNK]
                 connection.execute(insert(UserRow), [_user(uuid.UUID(m.user_id), now) for m in chunk])
-                connection.execute(insert(SessionRow), [_session(m, now) for m in chunk])
+                connection.execute(
+                    insert(SessionRow),
+                    [live_session_row(uuid.UUID(m.session_id), uuid.UUID(m.user_id), now) for m in chunk],
+                )
                 connection.execute(
                     insert(RefreshTokenRow), [live_refresh_token_row(uuid.UUID(m.session_id), now) for m in chunk]
                 )
@@ -68,17 +71,6 @@ def _user(user_id: uuid.UUID, now: datetime) -> dict[str, object]:
         "password_hash": "$argon2id$unused",
         "roles": [],
         "created_at": now,
-    }
-
-
-def _session(member: Member, now: datetime) -> dict[str, object]:
-    return {
-        "id": uuid.UUID(member.session_id),
-        "user_id": uuid.UUID(member.user_id),
-        "created_at": now,
-        "last_used_at": now,
-        "revoked_at": None,
-        "revocation_reason": None,
     }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import insert
 
 from adapters.sql.database import create_engine
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
+from benchmarks.tessera_setup import live_session_row
 from entrypoints.ioc.storage import normalised_url
 
 CHUNK = 2_000
@@ -49,7 +50,7 @@ def _member(now: datetime) -> tuple[dict[str, object], dict[str, object], dict[s
         "roles": ["member"],
         "created_at": now,
     }
-    session = {"id": session_id, "user_id": user_id, "created_at": now, "last_used_at": now}
+    session = live_session_row(session_id, user_id, now)
     token = {
         "id": uuid.uuid4(),
         "session_id": session_id,

@@ -24,6 +24,20 @@ FAST_ARGON2 = {"TESSERA_ARGON2_TIME_COST": "1", "TESSERA_ARGON2_MEMORY_KIB": "8"
 """Only for servers whose measured path hashes no password (setup logins are then quick)."""
 
 
+def live_session_row(session_id: uuid.UUID, user_id: uuid.UUID, now: datetime) -> dict[str, object]:
+    """A session row as a login writes it: remembered, ending one default lifetime (30 days) from now."""
+    return {
+        "id": session_id,
+        "user_id": user_id,
+        "created_at": now,
+        "last_used_at": now,
+        "expires_at": now + timedelta(days=30),
+        "remember": True,
+        "revoked_at": None,
+        "revocation_reason": None,
+    }
+
+
 def live_refresh_token_row(session_id: uuid.UUID, now: datetime) -> dict[str, object]:
     """A refresh-token row that keeps its session live (unspent, 14 days), written straight into the store."""
     return {
@@ -99,17 +113,7 @@ class SessionWriter:
                 chunk = session_ids[start : start + 10_000]
                 connection.execute(
                     insert(SessionRow),
-                    [
-                        {
-                            "id": sid,
-                            "user_id": self._user,
-                            "created_at": now,
-                            "last_used_at": now,
-                            "revoked_at": None,
-                            "revocation_reason": None,
-                        }
-                        for sid in chunk
-                    ],
+                    [live_session_row(sid, self._user, now) for sid in chunk],
                 )
                 connection.execute(insert(RefreshTokenRow), [live_refresh_token_row(sid, now) for sid in chunk])
         stamp = int(now.timestamp())
