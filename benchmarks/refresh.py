@@ -58,7 +58,9 @@ def variant_name(backend: str, workers: int) -> str:
     return f"{backend}, {workers} worker{'s' if workers > 1 else ''}"
 
 
-def refresh(work: Path, seconds: float, rounds: int, sessions: int = SESSIONS) -> dict[str, Any]:
+def refresh(
+    work: Path, seconds: float, rounds: int, sessions: int = SESSIONS, breakdown_refreshes: int = BREAKDOWN_REFRESHES
+) -> dict[str, Any]:
     from tests.support.pg_cluster import local_cluster
 
     with local_cluster() as cluster, contextlib.ExitStack() as stack:
@@ -67,7 +69,7 @@ def refresh(work: Path, seconds: float, rounds: int, sessions: int = SESSIONS) -
         split = {}
         for backend, env in envs.items():
             db_upgrade(env)
-            split[backend] = breakdown(env, BREAKDOWN_REFRESHES)
+            split[backend] = breakdown(env, breakdown_refreshes)
         servers = {
             (backend, workers): stack.enter_context(
                 tessera(work, envs[backend], f"refresh-{backend}-{workers}", workers)

@@ -36,6 +36,7 @@ def main() -> None:
         help="tokens never seen before: more than any run sends, and than the server's token cache holds",
     )
     parser.add_argument("--refresh-sessions", type=int, default=4_000, help="live refresh tokens a refresh run rotates")
+    parser.add_argument("--breakdown-refreshes", type=int, default=300, help="refreshes timed one by one in process")
     parser.add_argument("--revocations", type=int, default=200, help="logouts whose propagation is timed")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--plots", type=Path, default=None, help="folder of the PNGs (default: beside --out)")
@@ -70,7 +71,7 @@ def _measure(work: Path, args: argparse.Namespace, parts: list[str] | tuple[str,
         results["propagation"] = revocation_propagation(work, args.revocations)
     if "refresh" in parts:
         step("refresh: PostgreSQL (2 workers, 1 worker) and SQLite, many sessions each")
-        results["refresh"] = refresh(work, args.seconds, args.rounds, args.refresh_sessions)
+        results["refresh"] = refresh(work, args.seconds, args.rounds, args.refresh_sessions, args.breakdown_refreshes)
     if "storm" in parts:
         step("login storm")
         results["storm"] = login_storm(work, args.seconds, args.rounds)

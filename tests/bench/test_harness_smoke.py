@@ -65,6 +65,8 @@ def test_the_harness_runs_and_reports_every_target(tmp_path: Path) -> None:
             "10",
             "--refresh-sessions",
             "400",
+            "--breakdown-refreshes",
+            "20",
             "--out",
             str(out),
         ],
