@@ -11,7 +11,7 @@ CORES = 2
 
 BEFORE = {
     "commit": "e4e9403",
-    "postgresql": {
+    "postgres": {
         "round_trips": 9.0,
         "total_ms": 6.366,
         "database_ms": 1.806,
@@ -42,20 +42,27 @@ def targets(result: dict[str, Any]) -> list[Row]:
 def _target(result: dict[str, Any], backend: str, workers: int, store: str) -> Row:
     runs = result["runs"][variant_name(backend, workers)]
     rate, p99, errors = median(runs, "requests_per_s"), median(runs, "p99_ms"), sum(r["errors"] for r in runs)
-    cpu = median(runs, "server_cpu_ms") + median(runs, "postgres_cpu_ms")
-    ceiling = CORES * 1e3 / cpu if cpu else 0.0
+    database_cpu = median(runs, "postgres_cpu_ms") if backend == "postgres" else 0.0
+    cpu = median(runs, "server_cpu_ms") + database_cpu
+    # Each worker is one Python process: it cannot use more than a core, whatever the machine has.
+    ceiling = min(CORES * 1e3 / cpu, workers * 1e3 / median(runs, "server_cpu_ms")) if cpu else 0.0
     met = rate >= TARGET_RPS and p99 <= TARGET_P99_MS and errors == 0
     return Row(
         f"Refresh on {store}, `tessera serve --workers {workers}`, 32 clients, {result['sessions']:,} sessions in "
         f"turn: ≥ {TARGET_RPS:,}/s, p99 ≤ {TARGET_P99_MS:.0f} ms, 0 errors",
         f"{rate:,.0f}/s, p99 {p99:.0f} ms, {errors} errors",
-        f"CPU per refresh: {median(runs, 'server_cpu_ms'):.2f} ms in tessera, {median(runs, 'postgres_cpu_ms'):.2f} ms "
-        f"in PostgreSQL",
+        f"CPU per refresh: {median(runs, 'server_cpu_ms'):.2f} ms in tessera"
+        + (f", {database_cpu:.2f} ms in PostgreSQL" if backend == "postgres" else " (SQLite runs inside it)"),
         say(
             met,
-            f"one refresh costs {cpu:.2f} ms of CPU across tessera and the database, so {CORES} cores, shared with "
-            f"wrk, cannot pass {ceiling:,.0f}/s; the tessera part is the request itself (Litestar, dishka, the "
-            "JSON), the RS256 signature and SQLAlchemy (see the breakdown)",
+            f"one refresh costs {cpu:.2f} ms of CPU across tessera and the database, so {workers} worker(s) on "
+            f"{CORES} cores, shared with wrk, cannot pass {ceiling:,.0f}/s; tessera's part is the request itself "
+            "(Litestar, dishka, the JSON), the RS256 signature and SQLAlchemy (see the breakdown)"
+            + (
+                "; SQLite has one writer and each statement crosses to aiosqlite's thread"
+                if backend == "sqlite"
+                else ""
+            ),
         ),
     )
 

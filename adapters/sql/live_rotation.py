@@ -7,7 +7,7 @@ statements are built once; SQLAlchemy caches their compiled form, so a call only
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sql.live_rotation_rows import enabled_user_of, session_of
@@ -100,7 +100,9 @@ _SQLITE_SPEND = (
     update(_tokens)
     .where(
         *_live_token,
-        _tokens.c.session_id.in_(select(_sessions.c.id).select_from(_sessions_of_users).where(*_live_session)),
+        # Correlated, so SQLite looks up this token's one session by its key; an IN (subquery) made it
+        # list every live session on every refresh.
+        exists().select_from(_sessions_of_users).where(_sessions.c.id == _tokens.c.session_id, *_live_session),
     )
     .values(_spend)
     .returning(_tokens.c.session_id)
