@@ -52,7 +52,7 @@ class ChangePassword:
         if user is None:
             raise TokenOwnerGone
         keys = self._throttle.keys(user.email.value, change.client_address)
-        await self._throttle.refuse_if_throttled(keys, now)
+        await self._throttle.refuse_if_throttled(keys, user.id, now)
         if not await self._hasher.verify(user.password_hash, change.current_password):
             await self._throttle.record_failure(keys, now)
             self._events.emit(

@@ -27,8 +27,9 @@ class LogIn:
 
     Unknown email and wrong password fail alike, and take alike long. Failures are counted in shared
     storage by the login throttle (`LoginThrottle`, `domain.throttling`); past any limit, attempts are
-    refused until its window ends, the right password included. A success clears the account's
-    counts, and re-hashes a password stored with older argon2 parameters.
+    refused until its window ends, the right password included, but for the account-wide limit, which
+    a network the account has logged in from passes. A success clears its (account, network) count,
+    and re-hashes a password stored with older argon2 parameters.
 
     A disabled account is refused with `AccountDisabled` only after the password has verified, so
     that the refusal tells nothing to someone without the password; it neither counts as a failure
@@ -55,8 +56,9 @@ class LogIn:
         now = self._clock.now()
         address = credentials.client_address
         keys = self._throttle.keys(credentials.email, address)
-        await self._throttle.refuse_if_throttled(keys, now)
-        user, authenticated = await self._authenticate(credentials)
+        user = await self._find_user(credentials.email)
+        await self._throttle.refuse_if_throttled(keys, user.id if user else None, now)
+        authenticated = await self._verify(user, credentials.password)
         if user is None or not authenticated:
             await self._throttle.record_failure(keys, now)
             # The account is named when it exists: the audit log is the operator's, not the caller's.
@@ -85,16 +87,19 @@ class LogIn:
         self._events.emit(SecurityEvent(EventKind.LOGIN_SUCCEEDED, user.id, session.id, address))
         return self._issuer.pair(user, session, refresh, now)
 
-    async def _authenticate(self, credentials: Credentials) -> tuple[User | None, bool]:
-        """The account the email names, if any, and whether the password is its own."""
+    async def _find_user(self, email: str) -> User | None:
+        """The account the email names, if any (looked up before the throttle, which may ask where
+        it has logged in from)."""
         try:
-            email = Email.parse(credentials.email)
+            parsed = Email.parse(email)
         except InvalidEmail:
-            await self._hasher.verify_dummy(credentials.password)
-            return None, False
+            return None
         async with self._uow as uow:
-            user = await uow.users.get_by_email(email)
+            return await uow.users.get_by_email(parsed)
+
+    async def _verify(self, user: User | None, password: str) -> bool:
+        """Whether the password is the user's own; as slow without a user, so that neither tells."""
         if user is None:
-            await self._hasher.verify_dummy(credentials.password)
-            return None, False
-        return user, await self._hasher.verify(user.password_hash, credentials.password)
+            await self._hasher.verify_dummy(password)
+            return False
+        return await self._hasher.verify(user.password_hash, password)
