@@ -22,7 +22,8 @@ class PasswordChange:
 
 class ChangePassword:
     """The signed-in user replaces their password, proving the current one: every other session of
-    theirs ends (a thief's included), the one that changed it stays.
+    theirs ends (a thief's included), the one that changed it stays, and every unused reset token of
+    theirs is void (a link mailed before would otherwise undo the change).
 
     The current password is checked as a login checks it, under the same throttle (`LoginThrottle`):
     a stolen access token is no way round the limit on guessing. The new password obeys the rules of
@@ -65,6 +66,7 @@ class ChangePassword:
                 raise TokenOwnerGone
             await self._throttle.clear(uow, keys)
             await uow.users.update_password_hash(user.id, new_hash)
+            await uow.password_resets.void_all_of_user(user.id, now)
             ended = await self._revoker.end_all_of_user(
                 uow, user.id, RevocationReason.PASSWORD_CHANGED, keep=principal.session_id
             )

@@ -1,11 +1,11 @@
 """The third review's lock-out, end to end on every storage: guesses spread over many addresses lock
 strangers out of an account, not its owner where they have logged in before."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
+from litestar.testing import transport
 
 from tests.integration.cookies import assert_problem
 from tests.integration.flows import Client, register
@@ -14,19 +14,27 @@ from tests.support.http import PASSWORD
 pytestmark = pytest.mark.anyio
 
 OWNER, STRANGER = "198.51.100.1", "198.51.100.200"
+PEER = "x-test-peer"
 
 
-@asynccontextmanager
-async def from_address(client: Client, address: str) -> AsyncIterator[httpx.AsyncClient]:
-    """The app that `client` runs, reached from `address` (the ASGI scope's client)."""
-    transport = httpx.ASGITransport(app=client.app, client=(address, 50_000))
-    async with httpx.AsyncClient(transport=transport, base_url=str(client.base_url)) as peer:
-        yield peer
+@pytest.fixture(autouse=True)
+def peers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests carrying a `PEER` header reach the app from that address (the ASGI scope's client):
+    the test client otherwise always connects from one fixed peer."""
+    parse_request = transport.TestClientTransport.parse_request
+
+    def from_peer(self: transport.TestClientTransport, request: httpx.Request) -> dict[str, Any]:  # type: ignore[type-arg]
+        scope = parse_request(self, request)
+        if PEER in request.headers:
+            scope["client"] = (request.headers[PEER], 50_000)
+        return scope
+
+    monkeypatch.setattr(transport.TestClientTransport, "parse_request", from_peer)
 
 
 async def _log_in(client: Client, address: str, password: str) -> httpx.Response:
-    async with from_address(client, address) as peer:
-        return await peer.post("/auth/login", json={"email": "ada@example.com", "password": password})
+    body = {"email": "ada@example.com", "password": password}
+    return await client.post("/auth/login", json=body, headers={PEER: address})
 
 
 async def test_bots_lock_the_account_for_a_stranger_and_the_owner_still_logs_in_from_home(
