@@ -120,6 +120,13 @@ class Settings:
         return self.signing_key_file is None and self.key_encryption_key is None
 
     @property
+    def password_reset_by_mail(self) -> bool:
+        """An SMTP server to mail the link, or development, where the log stands in for the mail (the link
+        written there). Otherwise the reset routes answer 501: in production the log is read by more
+        people than the account's owner, and anyone could put a working link for any account in it."""
+        return self.mail.smtp is not None or self.uses_development_key
+
+    @property
     def jwks_cache_lifetime(self) -> timedelta:
         return self.key_timings().jwks_lifetime
 
