@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from domain.clients import TrustedClient
+from domain.custom_claims import AllowedClaimNames
 from domain.keys import KeyTimings
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
@@ -34,6 +35,8 @@ class Settings:
     session_max_age: timedelta = _TOKENS.session_max_age
     short_session_max_age: timedelta = _TOKENS.short_session_max_age
     """The absolute lifetime of a session opened with `remember: false`."""
+    custom_claim_names: tuple[str, ...] = ()
+    """Set (TESSERA_CUSTOM_CLAIM_NAMES=a,b): only these custom claims may be set on users, and issued."""
     signing_alg: str = "RS256"
     signing_key_file: Path | None = None
     dev_key_file: Path = Path("tessera-dev-signing-key.jwk")
@@ -87,6 +90,9 @@ class Settings:
             refresh_grace=self.refresh_grace,
             session_max_age=self.session_max_age,
             short_session_max_age=self.short_session_max_age,
+            custom_claim_names=AllowedClaimNames(
+                frozenset(self.custom_claim_names) if self.custom_claim_names else None
+            ),
         )
 
     def throttle_policy(self) -> ThrottlePolicy:
