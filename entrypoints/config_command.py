@@ -65,8 +65,7 @@ def _smtp(server: SmtpServer) -> str:
     scheme = "smtps" if server.implicit_tls else "smtp"
     user = "" if server.username is None else f"{server.username}:{MASK}@"
     host = f"[{server.host}]" if ":" in server.host else server.host
-    shown = f"{scheme}://{user}{host}:{server.port}"
-    return shown + (" (plaintext auth allowed)" if server.plaintext_auth and server.username is not None else "")
+    return f"{scheme}://{user}{host}:{server.port}"
 
 
 def redacted_url(url: str) -> str:

@@ -19,6 +19,8 @@ class MailSettings:
     sender: str = "tessera@localhost"
     password_reset_url: str = "http://localhost:8000/reset-password?token={token}"
     """The app's page where a person chooses a new password; `{token}` is replaced by the reset token."""
+    smtp_allow_plaintext_auth: bool = False
+    """Read into `smtp.plaintext_auth`: kept here too so that `tessera config` shows it, SMTP set or not."""
 
     def reset_link_template(self) -> ResetLinkTemplate:
         return ResetLinkTemplate(self.password_reset_url)
@@ -38,7 +40,7 @@ def mail_settings_from_env(env: Env) -> MailSettings:
         raise ConfigError("MAIL_FROM", "must be an email address like tessera@example.com")
     plaintext_auth = env.choice("SMTP_ALLOW_PLAINTEXT_AUTH", "false", ("true", "false")) == "true"
     smtp = _smtp(env.text("SMTP_URL", ""), plaintext_auth)
-    return MailSettings(smtp=smtp, sender=sender, password_reset_url=reset_url)
+    return MailSettings(smtp, sender, reset_url, smtp_allow_plaintext_auth=plaintext_auth)
 
 
 def _smtp(url: str, plaintext_auth: bool) -> SmtpServer | None:

@@ -70,7 +70,7 @@ def test_config_masks_passwords_and_tokens_given_as_url_query_parameters_and_kee
     assert settings["legacy_bridge.store_url"] == "redis://cache.internal:6379/0?pass=***&db=2&sslpassword=***"
     assert settings["mail.password_reset_url"] == "https://app.example.com/reset?api_key=***#token={token}"
     assert settings["mail.smtp"] == "smtp://mailer@example.com:***@smtp.example.com:587"
-    assert settings["mail.sender"] == "tessera@localhost"
+    assert settings["mail.sender"] == "tessera@localhost" and settings["mail.smtp_allow_plaintext_auth"] == "False"
     for secret in ("db-hunter2", "key-hunter2", "redis-hunter2", "app-hunter2", "smtp-hunter2"):
         assert secret not in out
 

@@ -54,6 +54,7 @@ async def test_the_refused_delivery_is_logged_with_its_reason_but_neither_passwo
 
 
 async def test_a_relay_allowed_plaintext_auth_receives_the_credentials_and_the_mail(inbox: Inbox) -> None:
+    assert Settings.from_env({"TESSERA_SMTP_ALLOW_PLAINTEXT_AUTH": "true"}).mail.smtp_allow_plaintext_auth
     await _mailer(inbox, TESSERA_SMTP_ALLOW_PLAINTEXT_AUTH="true").deliver(MAIL)
 
     assert inbox.credentials == [("mailer@example.com", "smtp-hunter2")]
