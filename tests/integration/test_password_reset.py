@@ -15,6 +15,7 @@ from dishka import AsyncContainer
 from litestar.testing import AsyncTestClient
 
 from adapters.mail.smtp_mailer import SmtpServer
+from application.ports.mailer import Mail, Mailer
 from application.ports.unit_of_work import UnitOfWork
 from entrypoints.config import Settings
 from entrypoints.http.app import create_app
@@ -152,6 +153,20 @@ async def test_outside_development_without_smtp_the_reset_routes_answer_501_and_
     assert "reset-password?token=" not in caplog.text and not [r for r in caplog.records if r.name == "tessera.mail"]
     assert await _unspent_reset_tokens(production_client, ada["id"]) == 0
     assert (await log_in(production_client))["access_token"]  # the password is untouched
+
+
+async def test_outside_development_without_smtp_the_mailer_drops_mail_and_logs_no_body(
+    production_client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def send(container: AsyncContainer) -> None:
+        mailer = await container.get(Mailer)  # type: ignore[type-abstract]
+        mailer.send(Mail("ada@example.com", "Reset your password", "https://app.example.com/reset?token=secret-1"))
+
+    with caplog.at_level("DEBUG", logger="tessera.mail"):
+        await in_app(production_client, send)
+
+    (record,) = [r for r in caplog.records if r.name == "tessera.mail"]
+    assert "dropped" in record.getMessage() and "secret-1" not in caplog.text
 
 
 async def test_outside_development_an_smtp_server_turns_the_reset_routes_on(tmp_path: Path, inbox: Inbox) -> None:
