@@ -125,5 +125,5 @@ def access_claims_for(user: User, session: Session, *, jti: UUID, now: datetime,
         jti=jti,
         sid=session.id,
         roles=user.roles,
-        custom=user.claims,
+        custom=policy.custom_claim_names.issued(user.claims),
     )

@@ -21,6 +21,7 @@ from entrypoints.http.errors import (
     InvalidRequest,
     MalformedAuthorization,
     MissingCredentials,
+    PasswordResetUnavailable,
     UnsupportedMediaType,
 )
 from entrypoints.http.problems import REALM, problem
@@ -74,6 +75,14 @@ def _cross_site_request(_: Request[Any, Any, Any], __: CrossSiteRequestRefused) 
     )
 
 
+def _password_reset_unavailable(_: Request[Any, Any, Any], __: PasswordResetUnavailable) -> Response[dict[str, object]]:
+    return problem(
+        HTTPStatus.NOT_IMPLEMENTED,
+        "Password reset by mail is not available on this server: ask its operator to reset your password.",
+        slug="password-reset-unavailable",
+    )
+
+
 def _unsupported_media_type(_: Request[Any, Any, Any], __: UnsupportedMediaType) -> Response[dict[str, object]]:
     return problem(
         HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -118,6 +127,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     InvalidRequest: _invalid_request,
     CrossSiteRequestRefused: _cross_site_request,
     UnsupportedMediaType: _unsupported_media_type,
+    PasswordResetUnavailable: _password_reset_unavailable,
     ValidationException: _validation_error,
     HTTPException: _http_error,
     Exception: _unexpected_error,

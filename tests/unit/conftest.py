@@ -97,7 +97,11 @@ class Tessera:
 
     @classmethod
     async def start(
-        cls, store: InMemoryStore | None = None, clock: FixedClock | None = None, *overrides: Provider
+        cls,
+        store: InMemoryStore | None = None,
+        clock: FixedClock | None = None,
+        *overrides: Provider,
+        settings: Settings = SETTINGS,
     ) -> "Tessera":
         """`overrides` replace more of the composition root (a storage whose commits fail, say)."""
         self = cls()
@@ -107,7 +111,7 @@ class Tessera:
         self.hasher = fakes.hasher
         self.events = fakes.events_sink
         self.outbox = fakes.outbox
-        self.container = build_container(SETTINGS, fakes, *overrides)
+        self.container = build_container(settings, fakes, *overrides)
         self.policy = await self.container.get(TokenPolicy)
         self.revocations = await self.container.get(RevocationView)
         self.verify = (await self.container.get(VerifyAccessToken)).execute
