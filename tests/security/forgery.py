@@ -98,3 +98,24 @@ def non_canonical(signature: str) -> str:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     last = alphabet.index(signature[-1])
     return signature[:-1] + alphabet[last | 0b0001]
+
+
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+"""n, the order of the P-256 group (SEC 2, secp256r1): `(r, s)` and `(r, n − s)` are both valid ECDSA."""
+
+
+def es256_scalars(token: str) -> tuple[int, int]:
+    """`(r, s)` of a compact ES256 token's raw `r ‖ s` signature (RFC 7518 §3.4)."""
+    signature = lenient_b64decode(token.rpartition(".")[2])
+    return int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+
+
+def with_signature(token: str, signature: bytes) -> str:
+    """The same header and payload under these signature bytes."""
+    return f"{token.rpartition('.')[0]}.{b64url(signature)}"
+
+
+def with_es256_s(token: str, s: int) -> str:
+    """The same token with the `s` of its ES256 signature replaced, `r` kept."""
+    r, _ = es256_scalars(token)
+    return with_signature(token, r.to_bytes(32, "big") + s.to_bytes(32, "big"))
