@@ -9,14 +9,14 @@ import json
 import time
 import uuid
 
-from joserfc import jwe
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from joserfc import jwe
 from joserfc.jwk import ECKey, RSAKey
 
 from tests.security.forgery import (
+    P256_ORDER,
     attacker_ec_key,
     attacker_rsa_key,
-    P256_ORDER,
     claims,
     es256_scalars,
     header_for,
@@ -109,11 +109,12 @@ def es256_forgeries(key: ECKey, user_id: str) -> dict[str, str]:
     r, s = es256_scalars(genuine)
     low, high = min(s, P256_ORDER - s), max(s, P256_ORDER - s)
     control = with_es256_s(genuine, low)
+    padded = r.to_bytes(32, "big") + low.to_bytes(33, "big")
     return {
         "control": control,
         "high S: the control's s replaced by n - s": with_es256_s(genuine, high),
         "s zero": with_es256_s(genuine, 0),
         "s equal to n": with_es256_s(genuine, P256_ORDER),
         "DER-encoded (r, s)": with_signature(genuine, encode_dss_signature(r, low)),
-        "s with a leading zero byte (65 bytes)": with_signature(genuine, r.to_bytes(32, "big") + low.to_bytes(33, "big")),
+        "s with a leading zero byte (65 bytes)": with_signature(genuine, padded),
     }
