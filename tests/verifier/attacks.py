@@ -106,13 +106,11 @@ def es256_forgeries(key: ECKey, user_id: str) -> dict[str, str]:
     which ECDSA itself accepts (joserfc writes it half the time), DER instead of `r ‖ s`, and `s` out of
     range or padded."""
     genuine = signed(header_for(key, alg="ES256"), claims(user_id), key)
-    r, s = es256_scalars(genuine)
-    low, high = min(s, P256_ORDER - s), max(s, P256_ORDER - s)
-    control = with_es256_s(genuine, low)
+    r, low = es256_scalars(genuine)
     padded = r.to_bytes(32, "big") + low.to_bytes(33, "big")
     return {
-        "control": control,
-        "high S: the control's s replaced by n - s": with_es256_s(genuine, high),
+        "control": genuine,
+        "high S: the control's s replaced by n - s": with_es256_s(genuine, P256_ORDER - low),
         "s zero": with_es256_s(genuine, 0),
         "s equal to n": with_es256_s(genuine, P256_ORDER),
         "DER-encoded (r, s)": with_signature(genuine, encode_dss_signature(r, low)),
