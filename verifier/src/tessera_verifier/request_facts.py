@@ -24,10 +24,11 @@ class RequestFacts:
     def from_environ(cls, environ: Mapping[str, Any], *, scheme: str | None = None) -> "RequestFacts":
         """`scheme`: the one the framework settled on (Django's `request.scheme` honours
         `SECURE_PROXY_SSL_HEADER`); `wsgi.url_scheme` otherwise."""
+        scheme = scheme or str(environ.get("wsgi.url_scheme", "http"))
         return cls(
             method=str(environ.get("REQUEST_METHOD", "GET")).upper(),
-            scheme=scheme or str(environ.get("wsgi.url_scheme", "http")),
-            host=environ.get("HTTP_HOST"),
+            scheme=scheme,
+            host=environ.get("HTTP_HOST") or _server_host(environ, scheme),
             authorization=environ.get("HTTP_AUTHORIZATION"),
             cookie_header=environ.get("HTTP_COOKIE"),
             requested_with=environ.get("HTTP_X_REQUESTED_WITH"),
@@ -52,3 +53,11 @@ class RequestFacts:
             origin=headers.get(b"origin"),
             referer=headers.get(b"referer"),
         )
+
+
+def _server_host(environ: Mapping[str, Any], scheme: str) -> str | None:
+    """Without a `Host` header (HTTP/1.0), the server's name and port, as PEP 3333 rebuilds a URL."""
+    name, port = environ.get("SERVER_NAME"), str(environ.get("SERVER_PORT", ""))
+    if not name:
+        return None
+    return name if port in ("", {"http": "80", "https": "443"}.get(scheme)) else f"{name}:{port}"
