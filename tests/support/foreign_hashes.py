@@ -1,16 +1,16 @@
 """Password hashes made by the real libraries other apps use, at test time: Django's hashers,
 Werkzeug's, bcrypt's, passlib's and argon2-cffi's. No fixture file keeps a hash, nor a real secret."""
 
+import tests.support.django_settings  # noqa: F401  (Django's one configuration of the test process)
+
+# isort: split
+
 import bcrypt
 from argon2 import PasswordHasher as Argon2Hasher
 from argon2 import Type
-from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher, BCryptSHA256PasswordHasher, PBKDF2PasswordHasher
 from passlib.hash import pbkdf2_sha256
 from werkzeug.security import generate_password_hash
-
-if not settings.configured:
-    settings.configure()
 
 
 def foreign_hashes(password: str) -> dict[str, str]:

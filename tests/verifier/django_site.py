@@ -1,32 +1,9 @@
 """A Django site for the in-process tests: the middleware in front, plain views (sync and async, with and
 without `require_token`) and DRF views. The `TESSERA` setting is each test's own (`override_settings`)."""
 
-import tempfile
+import tests.support.django_settings  # noqa: F401  (configures Django first)
 
-from django.conf import settings
-
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        ROOT_URLCONF=__name__,
-        ALLOWED_HOSTS=["testserver", "auth.example.com"],
-        SECRET_KEY="tests-only-" + "x" * 40,
-        INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "rest_framework"],
-        MIDDLEWARE=[
-            "django.middleware.common.CommonMiddleware",
-            "django.middleware.csrf.CsrfViewMiddleware",
-            "tessera_verifier.django.TesseraAuthenticationMiddleware",
-        ],
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": tempfile.mkstemp(suffix=".sqlite3")[1]}},
-        REST_FRAMEWORK={
-            "DEFAULT_AUTHENTICATION_CLASSES": ["tessera_verifier.drf.TesseraAuthentication"],
-            "UNAUTHENTICATED_USER": None,
-        },
-        TESSERA={"VERIFIER": "tests.verifier.django_site.VERIFIER"},
-    )
-    import django
-
-    django.setup()
+# isort: split
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import path

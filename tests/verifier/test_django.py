@@ -2,6 +2,10 @@
 WSGI and ASGI, `require_token` on sync and async views, Django's CSRF check lifted for bearer requests only,
 the access cookie with tessera's CSRF proof, a Django user resolved by a claim, and DRF's classes."""
 
+import tests.support.django_settings  # noqa: F401  (configures Django first)
+
+# isort: split
+
 import uuid
 from collections.abc import Iterator
 from typing import Any
