@@ -235,3 +235,17 @@ def test_the_middleware_answers_a_stale_feed_with_503_and_retry_after(stale_veri
     with override_settings(TESSERA={"VERIFIER": stale_verifier}):
         answer = Client().get("/whoami", **bearer())
     assert (answer.status_code, answer["Retry-After"], answer.json()["status"]) == (503, "1", 503)
+
+
+def test_behind_the_wsgi_middleware_the_django_middleware_admits_its_claims_and_lifts_csrf_for_bearer() -> None:
+    from django.core.wsgi import get_wsgi_application
+    from tessera_verifier.wsgi import TesseraWsgiMiddleware
+    from werkzeug.test import Client as WsgiClient
+
+    user = get_user_model().objects.create_user(username=f"grace-{uuid.uuid4()}")
+    with override_settings(TESSERA={"VERIFIER": django_site.VERIFIER, "USER_CLAIM": "legacy_id"}):
+        wrapped = WsgiClient(TesseraWsgiMiddleware(get_wsgi_application(), django_site.VERIFIER))
+        headers = {"Authorization": bearer(legacy_id=user.pk)["HTTP_AUTHORIZATION"], "Host": "testserver"}
+        answer = wrapped.get("/whoami", headers=headers)
+        assert (answer.status_code, answer.json["class"], answer.json["pk"]) == (200, "User", str(user.pk))
+        assert wrapped.post("/orders", headers=headers).status_code == 201

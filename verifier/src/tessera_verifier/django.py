@@ -120,8 +120,14 @@ def authenticate(request: HttpRequest, config: TesseraSettings, credentials_need
     """Verifies the request's credential and admits its user; a refusal to answer instead, or None. Without a
     credential and `credentials_needed` false, the request passes unauthenticated (`request.claims` None)."""
     known: Claims | None = request.META.get(CLAIMS)
-    if known is not None:  # verified before: the WSGI middleware in front, or this middleware before a decorator
-        admit_verified(request, known)
+    if known is not None and getattr(request, "claims", None) is known:  # admitted already
+        return None
+    if known is not None:  # verified by the WSGI middleware in front: its user is resolved here
+        try:
+            user = config.user_for(known)
+        except InvalidToken as refused:
+            return refusal_response(refused, config.realm)
+        admit(request, known, user, by_cookie=request.META.get(BY_COOKIE, False))
         return None
     facts = RequestFacts.from_environ(request.META, scheme=request.scheme)
     try:

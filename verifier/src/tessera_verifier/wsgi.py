@@ -5,8 +5,9 @@ from typing import Any
 
 from tessera_verifier.credentials import AccessCookie, presented
 from tessera_verifier.errors import InvalidToken
-from tessera_verifier.http_edge import REASON, TokenUser, exclusion, refusal
+from tessera_verifier.http_edge import REASON, exclusion, refusal
 from tessera_verifier.request_facts import RequestFacts
+from tessera_verifier.user import TesseraUser
 from tessera_verifier.verifier import Verifier
 
 CLAIMS, USER, BY_COOKIE = "tessera.claims", "tessera.user", "tessera.by_cookie"
@@ -50,5 +51,5 @@ class TesseraWsgiMiddleware:
             answer = refusal(refused, self._realm)
             start_response(f"{answer.status} {REASON[answer.status]}", answer.headers)
             return [answer.body]
-        environ[CLAIMS], environ[USER], environ[BY_COOKIE] = claims, TokenUser(claims), credential.by_cookie
+        environ[CLAIMS], environ[USER], environ[BY_COOKIE] = claims, TesseraUser(claims), credential.by_cookie
         return self.app(environ, start_response)
