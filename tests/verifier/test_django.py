@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import AsyncClient, Client, override_settings
 from tessera_verifier import Verifier
-from tessera_verifier.django import tessera_settings
+from tessera_verifier.django_settings import tessera_settings
 
 from tests.security.forgery import claims, header_for, signed
 from tests.verifier import django_site

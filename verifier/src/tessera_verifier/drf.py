@@ -20,7 +20,8 @@ from rest_framework.request import Request
 
 from tessera_verifier.claims import Claims
 from tessera_verifier.credentials import presented
-from tessera_verifier.django import admit, admit_verified, django_csrf_failure, tessera_settings
+from tessera_verifier.django import admit, admit_verified, django_csrf_failure
+from tessera_verifier.django_settings import tessera_settings
 from tessera_verifier.errors import CrossSiteRequestRefused, InvalidToken, RevocationsUnknown
 from tessera_verifier.request_facts import RequestFacts
 from tessera_verifier.wsgi import BY_COOKIE, CLAIMS
