@@ -110,15 +110,19 @@ async def test_each_refused_line_is_named_and_nothing_of_it_is_stored(import_cli
         _line("claims@example.com", claims={"sub": "root"}),
         "",
         _line("fine@example.com", roles=["support"], claims={"tenant": "acme"}),
+        _line("slow@example.com", password_hash="pbkdf2_sha256$30000000$salt$" + "A" * 43 + "="),
     ]
     code, out, err = await import_cli(lines)
 
     assert code == 1
     refused = [line.split(":")[1].strip() for line in err.splitlines()]
-    assert refused == [f"line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 9)]
+    assert refused == [f"line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 12)]
     assert "format" in err and "email address is not valid" in err and "not a UUID" in err and "password" in err
-    assert "2 created" in out and "8 refused" in out
-    for email in ("md5@example.com", "bad-id@example.com", "typo@example.com", "claims@example.com"):
+    assert "'md5$'" in err and "0123456789abcdef" not in err  # the prefix it saw, never the hash
+    assert "iterations is 30,000,000" in err and "2,000,000" in err
+    assert "2 created" in out and "9 refused" in out
+    emails = ("md5@example.com", "bad-id@example.com", "typo@example.com", "claims@example.com", "slow@example.com")
+    for email in emails:
         assert await _stored(client, email) is None
     fine = await _stored(client, "fine@example.com")
     assert fine is not None and fine.roles == ("support",) and dict(fine.claims.as_dict()) == {"tenant": "acme"}
