@@ -6,6 +6,7 @@ format's real producers write (`domain.imported_password_hashes`). Verifying a p
 adapter's work (`PasswordHasher.verify`), and the first successful login replaces it with argon2id."""
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 
 from domain.errors import UnknownPasswordHashFormat
@@ -56,7 +57,7 @@ _SHAPES = {
         rf"\$pbkdf2-sha256\$(?P<iterations>{_INT})\${_AB64}\$(?P<ab64>{_AB64})"
     ),
 }
-_CHECKSUM_BYTES = {
+_CHECKSUM_BYTES: dict[str, Callable[[str], int]] = {
     "b64": lambda text: len(text) * 3 // 4 - text.count("="),
     "phc": lambda text: len(text) * 6 // 8,  # unpadded base64
     "ab64": lambda text: len(text) * 6 // 8,
