@@ -57,7 +57,7 @@ class Argon2PasswordHasher(PasswordHasher):
         self._limiters: tuple[anyio.CapacityLimiter, anyio.CapacityLimiter] | None = None
         self._monotonic = monotonic
         self._sleep = sleep
-        self.floor = VerificationFloor()
+        self._floor = VerificationFloor()
 
     async def hash(self, password: str) -> str:
         return await anyio.to_thread.run_sync(self._argon2.hash, password, limiter=self._bounded(foreign=False))
@@ -67,7 +67,7 @@ class Argon2PasswordHasher(PasswordHasher):
         cost_class, verified, seconds = await anyio.to_thread.run_sync(
             self._timed_verify, password_hash, password, limiter=self._bounded(foreign=foreign)
         )
-        self.floor.record(cost_class, seconds)
+        self._floor.record(cost_class, seconds)
         if not verified:
             await self._pad(seconds)
         return verified
@@ -76,7 +76,7 @@ class Argon2PasswordHasher(PasswordHasher):
         cost_class, _, seconds = await anyio.to_thread.run_sync(
             self._timed_verify, self._dummy_hash, password, limiter=self._bounded(foreign=False)
         )
-        self.floor.record(cost_class, seconds)
+        self._floor.record(cost_class, seconds)
         await self._pad(seconds)
 
     def needs_rehash(self, password_hash: str) -> bool:
@@ -92,7 +92,7 @@ class Argon2PasswordHasher(PasswordHasher):
         return self._limiters[1 if foreign else 0]
 
     async def _pad(self, seconds: float) -> None:
-        shortfall = self.floor.shortfall(seconds)
+        shortfall = self._floor.shortfall(seconds)
         if shortfall > 0:
             await self._sleep(shortfall)
 
