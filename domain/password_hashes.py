@@ -91,7 +91,9 @@ def hash_parameters(format_: HashFormat, password_hash: str) -> dict[str, int]:
 
 
 def hash_prefix(password_hash: str) -> str | None:
-    """The part of a hash that names its algorithm (`md5$`, `$1$`, `pbkdf2:sha256:1000$`), for messages
-    that must never repeat the hash (or, had a plaintext password slipped in, the password)."""
+    """The part of a hash that names its algorithm (`md5$`, `$1$`, `pbkdf2:sha256:1000$`): at most 34
+    characters of letters, digits, `_:-` up to a `$`, for messages that must never repeat the hash. A
+    plaintext password slipped into the file has no such part unless it holds a `$`; then the
+    message shows what comes before it (to the operator who holds the file anyway)."""
     match = _PREFIX.match(password_hash)
     return match.group() if match else None
