@@ -18,8 +18,10 @@ from tests.support.oauth import CLIENT, basic
 pytestmark = pytest.mark.anyio
 
 
-async def feed(client: Client, after: str | None = None) -> dict[str, Any]:
-    response = await client.get("/oauth/revocations", params={} if after is None else {"after": after}, headers=basic())
+async def feed(client: Client, after: str | None = None, **params: object) -> dict[str, Any]:
+    if after is not None:
+        params["after"] = after
+    response = await client.get("/oauth/revocations", params=params, headers=basic())  # type: ignore[arg-type]
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
     return dict(response.json())
@@ -68,11 +70,54 @@ async def test_a_read_from_the_last_cursor_repeats_recent_revocations_rather_tha
     assert int(second["cursor"]) >= int(first["cursor"])
 
 
-@pytest.mark.parametrize("after", ["yesterday", "-1", "1.5", "1" * 18, ""])
-async def test_a_cursor_tessera_did_not_give_is_a_400_problem(oauth_client: Client, after: str) -> None:
+async def test_a_mass_revocation_is_read_in_pages_each_entry_once_and_the_last_page_ends_the_read(
+    oauth_client: Client,
+) -> None:
+    """Third review, item 15: logging out five sessions at once, read two at a time."""
+    await register(oauth_client)
+    sessions = [await log_in(oauth_client) for _ in range(5)]
+    sids = {await session_id(oauth_client, tokens) for tokens in sessions}
+    assert (await oauth_client.post("/auth/logout-all", headers=bearer(sessions[0]))).status_code == 204
+
+    pages = [await feed(oauth_client, limit=2)]
+    while pages[-1]["more"] and len(pages) < 10:
+        pages.append(await feed(oauth_client, pages[-1]["cursor"], limit=2))
+
+    listed = [entry["sid"] for page in pages for entry in page["revocations"]]
+    assert [len(page["revocations"]) for page in pages] == [2, 2, 1]
+    assert [page["more"] for page in pages] == [True, True, False]
+    assert sorted(listed) == sorted(sids) and len(set(listed)) == 5
+    assert len({entry["revoked_at"] for page in pages for entry in page["revocations"]}) == 1  # one moment
+    began = pages[0]["cursor"].split(".")[0]
+    assert pages[-1]["cursor"] == began  # the next read goes back from where this one began
+
+
+async def test_without_a_limit_a_page_holds_up_to_a_thousand(oauth_client: Client) -> None:
+    await register(oauth_client)
+    tokens = await log_in(oauth_client)
+    await oauth_client.post("/auth/logout", headers=bearer(tokens))
+
+    answer = await feed(oauth_client)
+
+    assert (len(answer["revocations"]), answer["more"]) == (1, False)
+
+
+@pytest.mark.parametrize(
+    "after", ["yesterday", "-1", "1.5", "1" * 18, "", "1.2." + "0" * 31, "1.2." + "G" * 32, "1." + "0" * 32]
+)
+async def test_a_cursor_tessera_did_not_give_is_a_400_problem_naming_after(oauth_client: Client, after: str) -> None:
     response = await oauth_client.get("/oauth/revocations", params={"after": after}, headers=basic())
     assert response.status_code == 400, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["detail"].startswith("Query parameter 'after'")
+
+
+@pytest.mark.parametrize("limit", ["0", "1001", "-3", "ten", "1.5", ""])
+async def test_a_limit_out_of_range_is_a_400_problem_naming_limit(oauth_client: Client, limit: str) -> None:
+    response = await oauth_client.get("/oauth/revocations", params={"limit": limit}, headers=basic())
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["detail"].startswith("Query parameter 'limit'")
 
 
 @pytest.mark.parametrize(
