@@ -1,17 +1,24 @@
 """GET /oauth/revocations: what downstream verifiers poll, for trusted clients only, on every storage adapter."""
 
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Self
 
 import pytest
 from dishka import Provider, Scope, provide
 from litestar.testing import AsyncTestClient
+from tessera_verifier.polling import RevocationPoller
+from tessera_verifier.revocations import RevocationList
 
+from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from application.errors import StorageUnavailable
 from application.ports.unit_of_work import UnitOfWork
+from domain.sessions import RevocationReason, Session
 from entrypoints.http.app import create_app
 from tests.integration.flows import Client, bearer, log_in, register
+from tests.support.builders import a_session, a_user
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT, basic
 
@@ -155,3 +162,40 @@ async def test_while_storage_is_unreachable_the_feed_answers_503_with_retry_afte
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
     assert response.headers["content-type"] == "application/problem+json"
+
+
+class SeededStore(Provider):
+    """The app's in-memory storage, filled beforehand."""
+
+    def __init__(self, store: InMemoryStore) -> None:
+        super().__init__()
+        self._store = store
+
+    @provide(scope=Scope.APP)
+    def store(self) -> InMemoryStore:
+        return self._store
+
+
+def revoked_sessions(count: int, at: datetime) -> dict[uuid.UUID, Session]:
+    sessions = (a_session(a_user()) for _ in range(count))
+    return {s.id: s.revoke(at, RevocationReason.LOGOUT_EVERYWHERE) for s in sessions}
+
+
+async def test_tessera_verifier_follows_the_real_feeds_pages_and_misses_no_revocation(tmp_path: Path) -> None:
+    """Third review, item 15, end to end: 2,300 revocations (three pages of at most 1,000), 1,500 of them
+    at one moment (one transaction's), read by the verifier's poller in one poll, each one known."""
+    now = datetime.now(UTC)
+    store = InMemoryStore()
+    store.tables.sessions.update(revoked_sessions(1500, now - timedelta(seconds=20)))
+    store.tables.sessions.update(revoked_sessions(800, now - timedelta(seconds=10)))
+    settings = settings_for_tests("memory://", tmp_path, oauth_clients=(CLIENT,))
+    revocations = RevocationList(leeway=30)
+    poller = RevocationPoller("http://testserver.local/oauth/revocations", basic()["Authorization"], revocations, 60)
+
+    async with AsyncTestClient(create_app(settings, SeededStore(store))) as client:
+        await poller.apoll(client)
+        first_read = len(revocations)
+        await poller.apoll(client)  # the next read, from the first one's start: nothing new, nothing lost
+
+    assert first_read == len(revocations) == 2300 and revocations.synced
+    assert all(revocations.is_revoked(str(sid)) for sid in store.tables.sessions)
