@@ -84,7 +84,8 @@ def _unsupported_media_type(_: Request[Any, Any, Any], __: UnsupportedMediaType)
 
 
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
-    return problem(HTTPStatus.BAD_REQUEST, _sanitised(_parameters_at_fault(error) or error.detail), slug="invalid-request")
+    detail = _parameters_at_fault(error) or error.detail
+    return problem(HTTPStatus.BAD_REQUEST, _sanitised(detail), slug="invalid-request")
 
 
 def _parameters_at_fault(error: ValidationException) -> str | None:
