@@ -21,7 +21,7 @@ class ListSessions:
 
     Pages are read by offset: a session that ends between two reads shifts the later ones by one, so a
     device may be skipped once. Accepted: the list is a person's own devices, read again at will, and
-    no decision hangs on it being complete (ending a device checks that session alone)."""
+    no decision hangs on it being complete (ending a device reads the live sessions afresh, unpaged)."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
         self._uow = uow
