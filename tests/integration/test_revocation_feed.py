@@ -21,6 +21,7 @@ from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.builders import a_session, a_user
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT, basic
+from tests.support.problems import names_the_parameter
 
 pytestmark = pytest.mark.anyio
 
@@ -116,7 +117,7 @@ async def test_a_cursor_tessera_did_not_give_is_a_400_problem_naming_after(oauth
     response = await oauth_client.get("/oauth/revocations", params={"after": after}, headers=basic())
     assert response.status_code == 400, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["detail"].startswith("Query parameter 'after'")
+    assert names_the_parameter(response.json()["detail"], "after")
 
 
 @pytest.mark.parametrize("limit", ["0", "1001", "-3", "ten", "1.5", ""])
@@ -124,7 +125,7 @@ async def test_a_limit_out_of_range_is_a_400_problem_naming_limit(oauth_client: 
     response = await oauth_client.get("/oauth/revocations", params={"limit": limit}, headers=basic())
     assert response.status_code == 400, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["detail"].startswith("Query parameter 'limit'")
+    assert names_the_parameter(response.json()["detail"], "limit")
 
 
 @pytest.mark.parametrize(
