@@ -60,10 +60,7 @@ class SqlUserRepository(UserRepository):
         # FOR UPDATE on PostgreSQL; SQLAlchemy renders nothing for SQLite, whose units of work begin
         # IMMEDIATE and so hold the database's one write lock already.
         statement = (
-            select(UserRow)
-            .where(UserRow.id == user_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+            select(UserRow).where(UserRow.id == user_id).with_for_update().execution_options(populate_existing=True)
         )
         row = (await self._rows.session.scalars(statement)).one_or_none()
         return None if row is None else to_user(row)

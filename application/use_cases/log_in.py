@@ -33,8 +33,9 @@ class LogIn:
 
     Unknown email and wrong password fail alike, and take alike long. Failures are counted in shared
     storage by the login throttle (`LoginThrottle`, `domain.throttling`); past any limit, attempts are
-    refused until its window ends, the right password included. A success clears the account's
-    counts, and re-hashes a password stored with older argon2 parameters.
+    refused until its window ends, the right password included, but for the account-wide limit, which
+    a network the account has logged in from passes. A success clears its (account, network) count,
+    and re-hashes a password stored with older argon2 parameters.
 
     A password change or reset that commits while a login is under way wins: the login opens no session
     on the old password, and a session it opened first is ended by the change (`_open_session`).
@@ -64,16 +65,21 @@ class LogIn:
         now = self._clock.now()
         address = credentials.client_address
         keys = self._throttle.keys(credentials.email, address)
-        await self._throttle.refuse_if_throttled(keys, now)
-        for _ in range(_ATTEMPTS):
-            user, authenticated = await self._authenticate(credentials)
+        user = await self._find_user(credentials.email)
+        await self._throttle.refuse_if_throttled(keys, user.id if user else None, now)
+        for attempt in range(_ATTEMPTS):
+            if attempt:  # the hash changed under the first check: read the user as it now stands
+                user = await self._find_user(credentials.email)
+            authenticated = await self._verify(user, credentials.password)
             if user is None or not authenticated:
                 await self._throttle.record_failure(keys, now)
                 # The account is named when it exists: the audit log is the operator's, not the caller's.
-                self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, user.id if user else None, client_address=address))
+                failed = SecurityEvent(EventKind.LOGIN_FAILED, user.id if user else None, client_address=address)
+                self._events.emit(failed)
                 raise InvalidCredentials
             if user.is_disabled:
-                self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, user.id, client_address=address, detail="disabled"))
+                disabled = SecurityEvent(EventKind.LOGIN_FAILED, user.id, client_address=address, detail="disabled")
+                self._events.emit(disabled)
                 raise AccountDisabled
             opened = await self._open_session(user, credentials, keys, now)
             if opened is not None:
@@ -116,16 +122,19 @@ class LogIn:
             await uow.commit()
         return current, session, refresh
 
-    async def _authenticate(self, credentials: Credentials) -> tuple[User | None, bool]:
-        """The account the email names, if any, and whether the password is its own."""
+    async def _find_user(self, email: str) -> User | None:
+        """The account the email names, if any (looked up before the throttle, which may ask where
+        it has logged in from)."""
         try:
-            email = Email.parse(credentials.email)
+            parsed = Email.parse(email)
         except InvalidEmail:
-            await self._hasher.verify_dummy(credentials.password)
-            return None, False
+            return None
         async with self._uow as uow:
-            user = await uow.users.get_by_email(email)
+            return await uow.users.get_by_email(parsed)
+
+    async def _verify(self, user: User | None, password: str) -> bool:
+        """Whether the password is the user's own; as slow without a user, so that neither tells."""
         if user is None:
-            await self._hasher.verify_dummy(credentials.password)
-            return None, False
-        return user, await self._hasher.verify(user.password_hash, credentials.password)
+            await self._hasher.verify_dummy(password)
+            return False
+        return await self._hasher.verify(user.password_hash, password)
