@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
+from litestar.enums import ParamType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
@@ -92,8 +93,23 @@ def _unsupported_media_type(_: Request[Any, Any, Any], __: UnsupportedMediaType)
 
 
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
-    # Litestar's message names the field and the rule, never the submitted value.
-    return problem(HTTPStatus.BAD_REQUEST, _sanitised(error.detail), slug="invalid-request")
+    detail = _parameters_at_fault(error) or error.detail
+    return problem(HTTPStatus.BAD_REQUEST, _sanitised(detail), slug="invalid-request")
+
+
+def _parameters_at_fault(error: ValidationException) -> str | None:
+    """A refused query, path, header or cookie parameter, named with the rule it broke: Litestar's own
+    detail is the request line, which echoes the value and leaves the client to guess which parameter."""
+    extra = error.extra if isinstance(error.extra, list) else []
+    faults = [
+        f"{item['source'].value} parameter '{item['key']}': {item.get('message', 'invalid')}"
+        for item in extra
+        if isinstance(item, dict) and isinstance(item.get("source"), ParamType) and item.get("key")
+    ]
+    if not faults or len(faults) != len(extra):
+        return None
+    detail = "; ".join(faults)
+    return detail[0].upper() + detail[1:]
 
 
 def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, object]]:

@@ -103,7 +103,8 @@ class Tessera:
         *overrides: Provider,
         settings: Settings = SETTINGS,
     ) -> "Tessera":
-        """`overrides` replace more of the composition root (a storage whose commits fail, say)."""
+        """`overrides` replace more of the composition root (a storage whose commits fail, say);
+        `settings` other lifetimes than the defaults."""
         self = cls()
         self.store = store or InMemoryStore()
         self.clock = clock or FixedClock()
