@@ -7,10 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, WebSocket
 from fastapi.testclient import TestClient
 from flask import Flask
 from joserfc.jwk import RSAKey
+from starlette.websockets import WebSocketDisconnect
 from tessera_verifier import Verifier
 from tessera_verifier.asgi import TesseraMiddleware
 from tessera_verifier.credentials import AccessCookie
@@ -119,3 +120,40 @@ def test_a_configured_origin_may_post_with_the_cookie(kind: str, tessera: FakeTe
     proof = {"X-Requested-With": "tessera", "Origin": "https://shop.example.com"}
     status, _ = send(kind, client, "POST", signed(header_for(key), claims(USER), key), proof)
     assert status == 200
+
+
+def test_flask_async_views_behind_require_token_answer_a_response(tessera: FakeTessera, key: RSAKey) -> None:
+    app = Flask(__name__)
+
+    @app.get("/orders")
+    @require_token(verifier_for(tessera), cookie=AccessCookie())
+    async def orders() -> dict[str, str]:
+        return {"sub": current_claims().sub}
+
+    client = app.test_client(use_cookies=False)
+    token = signed(header_for(key), claims(USER), key)
+    assert client.get("/orders", headers={"Authorization": f"Bearer {token}"}).json == {"sub": USER}
+    assert client.get("/orders", headers={"Cookie": f"{ACCESS}={token}"}).json == {"sub": USER}
+    assert client.get("/orders").status_code == 401
+
+
+def test_a_websocket_on_the_cookie_opens_from_the_own_origin_only(tessera: FakeTessera, key: RSAKey) -> None:
+    app = FastAPI()
+    app.add_middleware(TesseraMiddleware, verifier=verifier_for(tessera), cookie=AccessCookie())
+
+    @app.websocket("/live")
+    async def live(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_text(websocket.auth.sub)
+        await websocket.close()
+
+    cookie = {"Cookie": f"{ACCESS}={signed(header_for(key), claims(USER), key)}"}
+    with TestClient(app, base_url="http://testserver") as client:
+        with client.websocket_connect("/live", headers={**cookie, "Origin": "http://testserver"}) as socket:
+            assert socket.receive_text() == USER
+        for origin in ({"Origin": "http://evil.example"}, {}):
+            with (
+                pytest.raises(WebSocketDisconnect),
+                client.websocket_connect("/live", headers={**cookie, **origin}) as s,
+            ):
+                s.receive_text()

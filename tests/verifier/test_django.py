@@ -249,3 +249,16 @@ def test_behind_the_wsgi_middleware_the_django_middleware_admits_its_claims_and_
         answer = wrapped.get("/whoami", headers=headers)
         assert (answer.status_code, answer.json["class"], answer.json["pk"]) == (200, "User", str(user.pk))
         assert wrapped.post("/orders", headers=headers).status_code == 201
+
+
+@pytest.mark.parametrize("path", ["/decorated", "/decorated-async"])
+def test_a_decorated_view_exempt_from_djangos_middleware_still_holds_a_cookie_post_to_djangos_check(path: str) -> None:
+    options = {"VERIFIER": django_site.VERIFIER, "ACCESS_COOKIE": True, "REQUIRE_TOKEN": False}
+    with override_settings(TESSERA=options):
+        client = Client(enforce_csrf_checks=True)
+        client.cookies[COOKIE] = token(roles=["admin"])
+        assert client.post(path).status_code == 403  # not even tessera's proof
+        without_djangos_token = client.post(path, **PROOF)
+        assert without_djangos_token.status_code == 403 and b"CSRF" in without_djangos_token.content
+        client.cookies["csrftoken"] = "c" * 32
+        assert client.post(path, **PROOF, HTTP_X_CSRFTOKEN="c" * 32).json()["method"] == "POST"
