@@ -137,6 +137,7 @@ class TesseraAuthenticationMiddleware:
     def _authenticate(self, request: HttpRequest) -> HttpResponse | None:
         config = self._settings
         if config.exclude is not None and config.exclude.match(request.path_info):
+            request.claims = None
             return None
         refused = authenticate(request, config, credentials_needed=config.require_token)
         if refused is None and request.claims is None and not hasattr(request, "user"):
