@@ -47,7 +47,17 @@ class ImportedUser:
 def parse_import_line(text: str, now: datetime) -> ImportedUser:
     """The user a line describes, or `DomainError` saying what is wrong (an unknown field too: a typo
     such as `"password"` must not import a user without one). A new user without `password_hash` gets
-    `NO_PASSWORD`; without `created_at`, `now`; `disabled: true` disables them from `now`."""
+    `NO_PASSWORD`; without `created_at`, `now`; `disabled: true` disables them from `now`.
+
+    A line nested deeper than Python's recursion allows (`[[[[…`, in any field) is refused like any
+    other bad line: the decoder's `RecursionError` is the line's fault, not the import's."""
+    try:
+        return _parse(text, now)
+    except RecursionError:
+        raise InvalidImportRecord("The line is nested too deeply to be a user.") from None
+
+
+def _parse(text: str, now: datetime) -> ImportedUser:
     try:
         record = json.loads(text)
     except ValueError:

@@ -125,3 +125,10 @@ def test_as_an_update_a_line_without_legacy_id_keeps_the_stored_one() -> None:
     assert parse_import_line(line, NOW).as_update_of(stored).legacy_id == "42"
     line = json.dumps({"id": str(stored.id), "email": "ada@example.com", "legacy_id": "43"})
     assert parse_import_line(line, NOW).as_update_of(stored).legacy_id == "43"
+
+
+@pytest.mark.parametrize("depth", [990, 100_000])
+def test_a_line_nested_deeper_than_the_decoder_allows_is_refused_with_a_clear_reason(depth: int) -> None:
+    text = _line(claims={"tenant": "acme"}).replace('"acme"', "[" * depth + "]" * depth)
+    with pytest.raises(DomainError, match="nested too deeply"):
+        parse_import_line(text, NOW)
