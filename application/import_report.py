@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from domain.users import Email, User
+
+PREFIX_LENGTH = 8
+
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
@@ -24,3 +28,20 @@ class ImportReport:
     @property
     def lines(self) -> int:
         return self.created + self.updated + self.unchanged + self.kept + len(self.refused)
+
+
+def unique_keys(user: User) -> list[tuple[str, object]]:
+    """What no two lines of an import may share, named by the line's field: id, email, legacy_id."""
+    keys: list[tuple[str, object]] = [("id", user.id), ("email", user.email)]
+    if user.legacy_id is not None:
+        keys.append(("legacy_id", user.legacy_id))
+    return keys
+
+
+def shown(value: object) -> str:
+    """A value as a refusal names it: enough to find it in the file, not the whole of it in a log
+    (`ada@…` for an email, the first eight characters of anything else)."""
+    if isinstance(value, Email):
+        return f"{value.value.partition('@')[0]}@…"
+    text = str(value)
+    return text if len(text) <= PREFIX_LENGTH else f"{text[:PREFIX_LENGTH]}…"

@@ -71,7 +71,7 @@ def _parse(text: str, now: datetime) -> ImportedUser:
         _optional_text(record, field)
     user = User(
         id=_id(record.get("id")),
-        email=Email.parse(_text(record.get("email"), "email")),
+        email=_email(record.get("email")),
         display_name=parse_display_name(record.get("display_name")),
         password_hash=_password_hash(record.get("password_hash")),
         roles=_roles(record.get("roles", [])),
@@ -88,6 +88,14 @@ def _id(value: object) -> UUID:
         return UUID(_text(value, "id"))
     except ValueError:
         raise InvalidImportRecord("The id is not a UUID.") from None
+
+
+def _email(value: object) -> Email:
+    """Required: tessera keys its users by email (login, reset, the operator's commands), so a user
+    without one is refused by name rather than imported unreachable or skipped in silence."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InvalidImportRecord("The email is missing: tessera keys users by email, so each needs one.")
+    return Email.parse(_text(value, "email"))
 
 
 def _legacy_id(value: object) -> str | None:

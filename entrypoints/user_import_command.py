@@ -2,7 +2,8 @@
 
 A summary at the end, each refused line by number on stderr, and a progress line while it runs,
 only when stderr is a terminal. Exit 0 if every line was taken, 1 if any was refused (the others
-are stored all the same, unless `--dry-run`), 2 if the file cannot be read."""
+are stored all the same, unless `--dry-run`), 2 if the file cannot be read or holds no line at all
+(an empty export is an error, not "imported 0 lines")."""
 
 import argparse
 import asyncio
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from application.errors import NothingToImport
 from application.import_report import ImportReport
 from application.use_cases.import_users import ImportOptions, ImportUsers
 from entrypoints.config import Settings
@@ -37,6 +39,10 @@ def run_import(settings: Settings, args: argparse.Namespace, stdin: TextIO, stde
         report = asyncio.run(_import(settings, _lines(source), options, _Progress(errors)))
     except UnicodeDecodeError:
         print(f"tessera: {args.file} is not UTF-8 text", file=errors)
+        return 2
+    except NothingToImport as error:
+        source_name = "stdin" if args.file == "-" else args.file
+        print(f"tessera: {source_name}: {error.message} Nothing was imported.", file=errors)
         return 2
     finally:
         if source is not stdin:

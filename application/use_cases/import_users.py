@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from itertools import islice
 from uuid import UUID
 
-from application.import_report import ImportReport, Refusal
+from application.errors import NothingToImport
+from application.import_report import ImportReport, Refusal, shown, unique_keys
 from application.ports.clock import Clock
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -15,7 +16,7 @@ from domain.errors import DomainError, UserAlreadyExists
 from domain.events import EventKind, SecurityEvent
 from domain.sessions import RevocationReason
 from domain.user_import import ImportedUser, parse_import_line
-from domain.users import Email, User
+from domain.users import User
 
 CHUNK_SIZE = 2000
 
@@ -58,15 +59,16 @@ class ImportUsers:
         progress: Callable[[ImportReport], None] | None = None,
     ) -> ImportReport:
         report = ImportReport()
-        seen_ids: set[UUID] = set()
-        seen_emails: set[Email] = set()
-        seen_legacy_ids: set[str] = set()
+        first_lines: dict[tuple[str, object], int] = {}
+        """The line each id, email and legacy_id came on first, by (field, value)."""
         numbered = ((number, text) for number, text in enumerate(lines, start=1) if text.strip())
         for chunk in _chunks(numbered):
-            parsed = self._parse(chunk, report, seen_ids, seen_emails, seen_legacy_ids)
+            parsed = self._parse(chunk, report, first_lines)
             await self._store(parsed, options, report)
             if progress is not None:
                 progress(report)
+        if report.lines == 0:
+            raise NothingToImport
         if not options.dry_run:
             counts = f"created={report.created} updated={report.updated} unchanged={report.unchanged}"
             detail = f"{counts} kept={report.kept} refused={len(report.refused)}"
@@ -74,12 +76,7 @@ class ImportUsers:
         return report
 
     def _parse(
-        self,
-        chunk: list[tuple[int, str]],
-        report: ImportReport,
-        seen_ids: set[UUID],
-        seen_emails: set[Email],
-        seen_legacy_ids: set[str],
+        self, chunk: list[tuple[int, str]], report: ImportReport, first_lines: dict[tuple[str, object], int]
     ) -> list[tuple[int, ImportedUser]]:
         now = self._clock.now()
         parsed: list[tuple[int, ImportedUser]] = []
@@ -89,14 +86,14 @@ class ImportUsers:
             except DomainError as error:
                 report.refused.append(Refusal(number, error.message))
                 continue
-            user = imported.user
-            if user.id in seen_ids or user.email in seen_emails or user.legacy_id in seen_legacy_ids:
-                report.refused.append(Refusal(number, "The id, email or legacy_id came on an earlier line."))
+            keys = unique_keys(imported.user)
+            earlier = next((key for key in keys if key in first_lines), None)
+            if earlier is not None:
+                field, value = earlier
+                reason = f"The {field} {shown(value)} is already on line {first_lines[earlier]}."
+                report.refused.append(Refusal(number, reason))
                 continue
-            seen_ids.add(user.id)
-            seen_emails.add(user.email)
-            if user.legacy_id is not None:
-                seen_legacy_ids.add(user.legacy_id)
+            first_lines.update(dict.fromkeys(keys, number))
             parsed.append((number, imported))
         return parsed
 
@@ -120,9 +117,11 @@ class ImportUsers:
             for number, imported in parsed:
                 user = imported.user
                 if owner_of.get(user.email, user.id) != user.id:
-                    counts.refused.append(Refusal(number, "The email belongs to another user."))
+                    reason = f"The email {shown(user.email)} belongs to another stored user."
+                    counts.refused.append(Refusal(number, reason))
                 elif user.legacy_id is not None and legacy_owner_of.get(user.legacy_id, user.id) != user.id:
-                    counts.refused.append(Refusal(number, "The legacy_id belongs to another user."))
+                    reason = f"The legacy_id {shown(user.legacy_id)} belongs to another stored user."
+                    counts.refused.append(Refusal(number, reason))
                 elif (current := by_id.get(user.id)) is None:
                     new.append(user)
                 elif (user := imported.as_update_of(current)) == current:

@@ -117,6 +117,8 @@ async def test_each_refused_line_is_named_and_nothing_of_it_is_stored(import_cli
     refused = [line.split(":")[1].strip() for line in err.splitlines()]
     assert refused == [f"line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 9)]
     assert "format" in err and "email address is not valid" in err and "not a UUID" in err and "password" in err
+    assert "line 5: The email ok@… is already on line 1." in err
+    assert "line 6: The id " + str(taken)[:8] + "… is already on line 1." in err
     assert "2 created" in out and "8 refused" in out
     for email in ("md5@example.com", "bad-id@example.com", "typo@example.com", "claims@example.com"):
         assert await _stored(client, email) is None
@@ -187,3 +189,50 @@ async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
     assert response.status_code == 200, response.text
     root = await _stored(client, "root@example.com")
     assert root is not None and (root.roles, root.is_disabled, root.password_hash) == (("admin",), True, "")
+
+
+@pytest.mark.parametrize("content", ["", "\n\n  \n"])
+async def test_an_empty_file_is_an_error_not_an_import_of_nothing(
+    import_cli: ImportCli, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text(content, encoding="utf-8")
+    code = await anyio.to_thread.run_sync(main, ["users", "import", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert f"tessera: {path}: The input holds no users: it is empty or has only blank lines." in err
+    assert "imported" not in out and "Traceback" not in err
+
+
+async def test_a_user_without_email_is_refused_by_name_and_the_others_are_stored(
+    import_cli: ImportCli, client: Client
+) -> None:
+    lines = [
+        json.dumps({"id": str(uuid.uuid4()), "email": ""}),
+        json.dumps({"id": str(uuid.uuid4()), "email": None}),
+        json.dumps({"id": str(uuid.uuid4())}),
+        _line("kept@example.com"),
+    ]
+    code, out, err = await import_cli(lines)
+    assert code == 1
+    assert err.count("The email is missing: tessera keys users by email, so each needs one.") == 3
+    assert "1 created" in out and "3 refused" in out
+    assert await _stored(client, "kept@example.com") is not None
+
+
+async def test_a_repeated_or_taken_legacy_id_is_refused_naming_the_field_and_the_earlier_line(
+    import_cli: ImportCli, client: Client
+) -> None:
+    assert (await import_cli([_line("grace@example.com", legacy_id=42)]))[0] == 0
+    code, _, err = await import_cli(
+        [
+            _line("anna@example.com", legacy_id="django-7"),
+            _line("berta@example.com", legacy_id="django-7"),
+            _line("clara@example.com", legacy_id="42"),
+        ]
+    )
+    assert code == 1
+    assert "line 2: The legacy_id django-7 is already on line 1." in err
+    assert "line 3: The legacy_id 42 belongs to another stored user." in err
+    grace = await _stored(client, "grace@example.com")
+    assert grace is not None and grace.legacy_id == "42"
