@@ -24,6 +24,9 @@ class ImportReport:
     unchanged: int = 0
     kept: int = 0
     refused: list[Refusal] = field(default_factory=list)
+    passwords_kept: list[int] = field(default_factory=list)
+    """Lines of `--update` whose user kept the password hash tessera wrote since the last import
+    (the rest of the line was taken); `--force-passwords` overwrites them."""
 
     @property
     def lines(self) -> int:

@@ -25,11 +25,19 @@ def add_import_command(user_commands: Any) -> None:  # argparse's subparsers act
     command.add_argument("file", metavar="FILE", help="one JSON object a line; - reads stdin")
     command.add_argument("--dry-run", action="store_true", help="check every line, store nothing")
     command.add_argument("--update", action="store_true", help="overwrite users already stored under the same id")
+    command.add_argument(
+        "--force-passwords",
+        action="store_true",
+        help="with --update: overwrite a password hash changed at tessera since the last import too",
+    )
 
 
 def run_import(settings: Settings, args: argparse.Namespace, stdin: TextIO, stderr: TextIO | None = None) -> int:
     errors = stderr or sys.stderr
-    options = ImportOptions(update=args.update, dry_run=args.dry_run)
+    if args.force_passwords and not args.update:
+        print("tessera: --force-passwords only applies with --update", file=errors)
+        return 2
+    options = ImportOptions(update=args.update, dry_run=args.dry_run, force_passwords=args.force_passwords)
     try:
         source = stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115 (closed below)
     except OSError as error:
@@ -49,6 +57,12 @@ def run_import(settings: Settings, args: argparse.Namespace, stdin: TextIO, stde
             source.close()
     for refusal in sorted(report.refused, key=lambda refusal: refusal.line):
         print(f"tessera: line {refusal.line}: {refusal.reason} (nothing of it stored)", file=errors)
+    for line in sorted(report.passwords_kept):
+        print(
+            f"tessera: line {line}: password hash kept: it changed at tessera since the last import "
+            "(the rest of the line was taken; --force-passwords overwrites it)",
+            file=errors,
+        )
     print(_summary(report, options))
     return 1 if report.refused else 0
 

@@ -27,6 +27,8 @@ class ImportOptions:
     """Overwrite the users already stored under the same ids (else they are kept as they are)."""
     dry_run: bool = False
     """Check everything, store nothing."""
+    force_passwords: bool = False
+    """With `update`: overwrite a password hash tessera wrote since the last import too."""
 
 
 class ImportUsers:
@@ -35,8 +37,13 @@ class ImportUsers:
     A line is refused, with its number and why, and nothing of it stored, if it is no valid user
     (`domain.user_import`), if its id or email came on an earlier line, or if its email belongs to
     another stored user. The same file imported twice changes nothing the second time. No password
-    is hashed here: the hashes are stored as given, and the first login replaces them. An update that
-    disables a user ends their sessions, as `DisableUser` does."""
+    is hashed here: the hashes are stored as given, and the first login replaces them.
+
+    An update never overwrites a password hash tessera wrote since the user's last import (a change,
+    a reset, the re-hash at login: `domain.imported_passwords`) unless `force_passwords`; it stores the
+    rest of the line and reports the line in `passwords_kept`. An update that disables a user ends
+    their sessions, as `DisableUser` does; one that changes their password hash or email ends them
+    too (`CREDENTIALS_IMPORTED`): whoever held a session under the old credentials keeps none."""
 
     def __init__(
         self,
@@ -103,6 +110,7 @@ class ImportUsers:
         new: list[User] = []
         updated: list[User] = []
         newly_disabled: list[UUID] = []
+        credentials_changed: list[UUID] = []
         counts = ImportReport()
         async with self._new_uow() as uow:
             users = [imported.user for _, imported in parsed]
@@ -124,12 +132,16 @@ class ImportUsers:
                     counts.refused.append(Refusal(number, reason))
                 elif (current := by_id.get(user.id)) is None:
                     new.append(user)
-                elif (user := imported.as_update_of(current)) == current:
+                elif (user := imported.as_update_of(current, force_passwords=options.force_passwords)) == current:
                     counts.unchanged += 1
+                    self._note_kept_password(number, imported, current, options, counts)
                 elif options.update:
                     updated.append(user)
+                    self._note_kept_password(number, imported, current, options, counts)
                     if user.is_disabled and not current.is_disabled:
                         newly_disabled.append(user.id)
+                    elif (user.password_hash, user.email) != (current.password_hash, current.email):
+                        credentials_changed.append(user.id)
                 else:
                     counts.kept += 1
             try:
@@ -142,13 +154,23 @@ class ImportUsers:
             await self._changes.record_many(uow, [user.id for user in updated])
             for user_id in newly_disabled:
                 await self._revoker.end_all_of_user(uow, user_id, RevocationReason.USER_DISABLED)
+            for user_id in credentials_changed:
+                await self._revoker.end_all_of_user(uow, user_id, RevocationReason.CREDENTIALS_IMPORTED)
             if not options.dry_run:
                 await uow.commit()
         report.created += len(new)
         report.updated += len(updated)
         report.unchanged += counts.unchanged
         report.kept += counts.kept
+        report.passwords_kept.extend(counts.passwords_kept)
         report.refused.extend(counts.refused)
+
+    @staticmethod
+    def _note_kept_password(
+        number: int, imported: ImportedUser, current: User, options: ImportOptions, counts: ImportReport
+    ) -> None:
+        if options.update and imported.keeps_password_of(current, force_passwords=options.force_passwords):
+            counts.passwords_kept.append(number)
 
 
 def _chunks(numbered: Iterator[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
