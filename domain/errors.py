@@ -30,13 +30,18 @@ class UnknownPasswordHashFormat(DomainError):
 
 
 class UserAlreadyExists(DomainError):
-    """A user's id, email or legacy id is another stored user's already (an import's batch, or a store)."""
+    """A user's id, email, legacy id or username is another stored user's already (an import's batch,
+    or a store)."""
 
-    message = "A user with this id, email or legacy id already exists."
+    message = "A user with this id, email, legacy id or username already exists."
 
 
 class EmailAlreadyRegistered(UserAlreadyExists):
     message = "An account with this email address already exists."
+
+
+class InvalidUsername(DomainError):
+    message = "The username must be 1 to 150 letters, digits or _ . @ + - characters."
 
 
 class InvalidLegacyId(DomainError):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from domain.clients import TrustedClient
 from domain.keys import KeyTimings
+from domain.login_identifiers import LoginIdentifiers
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
 from entrypoints.config_reader import read_settings
@@ -47,6 +48,8 @@ class Settings:
     login_failure_window: timedelta = _THROTTLE.window
     registration_max_per_address: int = _THROTTLE.max_registrations_per_address
     registration_window: timedelta = _THROTTLE.registration_window
+    login_identifiers: LoginIdentifiers = field(default_factory=LoginIdentifiers)
+    """TESSERA_LOGIN_IDENTIFIERS: what a login may name the account by (`email`, or `email,username`)."""
     cookie_same_site: SameSite = "strict"
     allowed_origins: tuple[str, ...] = ()
     schema_pages: bool = False

@@ -25,6 +25,7 @@ SETTINGS = frozenset(
         *("METRICS_ADDRESS", "SCHEMA_PAGES"),
         *("SESSION_MAX_AGE_SECONDS", "SESSION_SHORT_MAX_AGE_SECONDS"),
         *("SMTP_URL", "MAIL_FROM", "PASSWORD_RESET_URL"),
+        "LOGIN_IDENTIFIERS",
     )
 )
 """Every variable `Settings.from_env` reads (entrypoints/config_reader.py and legacy_settings.py), including

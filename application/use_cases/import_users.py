@@ -67,7 +67,7 @@ class ImportUsers:
     ) -> ImportReport:
         report = ImportReport()
         first_lines: dict[tuple[str, object], int] = {}
-        """The line each id, email and legacy_id came on first, by (field, value)."""
+        """The line each id, email, legacy_id and username came on first, by (field, value)."""
         numbered = ((number, text) for number, text in enumerate(lines, start=1) if text.strip())
         for chunk in _chunks(numbered):
             parsed = self._parse(chunk, report, first_lines)
@@ -118,10 +118,12 @@ class ImportUsers:
                 {user.id for user in users},
                 {user.email for user in users},
                 {user.legacy_id for user in users if user.legacy_id is not None},
+                {user.username for user in users if user.username is not None},
             )
             by_id = {user.id: user for user in stored}
             owner_of = {user.email: user.id for user in stored}
             legacy_owner_of = {user.legacy_id: user.id for user in stored if user.legacy_id is not None}
+            username_owner_of = {user.username: user.id for user in stored if user.username is not None}
             for number, imported in parsed:
                 user = imported.user
                 if owner_of.get(user.email, user.id) != user.id:
@@ -129,6 +131,9 @@ class ImportUsers:
                     counts.refused.append(Refusal(number, reason))
                 elif user.legacy_id is not None and legacy_owner_of.get(user.legacy_id, user.id) != user.id:
                     reason = f"The legacy_id {shown(user.legacy_id)} belongs to another stored user."
+                    counts.refused.append(Refusal(number, reason))
+                elif user.username is not None and username_owner_of.get(user.username, user.id) != user.id:
+                    reason = f"The username {shown(user.username)} belongs to another stored user."
                     counts.refused.append(Refusal(number, reason))
                 elif (current := by_id.get(user.id)) is None:
                     new.append(user)

@@ -23,7 +23,8 @@ from entrypoints.http.errors import (
     MissingCredentials,
     UnsupportedMediaType,
 )
-from entrypoints.http.problems import REALM, problem
+from entrypoints.http.problems import REALM, InvalidParam, problem
+from entrypoints.http.validation_errors import invalid_params
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ def _malformed_authorization(_: Request[Any, Any, Any], __: MalformedAuthorizati
 
 
 def _invalid_request(_: Request[Any, Any, Any], error: InvalidRequest) -> Response[dict[str, object]]:
-    return problem(HTTPStatus.BAD_REQUEST, error.detail, slug="invalid-request")
+    named = () if error.field is None else (InvalidParam(error.field, error.location, error.detail),)
+    return problem(HTTPStatus.BAD_REQUEST, error.detail, slug="invalid-request", invalid_params=named)
 
 
 def _cross_site_request(_: Request[Any, Any, Any], __: CrossSiteRequestRefused) -> Response[dict[str, object]]:
@@ -83,8 +85,21 @@ def _unsupported_media_type(_: Request[Any, Any, Any], __: UnsupportedMediaType)
 
 
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
-    # Litestar's message names the field and the rule, never the submitted value.
-    return problem(HTTPStatus.BAD_REQUEST, _sanitised(error.detail), slug="invalid-request")
+    # Litestar's messages name the field and the rule, never the submitted value.
+    params = invalid_params(error.extra)
+    detail = "; ".join(_described(param) for param in params)
+    return problem(
+        HTTPStatus.BAD_REQUEST,
+        _sanitised(f"Invalid request: {detail}." if params else error.detail),
+        slug="invalid-request",
+        invalid_params=params,
+    )
+
+
+def _described(param: InvalidParam) -> str:
+    """`Expected `str`, got `int` at `email` in the body`; a reason that names the field already keeps to itself."""
+    where = "" if f"`{param.name.rpartition('.')[2]}`" in param.reason else f" at `{param.name}`"
+    return f"{param.reason}{where} in the {param.location}"
 
 
 def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, object]]:
