@@ -15,7 +15,7 @@ from litestar.types import ExceptionHandlersMap
 from adapters.observability.metrics import STORAGE_UNAVAILABLE
 from application.errors import NoSigningKey, StorageUnavailable
 from domain.errors import DomainError, InvalidClient, Throttled
-from entrypoints.http.error_statuses import status_of
+from entrypoints.http.error_statuses import field_of, status_of
 from entrypoints.http.errors import (
     CrossSiteRequestRefused,
     InvalidRequest,
@@ -34,7 +34,9 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dic
     if listed is None:
         return problem(HTTPStatus.BAD_REQUEST, error.message)
     status, slug, challenge_error = listed
-    response = problem(status, error.message, slug=slug, challenge_error=challenge_error)
+    field = field_of(error) if status is HTTPStatus.BAD_REQUEST else None
+    named = () if field is None else (InvalidParam(field, "body", error.message),)
+    response = problem(status, error.message, slug=slug, challenge_error=challenge_error, invalid_params=named)
     if isinstance(error, StorageUnavailable):
         STORAGE_UNAVAILABLE.inc()
     if isinstance(error, (Throttled, StorageUnavailable, NoSigningKey)):

@@ -22,7 +22,8 @@ def invalid_params(extra: object) -> tuple[InvalidParam, ...]:
 def _param(item: dict[object, object]) -> InvalidParam:
     reason = str(item.get("message") or "The value is not valid.")
     key = str(item.get("key") or _BODY)
-    location = str(item.get("source") or ("body" if key == _BODY else "request"))
+    source = item.get("source") or ("body" if key == _BODY else "request")
+    location = str(getattr(source, "value", source))  # Litestar's `ParamType` for a parameter
     path = "" if key == _BODY else key
     named = _FIELD_IN_MESSAGE.search(reason)
     if named is not None:
