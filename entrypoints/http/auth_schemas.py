@@ -6,6 +6,7 @@ from uuid import UUID
 
 import msgspec
 from litestar.openapi.spec import OpenAPIType, Schema
+from msgspec import UNSET, UnsetType
 
 from domain.login_identifiers import IdentifierKind
 from entrypoints.http.errors import InvalidRequest
@@ -46,9 +47,10 @@ class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
     browser session (no Max-Age)."""
 
     password: Text
-    email: Text | None = None
-    username: Text | None = None
-    identifier: Text | None = None
+    email: Text | UnsetType = UNSET
+    username: Text | UnsetType = UNSET
+    identifier: Text | UnsetType = UNSET
+    """Left out, never null: `{"email": null}` names no account and is refused as a type error."""
     transport: Transport = "bearer"
     remember: bool = True
     __openapi_rules__: ClassVar = {
@@ -65,7 +67,7 @@ class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
                 ("username", IdentifierKind.USERNAME, self.username),
                 ("identifier", None, self.identifier),
             )
-            if value is not None
+            if not isinstance(value, UnsetType)
         ]
         if len(given) != 1:
             field = "email" if not given else given[1][0]

@@ -94,6 +94,14 @@ async def test_by_default_a_username_login_is_a_400_naming_the_field_and_email_l
         assert (await _login(client, identifier="ada@example.com")).status_code == 200
         schema = (await client.get("/schema/openapi.json")).json()
     login = schema["components"]["schemas"]["LoginRequest"]
+    assert "username" not in login["properties"], "the schema offers only what this service accepts"
+    assert login["oneOf"] == [{"required": ["email"]}, {"required": ["identifier"]}]
+
+
+async def test_the_openapi_schema_offers_username_and_identifier_logins_where_usernames_are_accepted(
+    client: Client,
+) -> None:
+    login = (await client.get("/schema/openapi.json")).json()["components"]["schemas"]["LoginRequest"]
     assert {"email", "username", "identifier", "password"} <= set(login["properties"])
     assert login["required"] == ["password"]
     assert login["oneOf"] == [{"required": ["email"]}, {"required": ["username"]}, {"required": ["identifier"]}]
