@@ -25,6 +25,10 @@ class InvalidClaims(DomainError):
     message = "The claims must be a JSON object of at most 1024 bytes without reserved names."
 
 
+class ClaimNameNotAllowed(InvalidClaims):
+    message = "A claim name is not in this server's list of allowed custom claims."
+
+
 class UnknownPasswordHashFormat(DomainError):
     message = "The password hash is in no format tessera can verify."
 
@@ -70,6 +74,10 @@ class LoginThrottled(Throttled):
 
 class RegistrationThrottled(Throttled):
     message = "Too many registrations from this address. Try again later."
+
+
+class PasswordResetThrottled(Throttled):
+    message = "Too many password-reset requests from this address. Try again later."
 
 
 class InvalidRefreshToken(DomainError):

@@ -47,3 +47,7 @@ class LoginIdentifiers:
 
     def __str__(self) -> str:
         return ",".join(k.value for k in (IdentifierKind.EMAIL, IdentifierKind.USERNAME) if k in self.kinds)
+
+
+EMAIL_ONLY = LoginIdentifiers()
+"""The default: logins name the account by email alone."""
