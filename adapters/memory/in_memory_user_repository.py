@@ -51,9 +51,13 @@ class InMemoryUserRepository(UserRepository):
         ]
 
     async def replace_many(self, users: Sequence[User]) -> None:
-        for user in users:
-            if user.id in self._tables.users:
-                self._tables.users[user.id] = user
+        replaced = {user.id: user for user in users if user.id in self._tables.users}
+        after = [replaced.get(user_id, user) for user_id, user in self._tables.users.items()]
+        for key in (_email, _legacy_id, _username):
+            values = [key(user) for user in after if key(user) is not None]
+            if len(set(values)) < len(values):
+                raise UserAlreadyExists
+        self._tables.users.update(replaced)
 
     async def get(self, user_id: UUID) -> User | None:
         return self._tables.users.get(user_id)

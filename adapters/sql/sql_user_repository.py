@@ -62,8 +62,12 @@ class SqlUserRepository(UserRepository):
         return [to_user(row) for row in (await self._rows.session.scalars(statement)).all()]
 
     async def replace_many(self, users: Sequence[User]) -> None:
-        if users:  # an UPDATE by primary key, executed for every row in one call
+        if not users:
+            return
+        try:  # an UPDATE by primary key, executed for every row in one call
             await self._rows.session.execute(update(UserRow), [to_user_values(user) for user in users])
+        except DriverIntegrityError:
+            raise UserAlreadyExists from None
 
     async def get(self, user_id: UUID) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.id == user_id)

@@ -31,7 +31,9 @@ class UserRepository(Protocol):
 
     @abstractmethod
     async def replace_many(self, users: Sequence[User]) -> None:
-        """Overwrite every field of the stored users with these ids (an import's `--update`)."""
+        """Overwrite every field of the stored users with these ids (an import's `--update`);
+        `UserAlreadyExists` if one would take another user's email, legacy id or username, and then the
+        unit of work must not commit."""
 
     @abstractmethod
     async def get(self, user_id: UUID) -> User | None: ...

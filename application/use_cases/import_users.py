@@ -156,11 +156,11 @@ class ImportUsers:
                     counts.kept += 1
             try:
                 await uow.users.add_many(new)
-            except UserAlreadyExists:  # registered since `find_many`: nothing of the chunk is stored
-                reason = "An email or id of this chunk was registered meanwhile; import the file again."
+                await uow.users.replace_many(updated)
+            except UserAlreadyExists:  # taken since `find_many`: nothing of the chunk is stored
+                reason = "An id, email, legacy_id or username of this chunk was taken meanwhile; import the file again."
                 report.refused.extend(Refusal(number, reason) for number, _ in parsed)
                 return
-            await uow.users.replace_many(updated)
             await self._changes.record_many(uow, [user.id for user in updated])
             for user_id in newly_disabled:
                 await self._revoker.end_all_of_user(uow, user_id, RevocationReason.USER_DISABLED)

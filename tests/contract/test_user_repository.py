@@ -345,3 +345,27 @@ async def test_a_user_is_found_by_username_in_any_case_and_a_taken_username_is_r
 
     async with new_uow() as uow:
         assert len(await uow.users.page(10, 0)) == 3
+
+
+async def test_replacing_a_user_with_another_users_email_legacy_id_or_username_stores_nothing(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ada = replace(a_user("ada@example.com"), legacy_id="1", username=Username.parse("ada"))
+    bob = replace(a_user("bob@example.com"), legacy_id="2", username=Username.parse("bob"))
+    async with new_uow() as uow:
+        await uow.users.add_many([ada, bob])
+        await uow.commit()
+
+    for clash in (
+        replace(bob, email=ada.email),
+        replace(bob, legacy_id="1"),
+        replace(bob, username=Username.parse("ADA")),
+    ):
+        with pytest.raises(UserAlreadyExists):
+            async with new_uow() as uow:
+                await uow.users.replace_many([replace(ada, display_name="Ada L."), clash])
+                await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get(ada.id) == ada
+        assert await uow.users.get(bob.id) == bob
