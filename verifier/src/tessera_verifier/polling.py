@@ -19,8 +19,9 @@ def basic_header(client_id: str, secret: str) -> str:
 
 
 class RevocationPoller:
-    """Polls `url` with the cursor of the last good read. A failed read changes nothing and is retried at
-    the next tick: what was known stays known (tessera down: no one can log out meanwhile either)."""
+    """Polls `url` with the cursor of the last good read. A failed read (unreachable, a 401 for a rotated
+    secret, anything but a feed) changes nothing and is retried at the next tick: what was known stays
+    known, and the list grows stale (`RevocationList.synced`), which the verifier acts on."""
 
     def __init__(self, url: str, authorization: str, revocations: RevocationList, interval: float) -> None:
         self._url = url
@@ -36,20 +37,22 @@ class RevocationPoller:
         return self._thread is not None or self._task is not None
 
     def poll(self, client: httpx.Client) -> None:
+        sent_at = self.revocations.monotonic()
         try:
             response = client.get(self._url, params=self._params(), headers=self._headers)
         except httpx.HTTPError as error:
             log.warning("tessera's revocation feed is unreachable: %s", error)
             return
-        self._read(response)
+        self._read(response, sent_at)
 
     async def apoll(self, client: httpx.AsyncClient) -> None:
+        sent_at = self.revocations.monotonic()
         try:
             response = await client.get(self._url, params=self._params(), headers=self._headers)
         except httpx.HTTPError as error:
             log.warning("tessera's revocation feed is unreachable: %s", error)
             return
-        self._read(response)
+        self._read(response, sent_at)
 
     def start_thread(self, client: httpx.Client) -> None:
         def run() -> None:
@@ -87,11 +90,14 @@ class RevocationPoller:
         cursor = self.revocations.cursor
         return {} if cursor is None else {"after": cursor}
 
-    def _read(self, response: httpx.Response) -> None:
+    def _read(self, response: httpx.Response, sent_at: float) -> None:
+        if response.status_code == 401:
+            log.error("tessera's revocation feed refused this client's credentials (a rotated client secret?)")
+            return
         if response.status_code != 200:
             log.error("tessera's revocation feed answered %s: %s", response.status_code, response.text[:200])
             return
         try:
-            self.revocations.apply(response.content)
+            self.revocations.apply(response.content, sent_at)
         except ValueError as error:
             log.error("tessera's revocation feed answered something else than a feed: %s", error)
