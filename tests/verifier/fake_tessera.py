@@ -26,6 +26,17 @@ class FakeTessera:
     revoked: list[tuple[str, float]] = field(default_factory=list)
     jwks_requests: list[httpx.Request] = field(default_factory=list)
     feed_requests: list[httpx.Request] = field(default_factory=list)
+    metadata_issuer: str = ISSUER
+    """The `issuer` its RFC 8414 metadata names: another one is a document the verifier must refuse."""
+    metadata_requests: list[httpx.Request] = field(default_factory=list)
+
+    def metadata(self) -> dict[str, object]:
+        return {
+            "issuer": self.metadata_issuer,
+            "jwks_uri": f"{BASE}/.well-known/jwks.json",
+            "introspection_endpoint": f"{BASE}/oauth/introspect",
+            "revocation_feed_endpoint": f"{BASE}/oauth/revocations",
+        }
 
     def jwks(self) -> dict[str, object]:
         return {
@@ -39,6 +50,9 @@ class FakeTessera:
             return self._jwks(request)
         if request.url.path == "/oauth/revocations":
             return self._feed(request)
+        if request.url.path == "/.well-known/oauth-authorization-server":
+            self.metadata_requests.append(request)
+            return httpx.Response(200, json=self.metadata())
         return httpx.Response(404)
 
     def _jwks(self, request: httpx.Request) -> httpx.Response:
