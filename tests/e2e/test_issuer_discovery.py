@@ -179,6 +179,13 @@ def assert_the_service_guards_its_routes_as_tessera_would(
     assert get(f"{service}/whoami", token).status_code == 200  # only that session
 
 
+def test_the_node_example_in_the_guide_is_the_file_the_tests_run() -> None:
+    guide = (REPOSITORY / "docs" / "verifying-tokens.md").read_text()
+    block = guide.split("## 8. ")[1].split("```js\n")[1].split("```\n")[0]
+    assert block == EXAMPLE.read_text()
+    assert '"jose": "6.2.17"' in (PACKAGE / "package.json").read_text() and "jose@6.2.17" in guide
+
+
 def test_tessera_serves_metadata_naming_its_issuer_and_its_reachable_key_set(tmp_path: Path) -> None:
     with tessera_at_its_issuer(tmp_path) as (url, _):
         metadata = httpx.get(f"{url}/.well-known/oauth-authorization-server")
