@@ -206,6 +206,7 @@ def test_the_fastapi_example_started_from_the_issuer_alone_guards_its_routes(tmp
         document = get(f"{service}/openapi.json").json()
         assert document["components"]["securitySchemes"]["TesseraBearer"]["scheme"] == "bearer"
         assert document["paths"]["/whoami"]["get"]["security"] == [{"TesseraBearer": []}]
+        assert {"401", "403", "503"} <= set(document["paths"]["/admin"]["get"]["responses"])
         assert get(f"{service}/docs").status_code == 200
 
 

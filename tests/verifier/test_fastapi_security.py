@@ -10,7 +10,8 @@ from fastapi import FastAPI, Request, Security
 from fastapi.testclient import TestClient
 from joserfc.jwk import RSAKey
 from tessera_verifier import Claims, Verifier
-from tessera_verifier.fastapi import TesseraBearer, TokenRefused, token_refused
+from tessera_verifier.asgi import TesseraMiddleware
+from tessera_verifier.fastapi import REFUSALS, ROLE_REFUSALS, TesseraBearer, TokenRefused, token_refused
 
 from tests.security.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
@@ -40,7 +41,7 @@ def service(verifier: Verifier, *, problems: bool = True) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/whoami")
+    @app.get("/whoami", responses=REFUSALS)
     def whoami(token: Annotated[Claims, Security(required)], request: Request) -> dict[str, Any]:
         return {"sub": token.sub, "roles": list(token.roles), "user": request.user.identity}
 
@@ -48,7 +49,7 @@ def service(verifier: Verifier, *, problems: bool = True) -> FastAPI:
     def greeting(token: Annotated[Claims | None, Security(optional)]) -> dict[str, Any]:
         return {"for": None if token is None else token.sub}
 
-    @app.get("/admin", dependencies=[Security(required.requiring("admin"))])
+    @app.get("/admin", dependencies=[Security(required.requiring("admin"))], responses=ROLE_REFUSALS)
     def admin() -> dict[str, str]:
         return {"status": "admin"}
 
@@ -116,6 +117,9 @@ def test_the_openapi_document_shows_the_bearer_scheme_on_the_guarded_routes_only
     for path in ("/whoami", "/greeting", "/admin", "/audit"):
         assert document["paths"][path]["get"]["security"] == [{"TesseraBearer": []}], path
     assert "security" not in document["paths"]["/health"]["get"]
+    assert {"401", "503"} <= set(document["paths"]["/whoami"]["get"]["responses"])
+    refusals = document["paths"]["/admin"]["get"]["responses"]
+    assert "application/problem+json" in refusals["403"]["content"] and {"401", "503"} <= set(refusals)
     assert client.get("/docs").status_code == 200
 
 
@@ -144,3 +148,15 @@ def test_while_the_feed_is_stale_a_valid_token_answers_503_with_retry_after_and_
             assert answer.headers["retry-after"] == "1"
         assert_refused(client.get("/whoami", headers=bearer(key, exp=0)), 401, INVALID)  # invalid anyway
     verifier.close()
+
+
+def test_behind_the_middleware_the_dependency_takes_its_claims_without_verifying_again(
+    tessera: FakeTessera, key: RSAKey
+) -> None:
+    unreachable = FakeTessera(keys=[(key, "RS256")], down=True)  # the dependency's own verifier would refuse all
+    app = service(verifier_for(unreachable))
+    app.add_middleware(TesseraMiddleware, verifier=verifier_for(tessera), exclude=["^/health$", "^/docs", "^/openapi"])
+    with TestClient(app) as client:
+        assert client.get("/whoami", headers=bearer(key)).json() == {"sub": USER, "roles": [], "user": USER}
+        assert_refused(client.get("/whoami"), 401, BARE)  # the middleware's refusal
+        assert client.get("/openapi.json").status_code == 200 and client.get("/docs").status_code == 200

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import FastAPI, Security
 from tessera_verifier import Claims
-from tessera_verifier.fastapi import TesseraBearer, TokenRefused, token_refused
+from tessera_verifier.fastapi import REFUSALS, ROLE_REFUSALS, TesseraBearer, TokenRefused, token_refused
 
 from tests.e2e.verifier_apps.settings import verifier_from_environment
 
@@ -28,15 +28,15 @@ def create_app() -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/whoami")
+    @app.get("/whoami", responses=REFUSALS)
     def whoami(claims: Annotated[Claims, Security(bearer)]) -> dict[str, object]:
         return {"sub": claims.sub, "sid": claims.sid, "roles": list(claims.roles)}
 
-    @app.get("/greeting")
+    @app.get("/greeting", responses=REFUSALS)
     def greeting(claims: Annotated[Claims | None, Security(maybe)]) -> dict[str, object]:
         return {"hello": "stranger" if claims is None else claims.sub}
 
-    @app.get("/admin", dependencies=[Security(bearer.requiring("admin"))])
+    @app.get("/admin", dependencies=[Security(bearer.requiring("admin"))], responses=ROLE_REFUSALS)
     def admin() -> dict[str, str]:
         return {"status": "admin"}
 

@@ -8,7 +8,7 @@ route, and roles.
     @app.get("/orders")
     async def orders(claims: Annotated[Claims, Security(bearer)]): ...
 
-    @app.get("/admin/report", dependencies=[Security(bearer.requiring("admin"))])   # 403 without the role
+    @app.get("/admin/report", dependencies=[Security(bearer.requiring("admin"))], responses=ROLE_REFUSALS)
 
 Refusals are those of the middleware (http_edge.refusal): 401 with `WWW-Authenticate: Bearer realm="api"` (bare
 without a token, `error="invalid_token"` for a bad one), 403 `error="insufficient_scope"` for a missing role,
@@ -19,7 +19,7 @@ is guarded by `TesseraMiddleware`.
 """
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Request, Security
 from fastapi.exceptions import HTTPException
@@ -34,6 +34,38 @@ from tessera_verifier.verifier import Verifier
 
 PROBLEM_JSON = "application/problem+json"
 DESCRIPTION = "An access token issued by tessera: `Authorization: Bearer <token>`."
+_PROBLEM: dict[str, Any] = {
+    "content": {
+        PROBLEM_JSON: {
+            "schema": {
+                "type": "object",
+                "required": ["type", "title", "status", "detail"],
+                "properties": {
+                    "type": {"type": "string"},
+                    "title": {"type": "string"},
+                    "status": {"type": "integer"},
+                    "detail": {"type": "string"},
+                },
+            }
+        }
+    }
+}
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {
+        "description": "No access token (a bare Bearer challenge), or an invalid one (error=invalid_token)",
+        **_PROBLEM,
+    },
+    503: {
+        "description": "Revoked sessions cannot be known now (the feed is stale): try again after Retry-After",
+        **_PROBLEM,
+    },
+}
+"""`responses=REFUSALS` on a route (or a router) guarded by a `TesseraBearer`: its refusals in the OpenAPI document."""
+ROLE_REFUSALS: dict[int | str, dict[str, Any]] = {
+    **REFUSALS,
+    403: {"description": "The token lacks a role the route needs (error=insufficient_scope)", **_PROBLEM},
+}
+"""`responses=ROLE_REFUSALS` on a route that also needs roles (`requiring`)."""
 
 
 class TokenRefused(HTTPException):
