@@ -95,7 +95,7 @@ def node_package(request: pytest.FixtureRequest) -> Path:
             cwd=folder,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=100,  # within the test's own 120 s
             check=False,
         )
         assert installed.returncode == 0, installed.stdout + installed.stderr
