@@ -25,8 +25,16 @@ class InvalidClaims(DomainError):
     message = "The claims must be a JSON object of at most 1024 bytes without reserved names."
 
 
+class ClaimNameNotAllowed(InvalidClaims):
+    message = "A claim name is not in this server's list of allowed custom claims."
+
+
 class UnknownPasswordHashFormat(DomainError):
     message = "The password hash is in no format tessera can verify."
+
+
+class PasswordHashOutOfBounds(DomainError):
+    message = "The password hash has a cost or checksum length outside what its format's producers write."
 
 
 class EmailAlreadyRegistered(DomainError):

@@ -2,7 +2,7 @@
 
 `{"id", "email", "display_name"?, "roles"?, "created_at"?, "disabled"?, "claims"?, "password_hash"?}`,
 one JSON object a line. Every field is checked by the same rule as anywhere else (email, display
-name, role, claims), and the hash by its shape (`domain.password_hashes`): no hashing at import."""
+name, role, claims), and the hash by its format and bounds (`domain.imported_password_hashes`): no hashing at import."""
 
 import json
 from collections.abc import Mapping
@@ -12,7 +12,7 @@ from uuid import UUID
 
 from domain.custom_claims import NO_CLAIMS, CustomClaims
 from domain.errors import InvalidImportRecord
-from domain.password_hashes import parse_password_hash
+from domain.imported_password_hashes import parse_password_hash
 from domain.users import NO_PASSWORD, Email, User, parse_display_name, parse_role
 
 FIELDS = frozenset({"id", "email", "display_name", "roles", "created_at", "disabled", "claims", "password_hash"})

@@ -13,6 +13,7 @@ from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.errors import DomainError, EmailAlreadyRegistered
 from domain.events import EventKind, SecurityEvent
+from domain.policy import TokenPolicy
 from domain.sessions import RevocationReason
 from domain.user_import import ImportedUser, parse_import_line
 from domain.users import Email, User
@@ -32,10 +33,11 @@ class ImportUsers:
     """Imports JSON Lines, a chunk of `CHUNK_SIZE` lines in one unit of work and one batched insert.
 
     A line is refused, with its number and why, and nothing of it stored, if it is no valid user
-    (`domain.user_import`), if its id or email came on an earlier line, or if its email belongs to
-    another stored user. The same file imported twice changes nothing the second time. No password
-    is hashed here: the hashes are stored as given, and the first login replaces them. An update that
-    disables a user ends their sessions, as `DisableUser` does."""
+    (`domain.user_import`), if it sets a claim name outside the allowed ones, if its id or email came on
+    an earlier line, or if its email belongs to another stored user. The same file imported twice
+    changes nothing the second time. No password is hashed here: the hashes are stored as given, and
+    the first login replaces them. An update that disables a user ends their sessions, as `DisableUser`
+    does."""
 
     def __init__(
         self,
@@ -44,12 +46,14 @@ class ImportUsers:
         revoker: SessionRevoker,
         clock: Clock,
         events: SecurityEvents,
+        policy: TokenPolicy,
     ) -> None:
         self._new_uow = new_uow
         self._changes = changes
         self._revoker = revoker
         self._clock = clock
         self._events = events
+        self._allowed = policy.custom_claim_names
 
     async def execute(
         self,
@@ -80,6 +84,7 @@ class ImportUsers:
         for number, text in chunk:
             try:
                 imported = parse_import_line(text, now)
+                self._allowed.check(imported.user.claims)
             except DomainError as error:
                 report.refused.append(Refusal(number, error.message))
                 continue

@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         route_handlers=[
             *auth_routers(browsers.same_site),
             device_router,
-            *password_routers,
+            *password_routers(settings.password_reset_by_mail),
             admin_router,
             user_router,
             oauth_router,

@@ -6,6 +6,7 @@ from application.errors import NoSigningKey, StorageUnavailable
 from domain.errors import (
     AccountDisabled,
     CannotDisableSelf,
+    ClaimNameNotAllowed,
     DomainError,
     EmailAlreadyRegistered,
     InsufficientRole,
@@ -50,6 +51,7 @@ DOMAIN_ERROR_STATUSES: dict[type[DomainError], ErrorStatus] = {
     NoSigningKey: (HTTPStatus.SERVICE_UNAVAILABLE, "not-ready", None),
     InvalidRole: (HTTPStatus.BAD_REQUEST, "invalid-role", None),
     InvalidClaims: (HTTPStatus.BAD_REQUEST, "invalid-claims", None),
+    ClaimNameNotAllowed: (HTTPStatus.BAD_REQUEST, "claim-not-allowed", None),
     AccountDisabled: (HTTPStatus.FORBIDDEN, "account-disabled", None),
     InsufficientRole: (HTTPStatus.FORBIDDEN, "insufficient-scope", "insufficient_scope"),
     UnknownUser: (HTTPStatus.NOT_FOUND, "user-not-found", None),

@@ -29,5 +29,9 @@ class CrossSiteRequestRefused(Exception):
     """A request that uses or sets the session cookies lacks the custom header or an accepted origin."""
 
 
+class PasswordResetUnavailable(Exception):
+    """Password reset by mail asked of a server that cannot mail: no SMTP server, and not development."""
+
+
 class UnsupportedMediaType(Exception):
     """A body sent to a JSON route without `Content-Type: application/json`: 415, never parsed."""

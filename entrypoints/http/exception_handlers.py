@@ -9,6 +9,7 @@ from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
+from litestar.enums import ParamType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
@@ -21,6 +22,7 @@ from entrypoints.http.errors import (
     InvalidRequest,
     MalformedAuthorization,
     MissingCredentials,
+    PasswordResetUnavailable,
     UnsupportedMediaType,
 )
 from entrypoints.http.problems import REALM, problem
@@ -74,6 +76,14 @@ def _cross_site_request(_: Request[Any, Any, Any], __: CrossSiteRequestRefused) 
     )
 
 
+def _password_reset_unavailable(_: Request[Any, Any, Any], __: PasswordResetUnavailable) -> Response[dict[str, object]]:
+    return problem(
+        HTTPStatus.NOT_IMPLEMENTED,
+        "Password reset by mail is not available on this server: ask its operator to reset your password.",
+        slug="password-reset-unavailable",
+    )
+
+
 def _unsupported_media_type(_: Request[Any, Any, Any], __: UnsupportedMediaType) -> Response[dict[str, object]]:
     return problem(
         HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -83,8 +93,23 @@ def _unsupported_media_type(_: Request[Any, Any, Any], __: UnsupportedMediaType)
 
 
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
-    # Litestar's message names the field and the rule, never the submitted value.
-    return problem(HTTPStatus.BAD_REQUEST, _sanitised(error.detail), slug="invalid-request")
+    detail = _parameters_at_fault(error) or error.detail
+    return problem(HTTPStatus.BAD_REQUEST, _sanitised(detail), slug="invalid-request")
+
+
+def _parameters_at_fault(error: ValidationException) -> str | None:
+    """A refused query, path, header or cookie parameter, named with the rule it broke: Litestar's own
+    detail is the request line, which echoes the value and leaves the client to guess which parameter."""
+    extra = error.extra if isinstance(error.extra, list) else []
+    faults = [
+        f"{item['source'].value} parameter '{item['key']}': {item.get('message', 'invalid')}"
+        for item in extra
+        if isinstance(item, dict) and isinstance(item.get("source"), ParamType) and item.get("key")
+    ]
+    if not faults or len(faults) != len(extra):
+        return None
+    detail = "; ".join(faults)
+    return detail[0].upper() + detail[1:]
 
 
 def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, object]]:
@@ -118,6 +143,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     InvalidRequest: _invalid_request,
     CrossSiteRequestRefused: _cross_site_request,
     UnsupportedMediaType: _unsupported_media_type,
+    PasswordResetUnavailable: _password_reset_unavailable,
     ValidationException: _validation_error,
     HTTPException: _http_error,
     Exception: _unexpected_error,

@@ -8,7 +8,7 @@ from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
 from adapters.local.lru_profile_cache import LruProfileCache
 from adapters.local.process_revocation_view import ProcessRevocationView
 from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
-from adapters.mail.logging_mailer import LoggingMailer
+from adapters.mail.logging_mailer import DiscardingMailer, LoggingMailer
 from adapters.mail.smtp_mailer import SmtpMailer
 from adapters.observability.logging_security_events import LoggingSecurityEvents
 from adapters.secrets_token_generator import SecretsTokenGenerator
@@ -77,6 +77,7 @@ class CoreProvider(Provider):
             memory_cost_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
             concurrency=settings.argon2_concurrency,
+            foreign_concurrency=settings.foreign_hash_concurrency,
         )
 
     @provide
@@ -86,9 +87,9 @@ class CoreProvider(Provider):
     @provide
     async def mailer(self, settings: Settings) -> AsyncIterator[Mailer]:
         """SMTP when TESSERA_SMTP_URL is set, its queued deliveries awaited at shutdown; otherwise mail
-        goes to the log (development)."""
+        goes to the log in development, and nowhere outside it (the reset routes are off there: 501)."""
         if settings.mail.smtp is None:
-            yield LoggingMailer()
+            yield LoggingMailer() if settings.uses_development_key else DiscardingMailer()
             return
         mailer = SmtpMailer(settings.mail.smtp, settings.mail.sender)
         yield mailer

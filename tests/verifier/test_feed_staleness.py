@@ -268,3 +268,20 @@ def test_a_verifier_told_to_accept_keeps_accepting_when_the_feed_stops_and_says_
         assert verifier.verify(token).sub == USER
         assert verifier.feed_status is not None and verifier.feed_status.accepted_while_stale == 1
     assert any("ACCEPTING" in record.message for record in caplog.records)
+
+
+def test_a_read_in_pages_is_fresh_only_once_its_last_page_and_from_when_its_first_was_asked() -> None:
+    """The feed's last page hands back the read's start: everything revoked before the first page was asked
+    is known, not everything before the last (pages may even span polls, after a failed one)."""
+    clock = Clock()
+    revocations = RevocationList(leeway=30, stale_after=2, monotonic=clock)
+    page = b'{"revocations": [], "cursor": "page:2", "window": 930, "more": true}'
+    last = b'{"revocations": [], "cursor": "1", "window": 930, "more": false}'
+
+    assert revocations.apply(page, sent_at=1000.0)
+    assert not revocations.synced and revocations.age() is None
+    clock.now = 1001.5
+    assert not revocations.apply(last, sent_at=1001.5)
+    assert revocations.synced and revocations.age() == 1.5
+    clock.now = 1002.1
+    assert not revocations.synced

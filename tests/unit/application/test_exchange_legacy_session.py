@@ -19,6 +19,7 @@ from application.use_cases.exchange_legacy_session import ExchangeLegacySession,
 from domain.errors import AccountDisabled, InvalidLegacySession, MalformedLegacySessionCookie
 from domain.events import EventKind
 from domain.legacy_sessions import UserLookup
+from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
 from entrypoints.legacy_settings import LegacyBridgeSettings
 from tests.unit.conftest import SETTINGS, Fakes, Tessera
@@ -56,7 +57,9 @@ class Outage(Provider):
 
 
 class Bridge:
-    def __init__(self, app: Tessera, lookup: UserLookup = UserLookup.ID, *extra: Provider) -> None:
+    def __init__(
+        self, app: Tessera, lookup: UserLookup = UserLookup.ID, *extra: Provider, settings: Settings = SETTINGS
+    ) -> None:
         bridge = LegacyBridgeSettings("file:///nonexistent", user_key="user_id", user_lookup=lookup)
         if lookup is UserLookup.EMAIL:
             bridge = replace(bridge, user_key="email")
@@ -64,7 +67,7 @@ class Bridge:
         self.fake = LegacyFake(app.clock)
         fakes = Fakes(app.store, app.clock)
         self.events = fakes.events_sink
-        self.container = build_container(replace(SETTINGS, legacy_bridge=bridge), fakes, self.fake, *extra)
+        self.container = build_container(replace(settings, legacy_bridge=bridge), fakes, self.fake, *extra)
 
     async def exchange(
         self, cookie: str | None = SESSION_ID, address: str | None = "203.0.113.7", user_agent: str | None = None

@@ -13,11 +13,14 @@ class RevocationList:
     (the feed says how long) after its revocation, plus this verifier's leeway.
 
     The feed repeats a few recent entries on every read (so that none committed late is missed): an
-    entry already known is simply known again. Reads are a dict look-up, safe from any thread.
+    entry already known is simply known again. It answers a page at a time: `apply` says whether more
+    follow, and the cursor it keeps is the one that asks for them. Reads are a dict look-up, safe from
+    any thread.
 
-    A good read makes the list complete up to the moment it was *asked* (`sent_at`, on the `monotonic`
-    clock): a revocation committed before then is in the answer. The list is `synced` while that moment is
-    at most `stale_after` seconds old; past it, a session revoked since may be missing."""
+    A good read (to its last page) makes the list complete up to the moment its first page was *asked*
+    (`sent_at`, on the `monotonic` clock): a revocation committed before then is in the answer. The list is
+    `synced` while that moment is at most `stale_after` seconds old; past it, a session revoked since may be
+    missing."""
 
     def __init__(
         self,
@@ -34,6 +37,8 @@ class RevocationList:
         self._forget_at: dict[str, float] = {}
         self._read_at: float | None = None
         self.cursor: str | None = None
+        self._paging_since: float | None = None
+        """When the first page of a read still in progress was asked (pages may span ticks after a failure)."""
 
     def is_revoked(self, sid: str) -> bool:
         return sid in self._forget_at
@@ -53,31 +58,42 @@ class RevocationList:
         age = self.age()
         return age is not None and age <= self.stale_after
 
-    def apply(self, body: bytes, sent_at: float | None = None) -> None:
-        """One answer of the feed, asked at `sent_at` (monotonic; now if not given); ValueError (changing
-        nothing, freshness included) if it is not one."""
+    def apply(self, body: bytes, sent_at: float | None = None) -> bool:
+        """One answer (one page) of the feed, asked at `sent_at` (monotonic; now if not given); ValueError
+        (changing nothing, freshness included) if it is not one. True if more pages follow: ask again at
+        once, with `cursor`. A read is good once its last page is applied, and fresh from when its *first*
+        page was asked: only then was everything before that moment handed over."""
         asked = self.monotonic() if sent_at is None else sent_at
         document = json.loads(body)
-        entries, cursor, window = _parsed(document)
+        entries, cursor, window, more = _parsed(document)
         forget_at = dict(self._forget_at)
         for sid, revoked_at in entries:
             forget_at[sid] = max(forget_at.get(sid, 0.0), revoked_at + window + self._leeway)
         now = self._clock()
         self._forget_at = {sid: moment for sid, moment in forget_at.items() if moment > now}
         self.cursor = cursor
-        if self._read_at is None or asked > self._read_at:
-            self._read_at = asked
+        started = asked if self._paging_since is None else self._paging_since
+        if more:
+            self._paging_since = started
+            return True
+        self._paging_since = None
+        if self._read_at is None or started > self._read_at:
+            self._read_at = started
+        return False
 
 
-def _parsed(document: Any) -> tuple[list[tuple[str, float]], str, float]:
+def _parsed(document: Any) -> tuple[list[tuple[str, float]], str, float, bool]:
     if not isinstance(document, dict):
         raise ValueError("not a revocation feed")
     revocations, cursor, window = document.get("revocations"), document.get("cursor"), document.get("window")
+    more = document.get("more", False)  # absent: a tessera from before the feed had pages, one page
     if not isinstance(revocations, list) or not isinstance(cursor, str) or not isinstance(window, int | float):
+        raise ValueError("not a revocation feed")
+    if not isinstance(more, bool):
         raise ValueError("not a revocation feed")
     entries = []
     for entry in revocations:
         if not isinstance(entry, dict) or not isinstance(entry.get("revoked_at"), int | float):
             raise ValueError("not a revocation entry")
         entries.append((str(uuid.UUID(str(entry.get("sid")))), float(entry["revoked_at"])))
-    return entries, cursor, float(window)
+    return entries, cursor, float(window), more
