@@ -50,24 +50,28 @@ async function verify(token) {
 }
 
 // The revocation feed (GET, HTTP Basic): each revoked session kept for `window` seconds after its revocation.
+// A read follows the pages (`more`) to the last; it counts as fresh from when its first page was asked.
 const revoked = new Map(); // sid → until (seconds since the epoch)
+const basic = "Basic " + Buffer.from(`${encodeURIComponent(client)}:${encodeURIComponent(secret)}`).toString("base64");
+const limit = process.env.TESSERA_FEED_LIMIT; // revocations a page: tessera's default (1000) unless set
 let cursor = null;
-let lastRead = -Infinity; // performance.now() when the last good read was asked
+let lastRead = -Infinity; // performance.now() when the last complete read was asked
 async function poll() {
   const asked = performance.now();
-  const url = new URL(metadata.revocation_feed_endpoint);
-  if (cursor !== null) url.searchParams.set("after", cursor);
   try {
-    const answer = await fetch(url, {
-      headers: { authorization: "Basic " + Buffer.from(`${encodeURIComponent(client)}:${encodeURIComponent(secret)}`).toString("base64") },
-      signal: AbortSignal.timeout(5000),
-    });
-    if (!answer.ok) throw new Error(`the feed answered ${answer.status}`);
-    const feed = await answer.json();
-    for (const { sid, revoked_at } of feed.revocations) revoked.set(sid.toLowerCase(), revoked_at + feed.window + 30);
+    for (let page = 0, more = true; more && page < 100; page++) {
+      const url = new URL(metadata.revocation_feed_endpoint);
+      if (cursor !== null) url.searchParams.set("after", cursor);
+      if (limit) url.searchParams.set("limit", limit);
+      const answer = await fetch(url, { headers: { authorization: basic }, signal: AbortSignal.timeout(5000) });
+      if (!answer.ok) throw new Error(`the feed answered ${answer.status}`);
+      const feed = await answer.json();
+      for (const { sid, revoked_at } of feed.revocations) revoked.set(sid.toLowerCase(), revoked_at + feed.window + 30);
+      cursor = feed.cursor;
+      more = feed.more === true;
+      if (!more) lastRead = asked;
+    }
     for (const [sid, until] of revoked) if (until < Date.now() / 1000) revoked.delete(sid);
-    cursor = feed.cursor;
-    lastRead = asked;
   } catch (failure) {
     console.error("tessera's revocation feed:", failure.message);
   }

@@ -103,14 +103,14 @@ def node_package(request: pytest.FixtureRequest) -> Path:
 
 
 @contextlib.contextmanager
-def node_service(package: Path, issuer: str, cwd: Path) -> Iterator[str]:
+def node_service(package: Path, issuer: str, cwd: Path, **settings: str) -> Iterator[str]:
     example = package / EXAMPLE.name
     shutil.copyfile(EXAMPLE, example)  # next to node_modules, where `import "jose"` resolves
     node = shutil.which("node") or "node"
     log_path = cwd / "node.log"
 
     def start(port: int) -> tuple[subprocess.Popen[bytes], int]:
-        env = {**service_environment(issuer), "PORT": str(port)}
+        env = {**service_environment(issuer), "PORT": str(port), **settings}
         with log_path.open("w") as log:
             process = subprocess.Popen([node, str(example)], env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -215,9 +215,18 @@ def test_the_node_example_finds_the_key_set_in_the_metadata_and_guards_its_route
 ) -> None:
     with contextlib.ExitStack() as tessera_process:
         tessera_url, env = tessera_process.enter_context(tessera_at_its_issuer(tmp_path))
-        with node_service(node_package, tessera_url, tmp_path) as service:
+        with node_service(node_package, tessera_url, tmp_path, TESSERA_FEED_LIMIT="2") as service:
             assert_the_service_guards_its_routes_as_tessera_would(service, tessera_url, env, tmp_path)
             token = log_in(tessera_url)
+
+            sessions = [log_in(tessera_url) for _ in range(5)]  # five revocations: three pages of two
+            for ended in sessions:
+                assert httpx.post(f"{tessera_url}/auth/logout", headers={"Authorization": f"Bearer {ended}"}).is_success
+            deadline = time.monotonic() + REVOCATION_BOUND
+            while not all(refused(get(f"{service}/whoami", ended)) for ended in sessions):
+                assert time.monotonic() < deadline, "a page of the feed was not read within 2 s"
+                time.sleep(0.05)
+            assert get(f"{service}/whoami", token).status_code == 200
 
             tessera_process.close()  # the feed goes stale: the example refuses rather than miss a logout
             stopped = time.monotonic()
