@@ -10,6 +10,7 @@ from pathlib import Path
 from domain.clients import TrustedClient
 from domain.custom_claims import AllowedClaimNames
 from domain.keys import KeyTimings
+from domain.login_identifiers import LoginIdentifiers
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
 from entrypoints.config_reader import read_settings
@@ -54,6 +55,8 @@ class Settings:
     password_reset_max_per_address: int = _THROTTLE.max_password_resets_per_address
     """Reset requests per client network within the login failure window before 429."""
     registration_window: timedelta = _THROTTLE.registration_window
+    login_identifiers: LoginIdentifiers = field(default_factory=LoginIdentifiers)
+    """TESSERA_LOGIN_IDENTIFIERS: what a login may name the account by (`email`, or `email,username`)."""
     cookie_same_site: SameSite = "strict"
     allowed_origins: tuple[str, ...] = ()
     schema_pages: bool = False

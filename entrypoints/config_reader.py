@@ -64,6 +64,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         registration_window=env.seconds(
             "REGISTRATION_WINDOW_SECONDS", defaults.registration_window, low=1, high=7 * 24 * 3600
         ),
+        login_identifiers=env.login_identifiers("LOGIN_IDENTIFIERS", defaults.login_identifiers),
         cookie_same_site=env.same_site("COOKIE_SAMESITE", defaults.cookie_same_site),
         allowed_origins=env.origins("ALLOWED_ORIGINS"),
         schema_pages=env.choice("SCHEMA_PAGES", "false", ("true", "false")) == "true",

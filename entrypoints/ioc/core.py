@@ -25,6 +25,7 @@ from application.propagation import Propagation
 from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.clients import TrustedClients
+from domain.login_identifiers import LoginIdentifiers
 from domain.password_resets import ResetLinkTemplate
 from domain.policy import TokenPolicy
 from domain.revocation_feed import RevocationFeed
@@ -61,6 +62,10 @@ class CoreProvider(Provider):
     @provide
     def throttling(self, settings: Settings) -> ThrottlePolicy:
         return settings.throttle_policy()
+
+    @provide
+    def login_identifiers(self, settings: Settings) -> LoginIdentifiers:
+        return settings.login_identifiers
 
     @provide
     def trusted_clients(self, settings: Settings) -> TrustedClients:
