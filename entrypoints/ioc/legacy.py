@@ -2,17 +2,21 @@
 tessera without it never loads a session-store client."""
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from dishka import Provider, Scope, provide
 
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
+from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession
 from domain.legacy_sessions import UserLookup
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.legacy_settings import LegacyBridgeSettings, LegacyStoreKind
 
 REDIS_TIMEOUT_SECONDS = 2.0
 """An unreachable Redis answers 503 within this, instead of holding the request."""
+DATABASE_TIMEOUT_SECONDS = 5.0
+"""A Django database whose connection pool is exhausted answers 503 within this."""
 
 
 class LegacyBridgeProvider(Provider):
@@ -25,12 +29,17 @@ class LegacyBridgeProvider(Provider):
         return self._bridge.user_lookup
 
     @provide(scope=Scope.APP)
-    async def legacy_sessions(self, clock: Clock) -> AsyncIterator[LegacySessions]:
+    async def legacy_sessions(self, clock: Clock, spent: SpentLegacyCookies) -> AsyncIterator[LegacySessions]:
+        bridge = self._bridge
+        kind = bridge.kind
+        if kind.framework == "django":
+            async for sessions in _django_sessions(bridge, clock, spent):
+                yield sessions
+            return
         from adapters.legacy.litestar_sessions import USER_KEY
 
-        bridge = self._bridge
         user_key = bridge.user_key_path(USER_KEY)
-        if not bridge.uses_redis:
+        if kind is LegacyStoreKind.LITESTAR_FILE:
             from adapters.legacy.file_legacy_sessions import FileLegacySessions
 
             yield FileLegacySessions(bridge.directory, bridge.session_id_bytes, user_key, clock)
@@ -40,11 +49,38 @@ class LegacyBridgeProvider(Provider):
         from adapters.legacy.redis_legacy_sessions import RedisLegacySessions
 
         client = Redis.from_url(
-            self._bridge.store_url,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            bridge.store_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
         )
         yield RedisLegacySessions(client, bridge.namespace, bridge.session_id_bytes, user_key, clock)
         await client.aclose()
 
     exchange = provide(ExchangeLegacySession, scope=Scope.REQUEST)
+
+
+async def _django_sessions(
+    bridge: LegacyBridgeSettings, clock: Clock, spent: SpentLegacyCookies
+) -> AsyncIterator[LegacySessions]:
+    from adapters.legacy.django_sessions import USER_KEY
+    from adapters.legacy.django_signing import DjangoSecret
+
+    assert bridge.secret_file is not None  # the settings require it for Django
+    secret = DjangoSecret.from_text(bridge.secret_file.read_text())
+    user_key = bridge.user_key_path(USER_KEY)
+    age = timedelta(seconds=bridge.cookie_age)
+    if bridge.kind is LegacyStoreKind.DJANGO_SIGNED_COOKIES:
+        from adapters.legacy.django_signed_cookie_legacy_sessions import DjangoSignedCookieLegacySessions
+
+        yield DjangoSignedCookieLegacySessions(spent, age, secret, user_key, clock)
+        return
+    if bridge.kind is LegacyStoreKind.DJANGO_FILE:
+        from adapters.legacy.django_file_legacy_sessions import DjangoFileLegacySessions
+
+        yield DjangoFileLegacySessions(bridge.directory, bridge.django_file_prefix, age, secret, user_key, clock)
+        return
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from adapters.legacy.django_db_legacy_sessions import DjangoDbLegacySessions, session_table
+
+    engine = create_async_engine(bridge.database_url, pool_pre_ping=True, pool_timeout=DATABASE_TIMEOUT_SECONDS)
+    yield DjangoDbLegacySessions(engine, session_table(), secret, user_key, clock)
+    await engine.dispose()
