@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 NAMESPACE = uuid.UUID("0b8e3f4c-5a57-4a8e-9a4e-6f1c2d3b4a51")
-QUERY = 'SELECT id, email, name, password_hash, active, is_admin FROM "user" WHERE email <> \'\' ORDER BY id'
+QUERY = "SELECT id, email, name, password_hash, active, is_admin FROM \"user\" WHERE email <> '' ORDER BY id"
 
 
 def tessera_lines(rows: Iterable[Any]) -> Iterator[str]:

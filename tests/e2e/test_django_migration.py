@@ -56,8 +56,8 @@ class Django:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    def log_in(self, username: str, *, aged: int = 0, secret_file: Path | None = None) -> str:
-        out = self.manage("browse", username, PASSWORD, "--aged", str(aged), secret_file=secret_file)
+    def log_in(self, username: str, *, aged: int = 0, secret_file: Path | None = None, password: str = PASSWORD) -> str:
+        out = self.manage("browse", username, password, "--aged", str(aged), secret_file=secret_file)
         return str(json.loads(out)["cookie"])
 
     def visit(self, cookie: str, secret_file: Path | None = None) -> int:
@@ -70,6 +70,9 @@ class Stack:
     tessera: str
     log: Path
     stateful: bool
+    export: str
+    """The recipe's export block, ready to run in the project's directory."""
+    tessera_env: dict[str, str]
 
     def exchange(self, cookie: str) -> httpx.Response:
         return httpx.post(f"{self.tessera}{ROUTE}", json={"legacy_session_id": cookie}, timeout=30)
@@ -140,7 +143,8 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     blocks = recipe_blocks("django")
     assert [language for language, _ in blocks] == ["sh", "sh", "sql", "sh"]
     (_, export), (_, import_), (_, grant), (_, configure) = blocks
-    _run(replaced(export, {"mysite.settings": "legacy_site.settings"}), project, {**django.env, **tessera_env})
+    export = replaced(export, {"mysite.settings": "legacy_site.settings"})
+    _run(export, project, {**django.env, **tessera_env})
     _run(import_, project, tessera_env)
     if backend == "db-postgres":
         with psycopg.connect(database, autocommit=True) as connection:
@@ -165,7 +169,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     bridge = dict(line.split("=", 1) for line in (work / "bridge.env").read_text().splitlines())
     log = work / "serve.log"
     with serving({**tessera_env, **bridge}, work, log_path=log) as base:
-        yield Stack(django, base, log, stateful=backend != "signed-cookies")
+        yield Stack(django, base, log, backend != "signed-cookies", export, {**tessera_env, **bridge})
 
 
 def test_every_live_django_session_becomes_a_token_pair_without_a_new_login(stack: Stack) -> None:
@@ -245,3 +249,19 @@ def test_the_users_django_passwords_log_in_at_tessera(stack: Stack) -> None:
         f"{stack.tessera}/auth/login", json={"email": "gone@example.com", "password": PASSWORD}, timeout=30
     )
     assert gone.status_code in (401, 403)
+
+
+def test_a_session_made_before_a_password_change_is_refused_once_tessera_holds_the_new_hash(stack: Stack) -> None:
+    """As Django's `get_user` compares `_auth_user_hash`: the password changed on the Django side,
+    the users were exported and imported again (`--update`), so the old session is void."""
+    before_change = stack.django.log_in("root")
+    stack.django.manage("set_password", "root", "a-new-password-for-root")
+    _run(stack.export, stack.django.directory, {**stack.django.env, **stack.tessera_env})
+    imported = _run("tessera users import --update users.jsonl", stack.django.directory, stack.tessera_env)
+    assert "Traceback" not in imported
+    before = len(stack.refusals())
+    response = stack.exchange(before_change)
+    assert response.status_code == 401
+    assert stack.refused(before) == "password_changed"
+    after_change = stack.django.log_in("root", password="a-new-password-for-root")
+    assert stack.exchange(after_change).status_code == 200
