@@ -29,7 +29,7 @@ from tests.support.served import REPOSITORY, environment, serving, upgraded
 
 ROUTE = "/auth/session/exchange"
 LIFETIME = 2678400
-_SECONDS_AGO = itertools.count(1)
+_LOGINS = itertools.count(1)
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Stack:
         """Flask signs the session's data and the second: two logins of one user in one second make the
         same cookie, which tessera rightly exchanges once. Each cookie login here gets a second of its own."""
         if signed_at is None and not self.stateful:
-            signed_at = time.time() - next(_SECONDS_AGO)
+            signed_at = time.time() - 1000 * next(_LOGINS)  # the clock moves on far less between two logins
         with ExitStack() as stack:
             if signed_at is not None:
                 stack.enter_context(mock.patch("itsdangerous.timed.time.time", return_value=signed_at))
