@@ -11,7 +11,7 @@ from adapters.sql.database import create_engine, upgrade_schema
 from tests.support.postgres import PostgresUnavailable, running_postgres
 from tests.support.redis import RedisUnavailable, running_redis
 
-TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys")
+TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys", "legacy_spent_cookies")
 T = TypeVar("T")
 
 
