@@ -66,7 +66,7 @@ def running_express(
     users_db: Path,
     prefix: str = "sess:",
     max_age_ms: int = 3_600_000,
-    store_ttl_seconds: int | None = None,
+    disable_ttl: bool = False,
 ) -> Iterator[str]:
     """The app on a free port of 127.0.0.1 until it answers /health; its base URL; stopped on exit.
     Its own folder in `workdir` holds app.js beside a link to the installed packages."""
@@ -85,8 +85,8 @@ def running_express(
         "SESSION_MAX_AGE_MS": str(max_age_ms),
         "BCRYPT_COST": "6",
     }
-    if store_ttl_seconds is not None:
-        env["STORE_TTL_SECONDS"] = str(store_ttl_seconds)
+    if disable_ttl:
+        env["SESSION_DISABLE_TTL"] = "1"
 
     def start(port: int) -> tuple[subprocess.Popen[bytes], int]:
         log_path = home / f"express-{port}.log"

@@ -9,7 +9,8 @@
 //   SESSION_PREFIX    connect-redis's key prefix (default "sess:")
 //   SESSION_MAX_AGE_MS  the cookie's maxAge of a login with `remember: false` (default 1 hour);
 //                       `remember: true` keeps it 30 days
-//   STORE_TTL_SECONDS optional: a fixed Redis TTL instead of connect-redis's cookie-derived one
+//   SESSION_DISABLE_TTL "1": connect-redis's `disableTTL`, keys without a Redis TTL (a session then
+//                       ends only by its `cookie.expires`)
 //   BCRYPT_COST       the cost of the hashes made at sign-up (default 10)
 import fs from "node:fs";
 
@@ -73,7 +74,7 @@ redis.on("error", (error) => console.error("redis:", error.message));
 await redis.connect();
 
 const storeOptions = { client: redis, prefix: env.SESSION_PREFIX || "sess:" };
-if (env.STORE_TTL_SECONDS) storeOptions.ttl = Number(env.STORE_TTL_SECONDS);
+if (env.SESSION_DISABLE_TTL === "1") storeOptions.disableTTL = true;
 
 const app = express();
 app.use(express.json());
