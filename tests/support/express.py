@@ -11,11 +11,13 @@ import fcntl
 import hashlib
 import json
 import os
+import select
 import shutil
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -70,23 +72,13 @@ def running_express(
 ) -> Iterator[str]:
     """The app on a free port of 127.0.0.1 until it answers /health; its base URL; stopped on exit.
     Its own folder in `workdir` holds app.js beside a link to the installed packages."""
-    modules = node_modules()
-    home = workdir / f"express-{hashlib.sha256(json.dumps(secrets).encode()).hexdigest()[:8]}-{time.monotonic_ns()}"
-    home.mkdir(parents=True)
-    shutil.copyfile(APP / "app.js", home / "app.js")
-    shutil.copyfile(APP / "package.json", home / "package.json")
-    (home / "node_modules").symlink_to(modules, target_is_directory=True)
+    home = _home(workdir)
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "REDIS_URL": redis_url,
+        **_session_settings(redis_url, secrets, prefix, disable_ttl),
         "USERS_DB": str(users_db),
-        "SESSION_SECRETS": json.dumps(secrets),
-        "SESSION_PREFIX": prefix,
         "SESSION_MAX_AGE_MS": str(max_age_ms),
         "BCRYPT_COST": "6",
     }
-    if disable_ttl:
-        env["SESSION_DISABLE_TTL"] = "1"
 
     def start(port: int) -> tuple[subprocess.Popen[bytes], int]:
         log_path = home / f"express-{port}.log"
@@ -113,10 +105,92 @@ def running_express(
         _stop(process)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+class ExpressSessionWriter:
+    """store.js: sessions written and read by express-session's own objects on connect-redis."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self._process = process
+
+    def request(self, message: dict[str, Any]) -> dict[str, Any]:
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(json.dumps(message) + "\n")
+        stdin.flush()
+        answer = _line(self._process, within=15)
+        assert "error" not in answer, answer["error"]
+        return answer
+
+    def put(self, session_id: str, data: dict[str, Any], max_age_ms: int | None = 3_600_000) -> str:
+        """The session stored as express-session saves it; the `connect.sid` cookie's value for it."""
+        return str(self.request({"put": {"sid": session_id, "data": data, "maxAgeMs": max_age_ms}})["cookie"])
+
+    def get(self, session_id: str) -> dict[str, Any] | None:
+        """The session as express-session would load it for a request, or None."""
+        found: dict[str, Any] | None = self.request({"get": session_id})["session"]
+        return found
+
+
+@contextlib.contextmanager
+def express_session_writer(
+    workdir: Path, redis_url: str, secrets: list[str], *, prefix: str = "sess:", disable_ttl: bool = False
+) -> Iterator[ExpressSessionWriter]:
+    home = _home(workdir)
+    with (home / "store.log").open("w") as log:
+        process = subprocess.Popen(
+            ["node", "store.js"],
+            env=_session_settings(redis_url, secrets, prefix, disable_ttl),
+            cwd=home,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+    try:
+        assert _line(process, within=30) == {"ready": True}
+        yield ExpressSessionWriter(process)
+    finally:
+        _stop(process)
+
+
+def _line(process: subprocess.Popen[str], within: float) -> dict[str, Any]:
+    """The next line the process answers, within `within` s."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], within)
+    line = process.stdout.readline() if ready else ""
+    assert line, f"store.js did not answer within {within} s (exit code {process.poll()})"
+    answer: dict[str, Any] = json.loads(line)
+    return answer
+
+
+def _session_settings(redis_url: str, secrets: list[str], prefix: str, disable_ttl: bool) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "REDIS_URL": redis_url,
+        "SESSION_SECRETS": json.dumps(secrets),
+        "SESSION_PREFIX": prefix,
+        "SESSION_DISABLE_TTL": "1" if disable_ttl else "0",
+    }
+
+
+def _home(workdir: Path) -> Path:
+    """A folder of its own for one Node process: the scripts beside a link to the installed packages."""
+    modules = node_modules()
+    home = workdir / f"express-{time.monotonic_ns()}"
+    home.mkdir(parents=True)
+    for name in ("app.js", "store.js", "package.json"):
+        shutil.copyfile(APP / name, home / name)
+    (home / "node_modules").symlink_to(modules, target_is_directory=True)
+    return home
+
+
+def _stop(process: subprocess.Popen[Any]) -> None:
+    if process.stdin is not None:
+        process.stdin.close()
     process.terminate()
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=15)
+    if process.stdout is not None:
+        process.stdout.close()
