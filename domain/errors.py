@@ -29,8 +29,18 @@ class UnknownPasswordHashFormat(DomainError):
     message = "The password hash is in no format tessera can verify."
 
 
-class EmailAlreadyRegistered(DomainError):
+class UserAlreadyExists(DomainError):
+    """A user's id, email or legacy id is another stored user's already (an import's batch, or a store)."""
+
+    message = "A user with this id, email or legacy id already exists."
+
+
+class EmailAlreadyRegistered(UserAlreadyExists):
     message = "An account with this email address already exists."
+
+
+class InvalidLegacyId(DomainError):
+    message = "The legacy id must be a string of 1 to 255 characters without NUL."
 
 
 class InvalidCredentials(DomainError):

@@ -1,8 +1,10 @@
 """One line of a users import: a user from another system, kept under the id it had there.
 
-`{"id", "email", "display_name"?, "roles"?, "created_at"?, "disabled"?, "claims"?, "password_hash"?}`,
-one JSON object a line. Every field is checked by the same rule as anywhere else (email, display
-name, role, claims), and the hash by its shape (`domain.password_hashes`): no hashing at import."""
+`{"id", "email", "display_name"?, "roles"?, "created_at"?, "disabled"?, "claims"?, "password_hash"?,
+"legacy_id"?}`, one JSON object a line. `legacy_id` is the user's id in their former system, a string
+or an integer (Django's and most apps' primary keys), stored as text (`domain.users.parse_legacy_id`).
+Every field is checked by the same rule as anywhere else (email, display name, role, claims), and the
+hash by its shape (`domain.password_hashes`): no hashing at import."""
 
 import json
 from collections.abc import Mapping
@@ -13,9 +15,13 @@ from uuid import UUID
 from domain.custom_claims import NO_CLAIMS, CustomClaims
 from domain.errors import InvalidImportRecord
 from domain.password_hashes import parse_password_hash
-from domain.users import NO_PASSWORD, Email, User, parse_display_name, parse_role
+from domain.users import NO_PASSWORD, Email, User, parse_display_name, parse_legacy_id, parse_role
 
-FIELDS = frozenset({"id", "email", "display_name", "roles", "created_at", "disabled", "claims", "password_hash"})
+FIELDS = frozenset(
+    {"id", "email", "display_name", "roles", "created_at", "disabled", "claims", "password_hash", "legacy_id"}
+)
+
+_KEPT_WHEN_LEFT_OUT = ("display_name", "roles", "claims", "legacy_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +34,7 @@ class ImportedUser:
         """The user the line makes of a stored one: a field the line leaves out keeps its stored value
         (so an update never takes a password away), and a user disabled already stays so since then."""
         user = self.user
-        kept = {name: getattr(stored, name) for name in ("display_name", "roles", "claims") if name not in self.given}
+        kept = {name: getattr(stored, name) for name in _KEPT_WHEN_LEFT_OUT if name not in self.given}
         if "password_hash" not in self.given:
             kept["password_hash"] = stored.password_hash
         if "created_at" not in self.given:
@@ -41,7 +47,17 @@ class ImportedUser:
 def parse_import_line(text: str, now: datetime) -> ImportedUser:
     """The user a line describes, or `DomainError` saying what is wrong (an unknown field too: a typo
     such as `"password"` must not import a user without one). A new user without `password_hash` gets
-    `NO_PASSWORD`; without `created_at`, `now`; `disabled: true` disables them from `now`."""
+    `NO_PASSWORD`; without `created_at`, `now`; `disabled: true` disables them from `now`.
+
+    A line nested deeper than Python's recursion allows (`[[[[…`, in any field) is refused like any
+    other bad line: the decoder's `RecursionError` is the line's fault, not the import's."""
+    try:
+        return _parse(text, now)
+    except RecursionError:
+        raise InvalidImportRecord("The line is nested too deeply to be a user.") from None
+
+
+def _parse(text: str, now: datetime) -> ImportedUser:
     try:
         record = json.loads(text)
     except ValueError:
@@ -62,6 +78,7 @@ def parse_import_line(text: str, now: datetime) -> ImportedUser:
         created_at=_moment(record.get("created_at"), now),
         disabled_at=now if _flag(record.get("disabled", False)) else None,
         claims=NO_CLAIMS if record.get("claims") is None else CustomClaims.parse(record["claims"]),
+        legacy_id=_legacy_id(record.get("legacy_id")),
     )
     return ImportedUser(user, frozenset(name for name, value in record.items() if value is not None))
 
@@ -71,6 +88,16 @@ def _id(value: object) -> UUID:
         return UUID(_text(value, "id"))
     except ValueError:
         raise InvalidImportRecord("The id is not a UUID.") from None
+
+
+def _legacy_id(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise InvalidImportRecord("The legacy_id is not a string or an integer.")
+    return parse_legacy_id(value)
 
 
 def _text(value: object, field: str) -> str:

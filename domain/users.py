@@ -6,11 +6,12 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.custom_claims import NO_CLAIMS, CustomClaims
-from domain.errors import InvalidDisplayName, InvalidEmail, InvalidPassword, InvalidRole
+from domain.errors import InvalidDisplayName, InvalidEmail, InvalidLegacyId, InvalidPassword, InvalidRole
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 1024
 DISPLAY_NAME_MAX_LENGTH = 100
+LEGACY_ID_MAX_LENGTH = 255
 NO_PASSWORD = ""
 """The stored hash of a user imported without one: no password verifies, they must reset it."""
 
@@ -65,6 +66,16 @@ def parse_display_name(raw: str | None) -> str | None:
     return name
 
 
+def parse_legacy_id(raw: str) -> str:
+    """The id a user had in the system they came from (Django's `pk`, Flask-Login's `get_id()`, an
+    Express app's `userId`), by which a session bridge finds them. Kept exactly as given and compared
+    exactly, never normalised: `"42"` and `" 42"` are two ids. Any 1 to 255 characters but NUL, which
+    PostgreSQL cannot store in text."""
+    if not 0 < len(raw) <= LEGACY_ID_MAX_LENGTH or "\x00" in raw:
+        raise InvalidLegacyId
+    return raw
+
+
 def parse_role(raw: str) -> str:
     """A role name: a lowercase letter, then up to 63 of `a-z 0-9 _ . : -`. Never normalised, so that
     the name stored, carried in the token and required by a guard is one and the same string."""
@@ -85,6 +96,8 @@ class User:
     """Set while an operator has locked the account: no login, no refresh, every session ended."""
     claims: CustomClaims = NO_CLAIMS
     """The user's own claims, carried in every access token issued to them from when they are set."""
+    legacy_id: str | None = None
+    """Their id in the system they were imported from (`parse_legacy_id`), unique among users."""
 
     @property
     def is_disabled(self) -> bool:

@@ -6,7 +6,7 @@ from uuid import UUID
 from adapters.memory.in_memory_store import InMemoryTables
 from application.ports.user_repository import UserRepository
 from domain.custom_claims import CustomClaims
-from domain.errors import EmailAlreadyRegistered
+from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
 from domain.users import Email, User
 
 
@@ -17,20 +17,28 @@ class InMemoryUserRepository(UserRepository):
     async def add(self, user: User) -> None:
         if await self.get_by_email(user.email) is not None:
             raise EmailAlreadyRegistered
+        if user.legacy_id is not None and await self.get_by_legacy_id(user.legacy_id) is not None:
+            raise UserAlreadyExists
         self._tables.users[user.id] = user
 
     async def add_many(self, users: Sequence[User]) -> None:
-        emails = {user.email for user in self._tables.users.values()}
-        batch_emails = {user.email for user in users}
-        if len(batch_emails) < len(users) or emails & batch_emails:
-            raise EmailAlreadyRegistered
-        if len({user.id for user in users} | self._tables.users.keys()) < len(users) + len(self._tables.users):
-            raise EmailAlreadyRegistered
+        stored = self._tables.users.values()
+        for key in (_id, _email, _legacy_id):
+            taken = [key(user) for user in stored if key(user) is not None]
+            batch = [key(user) for user in users if key(user) is not None]
+            if len(set(batch)) < len(batch) or set(taken) & set(batch):
+                raise UserAlreadyExists
         self._tables.users.update((user.id, user) for user in users)
 
-    async def find_many(self, ids: Collection[UUID], emails: Collection[Email]) -> list[User]:
-        wanted_ids, wanted_emails = set(ids), set(emails)
-        return [user for user in self._tables.users.values() if user.id in wanted_ids or user.email in wanted_emails]
+    async def find_many(
+        self, ids: Collection[UUID], emails: Collection[Email], legacy_ids: Collection[str] = ()
+    ) -> list[User]:
+        wanted_ids, wanted_emails, wanted_legacy_ids = set(ids), set(emails), set(legacy_ids)
+        return [
+            user
+            for user in self._tables.users.values()
+            if user.id in wanted_ids or user.email in wanted_emails or user.legacy_id in wanted_legacy_ids
+        ]
 
     async def replace_many(self, users: Sequence[User]) -> None:
         for user in users:
@@ -47,6 +55,9 @@ class InMemoryUserRepository(UserRepository):
 
     async def get_by_email(self, email: Email) -> User | None:
         return next((user for user in self._tables.users.values() if user.email == email), None)
+
+    async def get_by_legacy_id(self, legacy_id: str) -> User | None:
+        return next((user for user in self._tables.users.values() if user.legacy_id == legacy_id), None)
 
     async def page(self, limit: int, offset: int) -> list[User]:
         ordered = sorted(self._tables.users.values(), key=lambda user: (user.created_at, user.id.bytes))
@@ -77,3 +88,15 @@ class InMemoryUserRepository(UserRepository):
 
     async def changed_since(self, moment: datetime) -> list[UUID]:
         return [user_id for user_id, changed_at in self._tables.user_changes.items() if changed_at >= moment]
+
+
+def _id(user: User) -> object:
+    return user.id
+
+
+def _email(user: User) -> object:
+    return user.email
+
+
+def _legacy_id(user: User) -> object:
+    return user.legacy_id

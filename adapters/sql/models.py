@@ -20,6 +20,8 @@ class UserRow(UUIDBase):
     disabled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     claims: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     """The user's own claims, as `CustomClaims.encoded`: kept as text, so it reads back byte for byte."""
+    legacy_id: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
+    """The user's id in the system they were imported from; NULL for users who registered here."""
     changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
     """When the user last changed in a way every replica must hear of (see `UserChanges`)."""
 

@@ -17,6 +17,7 @@ def to_user_row(user: User) -> UserRow:
         created_at=user.created_at,
         disabled_at=user.disabled_at,
         claims=user.claims.encoded,
+        legacy_id=user.legacy_id,
     )
 
 
@@ -31,6 +32,7 @@ def to_user_values(user: User) -> dict[str, object]:
         "created_at": user.created_at,
         "disabled_at": user.disabled_at,
         "claims": user.claims.encoded,
+        "legacy_id": user.legacy_id,
     }
 
 
@@ -44,6 +46,7 @@ def to_user(row: UserRow) -> User:
         created_at=row.created_at,
         disabled_at=row.disabled_at,
         claims=CustomClaims(row.claims),
+        legacy_id=row.legacy_id,
     )
 
 

@@ -12,7 +12,7 @@ from adapters.sql.models import UserRow
 from adapters.sql.row_mapping import to_user, to_user_row, to_user_values
 from application.ports.user_repository import UserRepository
 from domain.custom_claims import CustomClaims
-from domain.errors import EmailAlreadyRegistered
+from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
 from domain.users import Email, User
 
 
@@ -28,7 +28,9 @@ class SqlUserRepository(UserRepository):
         row = to_user_row(user)
         try:
             await self._rows.add(row)
-        except IntegrityError:
+        except IntegrityError as error:
+            if "legacy_id" in str(error):  # the constraint's column, named by both drivers' messages
+                raise UserAlreadyExists from None
             raise EmailAlreadyRegistered from None
 
     async def add_many(self, users: Sequence[User]) -> None:
@@ -38,13 +40,19 @@ class SqlUserRepository(UserRepository):
         try:
             await self._rows.session.execute(insert(UserRow), [to_user_values(user) for user in users])
         except DriverIntegrityError:
-            raise EmailAlreadyRegistered from None
+            raise UserAlreadyExists from None
 
-    async def find_many(self, ids: Collection[UUID], emails: Collection[Email]) -> list[User]:
-        if not ids and not emails:
+    async def find_many(
+        self, ids: Collection[UUID], emails: Collection[Email], legacy_ids: Collection[str] = ()
+    ) -> list[User]:
+        if not ids and not emails and not legacy_ids:
             return []
         statement = select(UserRow).where(
-            or_(UserRow.id.in_(list(ids)), UserRow.email.in_([email.value for email in emails]))
+            or_(
+                UserRow.id.in_(list(ids)),
+                UserRow.email.in_([email.value for email in emails]),
+                UserRow.legacy_id.in_(list(legacy_ids)),
+            )
         )
         return [to_user(row) for row in (await self._rows.session.scalars(statement)).all()]
 
@@ -63,6 +71,10 @@ class SqlUserRepository(UserRepository):
 
     async def get_by_email(self, email: Email) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.email == email.value)
+        return None if row is None else to_user(row)
+
+    async def get_by_legacy_id(self, legacy_id: str) -> User | None:
+        row = await self._rows.get_one_or_none(UserRow.legacy_id == legacy_id)
         return None if row is None else to_user(row)
 
     async def page(self, limit: int, offset: int) -> list[User]:

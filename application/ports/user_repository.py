@@ -11,16 +11,19 @@ from domain.users import Email, User
 class UserRepository(Protocol):
     @abstractmethod
     async def add(self, user: User) -> None:
-        """Store a new user; `EmailAlreadyRegistered` if the email is taken."""
+        """Store a new user; `EmailAlreadyRegistered` if the email is taken, `UserAlreadyExists` if the
+        legacy id is."""
 
     @abstractmethod
     async def add_many(self, users: Sequence[User]) -> None:
-        """Store new users in one batch (an import's chunk): `EmailAlreadyRegistered` if an email or id is
-        taken, and then the unit of work must not commit. The caller has checked both with `find_many`."""
+        """Store new users in one batch (an import's chunk): `UserAlreadyExists` if an id, email or legacy
+        id is taken, and then the unit of work must not commit. The caller has checked with `find_many`."""
 
     @abstractmethod
-    async def find_many(self, ids: Collection[UUID], emails: Collection[Email]) -> list[User]:
-        """The stored users that have one of these ids or one of these emails, in no particular order."""
+    async def find_many(
+        self, ids: Collection[UUID], emails: Collection[Email], legacy_ids: Collection[str] = ()
+    ) -> list[User]:
+        """The stored users that have one of these ids, emails or legacy ids, in no particular order."""
 
     @abstractmethod
     async def replace_many(self, users: Sequence[User]) -> None:
@@ -34,6 +37,10 @@ class UserRepository(Protocol):
 
     @abstractmethod
     async def get_by_email(self, email: Email) -> User | None: ...
+
+    @abstractmethod
+    async def get_by_legacy_id(self, legacy_id: str) -> User | None:
+        """The user imported with this id from their former system, compared exactly."""
 
     @abstractmethod
     async def page(self, limit: int, offset: int) -> list[User]:

@@ -11,7 +11,7 @@ from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
-from domain.errors import DomainError, EmailAlreadyRegistered
+from domain.errors import DomainError, UserAlreadyExists
 from domain.events import EventKind, SecurityEvent
 from domain.sessions import RevocationReason
 from domain.user_import import ImportedUser, parse_import_line
@@ -60,9 +60,10 @@ class ImportUsers:
         report = ImportReport()
         seen_ids: set[UUID] = set()
         seen_emails: set[Email] = set()
+        seen_legacy_ids: set[str] = set()
         numbered = ((number, text) for number, text in enumerate(lines, start=1) if text.strip())
         for chunk in _chunks(numbered):
-            parsed = self._parse(chunk, report, seen_ids, seen_emails)
+            parsed = self._parse(chunk, report, seen_ids, seen_emails, seen_legacy_ids)
             await self._store(parsed, options, report)
             if progress is not None:
                 progress(report)
@@ -73,7 +74,12 @@ class ImportUsers:
         return report
 
     def _parse(
-        self, chunk: list[tuple[int, str]], report: ImportReport, seen_ids: set[UUID], seen_emails: set[Email]
+        self,
+        chunk: list[tuple[int, str]],
+        report: ImportReport,
+        seen_ids: set[UUID],
+        seen_emails: set[Email],
+        seen_legacy_ids: set[str],
     ) -> list[tuple[int, ImportedUser]]:
         now = self._clock.now()
         parsed: list[tuple[int, ImportedUser]] = []
@@ -84,11 +90,13 @@ class ImportUsers:
                 report.refused.append(Refusal(number, error.message))
                 continue
             user = imported.user
-            if user.id in seen_ids or user.email in seen_emails:
-                report.refused.append(Refusal(number, "The id or email came on an earlier line."))
+            if user.id in seen_ids or user.email in seen_emails or user.legacy_id in seen_legacy_ids:
+                report.refused.append(Refusal(number, "The id, email or legacy_id came on an earlier line."))
                 continue
             seen_ids.add(user.id)
             seen_emails.add(user.email)
+            if user.legacy_id is not None:
+                seen_legacy_ids.add(user.legacy_id)
             parsed.append((number, imported))
         return parsed
 
@@ -101,13 +109,20 @@ class ImportUsers:
         counts = ImportReport()
         async with self._new_uow() as uow:
             users = [imported.user for _, imported in parsed]
-            stored = await uow.users.find_many({user.id for user in users}, {user.email for user in users})
+            stored = await uow.users.find_many(
+                {user.id for user in users},
+                {user.email for user in users},
+                {user.legacy_id for user in users if user.legacy_id is not None},
+            )
             by_id = {user.id: user for user in stored}
             owner_of = {user.email: user.id for user in stored}
+            legacy_owner_of = {user.legacy_id: user.id for user in stored if user.legacy_id is not None}
             for number, imported in parsed:
                 user = imported.user
                 if owner_of.get(user.email, user.id) != user.id:
                     counts.refused.append(Refusal(number, "The email belongs to another user."))
+                elif user.legacy_id is not None and legacy_owner_of.get(user.legacy_id, user.id) != user.id:
+                    counts.refused.append(Refusal(number, "The legacy_id belongs to another user."))
                 elif (current := by_id.get(user.id)) is None:
                     new.append(user)
                 elif (user := imported.as_update_of(current)) == current:
@@ -120,7 +135,7 @@ class ImportUsers:
                     counts.kept += 1
             try:
                 await uow.users.add_many(new)
-            except EmailAlreadyRegistered:  # registered since `find_many`: nothing of the chunk is stored
+            except UserAlreadyExists:  # registered since `find_many`: nothing of the chunk is stored
                 reason = "An email or id of this chunk was registered meanwhile; import the file again."
                 report.refused.extend(Refusal(number, reason) for number, _ in parsed)
                 return

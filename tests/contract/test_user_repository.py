@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from domain.custom_claims import CustomClaims
-from domain.errors import EmailAlreadyRegistered
+from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
 from domain.users import Email
 from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_user
@@ -194,7 +194,7 @@ async def test_a_batch_with_a_taken_email_or_id_stores_nothing(new_uow: UnitOfWo
         await uow.commit()
 
     for clash in (a_user("first@example.com"), replace(a_user("other@example.com"), id=first.id)):
-        with pytest.raises(EmailAlreadyRegistered):
+        with pytest.raises(UserAlreadyExists):
             async with new_uow() as uow:
                 await uow.users.add_many([a_user("new@example.com"), clash])
                 await uow.commit()
@@ -250,3 +250,68 @@ async def test_an_empty_batch_stores_nothing_and_is_no_error(new_uow: UnitOfWork
 
     async with new_uow() as uow:
         assert await uow.users.page(10, 0) == []
+
+
+async def test_a_user_is_found_by_the_legacy_id_it_was_stored_with_compared_exactly(new_uow: UnitOfWorkFactory) -> None:
+    ada = replace(a_user("ada@example.com"), legacy_id="42")
+    long = replace(a_user("bob@example.com"), legacy_id="ü" + "x" * 254)
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.users.add_many([long, a_user("eve@example.com")])
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get_by_legacy_id("42") == ada
+        assert await uow.users.get(ada.id) == ada, "read back by id too, with its legacy id"
+        assert await uow.users.get_by_legacy_id(long.legacy_id or "") == long
+        assert await uow.users.get_by_legacy_id(" 42") is None
+        assert await uow.users.get_by_legacy_id("4") is None
+        assert await uow.users.get_by_legacy_id("") is None, "users without a legacy id are not found by one"
+
+
+async def test_a_taken_legacy_id_is_refused_alone_or_in_a_batch_and_many_users_have_none(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ada = replace(a_user("ada@example.com"), legacy_id="42")
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.users.add_many([a_user("bob@example.com"), a_user("eve@example.com")])
+        await uow.commit()
+
+    with pytest.raises(UserAlreadyExists):
+        async with new_uow() as uow:
+            await uow.users.add(replace(a_user("grace@example.com"), legacy_id="42"))
+            await uow.commit()
+    for batch in (
+        [replace(a_user("grace@example.com"), legacy_id="42")],
+        [replace(a_user("grace@example.com"), legacy_id="7"), replace(a_user("joan@example.com"), legacy_id="7")],
+    ):
+        with pytest.raises(UserAlreadyExists):
+            async with new_uow() as uow:
+                await uow.users.add_many(batch)
+                await uow.commit()
+
+    async with new_uow() as uow:
+        assert {user.email.value for user in await uow.users.page(10, 0)} == {
+            "ada@example.com",
+            "bob@example.com",
+            "eve@example.com",
+        }
+        assert await uow.users.get_by_legacy_id("7") is None
+
+
+async def test_find_many_finds_users_by_legacy_id_and_replace_many_sets_it(new_uow: UnitOfWorkFactory) -> None:
+    ada, bob = replace(a_user("ada@example.com"), legacy_id="ada-1"), a_user("bob@example.com")
+    async with new_uow() as uow:
+        await uow.users.add_many([ada, bob])
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.find_many(set(), set(), {"ada-1", "nobody"}) == [ada]
+        await uow.users.replace_many([replace(bob, legacy_id="bob-2"), replace(ada, legacy_id=None)])
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get_by_legacy_id("bob-2") == replace(bob, legacy_id="bob-2")
+        assert await uow.users.get_by_legacy_id("ada-1") is None
+        assert await uow.users.get(ada.id) == replace(ada, legacy_id=None)

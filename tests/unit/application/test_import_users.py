@@ -99,3 +99,35 @@ async def test_an_update_that_disables_a_user_ends_their_sessions(app: Any) -> N
     assert app.store.tables.sessions[principal.session_id].revoked_at is not None
     with pytest.raises(InvalidAccessToken):
         app.verify(tokens.access_token)
+
+
+async def test_legacy_ids_are_stored_and_a_repeated_or_taken_one_refuses_its_line(app: Any) -> None:
+    first = await _import(app, [_line("grace@example.com", legacy_id=42), _line("joan@example.com", legacy_id="j")])
+    assert first.created == 2
+    report = await _import(
+        app,
+        [
+            _line("anna@example.com", legacy_id="a"),
+            _line("berta@example.com", legacy_id="a"),  # repeats line 1
+            _line("clara@example.com", legacy_id="42"),  # grace's, stored
+        ],
+    )
+
+    assert (report.created, [r.line for r in report.refused]) == (1, [2, 3])
+    by_legacy_id = {user.legacy_id: user.email.value for user in app.store.tables.users.values() if user.legacy_id}
+    assert by_legacy_id == {"42": "grace@example.com", "j": "joan@example.com", "a": "anna@example.com"}
+
+
+async def test_a_deeply_nested_line_is_refused_and_the_lines_after_it_are_imported(app: Any) -> None:
+    deep = _line("deep@example.com", claims={"x": 1}).replace("1", "[" * 100_000 + "]" * 100_000)
+    lines = [_line(f"user{n}@example.com") for n in range(CHUNK_SIZE + 5)]
+    lines[CHUNK_SIZE + 1] = deep  # in the second chunk: the first is stored before it is read
+
+    report = await _import(app, lines)
+
+    assert (report.created, [(r.line, r.reason) for r in report.refused]) == (
+        CHUNK_SIZE + 4,
+        [(CHUNK_SIZE + 2, "The line is nested too deeply to be a user.")],
+    )
+    stored = {user.email.value for user in app.store.tables.users.values()}
+    assert f"user{CHUNK_SIZE + 4}@example.com" in stored and "deep@example.com" not in stored
