@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from domain.legacy_sessions import LegacyBridgePolicy, UserLookup
+from domain.legacy_sessions import UserKeyPath, UserLookup
 from entrypoints.environment import PREFIX, ConfigError, Env
 
 _COOKIE_NAME = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")
 """RFC 6265's cookie-name: an RFC 9110 token."""
 _NAMESPACE_OFF = "none"
-_POLICY = LegacyBridgePolicy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +26,11 @@ class LegacyBridgeSettings:
     """Litestar's default session cookie, as its `namespace` is RedisStore's default key prefix."""
     namespace: str | None = "LITESTAR"
     """RedisStore's key prefix (`<namespace>:<session id>`); None for keys without one."""
-    user_key: str = _POLICY.user_key
-    user_lookup: UserLookup = _POLICY.lookup
-    session_id_bytes: int = _POLICY.session_id_bytes
+    user_key: str | None = None
+    """The key path of the user reference in the session object; None for the framework's own."""
+    user_lookup: UserLookup = UserLookup.ID
+    session_id_bytes: int = 32
+    """Litestar's `ServerSideSessionConfig.session_id_bytes`: the id has twice as many hex digits."""
 
     @property
     def uses_redis(self) -> bool:
@@ -39,9 +40,8 @@ class LegacyBridgeSettings:
     def directory(self) -> Path:
         return Path(urlsplit(self.store_url).path)
 
-    @property
-    def policy(self) -> LegacyBridgePolicy:
-        return LegacyBridgePolicy(self.user_key, self.user_lookup, self.session_id_bytes)
+    def user_key_path(self, framework_default: UserKeyPath) -> UserKeyPath:
+        return framework_default if self.user_key is None else UserKeyPath.parse(self.user_key)
 
 
 def legacy_bridge_from_env(env: Env) -> LegacyBridgeSettings | None:
@@ -61,7 +61,12 @@ def legacy_bridge_from_env(env: Env) -> LegacyBridgeSettings | None:
     namespace = _short(env, "LEGACY_NAMESPACE", "")
     if namespace and not defaults.uses_redis:
         raise ConfigError("LEGACY_NAMESPACE", "applies to redis:// stores only; file:// names the store's directory")
-    user_key = _short(env, "LEGACY_USER_KEY", defaults.user_key)
+    user_key = _short(env, "LEGACY_USER_KEY", "") or None
+    if user_key is not None:
+        try:
+            UserKeyPath.parse(user_key)
+        except ValueError:
+            raise ConfigError("LEGACY_USER_KEY", "must be a key, or keys separated by dots (auth.user.id)") from None
     lookup = env.choice("LEGACY_USER_LOOKUP", defaults.user_lookup, tuple(UserLookup))
     return LegacyBridgeSettings(
         store_url=store_url,

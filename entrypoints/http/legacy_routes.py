@@ -62,7 +62,7 @@ def presented_legacy_session(
 
 def exchange_body(bridge: LegacyBridgeSettings) -> type[ExchangeRequest]:
     """ExchangeRequest, its `legacy_session_id` documented in the shape this bridge accepts (the
-    domain checks it: `LegacyBridgePolicy.parse_session_id`)."""
+    Litestar adapters check it: `adapters.legacy.litestar_sessions.session_id_of`)."""
     session_id = Annotated[
         str, msgspec.Meta(extra_json_schema={"extra": {"pattern": f"^[0-9a-f]{{{2 * bridge.session_id_bytes}}}$"}})
     ]

@@ -8,7 +8,7 @@ from dishka import Provider, Scope, provide
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession
-from domain.legacy_sessions import LegacyBridgePolicy
+from domain.legacy_sessions import UserLookup
 from entrypoints.legacy_settings import LegacyBridgeSettings
 
 REDIS_TIMEOUT_SECONDS = 2.0
@@ -21,15 +21,19 @@ class LegacyBridgeProvider(Provider):
         self._bridge = bridge
 
     @provide(scope=Scope.APP)
-    def policy(self) -> LegacyBridgePolicy:
-        return self._bridge.policy
+    def lookup(self) -> UserLookup:
+        return self._bridge.user_lookup
 
     @provide(scope=Scope.APP)
     async def legacy_sessions(self, clock: Clock) -> AsyncIterator[LegacySessions]:
-        if not self._bridge.uses_redis:
+        from adapters.legacy.litestar_sessions import USER_KEY
+
+        bridge = self._bridge
+        user_key = bridge.user_key_path(USER_KEY)
+        if not bridge.uses_redis:
             from adapters.legacy.file_legacy_sessions import FileLegacySessions
 
-            yield FileLegacySessions(self._bridge.directory, clock)
+            yield FileLegacySessions(bridge.directory, bridge.session_id_bytes, user_key, clock)
             return
         from redis.asyncio import Redis
 
@@ -40,7 +44,7 @@ class LegacyBridgeProvider(Provider):
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             socket_timeout=REDIS_TIMEOUT_SECONDS,
         )
-        yield RedisLegacySessions(client, self._bridge.namespace, clock)
+        yield RedisLegacySessions(client, bridge.namespace, bridge.session_id_bytes, user_key, clock)
         await client.aclose()
 
     exchange = provide(ExchangeLegacySession, scope=Scope.REQUEST)

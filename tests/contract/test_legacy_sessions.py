@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from adapters.legacy.file_legacy_sessions import FileLegacySessions
+from adapters.legacy.litestar_sessions import SESSION_ID_BYTES, USER_KEY
 from adapters.legacy.redis_legacy_sessions import RedisLegacySessions
 from adapters.system_clock import SystemClock
 from application.errors import StorageUnavailable
+from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused, MalformedLegacySessionCookie
 from tests.support.legacy_stores import LegacyStore, MemoryStore, file_store, new_session_id, redis_store
 from tests.support.ports import free_port
 
@@ -49,7 +51,7 @@ async def test_taking_a_session_returns_what_the_legacy_app_stored_and_deletes_i
     await legacy.put(session_id, ADA, expires_in=600)
     taken = await legacy.adapter.take(session_id)
     assert taken is not None
-    assert (taken.session_id, taken.data) == (session_id, ADA)
+    assert (taken.session_id, taken.data, taken.user_reference) == (session_id, ADA, ADA["user_id"])
     assert json.loads(taken.stored) == ADA
     assert taken.expires_at is not None
     assert datetime.now(UTC) < taken.expires_at <= datetime.now(UTC) + timedelta(seconds=600)
@@ -60,27 +62,48 @@ async def test_a_session_is_taken_only_once(legacy: LegacyStore) -> None:
     session_id = new_session_id()
     await legacy.put(session_id, ADA)
     assert await legacy.adapter.take(session_id) is not None
-    assert await legacy.adapter.take(session_id) is None
+    with pytest.raises(InvalidLegacySession) as refused:
+        await legacy.adapter.take(session_id)
+    assert refused.value.reason is LegacyRefusal.UNKNOWN
 
 
 async def test_of_many_concurrent_takes_of_one_session_exactly_one_receives_it(legacy: LegacyStore) -> None:
     session_id = new_session_id()
     await legacy.put(session_id, ADA)
-    results = await asyncio.gather(*(legacy.adapter.take(session_id) for _ in range(24)))
-    assert [result.data for result in results if result is not None] == [ADA]
+    results = await asyncio.gather(*(legacy.adapter.take(session_id) for _ in range(24)), return_exceptions=True)
+    assert [result.data for result in results if not isinstance(result, BaseException)] == [ADA]
+    refusals = [result for result in results if isinstance(result, BaseException)]
+    assert all(isinstance(r, LegacySessionRefused) and r.reason is LegacyRefusal.UNKNOWN for r in refusals)
     assert await legacy.get(session_id) is None
 
 
-async def test_an_unknown_session_is_none(legacy: LegacyStore) -> None:
-    assert await legacy.adapter.take(new_session_id()) is None
+async def test_an_unknown_session_is_refused_as_unknown(legacy: LegacyStore) -> None:
+    with pytest.raises(InvalidLegacySession) as refused:
+        await legacy.adapter.take(new_session_id())
+    assert refused.value.reason is LegacyRefusal.UNKNOWN
 
 
-async def test_an_expired_session_is_treated_as_unknown(legacy: LegacyStore) -> None:
+@pytest.mark.parametrize("cookie", ["AB" * 32, "ab" * 31, "ab" * 33, "zz" * 32, "ab" * 31 + "é", "null"])
+async def test_a_cookie_litestar_could_not_have_issued_is_malformed_and_changes_nothing(
+    legacy: LegacyStore, cookie: str
+) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, ADA)
+    with pytest.raises(MalformedLegacySessionCookie):
+        await legacy.adapter.take(cookie)
+    assert json.loads(await legacy.get(session_id) or b"null") == ADA
+
+
+async def test_an_expired_session_is_refused(legacy: LegacyStore) -> None:
+    """Redis drops the key itself (unknown); the file store and the fake still hold it (expired)."""
     session_id = new_session_id()
     await legacy.put(session_id, ADA)
     await legacy.expire(session_id)
     await asyncio.sleep(0.05)
-    assert await legacy.adapter.take(session_id) is None
+    with pytest.raises(InvalidLegacySession) as refused:
+        await legacy.adapter.take(session_id)
+    assert refused.value.reason in (LegacyRefusal.EXPIRED, LegacyRefusal.UNKNOWN)
+    assert await legacy.get(session_id) is None
 
 
 async def test_taking_one_session_leaves_every_other_untouched(legacy: LegacyStore) -> None:
@@ -91,10 +114,19 @@ async def test_taking_one_session_leaves_every_other_untouched(legacy: LegacySto
     assert json.loads(await legacy.get(other_id) or b"null") == {"user_id": "someone else"}
 
 
-async def test_a_value_that_is_not_a_session_object_is_no_session(legacy: LegacyStore) -> None:
+async def test_a_value_that_is_not_a_session_object_is_refused_as_unreadable(legacy: LegacyStore) -> None:
     session_id = new_session_id()
     await legacy.put(session_id, ["not", "an", "object"])  # type: ignore[arg-type]
-    assert await legacy.adapter.take(session_id) is None
+    with pytest.raises(InvalidLegacySession) as refused:
+        await legacy.adapter.take(session_id)
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
+
+
+async def test_a_session_naming_no_user_is_taken_without_a_user_reference(legacy: LegacyStore) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, {"flash": ["anonymous"]})
+    taken = await legacy.adapter.take(session_id)
+    assert taken.user_reference is None
 
 
 async def test_a_restored_session_is_readable_by_the_legacy_app_again(legacy: LegacyStore) -> None:
@@ -124,7 +156,7 @@ async def test_an_unreachable_redis_is_unavailable_storage() -> None:
 
     client = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1)
     with pytest.raises(StorageUnavailable):
-        await RedisLegacySessions(client, "LITESTAR", SystemClock()).take(new_session_id())
+        await RedisLegacySessions(client, "LITESTAR", SESSION_ID_BYTES, USER_KEY, SystemClock()).take(new_session_id())
     await client.aclose()
 
 
@@ -132,8 +164,10 @@ async def test_a_failing_file_system_is_unavailable_storage(tmp_path: Path) -> N
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("")
     with pytest.raises(StorageUnavailable):
-        await FileLegacySessions(not_a_directory, SystemClock()).take(new_session_id())
+        await FileLegacySessions(not_a_directory, SESSION_ID_BYTES, USER_KEY, SystemClock()).take(new_session_id())
 
 
 async def test_a_missing_file_store_directory_holds_no_session(tmp_path: Path) -> None:
-    assert await FileLegacySessions(tmp_path / "not-yet-created", SystemClock()).take(new_session_id()) is None
+    adapter = FileLegacySessions(tmp_path / "not-yet-created", SESSION_ID_BYTES, USER_KEY, SystemClock())
+    with pytest.raises(InvalidLegacySession):
+        await adapter.take(new_session_id())
