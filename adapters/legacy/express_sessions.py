@@ -1,0 +1,100 @@
+"""What express-session puts in its cookie, and what connect-redis keeps for it in Redis.
+
+The cookie (`connect.sid` unless the app named it) holds `s:<session id>.<signature>`, URL-encoded
+by the `cookie` package (`s%3A…`, a `/` of the signature as `%2F`). The signature is the
+`cookie-signature` package's: the base64 of HMAC-SHA256(key = the secret's UTF-8 bytes, message =
+the session id), its `=` padding removed. express-session signs with the first of its secrets and
+accepts any of them, so that a secret can be rotated; it takes the session id as everything before
+the LAST dot, and ignores a cookie without the `s:` prefix. Ids are uid-safe's 24 random bytes in
+base64url by default, but an app's `genid` may make any string, so only the signature vouches for one.
+
+connect-redis stores `JSON.stringify(session)` under `<prefix><session id>` (prefix `sess:`), with a
+Redis TTL to the session's `cookie.expires` (a day when the cookie has none; none at all with
+`disableTTL`). The session object holds `cookie` (`originalMaxAge`, `expires` as an ISO 8601 instant
+or null) and the app's keys; passport keeps what `serializeUser` returned under `passport.user`.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from urllib.parse import unquote
+
+from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
+from domain.legacy_sessions import MAX_COOKIE_LENGTH, LegacySession, UserKeyPath
+
+COOKIE = "connect.sid"
+PREFIX = "sess:"
+USER_KEY = UserKeyPath(("passport", "user"))
+"""passport's place for the user, holding what `serializeUser` returned (usually the user's id)."""
+_SIGNED = "s:"
+_SIGNED_ENCODED = "s%3a"
+
+
+def signature(session_id: str, secret: bytes) -> str:
+    """cookie-signature's `sign(session_id, secret)` without the value in front."""
+    mac = hmac.new(secret, session_id.encode(), hashlib.sha256).digest()
+    return base64.b64encode(mac).decode("ascii").rstrip("=")
+
+
+def session_id_of(cookie: str, secrets: Sequence[bytes]) -> str:
+    """The session id the cookie carries, once its signature verifies with one of `secrets`.
+
+    `MalformedLegacySessionCookie` for a value express-session could not have set (no `s:`, no
+    signature, bad URL-encoding); `bad_signature` for a well-formed one that no secret signed (forged,
+    tampered with, or another app's). Every secret is tried, each comparison in constant time."""
+    value = cookie.strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':  # the `cookie` package unquotes a quoted value
+        value = value[1:-1]
+    if value[:4].lower() == _SIGNED_ENCODED:  # as the browser sends it; a server (Litestar too) may have decoded it
+        try:
+            value = unquote(value, errors="strict")
+        except UnicodeDecodeError:
+            raise MalformedLegacySessionCookie from None
+    if not value.startswith(_SIGNED) or len(value) > MAX_COOKIE_LENGTH:
+        raise MalformedLegacySessionCookie
+    session_id, dot, presented = value[len(_SIGNED) :].rpartition(".")
+    if not dot or not session_id or not presented:
+        raise MalformedLegacySessionCookie
+    verified = [hmac.compare_digest(signature(session_id, secret), presented) for secret in secrets]
+    if not any(verified):
+        raise InvalidLegacySession(LegacyRefusal.BAD_SIGNATURE)
+    return session_id
+
+
+def decoded(session_id: str, stored: bytes, store_expiry: datetime | None, user_key: UserKeyPath) -> LegacySession:
+    """The stored JSON as a session (anything else is `unreadable`: connect-redis's default serializer
+    is JSON, and nothing else is ever decoded), expiring at the earlier of the store's TTL and the
+    session's `cookie.expires` (the instant after which the browser no longer sends the cookie)."""
+    try:
+        data = json.loads(stored)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidLegacySession(LegacyRefusal.UNREADABLE)
+    expiries = [when for when in (store_expiry, cookie_expiry(data)) if when is not None]
+    return LegacySession(session_id, data, stored, min(expiries, default=None), user_key.find(data))
+
+
+def cookie_expiry(data: dict[str, object]) -> datetime | None:
+    """`cookie.expires` as express-session stores it (`Date.toJSON()`: `2026-12-06T05:00:00.000Z`);
+    None for a browser-session cookie. A session whose `cookie` is not of that shape is `unreadable`."""
+    cookie = data.get("cookie")
+    if cookie is None:
+        return None
+    if not isinstance(cookie, dict):
+        raise InvalidLegacySession(LegacyRefusal.UNREADABLE)
+    expires = cookie.get("expires")
+    if expires is None:
+        return None
+    if not isinstance(expires, str):
+        raise InvalidLegacySession(LegacyRefusal.UNREADABLE)
+    try:
+        when = datetime.fromisoformat(expires)
+    except ValueError:
+        raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
+    if when.tzinfo is None:
+        raise InvalidLegacySession(LegacyRefusal.UNREADABLE)
+    return when
