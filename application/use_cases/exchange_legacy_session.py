@@ -129,7 +129,7 @@ class ExchangeLegacySession:
                 except InvalidEmail:
                     return None
             if self._lookup is UserLookup.LEGACY_ID:
-                return None  # wired to UserRepository.get_by_legacy_id once h-users is merged
+                return await uow.users.get_by_legacy_id(reference)
             try:
                 return await uow.users.get(UUID(reference))
             except ValueError:

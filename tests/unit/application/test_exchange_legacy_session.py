@@ -57,10 +57,10 @@ class Outage(Provider):
 
 class Bridge:
     def __init__(self, app: Tessera, lookup: UserLookup = UserLookup.ID, *extra: Provider) -> None:
-        user_key = "email" if lookup is UserLookup.EMAIL else "user_id"
+        user_key = {UserLookup.EMAIL: "email", UserLookup.LEGACY_ID: "passport.user"}.get(lookup, "user_id")
         bridge = LegacyBridgeSettings("file:///nonexistent", user_key=user_key, user_lookup=lookup)
         self.app = app
-        self.fake = LegacyFake(app.clock, UserKeyPath((user_key,)))
+        self.fake = LegacyFake(app.clock, UserKeyPath.parse(user_key))
         fakes = Fakes(app.store, app.clock)
         self.events = fakes.events_sink
         self.container = build_container(replace(SETTINGS, legacy_bridge=bridge), fakes, self.fake, *extra)
@@ -114,6 +114,26 @@ async def test_the_user_can_be_found_by_email(app: Tessera, ada: str) -> None:
     bridge = Bridge(app, UserLookup.EMAIL)
     bridge.fake.sessions.put(SESSION_ID, {"email": "ADA@example.com"})
     assert str(app.session_of(await bridge.exchange()).user_id) == ada
+
+
+async def test_the_user_can_be_found_by_the_id_they_had_in_the_legacy_app(app: Tessera, ada: str) -> None:
+    """passport keeps the Express app's integer user id; the import kept it as the user's legacy_id."""
+    user = next(iter(app.store.tables.users.values()))
+    app.store.tables.users[user.id] = replace(user, legacy_id="42")
+    bridge = Bridge(app, UserLookup.LEGACY_ID)
+    bridge.fake.sessions.put(SESSION_ID, {"passport": {"user": 42}})
+    assert str(app.session_of(await bridge.exchange()).user_id) == ada
+
+
+async def test_a_legacy_id_no_imported_user_has_is_refused_as_no_user(app: Tessera) -> None:
+    user = next(iter(app.store.tables.users.values()))
+    app.store.tables.users[user.id] = replace(user, legacy_id="42")
+    bridge = Bridge(app, UserLookup.LEGACY_ID)
+    bridge.fake.sessions.put(SESSION_ID, {"passport": {"user": 43}})
+    with pytest.raises(InvalidLegacySession):
+        await bridge.exchange()
+    assert bridge.events.events[-1].detail == "no_user"
+    assert app.store.tables.sessions == {}
 
 
 async def test_a_second_exchange_of_one_cookie_is_refused(app: Tessera, ada: str) -> None:
