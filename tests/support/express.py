@@ -124,6 +124,10 @@ class ExpressSessionWriter:
         """The session stored as express-session saves it; the `connect.sid` cookie's value for it."""
         return str(self.request({"put": {"sid": session_id, "data": data, "maxAgeMs": max_age_ms}})["cookie"])
 
+    def cookie(self, session_id: str) -> str:
+        """The `connect.sid` cookie's value express-session sets for this id."""
+        return str(self.request({"sign": session_id})["cookie"])
+
     def get(self, session_id: str) -> dict[str, Any] | None:
         """The session as express-session would load it for a request, or None."""
         found: dict[str, Any] | None = self.request({"get": session_id})["session"]
@@ -131,7 +135,7 @@ class ExpressSessionWriter:
 
 
 @contextlib.contextmanager
-def express_session_writer(
+def running_session_writer(
     workdir: Path, redis_url: str, secrets: list[str], *, prefix: str = "sess:", disable_ttl: bool = False
 ) -> Iterator[ExpressSessionWriter]:
     home = _home(workdir)

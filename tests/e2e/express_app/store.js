@@ -5,6 +5,7 @@
 //        with its Cookie, through RedisStore.set: connect-redis' JSON and TTL); answers {"cookie"}, the
 //        value of the connect.sid cookie express-session sets for it (signed with the first secret)
 //   {"get": sid}      the session as express-session would load it (RedisStore.get), or null
+//   {"sign": sid}     the connect.sid cookie's value for that id, whether or not it is stored
 //   {"touch": sid}    what express-session does on a request with the cookie (RedisStore.touch)
 //
 // Settings: REDIS_URL, SESSION_SECRETS (a JSON array), SESSION_PREFIX, SESSION_DISABLE_TTL ("1").
@@ -33,12 +34,18 @@ function sessionOf(sid, data, maxAgeMs) {
   return made;
 }
 
+function cookieOf(sid) {
+  // express-session's `setcookie`: "s:" + the signed id, serialised by the `cookie` package (encodeURIComponent)
+  return encodeURIComponent(`s:${signature.sign(sid, secrets[0])}`);
+}
+
 async function answer(request) {
   if (request.put) {
     const { sid, data, maxAgeMs } = request.put;
     await store.set(sid, sessionOf(sid, data, maxAgeMs));
-    return { cookie: encodeURIComponent(`s:${signature.sign(sid, secrets[0])}`) };
+    return { cookie: cookieOf(sid) };
   }
+  if (request.sign !== undefined) return { cookie: cookieOf(request.sign) };
   if (request.get !== undefined) {
     const found = await store.get(request.get);
     return { session: found ?? null };
