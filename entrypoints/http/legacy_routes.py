@@ -26,10 +26,10 @@ from entrypoints.http.problems import REALM, problem
 from entrypoints.http.requests import NO_STORE, client_address
 from entrypoints.http.schemas import Transport
 from entrypoints.http.transport import TokenAnswer, token_answer
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.legacy_settings import EXPRESS, LegacyBridgeSettings
 
 LEGACY_COOKIE_PATH = "/"
-"""Litestar's `ServerSideSessionConfig.path` default: the path the legacy cookie is cleared on."""
+"""Litestar's `ServerSideSessionConfig.path` and express-session's `cookie.path` default: where the legacy cookie is cleared."""
 
 
 def legacy_challenge(cookie: str) -> str:
@@ -60,12 +60,23 @@ def presented_legacy_session(
     return cookie, "cookie"
 
 
+def cookie_shape(bridge: LegacyBridgeSettings) -> tuple[str, str]:
+    """The pattern of the legacy cookie's value and its description, for the framework bridged (its
+    adapter checks it: `adapters.legacy.litestar_sessions.session_id_of`, `…express_sessions.session_id_of`)."""
+    if bridge.framework == EXPRESS:
+        return r"^s(:|%3[Aa]).+\..+$", (
+            "express-session's signed cookie as the browser sent it, `s%3A<session id>.<signature>` (or decoded, "
+            "`s:…`). Missing or unsigned: 400; signed by no configured secret: 401."
+        )
+    return f"^[0-9a-f]{{{2 * bridge.session_id_bytes}}}$", (
+        f"The legacy session id: {2 * bridge.session_id_bytes} lower-case hex digits "
+        "(Litestar's ServerSideSessionConfig). Missing or of another shape: 400."
+    )
+
+
 def exchange_body(bridge: LegacyBridgeSettings) -> type[ExchangeRequest]:
-    """ExchangeRequest, its `legacy_session_id` documented in the shape this bridge accepts (the
-    Litestar adapters check it: `adapters.legacy.litestar_sessions.session_id_of`)."""
-    session_id = Annotated[
-        str, msgspec.Meta(extra_json_schema={"extra": {"pattern": f"^[0-9a-f]{{{2 * bridge.session_id_bytes}}}$"}})
-    ]
+    """ExchangeRequest, its `legacy_session_id` documented in the shape this bridge accepts."""
+    session_id = Annotated[str, msgspec.Meta(extra_json_schema={"extra": {"pattern": cookie_shape(bridge)[0]}})]
 
     class LegacyExchangeRequest(ExchangeRequest, forbid_unknown_fields=True):
         legacy_session_id: session_id | None = None
@@ -77,12 +88,7 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
     body = exchange_body(bridge)
     legacy_cookie = Annotated[
         str | None,
-        CookieParameter(
-            name=bridge.cookie,
-            required=False,
-            description=f"The legacy session id: {2 * bridge.session_id_bytes} lower-case hex digits "
-            "(Litestar's ServerSideSessionConfig). Missing or of another shape: 400.",
-        ),
+        CookieParameter(name=bridge.cookie, required=False, description=cookie_shape(bridge)[1]),
     ]
 
     def refused(_: Request[Any, Any, Any], error: InvalidLegacySession) -> Response[dict[str, object]]:
