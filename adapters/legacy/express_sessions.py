@@ -58,7 +58,8 @@ def session_id_of(cookie: str, secrets: Sequence[bytes]) -> str:
     session_id, dot, presented = value[len(_SIGNED) :].rpartition(".")
     if not dot or not session_id or not presented:
         raise MalformedLegacySessionCookie
-    verified = [hmac.compare_digest(signature(session_id, secret), presented) for secret in secrets]
+    # as bytes: compare_digest refuses str with non-ASCII characters, which a forged cookie may hold
+    verified = [hmac.compare_digest(signature(session_id, secret).encode(), presented.encode()) for secret in secrets]
     if not any(verified):
         raise InvalidLegacySession(LegacyRefusal.BAD_SIGNATURE)
     return session_id

@@ -75,3 +75,9 @@ async def test_a_genuine_cookie_meets_the_unreachable_redis_as_503(client: Clien
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
     assert refused("unavailable") == before + 1
+
+
+@pytest.mark.parametrize("forged", [f"s:{SID}.signé", f"s:✓{SID}.{signature(SID, SECRET)}"])
+async def test_a_forged_value_with_characters_no_signature_has_is_401_not_a_crash(client: Client, forged: str) -> None:
+    response = await client.post(ROUTE, json={"legacy_session_id": forged})
+    assert response.status_code == 401

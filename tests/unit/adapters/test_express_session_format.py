@@ -49,6 +49,8 @@ def test_any_of_the_rotated_secrets_verifies_as_express_session_accepts_them() -
         NODE_VECTORS[0][2][:-1] + "d",  # a tampered signature
         NODE_VECTORS[0][2].replace("oN9x", "oN9y"),  # another id under the old signature
         NODE_VECTORS[0][2][:-5],  # a cut signature
+        "s:oN9x3gBjgnDRbBVIzCGpoTLiO8l0waQQ.signé",  # not even base64
+        "s%3Aid%E2%9C%93.8IabV0o5sUbAvOmXIHLxjkJtWyZuUmvaPEcF6ivRZcs",  # a non-ASCII id
     ],
 )
 def test_a_tampered_cookie_is_a_bad_signature(cookie: str) -> None:
