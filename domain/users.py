@@ -98,6 +98,8 @@ class User:
     """The user's own claims, carried in every access token issued to them from when they are set."""
     legacy_id: str | None = None
     """Their id in the system they were imported from (`parse_legacy_id`), unique among users."""
+    imported_hash_digest: str | None = None
+    """SHA-256 of the password hash as last imported, None if none was (`domain.imported_passwords`)."""
 
     @property
     def is_disabled(self) -> bool:

@@ -1,7 +1,6 @@
 """`tessera config`: the settings this process would run with, after defaults and the environment, one a
-line. Secrets are masked: the key-encryption key, the trusted clients' secret hashes, the passwords in
-the database and legacy-store URLs, and the legacy framework's session secrets (only counted). Nothing is
-connected to; nothing is read beyond the environment but the legacy secrets file it names."""
+line. Secrets are masked: the key-encryption key, the trusted clients' secret hashes, and the passwords in
+the database and legacy-store URLs. Nothing is connected to; nothing is read beyond the environment."""
 
 from dataclasses import fields
 from datetime import timedelta
@@ -34,8 +33,6 @@ def _shown(name: str, value: Any) -> str:
         return "-"
     if name == "key_encryption_key":
         return MASK
-    if name == "secrets":  # the legacy framework's session secrets: how many, never what
-        return f"{MASK} ({len(value)})" if value else "-"
     if name in ("database_url", "store_url"):
         return _without_password(value)
     if name == "metrics_address":

@@ -12,7 +12,7 @@ from tests.support.express import ExpressSessionWriter, NodeUnavailable, running
 from tests.support.postgres import PostgresUnavailable, running_postgres
 from tests.support.redis import RedisUnavailable, running_redis
 
-TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys")
+TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys", "legacy_spent_cookies")
 T = TypeVar("T")
 
 

@@ -33,6 +33,16 @@ _SIGNED = "s:"
 _SIGNED_ENCODED = "s%3a"
 
 
+def secrets_of(text: str) -> tuple[bytes, ...]:
+    """express-session's `secret` array from a file of one secret a line, in order (blank lines
+    skipped; a line's own spaces kept: they are part of the secret). Each as UTF-8, as Node's HMAC
+    takes a string key."""
+    secrets = tuple(line.encode() for line in text.splitlines() if line.strip())
+    if not secrets:
+        raise ValueError("no secret: express-session needs at least one")
+    return secrets
+
+
 def signature(session_id: str, secret: bytes) -> str:
     """cookie-signature's `sign(session_id, secret)` without the value in front."""
     mac = hmac.new(secret, session_id.encode(), hashlib.sha256).digest()
@@ -68,7 +78,9 @@ def session_id_of(cookie: str, secrets: Sequence[bytes]) -> str:
 def decoded(session_id: str, stored: bytes, store_expiry: datetime | None, user_key: UserKeyPath) -> LegacySession:
     """The stored JSON as a session (anything else is `unreadable`: connect-redis's default serializer
     is JSON, and nothing else is ever decoded), expiring at the earlier of the store's TTL and the
-    session's `cookie.expires` (the instant after which the browser no longer sends the cookie)."""
+    session's `cookie.expires` (the instant after which the browser no longer sends the cookie). Its
+    data are the application's keys: express-session's own `cookie` is read for the expiry only (the
+    stored bytes keep it, for a restore)."""
     try:
         data = json.loads(stored)
     except (ValueError, UnicodeDecodeError):
@@ -76,7 +88,8 @@ def decoded(session_id: str, stored: bytes, store_expiry: datetime | None, user_
     if not isinstance(data, dict):
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE)
     expiries = [when for when in (store_expiry, cookie_expiry(data)) if when is not None]
-    return LegacySession(session_id, data, stored, min(expiries, default=None), user_key.find(data))
+    own = {key: value for key, value in data.items() if key != "cookie"}
+    return LegacySession(session_id, own, stored, min(expiries, default=None), user_key.find(own))
 
 
 def cookie_expiry(data: dict[str, object]) -> datetime | None:

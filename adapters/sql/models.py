@@ -22,6 +22,8 @@ class UserRow(UUIDBase):
     """The user's own claims, as `CustomClaims.encoded`: kept as text, so it reads back byte for byte."""
     legacy_id: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
     """The user's id in the system they were imported from; NULL for users who registered here."""
+    imported_hash_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 (hex) of the password hash as last imported: tells an import whether tessera changed it since."""
     changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
     """When the user last changed in a way every replica must hear of (see `UserChanges`)."""
 
@@ -81,3 +83,12 @@ class PasswordResetTokenRow(DefaultBase):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class SpentLegacyCookieRow(DefaultBase):
+    """A stateless legacy session cookie exchanged once, by its SHA-256, until its own expiry."""
+
+    __tablename__ = "legacy_spent_cookies"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spent_until: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)

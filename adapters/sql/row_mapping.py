@@ -18,6 +18,7 @@ def to_user_row(user: User) -> UserRow:
         disabled_at=user.disabled_at,
         claims=user.claims.encoded,
         legacy_id=user.legacy_id,
+        imported_hash_digest=user.imported_hash_digest,
     )
 
 
@@ -33,6 +34,7 @@ def to_user_values(user: User) -> dict[str, object]:
         "disabled_at": user.disabled_at,
         "claims": user.claims.encoded,
         "legacy_id": user.legacy_id,
+        "imported_hash_digest": user.imported_hash_digest,
     }
 
 
@@ -47,6 +49,7 @@ def to_user(row: UserRow) -> User:
         disabled_at=row.disabled_at,
         claims=CustomClaims(row.claims),
         legacy_id=row.legacy_id,
+        imported_hash_digest=row.imported_hash_digest,
     )
 
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from itertools import islice
 from uuid import UUID
 
-from application.import_report import ImportReport, Refusal
+from application.errors import NothingToImport
+from application.import_report import ImportReport, Refusal, shown, unique_keys
 from application.ports.clock import Clock
 from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -15,7 +16,7 @@ from domain.errors import DomainError, UserAlreadyExists
 from domain.events import EventKind, SecurityEvent
 from domain.sessions import RevocationReason
 from domain.user_import import ImportedUser, parse_import_line
-from domain.users import Email, User
+from domain.users import User
 
 CHUNK_SIZE = 2000
 
@@ -26,6 +27,8 @@ class ImportOptions:
     """Overwrite the users already stored under the same ids (else they are kept as they are)."""
     dry_run: bool = False
     """Check everything, store nothing."""
+    force_passwords: bool = False
+    """With `update`: overwrite a password hash tessera wrote since the last import too."""
 
 
 class ImportUsers:
@@ -34,8 +37,13 @@ class ImportUsers:
     A line is refused, with its number and why, and nothing of it stored, if it is no valid user
     (`domain.user_import`), if its id or email came on an earlier line, or if its email belongs to
     another stored user. The same file imported twice changes nothing the second time. No password
-    is hashed here: the hashes are stored as given, and the first login replaces them. An update that
-    disables a user ends their sessions, as `DisableUser` does."""
+    is hashed here: the hashes are stored as given, and the first login replaces them.
+
+    An update never overwrites a password hash tessera wrote since the user's last import (a change,
+    a reset, the re-hash at login: `domain.imported_passwords`) unless `force_passwords`; it stores the
+    rest of the line and reports the line in `passwords_kept`. An update that disables a user ends
+    their sessions, as `DisableUser` does; one that changes their password hash or email ends them
+    too (`CREDENTIALS_IMPORTED`): whoever held a session under the old credentials keeps none."""
 
     def __init__(
         self,
@@ -58,15 +66,16 @@ class ImportUsers:
         progress: Callable[[ImportReport], None] | None = None,
     ) -> ImportReport:
         report = ImportReport()
-        seen_ids: set[UUID] = set()
-        seen_emails: set[Email] = set()
-        seen_legacy_ids: set[str] = set()
+        first_lines: dict[tuple[str, object], int] = {}
+        """The line each id, email and legacy_id came on first, by (field, value)."""
         numbered = ((number, text) for number, text in enumerate(lines, start=1) if text.strip())
         for chunk in _chunks(numbered):
-            parsed = self._parse(chunk, report, seen_ids, seen_emails, seen_legacy_ids)
+            parsed = self._parse(chunk, report, first_lines)
             await self._store(parsed, options, report)
             if progress is not None:
                 progress(report)
+        if report.lines == 0:
+            raise NothingToImport
         if not options.dry_run:
             counts = f"created={report.created} updated={report.updated} unchanged={report.unchanged}"
             detail = f"{counts} kept={report.kept} refused={len(report.refused)}"
@@ -74,12 +83,7 @@ class ImportUsers:
         return report
 
     def _parse(
-        self,
-        chunk: list[tuple[int, str]],
-        report: ImportReport,
-        seen_ids: set[UUID],
-        seen_emails: set[Email],
-        seen_legacy_ids: set[str],
+        self, chunk: list[tuple[int, str]], report: ImportReport, first_lines: dict[tuple[str, object], int]
     ) -> list[tuple[int, ImportedUser]]:
         now = self._clock.now()
         parsed: list[tuple[int, ImportedUser]] = []
@@ -89,14 +93,14 @@ class ImportUsers:
             except DomainError as error:
                 report.refused.append(Refusal(number, error.message))
                 continue
-            user = imported.user
-            if user.id in seen_ids or user.email in seen_emails or user.legacy_id in seen_legacy_ids:
-                report.refused.append(Refusal(number, "The id, email or legacy_id came on an earlier line."))
+            keys = unique_keys(imported.user)
+            earlier = next((key for key in keys if key in first_lines), None)
+            if earlier is not None:
+                field, value = earlier
+                reason = f"The {field} {shown(value)} is already on line {first_lines[earlier]}."
+                report.refused.append(Refusal(number, reason))
                 continue
-            seen_ids.add(user.id)
-            seen_emails.add(user.email)
-            if user.legacy_id is not None:
-                seen_legacy_ids.add(user.legacy_id)
+            first_lines.update(dict.fromkeys(keys, number))
             parsed.append((number, imported))
         return parsed
 
@@ -106,6 +110,7 @@ class ImportUsers:
         new: list[User] = []
         updated: list[User] = []
         newly_disabled: list[UUID] = []
+        credentials_changed: list[UUID] = []
         counts = ImportReport()
         async with self._new_uow() as uow:
             users = [imported.user for _, imported in parsed]
@@ -120,17 +125,23 @@ class ImportUsers:
             for number, imported in parsed:
                 user = imported.user
                 if owner_of.get(user.email, user.id) != user.id:
-                    counts.refused.append(Refusal(number, "The email belongs to another user."))
+                    reason = f"The email {shown(user.email)} belongs to another stored user."
+                    counts.refused.append(Refusal(number, reason))
                 elif user.legacy_id is not None and legacy_owner_of.get(user.legacy_id, user.id) != user.id:
-                    counts.refused.append(Refusal(number, "The legacy_id belongs to another user."))
+                    reason = f"The legacy_id {shown(user.legacy_id)} belongs to another stored user."
+                    counts.refused.append(Refusal(number, reason))
                 elif (current := by_id.get(user.id)) is None:
                     new.append(user)
-                elif (user := imported.as_update_of(current)) == current:
+                elif (user := imported.as_update_of(current, force_passwords=options.force_passwords)) == current:
                     counts.unchanged += 1
+                    self._note_kept_password(number, imported, current, options, counts)
                 elif options.update:
                     updated.append(user)
+                    self._note_kept_password(number, imported, current, options, counts)
                     if user.is_disabled and not current.is_disabled:
                         newly_disabled.append(user.id)
+                    elif (user.password_hash, user.email) != (current.password_hash, current.email):
+                        credentials_changed.append(user.id)
                 else:
                     counts.kept += 1
             try:
@@ -143,13 +154,23 @@ class ImportUsers:
             await self._changes.record_many(uow, [user.id for user in updated])
             for user_id in newly_disabled:
                 await self._revoker.end_all_of_user(uow, user_id, RevocationReason.USER_DISABLED)
+            for user_id in credentials_changed:
+                await self._revoker.end_all_of_user(uow, user_id, RevocationReason.CREDENTIALS_IMPORTED)
             if not options.dry_run:
                 await uow.commit()
         report.created += len(new)
         report.updated += len(updated)
         report.unchanged += counts.unchanged
         report.kept += counts.kept
+        report.passwords_kept.extend(counts.passwords_kept)
         report.refused.extend(counts.refused)
+
+    @staticmethod
+    def _note_kept_password(
+        number: int, imported: ImportedUser, current: User, options: ImportOptions, counts: ImportReport
+    ) -> None:
+        if options.update and imported.keeps_password_of(current, force_passwords=options.force_passwords):
+            counts.passwords_kept.append(number)
 
 
 def _chunks(numbered: Iterator[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:

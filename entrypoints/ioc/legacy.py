@@ -2,21 +2,21 @@
 tessera without it never loads a session-store client."""
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
+from datetime import timedelta
 
 from dishka import Provider, Scope, provide
 
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
+from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession
 from domain.legacy_sessions import UserLookup
-from entrypoints.legacy_settings import EXPRESS, LegacyBridgeSettings
-
-if TYPE_CHECKING:
-    from redis.asyncio import Redis
+from entrypoints.legacy_settings import LegacyBridgeSettings, LegacyStoreKind
 
 REDIS_TIMEOUT_SECONDS = 2.0
 """An unreachable Redis answers 503 within this, instead of holding the request."""
+DATABASE_TIMEOUT_SECONDS = 5.0
+"""A Django database whose connection pool is exhausted answers 503 within this."""
 
 
 class LegacyBridgeProvider(Provider):
@@ -29,37 +29,78 @@ class LegacyBridgeProvider(Provider):
         return self._bridge.user_lookup
 
     @provide(scope=Scope.APP)
-    async def legacy_sessions(self, clock: Clock) -> AsyncIterator[LegacySessions]:
+    async def legacy_sessions(self, clock: Clock, spent: SpentLegacyCookies) -> AsyncIterator[LegacySessions]:
         bridge = self._bridge
-        if not bridge.uses_redis:
-            from adapters.legacy.file_legacy_sessions import FileLegacySessions
-            from adapters.legacy.litestar_sessions import USER_KEY
+        kind = bridge.kind
+        if kind.framework == "django":
+            async for sessions in _django_sessions(bridge, clock, spent):
+                yield sessions
+            return
+        if kind is LegacyStoreKind.EXPRESS_REDIS:
+            async for sessions in _express_sessions(bridge, clock):
+                yield sessions
+            return
+        from adapters.legacy.litestar_sessions import USER_KEY
 
-            yield FileLegacySessions(bridge.directory, bridge.session_id_bytes, bridge.user_key_path(USER_KEY), clock)
+        user_key = bridge.user_key_path(USER_KEY)
+        if kind is LegacyStoreKind.LITESTAR_FILE:
+            from adapters.legacy.file_legacy_sessions import FileLegacySessions
+
+            yield FileLegacySessions(bridge.directory, bridge.session_id_bytes, user_key, clock)
             return
         from redis.asyncio import Redis
 
-        client = Redis.from_url(
-            bridge.store,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-        )
-        yield self._on_redis(client, clock)
-        await client.aclose()
-
-    def _on_redis(self, client: "Redis", clock: Clock) -> LegacySessions:
-        bridge = self._bridge
-        if bridge.framework == EXPRESS:
-            from adapters.legacy.connect_redis_legacy_sessions import ConnectRedisLegacySessions
-            from adapters.legacy.express_sessions import USER_KEY as EXPRESS_USER_KEY
-
-            user_key = bridge.user_key_path(EXPRESS_USER_KEY)
-            return ConnectRedisLegacySessions(client, bridge.secrets, bridge.key_prefix, user_key, clock)
-        from adapters.legacy.litestar_sessions import USER_KEY
         from adapters.legacy.redis_legacy_sessions import RedisLegacySessions
 
-        return RedisLegacySessions(
-            client, bridge.namespace, bridge.session_id_bytes, bridge.user_key_path(USER_KEY), clock
+        client = Redis.from_url(
+            bridge.store_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
         )
+        yield RedisLegacySessions(client, bridge.namespace, bridge.session_id_bytes, user_key, clock)
+        await client.aclose()
 
     exchange = provide(ExchangeLegacySession, scope=Scope.REQUEST)
+
+
+async def _django_sessions(
+    bridge: LegacyBridgeSettings, clock: Clock, spent: SpentLegacyCookies
+) -> AsyncIterator[LegacySessions]:
+    from adapters.legacy.django_sessions import USER_KEY
+    from adapters.legacy.django_signing import DjangoSecret
+
+    assert bridge.secret_file is not None  # the settings require it for Django
+    secret = DjangoSecret.from_text(bridge.secret_file.read_text())
+    user_key = bridge.user_key_path(USER_KEY)
+    age = timedelta(seconds=bridge.cookie_age)
+    if bridge.kind is LegacyStoreKind.DJANGO_SIGNED_COOKIES:
+        from adapters.legacy.django_signed_cookie_legacy_sessions import DjangoSignedCookieLegacySessions
+
+        yield DjangoSignedCookieLegacySessions(spent, age, secret, user_key, clock)
+        return
+    if bridge.kind is LegacyStoreKind.DJANGO_FILE:
+        from adapters.legacy.django_file_legacy_sessions import DjangoFileLegacySessions
+
+        yield DjangoFileLegacySessions(bridge.directory, bridge.django_file_prefix, age, secret, user_key, clock)
+        return
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from adapters.legacy.django_db_legacy_sessions import DjangoDbLegacySessions, session_table
+
+    engine = create_async_engine(bridge.database_url, pool_pre_ping=True, pool_timeout=DATABASE_TIMEOUT_SECONDS)
+    yield DjangoDbLegacySessions(engine, session_table(), secret, user_key, clock)
+    await engine.dispose()
+
+
+async def _express_sessions(bridge: LegacyBridgeSettings, clock: Clock) -> AsyncIterator[LegacySessions]:
+    from redis.asyncio import Redis
+
+    from adapters.legacy.connect_redis_legacy_sessions import ConnectRedisLegacySessions
+    from adapters.legacy.express_sessions import USER_KEY, secrets_of
+
+    assert bridge.secret_file is not None  # the settings require it for Express
+    secrets = secrets_of(bridge.secret_file.read_text())
+    client = Redis.from_url(
+        bridge.inner_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+    )
+    prefix = bridge.namespace or ""  # `none`: keys that are the bare session id (connect-redis' `prefix: ""`)
+    yield ConnectRedisLegacySessions(client, secrets, prefix, bridge.user_key_path(USER_KEY), clock)
+    await client.aclose()

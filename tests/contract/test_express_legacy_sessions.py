@@ -65,8 +65,8 @@ async def test_passports_user_id_is_the_user_reference(app: ExpressSessionWriter
     sid = new_sid()
     cookie = app.put(sid, LOGGED_IN)
     taken = await adapter(redis).take(cookie)
-    assert (taken.session_id, taken.user_reference) == (sid, "42")
-    assert taken.data["cookie"]["originalMaxAge"] == 3_600_000
+    assert (taken.session_id, taken.data, taken.user_reference) == (sid, LOGGED_IN, "42")
+    assert json.loads(taken.stored)["cookie"]["originalMaxAge"] == 3_600_000
 
 
 async def test_a_cookie_signed_with_a_secret_since_rotated_out_of_first_place_is_taken(

@@ -179,6 +179,7 @@ async def test_claims_are_stored_byte_for_byte_and_replaced(new_uow: UnitOfWorkF
 async def test_a_batch_of_users_is_stored_with_the_ids_given(new_uow: UnitOfWorkFactory) -> None:
     users = [replace(a_user(f"user{n}@example.com"), created_at=T0 + timedelta(seconds=n)) for n in range(250)]
     users[7] = replace(users[7], claims=CustomClaims.parse({"tenant": "acme"}), disabled_at=T0, password_hash="")
+    users[8] = replace(users[8], legacy_id="8", imported_hash_digest="0f" * 32)
     async with new_uow() as uow:
         await uow.users.add_many(users)
         await uow.commit()
@@ -229,6 +230,8 @@ async def test_replace_many_overwrites_every_field_and_mark_many_changed_stamps(
         created_at=T0 - timedelta(days=1),
         disabled_at=T0,
         claims=CustomClaims.parse({"tenant": "acme"}),
+        legacy_id="ada",
+        imported_hash_digest="ab" * 32,
     )
     async with new_uow() as uow:
         await uow.users.replace_many([new_ada])

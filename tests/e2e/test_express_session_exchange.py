@@ -126,7 +126,7 @@ def stack(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         configured = run_recipe_block(f"{recipe[2]}\necho {ENVIRONMENT}\nenv -0", env, workdir)
         assert configured.returncode == 0, configured.stderr
         shown, _, environ = configured.stdout.partition(f"{ENVIRONMENT}\n")
-        assert "legacy_bridge.secrets = *** (2)" in shown and CURRENT not in shown
+        assert f"legacy_bridge.secret_file = {secrets_file}" in shown and CURRENT not in shown
         bridged = dict(line.split("=", 1) for line in environ.split("\0") if line.startswith("TESSERA_"))
         log = workdir / "tessera.log"
         with serving({**env, **bridged}, workdir, log_path=log) as tessera:

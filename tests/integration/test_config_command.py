@@ -2,7 +2,6 @@
 
 import base64
 import secrets
-from pathlib import Path
 
 import pytest
 
@@ -45,21 +44,3 @@ def test_config_names_a_bad_setting_in_one_line_without_touching_a_database(
     assert capsys.readouterr().err.count("\n") == 1
     monkeypatch.delenv("TESSERA_LEEWAY_SECONDS")
     assert main(["config"]) == 0
-
-
-def test_config_counts_the_legacy_frameworks_session_secrets_and_never_shows_them(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    (tmp_path / "secrets").write_text("express-hunter2\nexpress-hunter1\n")
-    monkeypatch.setenv("TESSERA_LEGACY_SESSIONS", "express+redis://:redis-hunter2@cache.internal:6379/0")
-    monkeypatch.setenv("TESSERA_LEGACY_SECRETS_FILE", str(tmp_path / "secrets"))
-
-    assert main(["config"]) == 0
-
-    out = capsys.readouterr().out
-    settings = dict(line.split(" = ", 1) for line in out.splitlines())
-    assert settings["legacy_bridge.store_url"] == "express+redis://:***@cache.internal:6379/0"
-    assert settings["legacy_bridge.secrets"] == "*** (2)"
-    assert settings["legacy_bridge.cookie"] == "connect.sid" and settings["legacy_bridge.key_prefix"] == "sess:"
-    for secret in ("express-hunter1", "express-hunter2", "redis-hunter2"):
-        assert secret not in out

@@ -32,9 +32,9 @@ def signed(session_id: str, secret: bytes = SECRET) -> str:
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[Client]:
-    bridge = LegacyBridgeSettings(
-        f"express+redis://127.0.0.1:{free_port()}/0", cookie="connect.sid", secrets=(b"the new one", SECRET)
-    )
+    secret_file = tmp_path / "express-session-secrets"
+    secret_file.write_bytes(b"the new one\n" + SECRET + b"\n")
+    bridge = LegacyBridgeSettings(f"express+redis://127.0.0.1:{free_port()}/0", secret_file=secret_file)
     app = create_app(settings_for_tests("memory://", tmp_path, legacy_bridge=bridge))
     async with AsyncTestClient(app, base_url=OWN_ORIGIN) as test_client:
         yield test_client

@@ -2,6 +2,7 @@
 passwords their hashes were made from (by Django's, Werkzeug's, bcrypt's, passlib's and argon2's own
 code, at test time), and end up with tessera's argon2id; every refused line is named, stores nothing."""
 
+import base64
 import json
 import runpy
 import uuid
@@ -17,11 +18,12 @@ from dishka import AsyncContainer
 from litestar.testing import AsyncTestClient
 
 from application.ports.unit_of_work import UnitOfWork
+from domain.sessions import RevocationReason
 from domain.users import Email, User
 from entrypoints.cli import main
 from entrypoints.http.app import create_app
 from tests.integration.flows import Client
-from tests.integration.stored import in_app
+from tests.integration.stored import in_app, stored_session
 from tests.support.foreign_hashes import foreign_hashes
 from tests.support.http import settings_for_tests
 
@@ -117,6 +119,8 @@ async def test_each_refused_line_is_named_and_nothing_of_it_is_stored(import_cli
     refused = [line.split(":")[1].strip() for line in err.splitlines()]
     assert refused == [f"line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 9)]
     assert "format" in err and "email address is not valid" in err and "not a UUID" in err and "password" in err
+    assert "line 5: The email ok@… is already on line 1." in err
+    assert "line 6: The id " + str(taken)[:8] + "… is already on line 1." in err
     assert "2 created" in out and "8 refused" in out
     for email in ("md5@example.com", "bad-id@example.com", "typo@example.com", "claims@example.com"):
         assert await _stored(client, email) is None
@@ -187,3 +191,96 @@ async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
     assert response.status_code == 200, response.text
     root = await _stored(client, "root@example.com")
     assert root is not None and (root.roles, root.is_disabled, root.password_hash) == (("admin",), True, "")
+
+
+@pytest.mark.parametrize("content", ["", "\n\n  \n"])
+async def test_an_empty_file_is_an_error_not_an_import_of_nothing(
+    import_cli: ImportCli, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text(content, encoding="utf-8")
+    code = await anyio.to_thread.run_sync(main, ["users", "import", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert f"tessera: {path}: The input holds no users: it is empty or has only blank lines." in err
+    assert "imported" not in out and "Traceback" not in err
+
+
+async def test_a_user_without_email_is_refused_by_name_and_the_others_are_stored(
+    import_cli: ImportCli, client: Client
+) -> None:
+    lines = [
+        json.dumps({"id": str(uuid.uuid4()), "email": ""}),
+        json.dumps({"id": str(uuid.uuid4()), "email": None}),
+        json.dumps({"id": str(uuid.uuid4())}),
+        _line("kept@example.com"),
+    ]
+    code, out, err = await import_cli(lines)
+    assert code == 1
+    assert err.count("The email is missing: tessera keys users by email, so each needs one.") == 3
+    assert "1 created" in out and "3 refused" in out
+    assert await _stored(client, "kept@example.com") is not None
+
+
+async def test_a_repeated_or_taken_legacy_id_is_refused_naming_the_field_and_the_earlier_line(
+    import_cli: ImportCli, client: Client
+) -> None:
+    assert (await import_cli([_line("grace@example.com", legacy_id=42)]))[0] == 0
+    code, _, err = await import_cli(
+        [
+            _line("anna@example.com", legacy_id="django-7"),
+            _line("berta@example.com", legacy_id="django-7"),
+            _line("clara@example.com", legacy_id="42"),
+        ]
+    )
+    assert code == 1
+    assert "line 2: The legacy_id django-7 is already on line 1." in err
+    assert "line 3: The legacy_id 42 belongs to another stored user." in err
+    grace = await _stored(client, "grace@example.com")
+    assert grace is not None and grace.legacy_id == "42"
+
+
+async def test_an_update_keeps_a_hash_tessera_wrote_since_the_import_unless_forced_and_a_new_hash_ends_sessions(
+    import_cli: ImportCli, client: Client
+) -> None:
+    user_id, new_password = uuid.uuid4(), "changed in the old app meanwhile"
+    newer = foreign_hashes(new_password)["bcrypt-2b"]
+    assert (await import_cli([_line("ada@example.com", id=user_id, password_hash=HASHES["bcrypt-2b"])]))[0] == 0
+    login = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+    assert login.status_code == 200  # and re-hashed to argon2id at tessera
+    rehashed = await _stored(client, "ada@example.com")
+    assert rehashed is not None and rehashed.password_hash.startswith("$argon2id$")
+    session_id = _session_id(login.json()["access_token"])
+
+    line = [_line("ada@example.com", id=user_id, display_name="Ada L.", password_hash=newer)]
+    code, out, err = await import_cli(line, "--update")
+    assert (code, "1 updated" in out) == (0, True), err
+    assert "line 1: password hash kept: it changed at tessera since the last import" in err
+    kept = await _stored(client, "ada@example.com")
+    assert kept is not None and (kept.display_name, kept.password_hash) == ("Ada L.", rehashed.password_hash)
+    live = await stored_session(client, session_id)
+    assert live is not None and live.revoked_at is None, "neither hash nor email changed: the session lives"
+
+    code, out, err = await import_cli(line, "--update", "--force-passwords")
+    assert (code, "1 updated" in out, "kept" in err) == (0, True, False), err
+    forced = await _stored(client, "ada@example.com")
+    assert forced is not None and forced.password_hash == newer
+    ended = await stored_session(client, session_id)
+    assert ended is not None and ended.revoked_at is not None
+    assert ended.revocation_reason is RevocationReason.CREDENTIALS_IMPORTED
+    old = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+    new = await client.post("/auth/login", json={"email": "ada@example.com", "password": new_password})
+    assert (old.status_code, new.status_code) == (401, 200)
+
+
+async def test_force_passwords_without_update_is_a_usage_error(import_cli: ImportCli, client: Client) -> None:
+    code, out, err = await import_cli([_line("ada@example.com")], "--force-passwords")
+    assert (code, out) == (2, "")
+    assert "--force-passwords only applies with --update" in err
+    assert await _stored(client, "ada@example.com") is None
+
+
+def _session_id(access_token: str) -> str:
+    """The `sid` claim, read from the token without verifying it (the app verified it when it answered)."""
+    payload = access_token.split(".")[1]
+    return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"])

@@ -120,9 +120,13 @@ class ExpressSessionWriter:
         assert "error" not in answer, answer["error"]
         return answer
 
-    def put(self, session_id: str, data: dict[str, Any], max_age_ms: int | None = 3_600_000) -> str:
-        """The session stored as express-session saves it; the `connect.sid` cookie's value for it."""
-        return str(self.request({"put": {"sid": session_id, "data": data, "maxAgeMs": max_age_ms}})["cookie"])
+    def put(
+        self, session_id: str, data: dict[str, Any], max_age_ms: int | None = 3_600_000, secret: str | None = None
+    ) -> str:
+        """The session stored as express-session saves it; the `connect.sid` cookie's value for it,
+        signed with the app's first secret, or with `secret` (as an app of another secret would)."""
+        put = {"sid": session_id, "data": data, "maxAgeMs": max_age_ms}
+        return str(self.request({"put": put if secret is None else {**put, "secret": secret}})["cookie"])
 
     def cookie(self, session_id: str) -> str:
         """The `connect.sid` cookie's value express-session sets for this id."""

@@ -1,10 +1,12 @@
-"""Express sessions as the legacy application keeps them (express-session's own Session and Cookie
-through connect-redis, in Node: tests/e2e/express_app/store.js), beside tessera's adapter over the
-same Redis: what one writes, the other must read, and vice versa."""
+"""An Express app's sessions as a framework of the shared legacy-session contract
+(tests/contract/test_legacy_sessions.py): made by express-session's own Session and Cookie through
+connect-redis, in Node (tests/e2e/express_app/store.js), read by tessera's adapter over the same Redis."""
 
-import json
+import asyncio
+import secrets
 from typing import Any
 
+import pytest
 from redis.asyncio import Redis
 
 from adapters.legacy.connect_redis_legacy_sessions import ConnectRedisLegacySessions
@@ -15,40 +17,41 @@ from tests.support.express import ExpressSessionWriter
 SECRETS = ["express secret of today", "express secret of last year"]
 """The app's `secret` array: the first signs, both verify."""
 PREFIX = "sess:"
+SHORT_LIVED_MS = 50
+"""An expired session's cookie.maxAge: connect-redis rounds its TTL up to a second, so the key outlives it."""
 
 
-class ExpressStore:
-    """One Express app's sessions. The user is found at `user_id` (a configured key path), so the
-    shared contract's sessions name their user as they do for every framework."""
+class ExpressSessions:
+    """express-session on connect-redis. The contract's sessions name their user at `user_id`, so the
+    adapter is configured with that key path (passport's own, `passport.user`, is the default)."""
+
+    signed = True
+    stateful = True
 
     def __init__(self, writer: ExpressSessionWriter, redis_url: str) -> None:
         self._writer = writer
-        self._redis = Redis.from_url(redis_url)
-        self._adapters_client = Redis.from_url(redis_url)
-        secrets = [secret.encode() for secret in SECRETS]
-        self.adapter = ConnectRedisLegacySessions(
-            self._adapters_client, secrets, PREFIX, UserKeyPath(("user_id",)), SystemClock()
-        )
+        self._ids: dict[str, str] = {}
+        self._client = Redis.from_url(redis_url)
+        keys = [secret.encode() for secret in SECRETS]
+        self.adapter = ConnectRedisLegacySessions(self._client, keys, PREFIX, UserKeyPath(("user_id",)), SystemClock())
 
-    def cookie(self, session_id: str) -> str:
-        return self._writer.cookie(session_id)
+    async def login(self, data: dict[str, Any], *, secret: str | None = None, expired: bool = False) -> str:
+        session_id = secrets.token_urlsafe(24)
+        cookie = self._writer.put(session_id, data, SHORT_LIVED_MS if expired else 3_600_000, secret)
+        self._ids[cookie] = session_id
+        if expired:
+            await asyncio.sleep(2 * SHORT_LIVED_MS / 1000)  # past cookie.expires, within the key's 1 s TTL
+        return cookie
 
-    async def put(self, session_id: str, data: dict[str, Any], expires_in: int = 3600) -> None:
-        """As express-session saves a session; a value express-session cannot hold (not an object) as
-        another serializer than JSON would have left it, straight into Redis."""
-        if isinstance(data, dict):
-            self._writer.put(session_id, data, expires_in * 1000)
-        else:
-            await self._redis.set(PREFIX + session_id, json.dumps(data), ex=expires_in)
+    async def holds(self, cookie: str) -> bool:
+        return self._writer.get(self._ids[cookie]) is not None
 
-    async def get(self, session_id: str) -> bytes | None:
-        """The session as express-session loads it for a request, as JSON."""
-        found = self._writer.get(session_id)
-        return None if found is None else json.dumps(found).encode()
+    def forged(self, cookie: str) -> str:
+        """The same session id under a signature made without the secret."""
+        return cookie[:-4] + ("AAAA" if not cookie.endswith("AAAA") else "BBBB")
 
-    async def expire(self, session_id: str) -> None:
-        await self._redis.pexpire(PREFIX + session_id, 1)
+    async def tamper(self, cookie: str) -> None:
+        pytest.skip("express-session signs the cookie, not the stored session: who can write Redis can forge one")
 
     async def close(self) -> None:
-        await self._redis.aclose()
-        await self._adapters_client.aclose()
+        await self._client.aclose()

@@ -28,10 +28,6 @@ def new_session_id() -> str:
 class LegacyStore(Protocol):
     adapter: LegacySessions
 
-    def cookie(self, session_id: str) -> str:
-        """The legacy cookie's value the framework sets for a session of this id."""
-        ...
-
     async def put(self, session_id: str, data: dict[str, Any], expires_in: int = 3600) -> None: ...
     async def get(self, session_id: str) -> bytes | None: ...
     async def expire(self, session_id: str) -> None: ...
@@ -43,9 +39,6 @@ class LitestarStore:
 
     def __init__(self, store: Store, adapter: LegacySessions) -> None:
         self.store, self.adapter = store, adapter
-
-    def cookie(self, session_id: str) -> str:
-        return session_id  # Litestar's cookie is the bare session id
 
     async def put(self, session_id: str, data: dict[str, Any], expires_in: int = 3600) -> None:
         await self.store.set(session_id, ServerSideSessionBackend.serialize_data(data), expires_in=expires_in)
@@ -70,9 +63,6 @@ class LitestarStore:
 class MemoryStore:
     def __init__(self) -> None:
         self.adapter = self._fake = InMemoryLegacySessions(SystemClock())
-
-    def cookie(self, session_id: str) -> str:
-        return session_id
 
     async def put(self, session_id: str, data: dict[str, Any], expires_in: int = 3600) -> None:
         self._fake.put(session_id, data, datetime.now(UTC) + timedelta(seconds=expires_in))

@@ -1,9 +1,10 @@
 // express-session's own objects on connect-redis, driven line by line for the contract tests
 // (tests/support/express.py): each request a JSON line on stdin, each answer a JSON line on stdout.
 //
-//   {"put": {"sid", "data", "maxAgeMs"}}  stores a session as express-session saves one (a Session
-//        with its Cookie, through RedisStore.set: connect-redis' JSON and TTL); answers {"cookie"}, the
-//        value of the connect.sid cookie express-session sets for it (signed with the first secret)
+//   {"put": {"sid", "data", "maxAgeMs", "secret"?}}  stores a session as express-session saves one (a
+//        Session with its Cookie, through RedisStore.set: connect-redis' JSON and TTL); answers {"cookie"},
+//        the value of the connect.sid cookie express-session sets for it (signed with the first secret,
+//        or with `secret`: as another app would)
 //   {"get": sid}      the session as express-session would load it (RedisStore.get), or null
 //   {"sign": sid}     the connect.sid cookie's value for that id, whether or not it is stored
 //   {"touch": sid}    what express-session does on a request with the cookie (RedisStore.touch)
@@ -34,16 +35,16 @@ function sessionOf(sid, data, maxAgeMs) {
   return made;
 }
 
-function cookieOf(sid) {
+function cookieOf(sid, secret = secrets[0]) {
   // express-session's `setcookie`: "s:" + the signed id, serialised by the `cookie` package (encodeURIComponent)
-  return encodeURIComponent(`s:${signature.sign(sid, secrets[0])}`);
+  return encodeURIComponent(`s:${signature.sign(sid, secret)}`);
 }
 
 async function answer(request) {
   if (request.put) {
-    const { sid, data, maxAgeMs } = request.put;
+    const { sid, data, maxAgeMs, secret } = request.put;
     await store.set(sid, sessionOf(sid, data, maxAgeMs));
-    return { cookie: cookieOf(sid) };
+    return { cookie: cookieOf(sid, secret) };
   }
   if (request.sign !== undefined) return { cookie: cookieOf(request.sign) };
   if (request.get !== undefined) {

@@ -91,8 +91,8 @@ PASSPORT_SESSION = {
 
 def test_passports_user_id_is_the_user_reference_as_decimal_text() -> None:
     session = decoded(SID, json.dumps(PASSPORT_SESSION).encode(), None, USER_KEY)
-    assert (session.session_id, session.data, session.user_reference) == (SID, PASSPORT_SESSION, "42")
-    assert json.loads(session.stored) == PASSPORT_SESSION
+    assert (session.session_id, session.data, session.user_reference) == (SID, {"passport": {"user": 42}}, "42")
+    assert json.loads(session.stored) == PASSPORT_SESSION, "express-session's cookie is kept for a restore"
 
 
 def test_a_configured_path_finds_a_user_the_app_keeps_elsewhere() -> None:
