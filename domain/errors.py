@@ -69,6 +69,10 @@ class RegistrationThrottled(Throttled):
     message = "Too many registrations from this address. Try again later."
 
 
+class PasswordResetThrottled(Throttled):
+    message = "Too many password-reset requests from this address. Try again later."
+
+
 class InvalidRefreshToken(DomainError):
     """Unknown, expired, revoked, or already spent: the client learns only that it must log in again."""
 

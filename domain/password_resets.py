@@ -33,8 +33,12 @@ def hash_reset_token(token: str) -> str:
     return hashlib.sha256(b"tessera/password-reset\x00" + token.encode()).hexdigest()
 
 
+def reset_token_expiry(issued_at: datetime) -> datetime:
+    return issued_at + RESET_TOKEN_LIFETIME
+
+
 def issue_reset_token(user_id: UUID, token: str, now: datetime) -> PasswordResetToken:
-    return PasswordResetToken(hash_reset_token(token), user_id, now, now + RESET_TOKEN_LIFETIME)
+    return PasswordResetToken(hash_reset_token(token), user_id, now, reset_token_expiry(now))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,21 @@
-"""Throttling of failed logins and of registrations: fixed windows per key, counted in shared storage
-so that the limits hold across replicas.
+"""Throttling of failed logins, password-reset requests and registrations: fixed windows per key,
+counted in shared storage so that the limits hold across replicas.
 
 Failed logins are counted three ways. The tight limit is per account *and* client address: it stops
 guessing one account's password from one address, and locks that address out of that account only,
 so that an attacker cannot lock the owner out from elsewhere. The account's limit across all
 addresses is much higher: one address adds at most its own tight limit to it in a window (two of its
 windows can overlap one of the account's, hence the rule below), so only a guess spread over many
-addresses reaches it, and is then slowed for everyone. The per-address limit across accounts slows
-one address stuffing many accounts.
+addresses reaches it, and is then refused to every network the account has not logged in from (the
+owner where they have logged in before is still heard, under the tight limit: `LoginThrottle`).
+The per-address limit across accounts slows one address stuffing many accounts.
 
-Password-reset requests are counted per email, registered or not (so the count tells nothing): past
-the limit they are answered as before and mail nothing, so that nobody can flood an inbox.
+Password-reset requests are counted per client network first, whatever email they name: past that
+limit they are refused (429), so that one address cannot mail many inboxes. Within it, they are
+counted per email, registered or not (so the count tells nothing): past that limit they are answered
+as before and mail nothing, so that nobody can flood one inbox from many addresses.
+
+Every count by client address is by its network (`domain.client_networks`: an IPv6 /64).
 
 Registrations are counted per client address before the password is hashed: each costs an argon2id
 hash, and each answer tells whether an email is taken."""
@@ -33,6 +38,8 @@ class ThrottlePolicy:
     window: timedelta = timedelta(minutes=15)
     max_password_resets_per_account: int = 3
     """Reset mails one email address receives per `window`; more requests are answered alike and mail nothing."""
+    max_password_resets_per_address: int = 10
+    """Reset requests one client network may make per `window`, for any emails; more are refused."""
     max_registrations_per_address: int = 10
     registration_window: timedelta = timedelta(hours=1)
 

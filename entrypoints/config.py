@@ -46,6 +46,8 @@ class Settings:
     login_max_failures_per_address: int = _THROTTLE.max_failures_per_address
     login_failure_window: timedelta = _THROTTLE.window
     registration_max_per_address: int = _THROTTLE.max_registrations_per_address
+    password_reset_max_per_address: int = _THROTTLE.max_password_resets_per_address
+    """Reset requests per client network within the login failure window before 429."""
     registration_window: timedelta = _THROTTLE.registration_window
     cookie_same_site: SameSite = "strict"
     allowed_origins: tuple[str, ...] = ()
@@ -97,6 +99,7 @@ class Settings:
             max_failures_per_address=self.login_max_failures_per_address,
             window=self.login_failure_window,
             max_registrations_per_address=self.registration_max_per_address,
+            max_password_resets_per_address=self.password_reset_max_per_address,
             registration_window=self.registration_window,
         )
 

@@ -54,6 +54,9 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         registration_max_per_address=env.integer(
             "REGISTRATION_MAX_PER_ADDRESS", defaults.registration_max_per_address, low=1, high=1_000_000
         ),
+        password_reset_max_per_address=env.integer(
+            "PASSWORD_RESET_MAX_PER_ADDRESS", defaults.password_reset_max_per_address, low=1, high=1_000_000
+        ),
         registration_window=env.seconds(
             "REGISTRATION_WINDOW_SECONDS", defaults.registration_window, low=1, high=7 * 24 * 3600
         ),

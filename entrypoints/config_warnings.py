@@ -24,7 +24,7 @@ SETTINGS = frozenset(
         *("LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS", "REGISTRATION_MAX_PER_ADDRESS", "REGISTRATION_WINDOW_SECONDS"),
         *("METRICS_ADDRESS", "SCHEMA_PAGES"),
         *("SESSION_MAX_AGE_SECONDS", "SESSION_SHORT_MAX_AGE_SECONDS"),
-        *("SMTP_URL", "MAIL_FROM", "PASSWORD_RESET_URL"),
+        *("SMTP_URL", "MAIL_FROM", "PASSWORD_RESET_URL", "PASSWORD_RESET_MAX_PER_ADDRESS"),
     )
 )
 """Every variable `Settings.from_env` reads (entrypoints/config_reader.py and legacy_settings.py), including

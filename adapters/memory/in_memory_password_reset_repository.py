@@ -5,6 +5,7 @@ from uuid import UUID
 from adapters.memory.in_memory_store import InMemoryTables
 from application.ports.password_reset_repository import PasswordResetRepository
 from domain.password_resets import PasswordResetToken
+from domain.users import Email
 
 
 class InMemoryPasswordResetRepository(PasswordResetRepository):
@@ -13,6 +14,16 @@ class InMemoryPasswordResetRepository(PasswordResetRepository):
 
     async def add(self, token: PasswordResetToken) -> None:
         self._tables.password_resets[token.token_hash] = token
+
+    async def add_for_email(
+        self, email: Email, token_hash: str, created_at: datetime, expires_at: datetime
+    ) -> UUID | None:
+        users = self._tables.users.values()
+        user = next((user for user in users if user.email == email and not user.is_disabled), None)
+        if user is None:
+            return None
+        await self.add(PasswordResetToken(token_hash, user.id, created_at, expires_at))
+        return user.id
 
     async def find(self, token_hash: str) -> PasswordResetToken | None:
         return self._tables.password_resets.get(token_hash)

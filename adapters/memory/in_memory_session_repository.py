@@ -69,6 +69,10 @@ class InMemorySessionRepository(SessionRepository):
         ]
         return sorted(live, key=lambda session: (session.created_at, session.id.bytes), reverse=True)
 
+    async def client_addresses_of_user(self, user_id: UUID) -> set[str]:
+        sessions = self._tables.sessions.values()
+        return {s.client_address for s in sessions if s.user_id == user_id and s.client_address is not None}
+
     async def revoked_since(self, moment: datetime) -> list[Revocation]:
         found = [
             Revocation(s.id, s.revoked_at)

@@ -48,6 +48,9 @@ class InMemoryUserRepository(UserRepository):
     async def get(self, user_id: UUID) -> User | None:
         return self._tables.users.get(user_id)
 
+    async def get_for_update(self, user_id: UUID) -> User | None:
+        return await self.get(user_id)  # the store's lock already serialises whole units of work
+
     async def update_password_hash(self, user_id: UUID, password_hash: str) -> None:
         user = self._tables.users.get(user_id)
         if user is not None:

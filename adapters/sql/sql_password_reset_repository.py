@@ -1,12 +1,13 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sql.models import PasswordResetTokenRow
+from adapters.sql.models import PasswordResetTokenRow, UserRow
 from application.ports.password_reset_repository import PasswordResetRepository
 from domain.password_resets import PasswordResetToken
+from domain.users import Email
 
 
 class SqlPasswordResetRepository(PasswordResetRepository):
@@ -27,6 +28,24 @@ class SqlPasswordResetRepository(PasswordResetRepository):
             )
         )
         await self._db.flush()
+
+    async def add_for_email(
+        self, email: Email, token_hash: str, created_at: datetime, expires_at: datetime
+    ) -> UUID | None:
+        """INSERT … SELECT from the user the email names: it inserts one row or none."""
+        times = PasswordResetTokenRow.created_at.type
+        enabled_user = select(
+            literal(token_hash, PasswordResetTokenRow.token_hash.type),
+            UserRow.id,
+            literal(created_at, times),
+            literal(expires_at, times),
+        ).where(UserRow.email == email.value, UserRow.disabled_at.is_(None))
+        statement = (
+            insert(PasswordResetTokenRow)
+            .from_select(["token_hash", "user_id", "created_at", "expires_at"], enabled_user)
+            .returning(PasswordResetTokenRow.user_id)
+        )
+        return (await self._db.execute(statement)).scalar_one_or_none()
 
     async def find(self, token_hash: str) -> PasswordResetToken | None:
         row = await self._db.scalar(select(PasswordResetTokenRow).where(PasswordResetTokenRow.token_hash == token_hash))

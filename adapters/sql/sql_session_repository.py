@@ -90,6 +90,14 @@ class SqlSessionRepository(SessionRepository):
         )
         return [to_session(row) for row in (await self._db.scalars(statement)).all()]
 
+    async def client_addresses_of_user(self, user_id: UUID) -> set[str]:
+        statement = (
+            select(SessionRow.client_address)
+            .where(SessionRow.user_id == user_id, SessionRow.client_address.is_not(None))
+            .distinct()
+        )
+        return {address for address in (await self._db.scalars(statement)).all() if address is not None}
+
     async def revoked_since(self, moment: datetime) -> list[Revocation]:
         rows = await self._db.execute(
             select(SessionRow.id, SessionRow.revoked_at)

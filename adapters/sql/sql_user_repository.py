@@ -64,6 +64,15 @@ class SqlUserRepository(UserRepository):
         row = await self._rows.get_one_or_none(UserRow.id == user_id)
         return None if row is None else to_user(row)
 
+    async def get_for_update(self, user_id: UUID) -> User | None:
+        # FOR UPDATE on PostgreSQL; SQLAlchemy renders nothing for SQLite, whose units of work begin
+        # IMMEDIATE and so hold the database's one write lock already.
+        statement = (
+            select(UserRow).where(UserRow.id == user_id).with_for_update().execution_options(populate_existing=True)
+        )
+        row = (await self._rows.session.scalars(statement)).one_or_none()
+        return None if row is None else to_user(row)
+
     async def update_password_hash(self, user_id: UUID, password_hash: str) -> None:
         await self._rows.session.execute(
             update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)

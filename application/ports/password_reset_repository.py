@@ -4,6 +4,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.password_resets import PasswordResetToken
+from domain.users import Email
 
 
 class PasswordResetRepository(Protocol):
@@ -11,6 +12,14 @@ class PasswordResetRepository(Protocol):
 
     @abstractmethod
     async def add(self, token: PasswordResetToken) -> None: ...
+
+    @abstractmethod
+    async def add_for_email(
+        self, email: Email, token_hash: str, created_at: datetime, expires_at: datetime
+    ) -> UUID | None:
+        """Store the token for the enabled user the email names, if there is one; that user's id, else
+        None (nothing stored). One statement, the same whether or not the email is registered, so that
+        a reset request cannot tell by its work (`RequestPasswordReset`)."""
 
     @abstractmethod
     async def find(self, token_hash: str) -> PasswordResetToken | None: ...

@@ -55,6 +55,11 @@ class SessionRepository(Protocol):
         """The user's live sessions (`Session.is_live_with`), newest first."""
 
     @abstractmethod
+    async def client_addresses_of_user(self, user_id: UUID) -> set[str]:
+        """The client addresses recorded on the user's stored sessions, live or ended (until purged):
+        where someone with the user's password has logged in lately (see `LoginThrottle`)."""
+
+    @abstractmethod
     async def revoked_since(self, moment: datetime) -> list[Revocation]:
         """Every revocation at or after the moment, oldest first."""
 

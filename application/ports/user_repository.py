@@ -33,6 +33,15 @@ class UserRepository(Protocol):
     async def get(self, user_id: UUID) -> User | None: ...
 
     @abstractmethod
+    async def get_for_update(self, user_id: UUID) -> User | None:
+        """`get`, and the user locked against every other unit of work's change until this one ends.
+
+        A unit of work that changes a user's credentials, or opens a session on the strength of them,
+        reads the user this way first: two of them then take turns, so that a session opened with a
+        password is either seen and ended by a password change or reset, or sees its new hash. (A
+        PostgreSQL row lock; SQLite and the memory store run one unit of work at a time anyway.)"""
+
+    @abstractmethod
     async def update_password_hash(self, user_id: UUID, password_hash: str) -> None: ...
 
     @abstractmethod

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
+from datetime import datetime
 
-from application.login_throttle import LoginThrottle
+from application.login_throttle import LoginThrottle, ThrottleKeys
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.security_events import SecurityEvents
@@ -10,7 +11,10 @@ from application.session_revoker import SessionRevoker
 from domain.errors import TokenOwnerGone, WrongCurrentPassword
 from domain.events import EventKind, SecurityEvent
 from domain.sessions import RevocationReason
-from domain.users import check_password
+from domain.users import User, check_password
+
+_ATTEMPTS = 2
+"""As in `LogIn`: a hash changed under the first check is checked once more, as it now stands."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +26,8 @@ class PasswordChange:
 
 class ChangePassword:
     """The signed-in user replaces their password, proving the current one: every other session of
-    theirs ends (a thief's included), the one that changed it stays.
+    theirs ends (a thief's included), the one that changed it stays, and every unused reset token of
+    theirs is void (a link mailed before would otherwise undo the change).
 
     The current password is checked as a login checks it, under the same throttle (`LoginThrottle`):
     a stolen access token is no way round the limit on guessing. The new password obeys the rules of
@@ -47,29 +52,44 @@ class ChangePassword:
     async def execute(self, principal: Principal, change: PasswordChange) -> None:
         check_password(change.new_password)
         now = self._clock.now()
-        async with self._uow as uow:
-            user = await uow.users.get(principal.user_id)
-        if user is None:
-            raise TokenOwnerGone
-        keys = self._throttle.keys(user.email.value, change.client_address)
-        await self._throttle.refuse_if_throttled(keys, now)
-        if not await self._hasher.verify(user.password_hash, change.current_password):
-            await self._throttle.record_failure(keys, now)
-            self._events.emit(
-                SecurityEvent(EventKind.PASSWORD_CHANGE_FAILED, user.id, principal.session_id, change.client_address)
-            )
-            raise WrongCurrentPassword
-        new_hash = await self._hasher.hash(change.new_password)
-        async with self._uow as uow:
-            if await uow.users.get(user.id) is None:
+        for _ in range(_ATTEMPTS):
+            async with self._uow as uow:
+                user = await uow.users.get(principal.user_id)
+            if user is None:
                 raise TokenOwnerGone
+            keys = self._throttle.keys(user.email.value, change.client_address)
+            await self._throttle.refuse_if_throttled(keys, user.id, now)
+            if not await self._hasher.verify(user.password_hash, change.current_password):
+                await self._throttle.record_failure(keys, now)
+                kind, session_id = EventKind.PASSWORD_CHANGE_FAILED, principal.session_id
+                self._events.emit(SecurityEvent(kind, user.id, session_id, change.client_address))
+                raise WrongCurrentPassword
+            ended = await self._replace(user, principal, await self._hasher.hash(change.new_password), keys, now)
+            if ended is not None:
+                detail, session_id = f"sessions={ended}", principal.session_id
+                self._events.emit(
+                    SecurityEvent(EventKind.PASSWORD_CHANGED, user.id, session_id, change.client_address, detail)
+                )
+                return
+        raise WrongCurrentPassword  # the hash changed under every attempt
+
+    async def _replace(
+        self, verified: User, principal: Principal, new_hash: str, keys: ThrottleKeys, now: datetime
+    ) -> int | None:
+        """How many sessions ended, or None if the stored hash is no longer the one the current password
+        was verified against (another change, a reset or a login's rehash committed in between): the
+        current password is then checked again. The user is read locked, as a login reads it."""
+        async with self._uow as uow:
+            current = await uow.users.get_for_update(verified.id)
+            if current is None:
+                raise TokenOwnerGone
+            if current.password_hash != verified.password_hash:
+                return None
             await self._throttle.clear(uow, keys)
-            await uow.users.update_password_hash(user.id, new_hash)
+            await uow.users.update_password_hash(current.id, new_hash)
+            await uow.password_resets.void_all_of_user(current.id, now)
             ended = await self._revoker.end_all_of_user(
-                uow, user.id, RevocationReason.PASSWORD_CHANGED, keep=principal.session_id
+                uow, current.id, RevocationReason.PASSWORD_CHANGED, keep=principal.session_id
             )
             await uow.commit()
-        detail = f"sessions={len(ended)}"
-        self._events.emit(
-            SecurityEvent(EventKind.PASSWORD_CHANGED, user.id, principal.session_id, change.client_address, detail)
-        )
+        return len(ended)

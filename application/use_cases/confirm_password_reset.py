@@ -42,7 +42,9 @@ class ConfirmPasswordReset:
             raise InvalidPasswordResetToken
         new_hash = await self._hasher.hash(new_password)
         async with self._uow as uow:
-            user = await uow.users.get(found.user_id)
+            # Locked: a login under way either commits first, and its session is ended below, or waits
+            # and then finds the hash it verified replaced (see `LogIn`).
+            user = await uow.users.get_for_update(found.user_id)
             if user is None or user.is_disabled or not await uow.password_resets.redeem(token_hash, now):
                 raise InvalidPasswordResetToken
             await uow.users.update_password_hash(user.id, new_hash)

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
+from datetime import datetime
 
-from application.login_throttle import LoginThrottle
+from application.login_throttle import LoginThrottle, ThrottleKeys
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
 from application.ports.security_events import SecurityEvents
@@ -9,7 +10,12 @@ from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
 from domain.errors import AccountDisabled, InvalidCredentials, InvalidEmail
 from domain.events import EventKind, SecurityEvent
+from domain.sessions import RefreshToken, Session
 from domain.users import Email, User
+
+_ATTEMPTS = 2
+"""Password checks one login may make: a hash changed under the first (a concurrent rehash, change or
+reset) is checked once more, as it now stands."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +33,12 @@ class LogIn:
 
     Unknown email and wrong password fail alike, and take alike long. Failures are counted in shared
     storage by the login throttle (`LoginThrottle`, `domain.throttling`); past any limit, attempts are
-    refused until its window ends, the right password included. A success clears the account's
-    counts, and re-hashes a password stored with older argon2 parameters.
+    refused until its window ends, the right password included, but for the account-wide limit, which
+    a network the account has logged in from passes. A success clears its (account, network) count,
+    and re-hashes a password stored with older argon2 parameters.
+
+    A password change or reset that commits while a login is under way wins: the login opens no session
+    on the old password, and a session it opened first is ended by the change (`_open_session`).
 
     A disabled account is refused with `AccountDisabled` only after the password has verified, so
     that the refusal tells nothing to someone without the password; it neither counts as a failure
@@ -55,46 +65,76 @@ class LogIn:
         now = self._clock.now()
         address = credentials.client_address
         keys = self._throttle.keys(credentials.email, address)
-        await self._throttle.refuse_if_throttled(keys, now)
-        user, authenticated = await self._authenticate(credentials)
-        if user is None or not authenticated:
-            await self._throttle.record_failure(keys, now)
-            # The account is named when it exists: the audit log is the operator's, not the caller's.
-            self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, user.id if user else None, client_address=address))
-            raise InvalidCredentials
-        if user.is_disabled:
-            self._events.emit(SecurityEvent(EventKind.LOGIN_FAILED, user.id, client_address=address, detail="disabled"))
-            raise AccountDisabled
-        new_hash = (
-            await self._hasher.hash(credentials.password) if self._hasher.needs_rehash(user.password_hash) else None
-        )
+        user = await self._find_user(credentials.email)
+        await self._throttle.refuse_if_throttled(keys, user.id if user else None, now)
+        for attempt in range(_ATTEMPTS):
+            if attempt:  # the hash changed under the first check: read the user as it now stands
+                user = await self._find_user(credentials.email)
+            authenticated = await self._verify(user, credentials.password)
+            if user is None or not authenticated:
+                await self._throttle.record_failure(keys, now)
+                # The account is named when it exists: the audit log is the operator's, not the caller's.
+                failed = SecurityEvent(EventKind.LOGIN_FAILED, user.id if user else None, client_address=address)
+                self._events.emit(failed)
+                raise InvalidCredentials
+            if user.is_disabled:
+                disabled = SecurityEvent(EventKind.LOGIN_FAILED, user.id, client_address=address, detail="disabled")
+                self._events.emit(disabled)
+                raise AccountDisabled
+            opened = await self._open_session(user, credentials, keys, now)
+            if opened is not None:
+                current, session, refresh = opened
+                self._events.emit(SecurityEvent(EventKind.LOGIN_SUCCEEDED, user.id, session.id, address))
+                return self._issuer.pair(current, session, refresh, now)
+        raise InvalidCredentials  # the hash changed under every attempt: no session on a password not checked
+
+    async def _open_session(
+        self, verified: User, credentials: Credentials, keys: ThrottleKeys, now: datetime
+    ) -> tuple[User, Session, tuple[str, RefreshToken]] | None:
+        """The session, opened only if the user's stored hash is still the one the password was verified
+        against; None if a password change, a reset or another login's rehash committed in between (the
+        password is then checked again, against the new hash).
+
+        The user is read locked (`get_for_update`), so a change or reset that has not committed yet
+        waits for this unit of work and then ends the session it opened. A rehash replaces exactly the
+        hash that was verified."""
+        password_hash = verified.password_hash
+        new_hash = await self._hasher.hash(credentials.password) if self._hasher.needs_rehash(password_hash) else None
         session = self._issuer.open_session(
-            user, now, remember=credentials.remember, user_agent=credentials.user_agent, client_address=address
+            verified,
+            now,
+            remember=credentials.remember,
+            user_agent=credentials.user_agent,
+            client_address=credentials.client_address,
         )
         refresh = self._issuer.new_refresh_token(session, now)
         async with self._uow as uow:
-            current = await uow.users.get(user.id)
+            current = await uow.users.get_for_update(verified.id)
             if current is None or current.is_disabled:  # disabled since the password check
                 raise AccountDisabled
+            if current.password_hash != password_hash:
+                return None
             await self._throttle.clear(uow, keys)
             if new_hash is not None:
-                await uow.users.update_password_hash(user.id, new_hash)
+                await uow.users.update_password_hash(current.id, new_hash)
             await uow.sessions.add(session)
             await uow.sessions.add_refresh_token(refresh[1])
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.LOGIN_SUCCEEDED, user.id, session.id, address))
-        return self._issuer.pair(user, session, refresh, now)
+        return current, session, refresh
 
-    async def _authenticate(self, credentials: Credentials) -> tuple[User | None, bool]:
-        """The account the email names, if any, and whether the password is its own."""
+    async def _find_user(self, email: str) -> User | None:
+        """The account the email names, if any (looked up before the throttle, which may ask where
+        it has logged in from)."""
         try:
-            email = Email.parse(credentials.email)
+            parsed = Email.parse(email)
         except InvalidEmail:
-            await self._hasher.verify_dummy(credentials.password)
-            return None, False
+            return None
         async with self._uow as uow:
-            user = await uow.users.get_by_email(email)
+            return await uow.users.get_by_email(parsed)
+
+    async def _verify(self, user: User | None, password: str) -> bool:
+        """Whether the password is the user's own; as slow without a user, so that neither tells."""
         if user is None:
-            await self._hasher.verify_dummy(credentials.password)
-            return None, False
-        return user, await self._hasher.verify(user.password_hash, credentials.password)
+            await self._hasher.verify_dummy(password)
+            return False
+        return await self._hasher.verify(user.password_hash, password)

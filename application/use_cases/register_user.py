@@ -6,6 +6,7 @@ from application.ports.password_hasher import PasswordHasher
 from application.ports.token_generator import TokenGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.results import Profile
+from domain.client_networks import client_network
 from domain.errors import EmailAlreadyRegistered, RegistrationThrottled
 from domain.throttling import ThrottlePolicy, throttle_key
 from domain.users import Email, User, check_password, parse_display_name, parse_role
@@ -24,10 +25,10 @@ class Registration:
 
 
 class RegisterUser:
-    """Creates an account. A public registration is counted per client address once its input is
-    valid, before the email is looked up or the password hashed: past the limit it is refused until
-    the window ends, so that one address can neither spend argon2id hashes nor probe for taken
-    emails faster than the limit allows."""
+    """Creates an account. A public registration is counted per client network (`client_network`: an
+    IPv6 address by its /64) once its input is valid, before the email is looked up or the password
+    hashed: past the limit it is refused until the window ends, so that one address can neither spend
+    argon2id hashes nor probe for taken emails faster than the limit allows."""
 
     def __init__(
         self, uow: UnitOfWork, hasher: PasswordHasher, ids: TokenGenerator, clock: Clock, throttling: ThrottlePolicy
@@ -68,7 +69,9 @@ class RegisterUser:
         """Counted and checked in one atomic step, so that concurrent registrations cannot overshoot."""
         now, window = self._clock.now(), self._throttling.registration_window
         async with self._uow as uow:
-            counted = await uow.login_failures.record(throttle_key("registration", address), now, window)
+            counted = await uow.login_failures.record(
+                throttle_key("registration", client_network(address)), now, window
+            )
             await uow.commit()
         if counted.failures > self._throttling.max_registrations_per_address:
             wait = counted.window_started_at + window - now

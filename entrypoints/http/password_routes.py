@@ -55,7 +55,15 @@ async def change_password(
     "/password-reset",
     status_code=202,
     summary="Mail a password-reset link: always 202 with an empty body, whether or not the email is registered",
-    responses={**problems(e400="Malformed body, or an email that is no email address", e415=NOT_JSON), **ACCEPTED},
+    responses={
+        **problems(
+            e400="Malformed body, or an email that is no email address",
+            e415=NOT_JSON,
+            e429="Too many reset requests from this address, for any emails "
+            "(TESSERA_PASSWORD_RESET_MAX_PER_ADDRESS a window; see Retry-After)",
+        ),
+        **ACCEPTED,
+    },
 )
 @inject
 async def request_password_reset(

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from domain.password_resets import PasswordResetToken, hash_reset_token, issue_reset_token
-from domain.users import User
+from domain.users import Email, User
 from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_user
 
@@ -115,3 +115,29 @@ async def test_purging_deletes_only_expired_tokens(new_uow: UnitOfWorkFactory) -
         await uow.commit()
     async with new_uow() as uow:
         assert await uow.password_resets.find(token.token_hash) is None
+
+
+async def test_a_token_is_stored_for_the_enabled_user_an_email_names_and_for_nobody_else(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ada, bob = a_user(), a_user("bob@example.com")
+    expires = T0 + timedelta(minutes=30)
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.users.add(bob)
+        await uow.users.set_disabled(bob.id, T0)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.password_resets.add_for_email(ada.email, "a" * 64, T0, expires) == ada.id
+        assert await uow.password_resets.add_for_email(bob.email, "b" * 64, T0, expires) is None
+        assert await uow.password_resets.add_for_email(Email.parse("nobody@example.com"), "c" * 64, T0, expires) is None
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.password_resets.add_for_email(ada.email, "d" * 64, T0, expires) == ada.id
+        # left without commit: never stored
+
+    async with new_uow() as uow:
+        assert await uow.password_resets.find("a" * 64) == PasswordResetToken("a" * 64, ada.id, T0, expires)
+        for missing in ("b", "c", "d"):
+            assert await uow.password_resets.find(missing * 64) is None

@@ -1,5 +1,6 @@
 import asyncio
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -297,3 +298,27 @@ async def test_purging_deletes_no_more_than_one_batch(new_uow: UnitOfWorkFactory
     async with new_uow() as uow:
         assert await uow.sessions.purge(later, timedelta(minutes=16), batch_size=2) == 2
         await uow.commit()
+
+
+async def test_the_client_addresses_of_a_user_are_those_of_every_stored_session_of_theirs_live_or_ended(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    """What the login throttle asks to let a known place past the account-wide limit."""
+    ada, grace = a_user("ada@example.com"), a_user("grace@example.com")
+    home = replace(a_session(ada), client_address="2001:db8:1:2::7")
+    revoked = replace(a_session(ada), client_address="198.51.100.1")
+    unknown_place = a_session(ada)
+    twice = replace(a_session(ada), client_address="198.51.100.1")
+    others = replace(a_session(grace), client_address="203.0.113.9")
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.users.add(grace)
+        for session in (home, revoked, unknown_place, twice, others):
+            await uow.sessions.add(session)
+        await uow.sessions.revoke(revoked.id, T0, RevocationReason.LOGOUT)
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.sessions.client_addresses_of_user(ada.id) == {"2001:db8:1:2::7", "198.51.100.1"}
+        assert await uow.sessions.client_addresses_of_user(grace.id) == {"203.0.113.9"}
+        assert await uow.sessions.client_addresses_of_user(uuid.UUID(int=0)) == set()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.throttling import ThrottlePolicy
 from entrypoints import exit_codes
 from entrypoints.cli import main
 from entrypoints.config import Settings
@@ -85,6 +86,12 @@ def test_the_registration_limit_is_read_from_the_environment() -> None:
     )
     policy = settings.throttle_policy()
     assert (policy.max_registrations_per_address, policy.registration_window) == (3, timedelta(minutes=1))
+
+
+def test_the_password_reset_limit_per_address_is_read_from_the_environment() -> None:
+    policy = Settings.from_env({"TESSERA_PASSWORD_RESET_MAX_PER_ADDRESS": "4"}).throttle_policy()
+    assert policy.max_password_resets_per_address == 4
+    assert ThrottlePolicy().max_password_resets_per_address == 10
 
 
 @pytest.mark.parametrize("value", ["9100", "localhost", ":9100", "127.0.0.1:0", "127.0.0.1:70000", "::1:9100", "a b:1"])

@@ -108,3 +108,34 @@ async def test_without_an_smtp_server_the_link_is_logged_for_development(
 
     (record,) = [r for r in caplog.records if r.name == "tessera.mail"]
     assert "http://localhost:8000/reset-password?token=" in record.getMessage()
+
+
+async def test_past_ten_requests_from_one_address_a_reset_is_a_429_problem_with_retry_after(
+    mailing_client: Client, inbox: Inbox
+) -> None:
+    await register(mailing_client)
+    for n in range(9):
+        assert (
+            await mailing_client.post("/auth/password-reset", json={"email": f"x{n}@example.com"})
+        ).status_code == 202
+    assert (await mailing_client.post("/auth/password-reset", json={"email": "ada@example.com"})).status_code == 202
+    await _token_from(inbox)
+
+    throttled = await mailing_client.post("/auth/password-reset", json={"email": "ada@example.com"})
+
+    assert_problem(throttled, 429, "password-reset-throttled")
+    assert 0 < int(throttled.headers["retry-after"]) <= 15 * 60
+
+
+async def test_a_password_change_voids_a_reset_link_mailed_before_it(mailing_client: Client, inbox: Inbox) -> None:
+    await register(mailing_client)
+    signed_in = await log_in(mailing_client)
+    await mailing_client.post("/auth/password-reset", json={"email": "ada@example.com"})
+    token = await _token_from(inbox)
+    change = {"current_password": PASSWORD, "new_password": NEW}
+    assert (await mailing_client.post("/auth/password", json=change, headers=bearer(signed_in))).status_code == 204
+
+    late = await mailing_client.post("/auth/password-reset/confirm", json={"token": token, "new_password": "x" * 12})
+
+    assert_problem(late, 400, "invalid-password-reset-token")
+    await log_in(mailing_client, password=NEW)

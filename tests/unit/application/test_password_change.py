@@ -4,10 +4,13 @@ checked under the login throttle."""
 import pytest
 
 from application.use_cases.change_password import ChangePassword, PasswordChange
+from application.use_cases.confirm_password_reset import ConfirmPasswordReset
+from application.use_cases.request_password_reset import RequestPasswordReset
 from domain.errors import (
     InvalidAccessToken,
     InvalidCredentials,
     InvalidPassword,
+    InvalidPasswordResetToken,
     InvalidRefreshToken,
     LoginThrottled,
     WrongCurrentPassword,
@@ -65,3 +68,20 @@ async def test_a_new_password_breaking_the_rules_is_refused_before_anything_is_c
 
     assert app.store.tables.login_failures == failures_before
     await app.log_in(password=PASSWORD)
+
+
+async def test_a_password_change_voids_every_unused_reset_token_of_the_user(app: Tessera) -> None:
+    """A reset link mailed before the change (to an inbox someone else may read) resets nothing after it."""
+    caller = app.verify((await app.log_in()).access_token)
+    for _ in range(2):
+        await app.run(RequestPasswordReset, "ada@example.com", "198.51.100.7")
+    link = app.outbox.sent[-1].body.split("token=", 1)[1].split()[0]
+    assert all(token.used_at is None for token in app.store.tables.password_resets.values())
+
+    await app.run(ChangePassword, caller, PasswordChange(PASSWORD, NEW, "198.51.100.7"))
+
+    stored = list(app.store.tables.password_resets.values())
+    assert len(stored) == 2 and all(token.used_at == app.clock.now() for token in stored)
+    with pytest.raises(InvalidPasswordResetToken):
+        await app.run(ConfirmPasswordReset, link, "yet another passphrase")
+    await app.log_in(password=NEW)

@@ -10,6 +10,7 @@ from application.use_cases.confirm_password_reset import ConfirmPasswordReset
 from application.use_cases.create_password_reset_link import CreatePasswordResetLink
 from application.use_cases.disable_user import DisableUser
 from application.use_cases.purge_expired import PurgeExpired
+from application.use_cases.register_user import Registration
 from application.use_cases.request_password_reset import RequestPasswordReset
 from domain.errors import (
     InvalidAccessToken,
@@ -18,11 +19,13 @@ from domain.errors import (
     InvalidPassword,
     InvalidPasswordResetToken,
     InvalidRefreshToken,
+    PasswordResetThrottled,
     UnknownUser,
 )
 from domain.events import EventKind
 from domain.password_resets import hash_reset_token
 from domain.sessions import RevocationReason
+from domain.throttling import throttle_key
 from tests.unit.conftest import PASSWORD, Tessera
 
 pytestmark = pytest.mark.anyio
@@ -151,3 +154,42 @@ async def test_requests_for_unknown_emails_are_counted_alike(app: Tessera) -> No
 
     counts = sorted(count.failures for count in app.store.tables.login_failures.values())
     assert counts == [2, 2] and len(app.outbox.sent) == 2
+
+
+async def test_one_address_may_ask_ten_resets_a_window_for_any_emails_and_is_then_refused_and_mails_nothing(
+    app: Tessera,
+) -> None:
+    await app.register(Registration("grace@example.com", PASSWORD))
+    for n in range(8):
+        await app.run(RequestPasswordReset, f"nobody{n}@example.com", "203.0.113.7")
+    await app.run(RequestPasswordReset, "ada@example.com", "203.0.113.7")
+    await app.run(RequestPasswordReset, "grace@example.com", "203.0.113.7")
+    assert len(app.outbox.sent) == 2
+    counts_before = dict(app.store.tables.login_failures)
+
+    for email in ("ada@example.com", "nobody@example.com"):
+        with pytest.raises(PasswordResetThrottled) as throttled:
+            await app.run(RequestPasswordReset, email, "203.0.113.7")
+        assert throttled.value.retry_after_seconds == 15 * 60
+
+    assert len(app.outbox.sent) == 2 and len(app.store.tables.password_resets) == 2
+    address = throttle_key("password-reset-address", "203.0.113.7")
+    assert app.store.tables.login_failures[address].failures == 12
+    assert {k: v for k, v in app.store.tables.login_failures.items() if k != address} == {
+        k: v for k, v in counts_before.items() if k != address
+    }  # a refused request counts towards no email
+    await app.run(RequestPasswordReset, "ada@example.com", "198.51.100.7")  # another address
+    assert len(app.outbox.sent) == 3
+    app.clock.advance(timedelta(minutes=15))
+    await app.run(RequestPasswordReset, "grace@example.com", "203.0.113.7")
+    assert len(app.outbox.sent) == 4
+
+
+async def test_reset_requests_from_one_ipv6_64_share_one_count(app: Tessera) -> None:
+    for host in range(1, 11):
+        await app.run(RequestPasswordReset, "nobody@example.com", f"2001:db8:7:7::{host}")
+
+    with pytest.raises(PasswordResetThrottled):
+        await app.run(RequestPasswordReset, "ada@example.com", "2001:db8:7:7:ffff::1")
+    await app.run(RequestPasswordReset, "ada@example.com", "2001:db8:7:8::1")
+    assert [mail.to for mail in app.outbox.sent] == ["ada@example.com"]

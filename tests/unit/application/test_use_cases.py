@@ -221,7 +221,7 @@ async def test_past_the_account_limit_even_the_right_password_is_refused_until_t
     assert (await app.log_in()).access_token
 
 
-async def test_a_successful_login_clears_the_accounts_failures(app):
+async def test_a_successful_login_clears_the_failures_of_its_address(app):
     for _ in range(4):
         with pytest.raises(InvalidCredentials):
             await app.log_in(password="wrong password")
