@@ -18,6 +18,7 @@ from adapters.legacy.express_sessions import USER_KEY
 from adapters.system_clock import SystemClock
 from application.errors import StorageUnavailable
 from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
+from domain.legacy_sessions import UserKeyPath
 from tests.support.express import ExpressSessionWriter, running_session_writer
 from tests.support.express_stores import PREFIX, SECRETS
 from tests.support.ports import free_port
@@ -67,6 +68,23 @@ async def test_passports_user_id_is_the_user_reference(app: ExpressSessionWriter
     taken = await adapter(redis).take(cookie)
     assert (taken.session_id, taken.data, taken.user_reference) == (sid, LOGGED_IN, "42")
     assert json.loads(taken.stored)["cookie"]["originalMaxAge"] == 3_600_000
+
+
+async def test_an_anonymous_session_is_taken_without_a_user_reference(app: ExpressSessionWriter, redis: Redis) -> None:
+    """An app that keeps a cart before login (`saveUninitialized` or a write to the session)."""
+    taken = await adapter(redis).take(app.put(new_sid(), {"cart": [3, 5]}))
+    assert (taken.data, taken.user_reference) == ({"cart": [3, 5]}, None)
+
+
+async def test_a_user_serialised_as_an_object_is_found_at_a_configured_path(
+    app: ExpressSessionWriter, redis: Redis
+) -> None:
+    """`serializeUser` may return `{id, role}`: TESSERA_LEGACY_USER_KEY=passport.user.id."""
+    cookie = app.put(new_sid(), {"passport": {"user": {"id": 7, "role": "admin"}}})
+    sessions = ConnectRedisLegacySessions(
+        redis, [s.encode() for s in SECRETS], PREFIX, UserKeyPath.parse("passport.user.id"), SystemClock()
+    )
+    assert (await sessions.take(cookie)).user_reference == "7"
 
 
 async def test_a_cookie_signed_with_a_secret_since_rotated_out_of_first_place_is_taken(

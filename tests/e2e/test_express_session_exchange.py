@@ -27,6 +27,7 @@ import pytest
 from tests.support.express import running_express
 from tests.support.served import environment, serving, upgraded
 
+pytestmark = pytest.mark.redis
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "migration-guide.md"
 START, END = "<!-- express recipe: start -->", "<!-- express recipe: end -->"
 _BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.MULTILINE | re.DOTALL)
