@@ -25,8 +25,6 @@ from urllib.parse import unquote
 from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.legacy_sessions import MAX_COOKIE_LENGTH, LegacySession, UserKeyPath
 
-COOKIE = "connect.sid"
-PREFIX = "sess:"
 USER_KEY = UserKeyPath(("passport", "user"))
 """passport's place for the user, holding what `serializeUser` returned (usually the user's id)."""
 _SIGNED = "s:"
@@ -63,7 +61,7 @@ def session_id_of(cookie: str, secrets: Sequence[bytes]) -> str:
             value = unquote(value, errors="strict")
         except UnicodeDecodeError:
             raise MalformedLegacySessionCookie from None
-    if not value.startswith(_SIGNED) or len(value) > MAX_COOKIE_LENGTH:
+    if not value.startswith(_SIGNED) or len(value) > MAX_COOKIE_LENGTH or not _is_utf8(value):
         raise MalformedLegacySessionCookie
     session_id, dot, presented = value[len(_SIGNED) :].rpartition(".")
     if not dot or not session_id or not presented:
@@ -73,6 +71,15 @@ def session_id_of(cookie: str, secrets: Sequence[bytes]) -> str:
     if not any(verified):
         raise InvalidLegacySession(LegacyRefusal.BAD_SIGNATURE)
     return session_id
+
+
+def _is_utf8(value: str) -> bool:
+    """False for a string holding a lone surrogate, which no browser's cookie can (nor HMAC take)."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def decoded(session_id: str, stored: bytes, store_expiry: datetime | None, user_key: UserKeyPath) -> LegacySession:

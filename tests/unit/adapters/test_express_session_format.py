@@ -74,6 +74,7 @@ def test_a_cookie_signed_with_another_apps_secret_is_a_bad_signature() -> None:
         f"s:{SID}.",  # an empty signature
         "s%3A%FF%FE.abc",  # not UTF-8 once decoded
         "s:" + "a" * 9000 + ".sig",  # longer than any browser sends
+        "s:a\ud800.sig",  # a lone surrogate: no UTF-8 text
         "",
     ],
 )
