@@ -50,25 +50,19 @@ def signature(session_id: str, secret: bytes) -> str:
 def session_id_of(cookie: str, secrets: Sequence[bytes]) -> str:
     """The session id the cookie carries, once its signature verifies with one of `secrets`.
 
-    `MalformedLegacySessionCookie` for a value express-session could not have set (no `s:`, no
-    signature, bad URL-encoding); `bad_signature` for a well-formed one that no secret signed (forged,
-    tampered with, or another app's). Every secret is tried, each comparison in constant time."""
-    value = cookie.strip()
-    if len(value) >= 2 and value[0] == value[-1] == '"':  # the `cookie` package unquotes a quoted value
-        value = value[1:-1]
+    `MalformedLegacySessionCookie` for a value that is not express-session's signed form at all (no
+    `s:` in front: express-session ignores such a cookie); `bad_signature` for every `s:` value that no
+    secret signed (forged, tampered with, cut, or another app's), as cookie-signature's `unsign` fails
+    for each. Every secret is tried, each comparison in constant time."""
+    value = cookie
     if value[:4].lower() == _SIGNED_ENCODED:  # as the browser sends it; a server (Litestar too) may have decoded it
-        try:
-            value = unquote(value, errors="strict")
-        except UnicodeDecodeError:
-            raise MalformedLegacySessionCookie from None
+        value = unquote(value, errors="replace")  # a broken escape is no signature's: it verifies with none
     if not value.startswith(_SIGNED) or len(value) > MAX_COOKIE_LENGTH or not _is_utf8(value):
         raise MalformedLegacySessionCookie
-    session_id, dot, presented = value[len(_SIGNED) :].rpartition(".")
-    if not dot or not session_id or not presented:
-        raise MalformedLegacySessionCookie
+    session_id, _, presented = value[len(_SIGNED) :].rpartition(".")
     # as bytes: compare_digest refuses str with non-ASCII characters, which a forged cookie may hold
     verified = [hmac.compare_digest(signature(session_id, secret).encode(), presented.encode()) for secret in secrets]
-    if not any(verified):
+    if not session_id or not any(verified):
         raise InvalidLegacySession(LegacyRefusal.BAD_SIGNATURE)
     return session_id
 

@@ -73,8 +73,9 @@ def cookie_shape(bridge: LegacyBridgeSettings) -> tuple[str, str | None]:
         return words, f"^[0-9a-f]{{{hex_digits}}}$"
     if kind is LegacyStoreKind.EXPRESS_REDIS:
         return (
-            "express-session's signed cookie, `s%3A<session id>.<signature>` (or decoded, `s:…`)",
-            r"^s(:|%3[Aa]).+\..+$",
+            "express-session's signed cookie, `s%3A<session id>.<signature>` (or decoded, `s:…`); "
+            "one without `s:` is malformed, one that no configured secret signed is refused (401)",
+            "^s(:|%3[Aa])",
         )
     if kind.framework == "django" and not kind.stateless:
         return "Django's session key: 32 of [a-z0-9]", "^[a-z0-9]{8,40}$"

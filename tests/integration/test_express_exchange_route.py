@@ -50,7 +50,7 @@ async def test_the_route_documents_express_sessions_cookie(client: Client) -> No
     assert cookie["name"] == "connect.sid" and "express-session" in cookie["description"]
 
 
-@pytest.mark.parametrize("forged", [signed(SID, b"another app's secret"), signed(SID)[:-1] + "x"])
+@pytest.mark.parametrize("forged", [signed(SID, b"another app's secret"), signed(SID)[:-1] + "x", f"s%3A{SID}"])
 async def test_a_cookie_no_secret_signed_is_401_naming_the_cookie_without_asking_redis(
     client: Client, forged: str
 ) -> None:
@@ -62,7 +62,7 @@ async def test_a_cookie_no_secret_signed_is_401_naming_the_cookie_without_asking
     assert refused("bad_signature") == before + 1
 
 
-@pytest.mark.parametrize("cookie", [SID, "s%3A" + SID, "j%3A%7B%7D"], ids=["unsigned", "no signature", "json"])
+@pytest.mark.parametrize("cookie", [SID, "j%3A%7B%7D"], ids=["unsigned", "json"])
 async def test_a_cookie_express_session_would_ignore_is_a_bad_request(client: Client, cookie: str) -> None:
     response = await client.post(ROUTE, headers={**SAME_ORIGIN, "Cookie": f"connect.sid={cookie}"})
     assert response.status_code == 400
