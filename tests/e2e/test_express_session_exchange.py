@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -244,3 +245,14 @@ def assert_refused(response: httpx.Response, status: int) -> None:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["status"] == status
+
+
+def test_no_cookie_session_id_or_secret_reaches_tesseras_log(stack: Stack) -> None:
+    with browser(stack.app) as old:
+        cookie = log_in_the_old_way(old, "grace@example.com")
+    assert stack.exchange(cookie).status_code == 200
+    assert_refused(stack.exchange(cookie), 401)
+    session_id = unquote(cookie).removeprefix("s:").rpartition(".")[0]
+    log = stack.log.read_text()
+    for secret in (cookie, unquote(cookie), session_id, CURRENT, PREVIOUS):
+        assert secret not in log
