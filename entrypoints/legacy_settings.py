@@ -45,8 +45,8 @@ class LegacyStoreKind(StrEnum):
 ACCEPTED_FORMS = (
     "redis://host[:port][/db] or rediss:// (Litestar's RedisStore), file:///dir (Litestar's FileStore), "
     "django-db+postgresql://…, django-db+mysql://…, django-db+sqlite:////abs/db.sqlite3 (also django-cached-db+…), "
-    "django-file:///dir, django-signed-cookies:, flask-cookie:, flask-session+redis://host[:port][/db], "
-    "express+redis://host[:port][/db] (express-session on connect-redis)"
+    "django-file:///dir, django-signed-cookies:, flask-cookie:, flask-session+redis://host[:port][/db] (or +rediss://),"
+    " express+redis://host[:port][/db] (or +rediss://; express-session on connect-redis)"
 )
 _COOKIE_DEFAULTS = {"litestar": "session", "django": "sessionid", "flask": "session", "express": "connect.sid"}
 _AGE_DEFAULTS = {"django": 1209600, "flask": 2678400}

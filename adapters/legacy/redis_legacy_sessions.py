@@ -23,11 +23,11 @@ from domain.legacy_sessions import LegacySession, UserKeyPath
 
 log = logging.getLogger(__name__)
 
-_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 # GET, PTTL and DEL as one script: Redis runs a script atomically, so no other client sees the
 # key between the read and the delete, and the remaining lifetime comes with the value.
-_TAKE = b"""
+TAKE_SCRIPT = b"""
 local value = redis.call('GET', KEYS[1])
 if not value then return nil end
 local ttl = redis.call('PTTL', KEYS[1])
@@ -44,7 +44,7 @@ class RedisLegacySessions(LegacySessions):
         self._session_id_bytes = session_id_bytes
         self._user_key = user_key
         self._prefix = f"{namespace}:" if namespace else ""
-        self._take = client.register_script(_TAKE)
+        self._take = client.register_script(TAKE_SCRIPT)
         self._clock = clock
 
     def key(self, session_id: str) -> str:
@@ -55,7 +55,7 @@ class RedisLegacySessions(LegacySessions):
         session_id = session_id_of(cookie, self._session_id_bytes)
         try:
             found = await self._take(keys=[self.key(session_id)])
-        except _UNREACHABLE as error:
+        except UNREACHABLE as error:
             raise StorageUnavailable from error
         except ResponseError:
             log.warning("the legacy session key of a presented cookie holds no Redis string")
@@ -77,5 +77,5 @@ class RedisLegacySessions(LegacySessions):
                 return
         try:
             await self._client.set(self.key(session.session_id), session.stored, px=lifetime, nx=True)
-        except _UNREACHABLE as error:
+        except UNREACHABLE as error:
             raise StorageUnavailable from error

@@ -3,6 +3,7 @@ tessera without it never loads a session-store client."""
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 from dishka import Provider, Scope, provide
 
@@ -34,6 +35,10 @@ class LegacyBridgeProvider(Provider):
         kind = bridge.kind
         if kind.framework == "django":
             async for sessions in _django_sessions(bridge, clock, spent):
+                yield sessions
+            return
+        if kind.framework == "flask":
+            async for sessions in _flask_sessions(bridge, clock, spent):
                 yield sessions
             return
         if kind is LegacyStoreKind.EXPRESS_REDIS:
@@ -88,6 +93,34 @@ async def _django_sessions(
     engine = create_async_engine(bridge.database_url, pool_pre_ping=True, pool_timeout=DATABASE_TIMEOUT_SECONDS)
     yield DjangoDbLegacySessions(engine, session_table(), secret, user_key, clock)
     await engine.dispose()
+
+
+async def _flask_sessions(
+    bridge: LegacyBridgeSettings, clock: Clock, spent: SpentLegacyCookies
+) -> AsyncIterator[LegacySessions]:
+    from adapters.legacy.flask_sessions import USER_KEY
+
+    secrets = () if bridge.secret_file is None else _secret_lines(bridge.secret_file)
+    user_key = bridge.user_key_path(USER_KEY)
+    if bridge.kind is LegacyStoreKind.FLASK_COOKIE:
+        from adapters.legacy.flask_cookie_legacy_sessions import FlaskCookieLegacySessions
+
+        yield FlaskCookieLegacySessions(spent, timedelta(seconds=bridge.cookie_age), secrets, user_key, clock)
+        return
+    from redis.asyncio import Redis
+
+    from adapters.legacy.flask_session_redis_legacy_sessions import FlaskSessionRedisLegacySessions
+
+    client = Redis.from_url(
+        bridge.inner_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+    )
+    yield FlaskSessionRedisLegacySessions(client, bridge.namespace or "", secrets, user_key, clock)
+    await client.aclose()
+
+
+def _secret_lines(path: Path) -> tuple[bytes, ...]:
+    """SECRET_KEY, then each fallback: one a line."""
+    return tuple(line.encode() for line in path.read_text().splitlines() if line)
 
 
 async def _express_sessions(bridge: LegacyBridgeSettings, clock: Clock) -> AsyncIterator[LegacySessions]:

@@ -30,7 +30,7 @@ from tests.support.served import environment, serving, upgraded
 
 pytestmark = pytest.mark.redis
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "migration-guide.md"
-START, END = "<!-- express recipe: start -->", "<!-- express recipe: end -->"
+START, END = "<!-- recipe express: start -->", "<!-- recipe express: end -->"
 _BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 ROUTE = "/auth/session/exchange"
 ENVIRONMENT = "-- the environment the recipe made --"

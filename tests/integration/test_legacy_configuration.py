@@ -73,6 +73,22 @@ def test_each_django_backend_is_named_by_its_url_with_djangos_defaults(
     assert (bridge.cookie_age, bridge.secret_file) == (1209600, secret_file)
 
 
+def test_flasks_stores_are_named_by_url_with_flasks_defaults(secret_file: Path) -> None:
+    cookie = Settings.from_env(
+        {"TESSERA_LEGACY_SESSIONS": "flask-cookie:", "TESSERA_LEGACY_SECRET_FILE": str(secret_file)}
+    )
+    assert cookie.legacy_bridge is not None
+    assert (cookie.legacy_bridge.kind, cookie.legacy_bridge.cookie_name) == (LegacyStoreKind.FLASK_COOKIE, "session")
+    assert (cookie.legacy_bridge.cookie_age, cookie.legacy_bridge.user_lookup) == (2678400, UserLookup.LEGACY_ID)
+    redis = Settings.from_env({"TESSERA_LEGACY_SESSIONS": "flask-session+redis://127.0.0.1:6379/0"}).legacy_bridge
+    assert redis is not None and (redis.kind, redis.namespace, redis.secret_file) == (
+        LegacyStoreKind.FLASK_SESSION_REDIS,
+        "session:",
+        None,
+    )
+    assert redis.inner_url == "redis://127.0.0.1:6379/0"
+
+
 def test_djangos_database_url_gets_an_asyncio_driver(secret_file: Path) -> None:
     env = {
         "TESSERA_LEGACY_SESSIONS": "django-db+postgresql://u:pw@db:5432/app",
@@ -155,6 +171,9 @@ def test_a_redis_namespace_of_none_means_bare_session_ids() -> None:
         ("TESSERA_LEGACY_SESSIONS", "django-file://relative", {}),
         ("TESSERA_LEGACY_SESSIONS", "django-signed-cookies://x", {}),
         ("TESSERA_LEGACY_SESSIONS", "django-memcached://127.0.0.1", {}),
+        ("TESSERA_LEGACY_SESSIONS", "flask-session+memcached://127.0.0.1", {}),
+        ("TESSERA_LEGACY_SESSIONS", "flask-cookie://x", {}),
+        ("TESSERA_LEGACY_SECRET_FILE", "", {"TESSERA_LEGACY_SESSIONS": "flask-cookie:"}),
         ("TESSERA_LEGACY_SESSION_AGE_SECONDS", "10", {"TESSERA_LEGACY_SESSIONS": "flask-cookie:"}),
         ("TESSERA_LEGACY_SESSION_AGE_SECONDS", "3600", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
         ("TESSERA_LEGACY_FILE_PREFIX", "sess_", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),

@@ -67,6 +67,7 @@ class DjangoDbSessions:
 
     signed = True
     stateful = True
+    tamperable = True
 
     def __init__(self, engine: AsyncEngine, table: Table) -> None:
         self.engine, self.table, self.secret = engine, table, new_secret()
@@ -111,6 +112,7 @@ class DjangoFileSessions:
 
     signed = True
     stateful = True
+    tamperable = True
 
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -152,6 +154,7 @@ class DjangoSignedCookieSessions:
 
     signed = True
     stateful = False
+    tamperable = True
 
     def __init__(self, spent: SpentLegacyCookies | None = None) -> None:
         self.secret = new_secret()

@@ -6,7 +6,6 @@ import asyncio
 import secrets
 from typing import Any
 
-import pytest
 from redis.asyncio import Redis
 
 from adapters.legacy.connect_redis_legacy_sessions import ConnectRedisLegacySessions
@@ -27,6 +26,8 @@ class ExpressSessions:
 
     signed = True
     stateful = True
+    tamperable = False
+    """express-session signs the cookie, not the stored session: who can write Redis can rewrite one."""
 
     def __init__(self, writer: ExpressSessionWriter, redis_url: str) -> None:
         self._writer = writer
@@ -51,7 +52,8 @@ class ExpressSessions:
         return cookie[:-4] + ("AAAA" if not cookie.endswith("AAAA") else "BBBB")
 
     async def tamper(self, cookie: str) -> None:
-        pytest.skip("express-session signs the cookie, not the stored session: who can write Redis can forge one")
+        """Rewrites the stored session under the same id: nothing in it shows (see `tamperable`)."""
+        self._writer.put(self._ids[cookie], {"user_id": "someone else"})
 
     async def close(self) -> None:
         await self._client.aclose()
