@@ -34,10 +34,12 @@ class ImportReport:
 
 
 def unique_keys(user: User) -> list[tuple[str, object]]:
-    """What no two lines of an import may share, named by the line's field: id, email, legacy_id."""
+    """What no two lines of an import may share, named by the line's field: id, email, legacy_id, username."""
     keys: list[tuple[str, object]] = [("id", user.id), ("email", user.email)]
     if user.legacy_id is not None:
         keys.append(("legacy_id", user.legacy_id))
+    if user.username is not None:
+        keys.append(("username", user.username))
     return keys
 
 

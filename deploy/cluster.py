@@ -22,7 +22,7 @@ from pathlib import Path
 from types import FrameType
 
 from deploy.guide import guide
-from deploy.local_nginx import start_nginx
+from deploy.local_nginx import NGINX_ADDRESS, start_nginx
 from deploy.local_postgres import ClusterFailed, throwaway_postgres
 from deploy.local_replicas import answers, free_port, running_replicas, stop, tessera
 
@@ -96,7 +96,8 @@ def _environment(database_url: str, key_file: Path, port: int) -> dict[str, str]
         "TESSERA_DATABASE_URL": database_url,
         "TESSERA_KEY_ENCRYPTION_KEY_FILE": str(key_file),
         "TESSERA_ISSUER": f"http://127.0.0.1:{port}",
-        "TESSERA_FORWARDED_ALLOW_IPS": "127.0.0.1",  # nginx: the client address is X-Forwarded-For's
+        # nginx alone, from its own address: the client address is X-Forwarded-For's only through it
+        "TESSERA_FORWARDED_ALLOW_IPS": NGINX_ADDRESS,
     }
 
 

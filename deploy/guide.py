@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from deploy.local_nginx import NGINX_ADDRESS
 from deploy.local_replicas import Replica
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -17,6 +18,8 @@ def guide(port: int, replicas: list[Replica], database_url: str, key_file: Path,
         f"tessera cluster: ready on http://{front} (nginx, round-robin over {len(replicas)} replicas)",
         *(f"  replica {r.number}: {r.url}  (log {r.log})" for r in replicas),
         f"  nginx: access log {run / 'nginx-access.log'} (upstream= says which replica answered)",
+        f"  trusted proxy: nginx alone, connecting from {NGINX_ADDRESS}; X-Forwarded-For sent straight to a "
+        "replica is ignored",
         f"  PostgreSQL: {database_url}",
         f"  run directory: {run} (removed on Ctrl-C)",
         "",

@@ -1,5 +1,12 @@
 """Debian's nginx for `just cluster`: round-robin over the replicas on 127.0.0.1:PORT, run in the
-foreground from a configuration of its own in the run's directory (nothing of /etc/nginx is used)."""
+foreground from a configuration of its own in the run's directory (nothing of /etc/nginx is used).
+
+nginx connects to the replicas from an address of its own, `NGINX_ADDRESS` (`proxy_bind`), and that
+address alone is the replicas' trusted proxy (TESSERA_FORWARDED_ALLOW_IPS). Every other local client
+(curl, a browser, a script) connects from 127.0.0.1, so an `X-Forwarded-For` it sends straight to a
+replica is not believed: it cannot choose the address that login throttling counts. A loopback address
+rather than a unix socket: the replicas stay reachable on 127.0.0.1 ports for the guide's per-replica
+checks, and the loopback network (127.0.0.0/8) needs no setup on Linux."""
 
 import shutil
 import subprocess
@@ -7,6 +14,9 @@ from pathlib import Path
 
 from deploy.local_postgres import ClusterFailed
 from deploy.packages import install_when_missing
+
+NGINX_ADDRESS = "127.0.0.2"
+"""The source address of nginx's connections to the replicas: the one proxy they believe."""
 
 CONFIGURATION = """\
 worker_processes 1;
@@ -29,6 +39,7 @@ http {{
         listen 127.0.0.1:{port};
         location / {{
             proxy_pass http://tessera;
+            proxy_bind {nginx_address};
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host $http_host;
@@ -56,7 +67,7 @@ def start_nginx(run: Path, port: int, replica_ports: list[int]) -> subprocess.Po
     binary = nginx_binary()
     servers = "\n".join(f"        server 127.0.0.1:{replica};" for replica in replica_ports)
     config = run / "nginx.conf"
-    config.write_text(CONFIGURATION.format(run=run, port=port, servers=servers))
+    config.write_text(CONFIGURATION.format(run=run, port=port, servers=servers, nginx_address=NGINX_ADDRESS))
     command = [binary, "-p", str(run), "-e", str(run / "nginx-error.log"), "-c", str(config)]
     checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True, timeout=30, check=False)
     if checked.returncode != 0:

@@ -1,5 +1,6 @@
 """The claims of an access token, and the exact rules a presented token's claims must meet."""
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,15 +116,18 @@ def _custom(payload: Mapping[str, object]) -> CustomClaims:
 
 
 def access_claims_for(user: User, session: Session, *, jti: UUID, now: datetime, policy: TokenPolicy) -> AccessClaims:
+    """An access token lives one `access_ttl`, but never past its session's absolute end: a session
+    that may not be refreshed any more must not go on through the token its last refresh handed out.
+    `exp` is in whole seconds, so the end is rounded down (a token ends at, or just before, its session)."""
     issued_at = int(now.timestamp())
     return AccessClaims(
         iss=policy.issuer,
         aud=policy.audience,
         sub=user.id,
-        exp=issued_at + int(policy.access_ttl.total_seconds()),
+        exp=min(issued_at + int(policy.access_ttl.total_seconds()), math.floor(session.expires_at.timestamp())),
         iat=issued_at,
         jti=jti,
         sid=session.id,
         roles=user.roles,
-        custom=user.claims,
+        custom=policy.custom_claim_names.issued(user.claims),
     )

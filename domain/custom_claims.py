@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from domain.errors import InvalidClaims
+from domain.errors import ClaimNameNotAllowed, InvalidClaims
 
 MAX_ENCODED_BYTES = 1024
 
@@ -67,3 +67,36 @@ class CustomClaims:
 
 
 NO_CLAIMS = CustomClaims()
+
+
+@dataclass(frozen=True, slots=True)
+class AllowedClaimNames:
+    """The custom claim names a deployment allows (TESSERA_CUSTOM_CLAIM_NAMES); `names=None`: every name
+    that is not reserved.
+
+    Downstream services often trust a claim by its name alone (`email_verified`, `scp`, `permissions`,
+    `tenant_admin`) without asking who set it: the list keeps users' claims to the names the operator
+    meant. Claims outside it are refused when set (`check`). Claims stored before the list was set stay
+    stored, since nothing is lost and clearing the list brings them back, but they are never issued
+    (`issued`): neither access tokens nor the profile carry them."""
+
+    names: frozenset[str] | None = None
+
+    def check(self, claims: CustomClaims) -> None:
+        """`ClaimNameNotAllowed`, naming every refused name, unless all of `claims` are allowed."""
+        if self.names is None:
+            return
+        refused = sorted(set(claims.as_dict()) - self.names)
+        if refused:
+            raise ClaimNameNotAllowed(f"These claim names are not allowed on this server: {', '.join(refused)}.")
+
+    def issued(self, claims: CustomClaims) -> CustomClaims:
+        """The part of stored `claims` that may be issued: all of it without a list (no work on that path)."""
+        if self.names is None or not claims:
+            return claims
+        stored = claims.as_dict()
+        kept = {name: value for name, value in stored.items() if name in self.names}
+        return claims if len(kept) == len(stored) else CustomClaims.parse(kept)
+
+
+ANY_CLAIM_NAME = AllowedClaimNames()

@@ -27,18 +27,27 @@ class InvalidClaims(DomainError):
     message = "The claims must be a JSON object of at most 1024 bytes without reserved names."
 
 
+class ClaimNameNotAllowed(InvalidClaims):
+    message = "A claim name is not in this server's list of allowed custom claims."
+
+
 class UnknownPasswordHashFormat(DomainError):
     message = "The password hash is in no format tessera can verify."
 
 
 class UserAlreadyExists(DomainError):
-    """A user's id, email or legacy id is another stored user's already (an import's batch, or a store)."""
+    """A user's id, email, legacy id or username is another stored user's already (an import's batch,
+    or a store)."""
 
-    message = "A user with this id, email or legacy id already exists."
+    message = "A user with this id, email, legacy id or username already exists."
 
 
 class EmailAlreadyRegistered(UserAlreadyExists):
     message = "An account with this email address already exists."
+
+
+class InvalidUsername(DomainError):
+    message = "The username must be 1 to 150 letters, digits or _ . @ + - characters."
 
 
 class InvalidLegacyId(DomainError):

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from domain.custom_claims import ANY_CLAIM_NAME, AllowedClaimNames
+
 
 @dataclass(frozen=True, slots=True)
 class TokenPolicy:
@@ -17,6 +19,8 @@ class TokenPolicy:
     """A session's absolute lifetime from its login: beyond it no refresh succeeds, however often rotated."""
     short_session_max_age: timedelta = timedelta(hours=12)
     """The absolute lifetime of a session opened with `remember: false` (a shared or borrowed computer)."""
+    custom_claim_names: AllowedClaimNames = ANY_CLAIM_NAME
+    """Which of a user's custom claims may be set and issued."""
 
     def session_lifetime(self, remember: bool) -> timedelta:
         return self.session_max_age if remember else self.short_session_max_age

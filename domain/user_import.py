@@ -1,8 +1,9 @@
 """One line of a users import: a user from another system, kept under the id it had there.
 
 `{"id", "email", "display_name"?, "roles"?, "created_at"?, "disabled"?, "claims"?, "password_hash"?,
-"legacy_id"?}`, one JSON object a line. `legacy_id` is the user's id in their former system, a string
-or an integer (Django's and most apps' primary keys), stored as text (`domain.users.parse_legacy_id`).
+"legacy_id"?, "username"?}`, one JSON object a line. `legacy_id` is the user's id in their former
+system, a string or an integer (Django's and most apps' primary keys), stored as text
+(`domain.users.parse_legacy_id`); `username` follows `domain.users.Username`.
 Every field is checked by the same rule as anywhere else (email, display name, role, claims), and the
 hash by its shape (`domain.password_hashes`): no hashing at import."""
 
@@ -16,13 +17,14 @@ from domain.custom_claims import NO_CLAIMS, CustomClaims
 from domain.errors import InvalidImportRecord
 from domain.imported_passwords import changed_at_tessera, hash_digest
 from domain.password_hashes import parse_password_hash
-from domain.users import NO_PASSWORD, Email, User, parse_display_name, parse_legacy_id, parse_role
+from domain.users import NO_PASSWORD, Email, User, Username, parse_display_name, parse_legacy_id, parse_role
 
 FIELDS = frozenset(
     {"id", "email", "display_name", "roles", "created_at", "disabled", "claims", "password_hash", "legacy_id"}
+    | {"username"}
 )
 
-_KEPT_WHEN_LEFT_OUT = ("display_name", "roles", "claims", "legacy_id")
+_KEPT_WHEN_LEFT_OUT = ("display_name", "roles", "claims", "legacy_id", "username")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,7 @@ def _parse(text: str, now: datetime) -> ImportedUser:
         disabled_at=now if _flag(record.get("disabled", False)) else None,
         claims=NO_CLAIMS if record.get("claims") is None else CustomClaims.parse(record["claims"]),
         legacy_id=_legacy_id(record.get("legacy_id")),
+        username=None if record.get("username") is None else Username.parse(_text(record["username"], "username")),
         imported_hash_digest=hash_digest(password_hash),
     )
     return ImportedUser(user, frozenset(name for name, value in record.items() if value is not None))

@@ -8,7 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from domain.clients import TrustedClient
+from domain.custom_claims import AllowedClaimNames
 from domain.keys import KeyTimings
+from domain.login_identifiers import LoginIdentifiers
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
 from entrypoints.config_reader import read_settings
@@ -34,6 +36,8 @@ class Settings:
     session_max_age: timedelta = _TOKENS.session_max_age
     short_session_max_age: timedelta = _TOKENS.short_session_max_age
     """The absolute lifetime of a session opened with `remember: false`."""
+    custom_claim_names: tuple[str, ...] = ()
+    """Set (TESSERA_CUSTOM_CLAIM_NAMES=a,b): only these custom claims may be set on users, and issued."""
     signing_alg: str = "RS256"
     signing_key_file: Path | None = None
     dev_key_file: Path = Path("tessera-dev-signing-key.jwk")
@@ -49,6 +53,8 @@ class Settings:
     password_reset_max_per_address: int = _THROTTLE.max_password_resets_per_address
     """Reset requests per client network within the login failure window before 429."""
     registration_window: timedelta = _THROTTLE.registration_window
+    login_identifiers: LoginIdentifiers = field(default_factory=LoginIdentifiers)
+    """TESSERA_LOGIN_IDENTIFIERS: what a login may name the account by (`email`, or `email,username`)."""
     cookie_same_site: SameSite = "strict"
     allowed_origins: tuple[str, ...] = ()
     schema_pages: bool = False
@@ -89,6 +95,9 @@ class Settings:
             refresh_grace=self.refresh_grace,
             session_max_age=self.session_max_age,
             short_session_max_age=self.short_session_max_age,
+            custom_claim_names=AllowedClaimNames(
+                frozenset(self.custom_claim_names) if self.custom_claim_names else None
+            ),
         )
 
     def throttle_policy(self) -> ThrottlePolicy:
@@ -121,6 +130,13 @@ class Settings:
         """No signing key configured, neither a key file nor shared keys: tessera signs with the development
         key and warns so at every start. This is what "development" means to tessera, and nothing else."""
         return self.signing_key_file is None and self.key_encryption_key is None
+
+    @property
+    def password_reset_by_mail(self) -> bool:
+        """An SMTP server to mail the link, or development, where the log stands in for the mail (the link
+        written there). Otherwise the reset routes answer 501: in production the log is read by more
+        people than the account's owner, and anyone could put a working link for any account in it."""
+        return self.mail.smtp is not None or self.uses_development_key
 
     @property
     def jwks_cache_lifetime(self) -> timedelta:

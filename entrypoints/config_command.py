@@ -1,26 +1,36 @@
 """`tessera config`: the settings this process would run with, after defaults and the environment, one a
-line. Secrets are masked: the key-encryption key, the trusted clients' secret hashes, and the passwords in
-the database and legacy-store URLs. Nothing is connected to; nothing is read beyond the environment."""
+line. Secrets are masked: the key-encryption key, the trusted clients' secret hashes, the SMTP password,
+and in every URL its password and the values of its secret query parameters (`?password=`, `sslpassword=`,
+`?token=`, ...). Nothing is connected to; nothing is read beyond the environment."""
 
 from dataclasses import fields
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit
 
+from adapters.mail.smtp_mailer import SmtpServer
 from domain.clients import TrustedClient
 from entrypoints.config import Settings
 from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.mail_settings import MailSettings
 
 MASK = "***"
+SECRET_PARAMETER_WORDS = ("pass", "pwd", "secret", "token", "credential", "apikey", "api_key", "api-key", "signature")
+"""A query parameter whose name contains one of these (any case) holds a secret: `password`, `pass`,
+`sslpassword`, `passwd`, `auth_token`, `client_secret`, `api_key`... Others (`sslmode`, `sslrootcert`,
+`application_name`, `db`) stay readable: they say how tessera connects."""
+SECRET_PARAMETER_NAMES = frozenset({"key", "sig", "auth", "access_key", "secret_key", "private_key"})
+KEPT_VALUES = frozenset({"{token}"})
+"""The reset link's placeholder is no secret: it says where the token goes."""
 
 
 def effective_settings(settings: Settings) -> list[str]:
     lines: list[str] = []
     for field in fields(settings):
         value = getattr(settings, field.name)
-        if isinstance(value, LegacyBridgeSettings):
+        if isinstance(value, LegacyBridgeSettings | MailSettings):
             lines.extend(
-                f"legacy_bridge.{inner.name} = {_shown(inner.name, getattr(value, inner.name))}"
+                f"{field.name}.{inner.name} = {_shown(inner.name, getattr(value, inner.name))}"
                 for inner in fields(value)
             )
         else:
@@ -33,8 +43,10 @@ def _shown(name: str, value: Any) -> str:
         return "-"
     if name == "key_encryption_key":
         return MASK
-    if name in ("database_url", "store_url"):
-        return _without_password(value)
+    if isinstance(value, SmtpServer):
+        return _smtp(value)
+    if isinstance(value, str) and "://" in value:
+        return redacted_url(value)
     if name == "metrics_address":
         host, port = value
         return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -49,9 +61,37 @@ def _item(item: Any) -> str:
     return f"{item.client_id}:{MASK}" if isinstance(item, TrustedClient) else str(item)
 
 
-def _without_password(url: str) -> str:
+def _smtp(server: SmtpServer) -> str:
+    scheme = "smtps" if server.implicit_tls else "smtp"
+    user = "" if server.username is None else f"{server.username}:{MASK}@"
+    host = f"[{server.host}]" if ":" in server.host else server.host
+    return f"{scheme}://{user}{host}:{server.port}"
+
+
+def redacted_url(url: str) -> str:
+    """The URL, its password and its secret query parameters' values masked, the rest as given (text
+    is cut, not re-assembled: `sqlite:///x.db` keeps its three slashes)."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user, _, host = parts.netloc.rpartition("@")
-    return urlunsplit(parts._replace(netloc=f"{user.partition(':')[0]}:{MASK}@{host}"))
+    base, hash_mark, fragment = url.partition("#")
+    base, question_mark, query = base.partition("?")
+    if parts.password is not None:
+        user, _, host = parts.netloc.rpartition("@")
+        base = base.replace(parts.netloc, f"{user.partition(':')[0]}:{MASK}@{host}", 1)
+    return base + question_mark + _parameters(query) + hash_mark + _parameters(fragment)
+
+
+def _parameters(text: str) -> str:
+    """`a=1&b=2` with the secret ones' values masked (a fragment may carry them too: `#access_token=`)."""
+    return "&".join(_parameter(item) for item in text.split("&")) if text else text
+
+
+def _parameter(item: str) -> str:
+    name, equals, value = item.partition("=")
+    if not equals or unquote_plus(value) in KEPT_VALUES or not _is_secret(unquote_plus(name)):
+        return item
+    return f"{name}={MASK}"
+
+
+def _is_secret(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in SECRET_PARAMETER_NAMES or any(word in lowered for word in SECRET_PARAMETER_WORDS)

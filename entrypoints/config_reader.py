@@ -32,6 +32,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         short_session_max_age=env.seconds(
             "SESSION_SHORT_MAX_AGE_SECONDS", defaults.short_session_max_age, low=60, high=10 * 365 * 24 * 3600
         ),
+        custom_claim_names=env.claim_names("CUSTOM_CLAIM_NAMES"),
         signing_alg=env.choice("SIGNING_ALG", defaults.signing_alg, SUPPORTED_ALGORITHMS),
         signing_key_file=env.path("SIGNING_KEY_FILE"),
         dev_key_file=env.path("DEV_KEY_FILE") or defaults.dev_key_file,
@@ -60,6 +61,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         registration_window=env.seconds(
             "REGISTRATION_WINDOW_SECONDS", defaults.registration_window, low=1, high=7 * 24 * 3600
         ),
+        login_identifiers=env.login_identifiers("LOGIN_IDENTIFIERS", defaults.login_identifiers),
         cookie_same_site=env.same_site("COOKIE_SAMESITE", defaults.cookie_same_site),
         allowed_origins=env.origins("ALLOWED_ORIGINS"),
         schema_pages=env.choice("SCHEMA_PAGES", "false", ("true", "false")) == "true",

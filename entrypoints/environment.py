@@ -10,6 +10,8 @@ from adapters.crypto.joserfc_key_vault import key_encryption_key
 from adapters.crypto.signing_keys import KeyConfigurationError
 from adapters.sql.postgres_tls import InvalidTlsParameter
 from domain.clients import InvalidClientEntry, TrustedClient, parse_trusted_clients
+from domain.custom_claims import RESERVED_NAMES
+from domain.login_identifiers import LoginIdentifiers, UnknownIdentifierKind
 from entrypoints.ioc.storage import UnknownStorageUrl, normalised_url
 from entrypoints.origins import parse_origin
 
@@ -65,6 +67,12 @@ class Env:
         except InvalidClientEntry as error:
             raise ConfigError(name, str(error)) from None
 
+    def login_identifiers(self, name: str, default: LoginIdentifiers) -> LoginIdentifiers:
+        try:
+            return LoginIdentifiers.parse(self.text(name, str(default)))
+        except UnknownIdentifierKind as error:
+            raise ConfigError(name, f"must be email, username or both, comma-separated, not {str(error)!r}") from None
+
     def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
         value = self.text(name, default)
         if value not in allowed:
@@ -101,6 +109,14 @@ class Env:
             except ValueError:
                 raise ConfigError(name, f"must be IP addresses or networks like 10.0.0.0/8, not {item!r}") from None
         return tuple(items)
+
+    def claim_names(self, name: str) -> tuple[str, ...]:
+        """Comma-separated custom claim names, none of them reserved (tessera's own or a standard claim)."""
+        names = tuple(dict.fromkeys(item.strip() for item in self.text(name, "").split(",") if item.strip()))
+        reserved = sorted(set(names) & RESERVED_NAMES)
+        if reserved:
+            raise ConfigError(name, f"names reserved claims, which no user may have: {', '.join(reserved)}")
+        return names
 
     def host_port(self, name: str) -> tuple[str, int] | None:
         """`host:port`, an IPv6 host in brackets (`[::1]:9100`); None if unset."""

@@ -1,4 +1,5 @@
-"""Outgoing mail and the password-reset link: `TESSERA_SMTP_URL`, `TESSERA_MAIL_FROM`, `TESSERA_PASSWORD_RESET_URL`.
+"""Outgoing mail and the password-reset link: `TESSERA_SMTP_URL`, `TESSERA_SMTP_ALLOW_PLAINTEXT_AUTH`,
+`TESSERA_MAIL_FROM`, `TESSERA_PASSWORD_RESET_URL`.
 
 Without `TESSERA_SMTP_URL`, mail is written to the log instead (development): the reset link too."""
 
@@ -18,6 +19,8 @@ class MailSettings:
     sender: str = "tessera@localhost"
     password_reset_url: str = "http://localhost:8000/reset-password?token={token}"
     """The app's page where a person chooses a new password; `{token}` is replaced by the reset token."""
+    smtp_allow_plaintext_auth: bool = False
+    """Read into `smtp.plaintext_auth`: kept here too so that `tessera config` shows it, SMTP set or not."""
 
     def reset_link_template(self) -> ResetLinkTemplate:
         return ResetLinkTemplate(self.password_reset_url)
@@ -35,10 +38,12 @@ def mail_settings_from_env(env: Env) -> MailSettings:
     sender = env.text("MAIL_FROM", defaults.sender)
     if "@" not in sender or any(c in sender for c in "\r\n"):
         raise ConfigError("MAIL_FROM", "must be an email address like tessera@example.com")
-    return MailSettings(smtp=_smtp(env.text("SMTP_URL", "")), sender=sender, password_reset_url=reset_url)
+    plaintext_auth = env.choice("SMTP_ALLOW_PLAINTEXT_AUTH", "false", ("true", "false")) == "true"
+    smtp = _smtp(env.text("SMTP_URL", ""), plaintext_auth)
+    return MailSettings(smtp, sender, reset_url, smtp_allow_plaintext_auth=plaintext_auth)
 
 
-def _smtp(url: str) -> SmtpServer | None:
+def _smtp(url: str, plaintext_auth: bool) -> SmtpServer | None:
     """`smtp://host[:port]` or `smtps://[user:password@]host[:port]`; never echoes the value (a password)."""
     if not url:
         return None
@@ -56,4 +61,5 @@ def _smtp(url: str) -> SmtpServer | None:
         implicit_tls=parts.scheme == "smtps",
         username=None if parts.username is None else unquote(parts.username),
         password=None if parts.password is None else unquote(parts.password),
+        plaintext_auth=plaintext_auth,
     )

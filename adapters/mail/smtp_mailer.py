@@ -1,5 +1,7 @@
 """Mail through an SMTP server, with aiosmtplib: `smtp://host:port` (STARTTLS when the server offers
-it) or `smtps://user:password@host:port` (TLS from the first byte)."""
+it) or `smtps://user:password@host:port` (TLS from the first byte). Credentials travel only inside TLS:
+with a user name and no implicit TLS, STARTTLS is required, and a server that does not offer it gets
+neither the credentials nor the mail (its reset link), unless `plaintext_auth` allows it (a local relay)."""
 
 import asyncio
 import logging
@@ -21,6 +23,13 @@ class SmtpServer:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     timeout_seconds: float = 30.0
+    plaintext_auth: bool = False
+    """Credentials may cross without TLS: for a relay on this host or a private network that offers none."""
+
+    @property
+    def requires_starttls(self) -> bool:
+        """Credentials set, no TLS from the first byte, and no leave to send them in clear text."""
+        return self.username is not None and not self.implicit_tls and not self.plaintext_auth
 
 
 class SmtpMailer(Mailer):
@@ -52,6 +61,7 @@ class SmtpMailer(Mailer):
             hostname=server.host,
             port=server.port,
             use_tls=server.implicit_tls,
+            start_tls=True if server.requires_starttls else None,  # None: STARTTLS when offered
             username=server.username,
             password=server.password,
             timeout=server.timeout_seconds,
@@ -61,4 +71,10 @@ class SmtpMailer(Mailer):
         try:
             await self.deliver(mail)
         except (aiosmtplib.SMTPException, OSError) as error:
-            logger.error("mail to %s not delivered (%s): %s", mail.to, mail.subject, error.__class__.__name__)
+            hint = (
+                "; credentials are sent only over TLS: the server must offer STARTTLS "
+                "(TESSERA_SMTP_ALLOW_PLAINTEXT_AUTH=true allows a local relay without it)"
+                if self._server.requires_starttls
+                else ""
+            )
+            logger.error("mail to %s not delivered (%s): %s%s", mail.to, mail.subject, error.__class__.__name__, hint)

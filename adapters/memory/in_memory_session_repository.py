@@ -4,6 +4,7 @@ from uuid import UUID
 
 from adapters.memory.in_memory_store import InMemoryTables
 from application.ports.session_repository import SessionRepository
+from domain.revocation_feed import feed_order
 from domain.rotation import spend
 from domain.sessions import RefreshToken, Revocation, RevocationReason, Session
 
@@ -60,26 +61,35 @@ class InMemorySessionRepository(SessionRepository):
         ]
         return [session_id for session_id in live if await self.revoke(session_id, now, reason)]
 
-    async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
+    async def live_of_user(
+        self, user_id: UUID, now: datetime, *, limit: int | None = None, offset: int = 0
+    ) -> list[Session]:
         tokens = self._tables.refresh_tokens.values()
         live = [
             session
             for session in self._tables.sessions.values()
             if session.user_id == user_id and session.is_live_with(tokens, now)
         ]
-        return sorted(live, key=lambda session: (session.created_at, session.id.bytes), reverse=True)
+        ordered = sorted(live, key=lambda session: (session.created_at, session.id.bytes), reverse=True)
+        return ordered[offset:] if limit is None else ordered[offset : offset + limit]
 
     async def client_addresses_of_user(self, user_id: UUID) -> set[str]:
         sessions = self._tables.sessions.values()
         return {s.client_address for s in sessions if s.user_id == user_id and s.client_address is not None}
 
-    async def revoked_since(self, moment: datetime) -> list[Revocation]:
-        found = [
-            Revocation(s.id, s.revoked_at)
-            for s in self._tables.sessions.values()
-            if s.revoked_at is not None and s.revoked_at >= moment
-        ]
-        return sorted(found, key=lambda revocation: revocation.revoked_at)
+    async def revoked_since(
+        self, moment: datetime, *, after: Revocation | None = None, limit: int | None = None
+    ) -> list[Revocation]:
+        found = sorted(
+            (
+                Revocation(s.id, s.revoked_at)
+                for s in self._tables.sessions.values()
+                if s.revoked_at is not None and s.revoked_at >= moment
+            ),
+            key=feed_order,
+        )
+        past = found if after is None else [r for r in found if feed_order(r) > feed_order(after)]
+        return past if limit is None else past[:limit]
 
     async def clear_seals(self, rotated_before: datetime, batch_size: int) -> int:
         tokens = self._tables.refresh_tokens

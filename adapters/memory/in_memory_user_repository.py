@@ -7,7 +7,7 @@ from adapters.memory.in_memory_store import InMemoryTables
 from application.ports.user_repository import UserRepository
 from domain.custom_claims import CustomClaims
 from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
-from domain.users import Email, User
+from domain.users import Email, User, Username
 
 
 class InMemoryUserRepository(UserRepository):
@@ -19,11 +19,13 @@ class InMemoryUserRepository(UserRepository):
             raise EmailAlreadyRegistered
         if user.legacy_id is not None and await self.get_by_legacy_id(user.legacy_id) is not None:
             raise UserAlreadyExists
+        if user.username is not None and await self.get_by_username(user.username) is not None:
+            raise UserAlreadyExists
         self._tables.users[user.id] = user
 
     async def add_many(self, users: Sequence[User]) -> None:
         stored = self._tables.users.values()
-        for key in (_id, _email, _legacy_id):
+        for key in (_id, _email, _legacy_id, _username):
             taken = [key(user) for user in stored if key(user) is not None]
             batch = [key(user) for user in users if key(user) is not None]
             if len(set(batch)) < len(batch) or set(taken) & set(batch):
@@ -31,19 +33,31 @@ class InMemoryUserRepository(UserRepository):
         self._tables.users.update((user.id, user) for user in users)
 
     async def find_many(
-        self, ids: Collection[UUID], emails: Collection[Email], legacy_ids: Collection[str] = ()
+        self,
+        ids: Collection[UUID],
+        emails: Collection[Email],
+        legacy_ids: Collection[str] = (),
+        usernames: Collection[Username] = (),
     ) -> list[User]:
         wanted_ids, wanted_emails, wanted_legacy_ids = set(ids), set(emails), set(legacy_ids)
+        wanted_usernames = set(usernames)
         return [
             user
             for user in self._tables.users.values()
-            if user.id in wanted_ids or user.email in wanted_emails or user.legacy_id in wanted_legacy_ids
+            if user.id in wanted_ids
+            or user.email in wanted_emails
+            or user.legacy_id in wanted_legacy_ids
+            or user.username in wanted_usernames
         ]
 
     async def replace_many(self, users: Sequence[User]) -> None:
-        for user in users:
-            if user.id in self._tables.users:
-                self._tables.users[user.id] = user
+        replaced = {user.id: user for user in users if user.id in self._tables.users}
+        after = [replaced.get(user_id, user) for user_id, user in self._tables.users.items()]
+        for key in (_email, _legacy_id, _username):
+            values = [key(user) for user in after if key(user) is not None]
+            if len(set(values)) < len(values):
+                raise UserAlreadyExists
+        self._tables.users.update(replaced)
 
     async def get(self, user_id: UUID) -> User | None:
         return self._tables.users.get(user_id)
@@ -61,6 +75,9 @@ class InMemoryUserRepository(UserRepository):
 
     async def get_by_legacy_id(self, legacy_id: str) -> User | None:
         return next((user for user in self._tables.users.values() if user.legacy_id == legacy_id), None)
+
+    async def get_by_username(self, username: Username) -> User | None:
+        return next((user for user in self._tables.users.values() if user.username == username), None)
 
     async def page(self, limit: int, offset: int) -> list[User]:
         ordered = sorted(self._tables.users.values(), key=lambda user: (user.created_at, user.id.bytes))
@@ -103,3 +120,7 @@ def _email(user: User) -> object:
 
 def _legacy_id(user: User) -> object:
     return user.legacy_id
+
+
+def _username(user: User) -> object:
+    return user.username

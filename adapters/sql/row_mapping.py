@@ -4,7 +4,7 @@ from adapters.sql.models import RefreshTokenRow, SessionRow, SigningKeyRow, User
 from domain.custom_claims import CustomClaims
 from domain.keys import SigningKeyRecord
 from domain.sessions import RefreshToken, RevocationReason, Session
-from domain.users import Email, User
+from domain.users import Email, User, Username
 
 
 def to_user_row(user: User) -> UserRow:
@@ -19,6 +19,7 @@ def to_user_row(user: User) -> UserRow:
         claims=user.claims.encoded,
         legacy_id=user.legacy_id,
         imported_hash_digest=user.imported_hash_digest,
+        username=None if user.username is None else user.username.value,
     )
 
 
@@ -35,6 +36,7 @@ def to_user_values(user: User) -> dict[str, object]:
         "claims": user.claims.encoded,
         "legacy_id": user.legacy_id,
         "imported_hash_digest": user.imported_hash_digest,
+        "username": None if user.username is None else user.username.value,
     }
 
 
@@ -50,6 +52,7 @@ def to_user(row: UserRow) -> User:
         claims=CustomClaims(row.claims),
         legacy_id=row.legacy_id,
         imported_hash_digest=row.imported_hash_digest,
+        username=None if row.username is None else Username(row.username),
     )
 
 

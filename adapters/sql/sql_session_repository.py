@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import CursorResult, delete, exists, select, update
+from sqlalchemy import CursorResult, and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.models import RefreshTokenRow, SessionRow
@@ -75,7 +75,9 @@ class SqlSessionRepository(SessionRepository):
         )
         return list((await self._db.scalars(statement)).all())
 
-    async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
+    async def live_of_user(
+        self, user_id: UUID, now: datetime, *, limit: int | None = None, offset: int = 0
+    ) -> list[Session]:
         # `Session.is_live_with` as a query: not revoked, within its absolute lifetime, holding an
         # unspent, unexpired refresh token.
         holding = exists().where(
@@ -87,6 +89,8 @@ class SqlSessionRepository(SessionRepository):
             select(SessionRow)
             .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None), SessionRow.expires_at > now, holding)
             .order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
+            .offset(offset)
+            .limit(limit)
         )
         return [to_session(row) for row in (await self._db.scalars(statement)).all()]
 
@@ -98,11 +102,25 @@ class SqlSessionRepository(SessionRepository):
         )
         return {address for address in (await self._db.scalars(statement)).all() if address is not None}
 
-    async def revoked_since(self, moment: datetime) -> list[Revocation]:
+    async def revoked_since(
+        self, moment: datetime, *, after: Revocation | None = None, limit: int | None = None
+    ) -> list[Revocation]:
+        # `feed_order` as a query: the id breaks ties, compared as bytes (PostgreSQL's uuid, SQLite's blob).
+        past = (
+            ()
+            if after is None
+            else (
+                or_(
+                    SessionRow.revoked_at > after.revoked_at,
+                    and_(SessionRow.revoked_at == after.revoked_at, SessionRow.id > after.session_id),
+                ),
+            )
+        )
         rows = await self._db.execute(
             select(SessionRow.id, SessionRow.revoked_at)
-            .where(SessionRow.revoked_at >= moment)
-            .order_by(SessionRow.revoked_at)
+            .where(SessionRow.revoked_at >= moment, *past)
+            .order_by(SessionRow.revoked_at, SessionRow.id)
+            .limit(limit)
         )
         return [Revocation(session_id, revoked_at) for session_id, revoked_at in rows.tuples() if revoked_at]
 

@@ -13,7 +13,7 @@ from adapters.sql.row_mapping import to_user, to_user_row, to_user_values
 from application.ports.user_repository import UserRepository
 from domain.custom_claims import CustomClaims
 from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
-from domain.users import Email, User
+from domain.users import Email, User, Username
 
 
 class _UserRows(SQLAlchemyAsyncRepository[UserRow]):
@@ -29,7 +29,7 @@ class SqlUserRepository(UserRepository):
         try:
             await self._rows.add(row)
         except IntegrityError as error:
-            if "legacy_id" in str(error):  # the constraint's column, named by both drivers' messages
+            if "legacy_id" in str(error) or "username" in str(error):  # the column, named by both drivers
                 raise UserAlreadyExists from None
             raise EmailAlreadyRegistered from None
 
@@ -43,22 +43,31 @@ class SqlUserRepository(UserRepository):
             raise UserAlreadyExists from None
 
     async def find_many(
-        self, ids: Collection[UUID], emails: Collection[Email], legacy_ids: Collection[str] = ()
+        self,
+        ids: Collection[UUID],
+        emails: Collection[Email],
+        legacy_ids: Collection[str] = (),
+        usernames: Collection[Username] = (),
     ) -> list[User]:
-        if not ids and not emails and not legacy_ids:
+        if not ids and not emails and not legacy_ids and not usernames:
             return []
         statement = select(UserRow).where(
             or_(
                 UserRow.id.in_(list(ids)),
                 UserRow.email.in_([email.value for email in emails]),
                 UserRow.legacy_id.in_(list(legacy_ids)),
+                UserRow.username.in_([username.value for username in usernames]),
             )
         )
         return [to_user(row) for row in (await self._rows.session.scalars(statement)).all()]
 
     async def replace_many(self, users: Sequence[User]) -> None:
-        if users:  # an UPDATE by primary key, executed for every row in one call
+        if not users:
+            return
+        try:  # an UPDATE by primary key, executed for every row in one call
             await self._rows.session.execute(update(UserRow), [to_user_values(user) for user in users])
+        except DriverIntegrityError:
+            raise UserAlreadyExists from None
 
     async def get(self, user_id: UUID) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.id == user_id)
@@ -84,6 +93,10 @@ class SqlUserRepository(UserRepository):
 
     async def get_by_legacy_id(self, legacy_id: str) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.legacy_id == legacy_id)
+        return None if row is None else to_user(row)
+
+    async def get_by_username(self, username: Username) -> User | None:
+        row = await self._rows.get_one_or_none(UserRow.username == username.value)
         return None if row is None else to_user(row)
 
     async def page(self, limit: int, offset: int) -> list[User]:

@@ -51,8 +51,11 @@ class SessionRepository(Protocol):
         """Revoke every live session of the user but `keep`; the ids of those this call revoked."""
 
     @abstractmethod
-    async def live_of_user(self, user_id: UUID, now: datetime) -> list[Session]:
-        """The user's live sessions (`Session.is_live_with`), newest first."""
+    async def live_of_user(
+        self, user_id: UUID, now: datetime, *, limit: int | None = None, offset: int = 0
+    ) -> list[Session]:
+        """The user's live sessions (`Session.is_live_with`), newest first, ties by descending id (a
+        stable order); the first `offset` skipped, at most `limit` of them (None: every one)."""
 
     @abstractmethod
     async def client_addresses_of_user(self, user_id: UUID) -> set[str]:
@@ -60,8 +63,12 @@ class SessionRepository(Protocol):
         where someone with the user's password has logged in lately (see `LoginThrottle`)."""
 
     @abstractmethod
-    async def revoked_since(self, moment: datetime) -> list[Revocation]:
-        """Every revocation at or after the moment, oldest first."""
+    async def revoked_since(
+        self, moment: datetime, *, after: Revocation | None = None, limit: int | None = None
+    ) -> list[Revocation]:
+        """Every revocation at or after the moment, oldest first, in `domain.revocation_feed.feed_order`
+        (ties of a moment by session id); only those strictly past `after` in that order, and at most
+        `limit` of them (None: every one)."""
 
     @abstractmethod
     async def clear_seals(self, rotated_before: datetime, batch_size: int) -> int:

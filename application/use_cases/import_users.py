@@ -14,6 +14,7 @@ from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.errors import DomainError, UserAlreadyExists
 from domain.events import EventKind, SecurityEvent
+from domain.policy import TokenPolicy
 from domain.sessions import RevocationReason
 from domain.user_import import ImportedUser, parse_import_line
 from domain.users import User
@@ -35,9 +36,10 @@ class ImportUsers:
     """Imports JSON Lines, a chunk of `CHUNK_SIZE` lines in one unit of work and one batched insert.
 
     A line is refused, with its number and why, and nothing of it stored, if it is no valid user
-    (`domain.user_import`), if its id or email came on an earlier line, or if its email belongs to
-    another stored user. The same file imported twice changes nothing the second time. No password
-    is hashed here: the hashes are stored as given, and the first login replaces them.
+    (`domain.user_import`), if it sets a claim name outside the allowed ones, if its id, email,
+    legacy_id or username came on an earlier line, or if one of them belongs to another stored user.
+    The same file imported twice changes nothing the second time. No password is hashed here: the
+    hashes are stored as given, and the first login replaces them.
 
     An update never overwrites a password hash tessera wrote since the user's last import (a change,
     a reset, the re-hash at login: `domain.imported_passwords`) unless `force_passwords`; it stores the
@@ -52,12 +54,14 @@ class ImportUsers:
         revoker: SessionRevoker,
         clock: Clock,
         events: SecurityEvents,
+        policy: TokenPolicy,
     ) -> None:
         self._new_uow = new_uow
         self._changes = changes
         self._revoker = revoker
         self._clock = clock
         self._events = events
+        self._allowed = policy.custom_claim_names
 
     async def execute(
         self,
@@ -67,7 +71,7 @@ class ImportUsers:
     ) -> ImportReport:
         report = ImportReport()
         first_lines: dict[tuple[str, object], int] = {}
-        """The line each id, email and legacy_id came on first, by (field, value)."""
+        """The line each id, email, legacy_id and username came on first, by (field, value)."""
         numbered = ((number, text) for number, text in enumerate(lines, start=1) if text.strip())
         for chunk in _chunks(numbered):
             parsed = self._parse(chunk, report, first_lines)
@@ -90,6 +94,7 @@ class ImportUsers:
         for number, text in chunk:
             try:
                 imported = parse_import_line(text, now)
+                self._allowed.check(imported.user.claims)
             except DomainError as error:
                 report.refused.append(Refusal(number, error.message))
                 continue
@@ -118,10 +123,12 @@ class ImportUsers:
                 {user.id for user in users},
                 {user.email for user in users},
                 {user.legacy_id for user in users if user.legacy_id is not None},
+                {user.username for user in users if user.username is not None},
             )
             by_id = {user.id: user for user in stored}
             owner_of = {user.email: user.id for user in stored}
             legacy_owner_of = {user.legacy_id: user.id for user in stored if user.legacy_id is not None}
+            username_owner_of = {user.username: user.id for user in stored if user.username is not None}
             for number, imported in parsed:
                 user = imported.user
                 if owner_of.get(user.email, user.id) != user.id:
@@ -129,6 +136,9 @@ class ImportUsers:
                     counts.refused.append(Refusal(number, reason))
                 elif user.legacy_id is not None and legacy_owner_of.get(user.legacy_id, user.id) != user.id:
                     reason = f"The legacy_id {shown(user.legacy_id)} belongs to another stored user."
+                    counts.refused.append(Refusal(number, reason))
+                elif user.username is not None and username_owner_of.get(user.username, user.id) != user.id:
+                    reason = f"The username {shown(user.username)} belongs to another stored user."
                     counts.refused.append(Refusal(number, reason))
                 elif (current := by_id.get(user.id)) is None:
                     new.append(user)
@@ -146,11 +156,11 @@ class ImportUsers:
                     counts.kept += 1
             try:
                 await uow.users.add_many(new)
-            except UserAlreadyExists:  # registered since `find_many`: nothing of the chunk is stored
-                reason = "An email or id of this chunk was registered meanwhile; import the file again."
+                await uow.users.replace_many(updated)
+            except UserAlreadyExists:  # taken since `find_many`: nothing of the chunk is stored
+                reason = "An id, email, legacy_id or username of this chunk was taken meanwhile; import the file again."
                 report.refused.extend(Refusal(number, reason) for number, _ in parsed)
                 return
-            await uow.users.replace_many(updated)
             await self._changes.record_many(uow, [user.id for user in updated])
             for user_id in newly_disabled:
                 await self._revoker.end_all_of_user(uow, user_id, RevocationReason.USER_DISABLED)

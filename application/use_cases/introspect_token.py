@@ -14,7 +14,8 @@ class IntrospectToken:
 
     An access token is active if its signature and claims hold (the same verifier and rules as the
     protected-request path) and its session is live in storage now, not merely in this replica's
-    revocation view. A refresh token is active if it is stored, unspent (a spent one is inactive
+    revocation view, nor past its absolute end (whatever the leeway). A refresh token is active if it is
+    stored, unspent (a spent one is inactive
     even within the rotation grace: the grace repeats a lost answer, it is not a second life),
     unexpired, and its session is live. Introspection only reads: a spent refresh token shown
     here does not count as reuse.
@@ -49,7 +50,9 @@ class IntrospectToken:
         stored and not revoked, belongs to the token's subject, and (refresh tokens) the token is
         unspent and unexpired; and its user exists and is not disabled."""
         session = await uow.sessions.get(found.session_id)
-        if session is None or session.is_revoked:
+        # An ended session's access tokens have expired (their `exp` is capped at its end), but a
+        # verifier's leeway would still take them for a few seconds: introspection, which reads storage, does not.
+        if session is None or session.is_revoked or session.has_ended(now):
             return None
         if found.access is not None and found.access.sub != session.user_id:
             return None

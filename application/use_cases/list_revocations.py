@@ -1,31 +1,22 @@
-from dataclasses import dataclass
-from datetime import datetime
-
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from domain.revocation_feed import RevocationFeed
-from domain.sessions import Revocation
-
-
-@dataclass(frozen=True, slots=True)
-class RevocationPage:
-    revocations: tuple[Revocation, ...]
-    """Oldest first; may repeat some the reader was already given (see `RevocationFeed`)."""
-    cursor: datetime
-    """What the reader presents next time: the moment this read began."""
+from domain.revocation_feed import FEED_PAGE_MAX, FeedCursor, FeedPage, RevocationFeed
 
 
 class ListRevocations:
-    """The sessions revoked since a trusted client's cursor, read from storage (so every replica
-    answers alike), for the verifiers of downstream services."""
+    """One page of the sessions revoked since a trusted client's cursor, read from storage (so every
+    replica answers alike), for the verifiers of downstream services. At most `FEED_PAGE_MAX` a page:
+    a reader told `more` asks again at once with the cursor it was given."""
 
     def __init__(self, uow: UnitOfWork, clock: Clock, feed: RevocationFeed) -> None:
         self._uow = uow
         self._clock = clock
         self._feed = feed
 
-    async def execute(self, after: datetime | None) -> RevocationPage:
-        now = self._clock.now()
+    async def execute(self, cursor: FeedCursor | None, limit: int = FEED_PAGE_MAX) -> FeedPage:
+        limit = max(1, min(limit, FEED_PAGE_MAX))
+        read = self._feed.read(self._clock.now(), cursor)
         async with self._uow as uow:
-            revocations = await uow.sessions.revoked_since(self._feed.since(now, after))
-        return RevocationPage(tuple(revocations), now)
+            # One more than the page: whether more follow is known, not guessed from a full page.
+            found = await uow.sessions.revoked_since(read.since, after=read.after, limit=limit + 1)
+        return self._feed.page(read, found, limit)

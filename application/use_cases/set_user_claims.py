@@ -9,6 +9,7 @@ from application.user_changes import UserChanges
 from application.user_lookup import find_user
 from domain.custom_claims import CustomClaims
 from domain.events import EventKind, SecurityEvent
+from domain.policy import TokenPolicy
 from domain.users import Email
 
 
@@ -17,15 +18,18 @@ class SetUserClaims:
 
     Access tokens issued from then on carry them: the next login or refresh reads them from storage,
     as it reads the roles. Recorded as a user change, like a role change, so every process forgets
-    the user's cached profile. The audit names who set them, never the claims."""
+    the user's cached profile. The audit names who set them, never the claims. With an allow-list of
+    claim names, a name outside it is refused (`ClaimNameNotAllowed`) before anything is read."""
 
-    def __init__(self, uow: UnitOfWork, changes: UserChanges, events: SecurityEvents) -> None:
+    def __init__(self, uow: UnitOfWork, changes: UserChanges, events: SecurityEvents, policy: TokenPolicy) -> None:
         self._uow = uow
         self._changes = changes
         self._events = events
+        self._allowed = policy.custom_claim_names
 
     async def execute(self, target: UUID | Email, claims: object, actor: Actor) -> UserSummary:
         parsed = CustomClaims.parse(claims)
+        self._allowed.check(parsed)
         async with self._uow as uow:
             await authorise(uow, actor)
             user = await find_user(uow, target)

@@ -110,11 +110,14 @@ async def enable_user(
     summary="Replace a user's custom claims, carried in their access tokens from the next login or refresh",
     description="A JSON object of at most 1024 bytes encoded, none of whose names is a registered or tessera's "
     "own claim (`iss`, `sub`, `aud`, `exp`, `nbf`, `iat`, `jti`, `sid`, `roles`, `typ`, `client_id`, `scope`, …); "
-    "`{}` removes them all.",
+    "`{}` removes them all. With TESSERA_CUSTOM_CLAIM_NAMES set, only the names it lists.",
     security=PROTECTED,
     responses={
         **_CHANGE,
-        **problems(e400=f"Not a JSON object, too long, a reserved name; or {CONFLICTING_CREDENTIALS}"),
+        **problems(
+            e400="Not a JSON object, too long, a reserved name (invalid-claims); a name outside "
+            f"TESSERA_CUSTOM_CLAIM_NAMES (claim-not-allowed, the names given); or {CONFLICTING_CREDENTIALS}"
+        ),
     },
 )
 @inject

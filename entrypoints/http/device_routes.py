@@ -1,35 +1,53 @@
 """The caller's sessions as devices: list them, end one."""
 
+from typing import Annotated
 from uuid import UUID
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, Router, delete, get
 from litestar.middleware.base import DefineMiddleware
-from litestar.params import FromPath
+from litestar.params import FromPath, Parameter
 
 from application.use_cases.end_session import EndSession
-from application.use_cases.list_sessions import ListSessions
+from application.use_cases.list_sessions import DEFAULT_PAGE, MAX_PAGE, ListSessions
 from domain.errors import SessionNotFound
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.management_schemas import DeviceSession, SessionsResponse
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
 from entrypoints.http.requests import NO_STORE, AuthenticatedRequest, client_address
 
+MAX_OFFSET = 2**31 - 1
 NOT_FOUND = "No live session of the caller's has this id: unknown, ended, another user's, or not a UUID (all alike)"
 
 
 @get(
     "/sessions",
-    summary="The caller's live sessions (devices), newest first; `current` marks the one of this token",
+    summary="The caller's live sessions (devices), a page at a time; `current` marks the one of this token",
+    description=f"Newest first, ties by descending id; at most `limit` (≤ {MAX_PAGE}) a page. `next_offset` is "
+    "the `offset` of the next page, null on the last.",
     security=PROTECTED,
     cache_control=NO_STORE,
-    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
+    responses=problems(
+        e400=f"`limit` or `offset` out of range (the detail names it); or {CONFLICTING_CREDENTIALS}",
+        e401=UNAUTHENTICATED,
+    ),
 )
 @inject
-async def list_sessions(request: AuthenticatedRequest, use_case: FromDishka[ListSessions]) -> SessionsResponse:
-    found = await use_case.execute(request.user)
+async def list_sessions(
+    request: AuthenticatedRequest,
+    use_case: FromDishka[ListSessions],
+    limit: Annotated[
+        int, Parameter(ge=1, le=MAX_PAGE, description=f"Sessions per page (at most {MAX_PAGE})")
+    ] = DEFAULT_PAGE,
+    offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET, description="Sessions to skip")] = 0,
+) -> SessionsResponse:
+    page = await use_case.execute(request.user, limit, offset)
     return SessionsResponse(
-        [DeviceSession(s.id, s.created_at, s.last_used_at, s.user_agent, s.client_address, s.current) for s in found]
+        [
+            DeviceSession(s.id, s.created_at, s.last_used_at, s.user_agent, s.client_address, s.current)
+            for s in page.sessions
+        ],
+        page.next_offset,
     )
 
 

@@ -6,6 +6,7 @@ from application.errors import NoSigningKey, StorageUnavailable
 from domain.errors import (
     AccountDisabled,
     CannotDisableSelf,
+    ClaimNameNotAllowed,
     DomainError,
     EmailAlreadyRegistered,
     InsufficientRole,
@@ -50,6 +51,7 @@ DOMAIN_ERROR_STATUSES: dict[type[DomainError], ErrorStatus] = {
     NoSigningKey: (HTTPStatus.SERVICE_UNAVAILABLE, "not-ready", None),
     InvalidRole: (HTTPStatus.BAD_REQUEST, "invalid-role", None),
     InvalidClaims: (HTTPStatus.BAD_REQUEST, "invalid-claims", None),
+    ClaimNameNotAllowed: (HTTPStatus.BAD_REQUEST, "claim-not-allowed", None),
     AccountDisabled: (HTTPStatus.FORBIDDEN, "account-disabled", None),
     InsufficientRole: (HTTPStatus.FORBIDDEN, "insufficient-scope", "insufficient_scope"),
     UnknownUser: (HTTPStatus.NOT_FOUND, "user-not-found", None),
@@ -58,6 +60,20 @@ DOMAIN_ERROR_STATUSES: dict[type[DomainError], ErrorStatus] = {
     WrongCurrentPassword: (HTTPStatus.FORBIDDEN, "wrong-current-password", None),
     InvalidPasswordResetToken: (HTTPStatus.BAD_REQUEST, "invalid-password-reset-token", None),
 }
+
+
+DOMAIN_ERROR_FIELDS: dict[type[DomainError], str] = {
+    InvalidEmail: "email",
+    InvalidDisplayName: "display_name",
+    InvalidClaims: "$",
+    InvalidPasswordResetToken: "token",
+}
+"""The body field a 400 domain error is about, named in the problem's `invalid_params`: only errors that
+come from one field of the same name on every route that raises them (`$`: the body as a whole)."""
+
+
+def field_of(error: DomainError) -> str | None:
+    return next((DOMAIN_ERROR_FIELDS[t] for t in type(error).__mro__ if t in DOMAIN_ERROR_FIELDS), None)
 
 
 def status_of(error: DomainError) -> ErrorStatus | None:

@@ -14,9 +14,12 @@ class InvalidRequest(Exception):
 
     detail = "The request is malformed."
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(self, detail: str | None = None, *, field: str | None = None, location: str = "body") -> None:
         super().__init__(detail or self.detail)
         self.detail = detail or self.detail
+        self.field = field
+        """The field at fault, if one is: named in the problem's `invalid_params`."""
+        self.location = location
 
 
 class ConflictingCredentials(InvalidRequest):
@@ -27,6 +30,10 @@ class ConflictingCredentials(InvalidRequest):
 
 class CrossSiteRequestRefused(Exception):
     """A request that uses or sets the session cookies lacks the custom header or an accepted origin."""
+
+
+class PasswordResetUnavailable(Exception):
+    """Password reset by mail asked of a server that cannot mail: no SMTP server, and not development."""
 
 
 class UnsupportedMediaType(Exception):

@@ -9,21 +9,24 @@ from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
+from litestar.enums import ParamType
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from adapters.observability.metrics import STORAGE_UNAVAILABLE
 from application.errors import NoSigningKey, StorageUnavailable
 from domain.errors import DomainError, InvalidClient, Throttled
-from entrypoints.http.error_statuses import status_of
+from entrypoints.http.error_statuses import field_of, status_of
 from entrypoints.http.errors import (
     CrossSiteRequestRefused,
     InvalidRequest,
     MalformedAuthorization,
     MissingCredentials,
+    PasswordResetUnavailable,
     UnsupportedMediaType,
 )
-from entrypoints.http.problems import REALM, problem
+from entrypoints.http.problems import REALM, InvalidParam, problem
+from entrypoints.http.validation_errors import invalid_params
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,9 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dic
     if listed is None:
         return problem(HTTPStatus.BAD_REQUEST, error.message)
     status, slug, challenge_error = listed
-    response = problem(status, error.message, slug=slug, challenge_error=challenge_error)
+    field = field_of(error) if status is HTTPStatus.BAD_REQUEST else None
+    named = () if field is None else (InvalidParam(field, "body", error.message),)
+    response = problem(status, error.message, slug=slug, challenge_error=challenge_error, invalid_params=named)
     if isinstance(error, StorageUnavailable):
         STORAGE_UNAVAILABLE.inc()
     if isinstance(error, (Throttled, StorageUnavailable, NoSigningKey)):
@@ -63,7 +68,8 @@ def _malformed_authorization(_: Request[Any, Any, Any], __: MalformedAuthorizati
 
 
 def _invalid_request(_: Request[Any, Any, Any], error: InvalidRequest) -> Response[dict[str, object]]:
-    return problem(HTTPStatus.BAD_REQUEST, error.detail, slug="invalid-request")
+    named = () if error.field is None else (InvalidParam(error.field, error.location, error.detail),)
+    return problem(HTTPStatus.BAD_REQUEST, error.detail, slug="invalid-request", invalid_params=named)
 
 
 def _cross_site_request(_: Request[Any, Any, Any], __: CrossSiteRequestRefused) -> Response[dict[str, object]]:
@@ -71,6 +77,14 @@ def _cross_site_request(_: Request[Any, Any, Any], __: CrossSiteRequestRefused) 
         HTTPStatus.FORBIDDEN,
         "A request with the session cookies must send 'X-Requested-With: tessera' from an accepted origin.",
         slug="csrf",
+    )
+
+
+def _password_reset_unavailable(_: Request[Any, Any, Any], __: PasswordResetUnavailable) -> Response[dict[str, object]]:
+    return problem(
+        HTTPStatus.NOT_IMPLEMENTED,
+        "Password reset by mail is not available on this server: ask its operator to reset your password.",
+        slug="password-reset-unavailable",
     )
 
 
@@ -83,8 +97,33 @@ def _unsupported_media_type(_: Request[Any, Any, Any], __: UnsupportedMediaType)
 
 
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
-    # Litestar's message names the field and the rule, never the submitted value.
-    return problem(HTTPStatus.BAD_REQUEST, _sanitised(error.detail), slug="invalid-request")
+    # Litestar's messages name the field and the rule, never the submitted value.
+    params = invalid_params(error.extra)
+    detail = _parameters_at_fault(error)
+    if detail is None:
+        detail = f"Invalid request: {'; '.join(_described(param) for param in params)}." if params else error.detail
+    return problem(HTTPStatus.BAD_REQUEST, _sanitised(detail), slug="invalid-request", invalid_params=params)
+
+
+def _described(param: InvalidParam) -> str:
+    """`Expected `str`, got `int` at `email` in the body`; a reason that names the field already keeps to itself."""
+    where = "" if f"`{param.name.rpartition('.')[2]}`" in param.reason else f" at `{param.name}`"
+    return f"{param.reason}{where} in the {param.location}"
+
+
+def _parameters_at_fault(error: ValidationException) -> str | None:
+    """A refused query, path, header or cookie parameter, named with the rule it broke: Litestar's own
+    detail is the request line, which echoes the value and leaves the client to guess which parameter."""
+    extra = error.extra if isinstance(error.extra, list) else []
+    faults = [
+        f"{item['source'].value} parameter '{item['key']}': {item.get('message', 'invalid')}"
+        for item in extra
+        if isinstance(item, dict) and isinstance(item.get("source"), ParamType) and item.get("key")
+    ]
+    if not faults or len(faults) != len(extra):
+        return None
+    detail = "; ".join(faults)
+    return detail[0].upper() + detail[1:]
 
 
 def _http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, object]]:
@@ -118,6 +157,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     InvalidRequest: _invalid_request,
     CrossSiteRequestRefused: _cross_site_request,
     UnsupportedMediaType: _unsupported_media_type,
+    PasswordResetUnavailable: _password_reset_unavailable,
     ValidationException: _validation_error,
     HTTPException: _http_error,
     Exception: _unexpected_error,

@@ -20,6 +20,8 @@ class DeviceSession(msgspec.Struct):
 
 class SessionsResponse(msgspec.Struct):
     sessions: list[DeviceSession]
+    next_offset: int | None
+    """The offset of the next page, or null on the last one."""
 
 
 class AdminUser(msgspec.Struct):

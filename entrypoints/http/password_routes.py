@@ -4,6 +4,8 @@ from typing import Any
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Request, Response, Router, post
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
@@ -12,6 +14,7 @@ from application.use_cases.change_password import ChangePassword, PasswordChange
 from application.use_cases.confirm_password_reset import ConfirmPasswordReset
 from application.use_cases.request_password_reset import RequestPasswordReset
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
+from entrypoints.http.errors import PasswordResetUnavailable
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, NOT_JSON, UNAUTHENTICATED, problems
 from entrypoints.http.password_schemas import PasswordChangeRequest, PasswordResetConfirmation, PasswordResetRequest
 from entrypoints.http.requests import AuthenticatedRequest, client_address
@@ -51,6 +54,12 @@ async def change_password(
     return Response(None, status_code=204)
 
 
+NO_MAIL = (
+    "Password reset by mail is off (password-reset-unavailable): no TESSERA_SMTP_URL outside development. "
+    "An operator can still print a link: tessera users reset-link"
+)
+
+
 @post(
     "/password-reset",
     status_code=202,
@@ -61,6 +70,7 @@ async def change_password(
             e415=NOT_JSON,
             e429="Too many reset requests from this address, for any emails "
             "(TESSERA_PASSWORD_RESET_MAX_PER_ADDRESS a window; see Retry-After)",
+            e501=NO_MAIL,
         ),
         **ACCEPTED,
     },
@@ -83,6 +93,7 @@ async def request_password_reset(
             e400="A used, expired or unknown token (invalid-password-reset-token, all alike); a new password "
             "outside 8–1024 characters; or a malformed body",
             e415=NOT_JSON,
+            e501=NO_MAIL,
         ),
     },
 )
@@ -96,9 +107,24 @@ async def confirm_password_reset(
     return Response(None, status_code=204)
 
 
-password_routers = [
-    Router(
-        "/auth", route_handlers=[change_password], middleware=[DefineMiddleware(AccessTokenMiddleware)], tags=["auth"]
-    ),
-    Router("/auth", route_handlers=[request_password_reset, confirm_password_reset], tags=["auth"]),
-]
+def _reset_unavailable(_: ASGIConnection[Any, Any, Any, Any], __: BaseRouteHandler) -> None:
+    raise PasswordResetUnavailable
+
+
+def password_routers(reset_by_mail: bool) -> list[Router]:
+    """The reset routes answer 501 before reading a body when the server cannot mail (see
+    `Settings.password_reset_by_mail`); they stay in the schema, documented with that answer."""
+    return [
+        Router(
+            "/auth",
+            route_handlers=[change_password],
+            middleware=[DefineMiddleware(AccessTokenMiddleware)],
+            tags=["auth"],
+        ),
+        Router(
+            "/auth",
+            route_handlers=[request_password_reset, confirm_password_reset],
+            guards=[] if reset_by_mail else [_reset_unavailable],
+            tags=["auth"],
+        ),
+    ]

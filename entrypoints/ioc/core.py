@@ -8,7 +8,7 @@ from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
 from adapters.local.lru_profile_cache import LruProfileCache
 from adapters.local.process_revocation_view import ProcessRevocationView
 from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
-from adapters.mail.logging_mailer import LoggingMailer
+from adapters.mail.logging_mailer import DiscardingMailer, LoggingMailer
 from adapters.mail.smtp_mailer import SmtpMailer
 from adapters.observability.logging_security_events import LoggingSecurityEvents
 from adapters.secrets_token_generator import SecretsTokenGenerator
@@ -25,6 +25,7 @@ from application.propagation import Propagation
 from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.clients import TrustedClients
+from domain.login_identifiers import LoginIdentifiers
 from domain.password_resets import ResetLinkTemplate
 from domain.policy import TokenPolicy
 from domain.revocation_feed import RevocationFeed
@@ -63,6 +64,10 @@ class CoreProvider(Provider):
         return settings.throttle_policy()
 
     @provide
+    def login_identifiers(self, settings: Settings) -> LoginIdentifiers:
+        return settings.login_identifiers
+
+    @provide
     def trusted_clients(self, settings: Settings) -> TrustedClients:
         return TrustedClients(settings.oauth_clients)
 
@@ -86,9 +91,9 @@ class CoreProvider(Provider):
     @provide
     async def mailer(self, settings: Settings) -> AsyncIterator[Mailer]:
         """SMTP when TESSERA_SMTP_URL is set, its queued deliveries awaited at shutdown; otherwise mail
-        goes to the log (development)."""
+        goes to the log in development, and nowhere outside it (the reset routes are off there: 501)."""
         if settings.mail.smtp is None:
-            yield LoggingMailer()
+            yield LoggingMailer() if settings.uses_development_key else DiscardingMailer()
             return
         mailer = SmtpMailer(settings.mail.smtp, settings.mail.sender)
         yield mailer

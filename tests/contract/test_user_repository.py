@@ -5,7 +5,7 @@ import pytest
 
 from domain.custom_claims import CustomClaims
 from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
-from domain.users import Email
+from domain.users import Email, Username
 from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_user
 
@@ -318,3 +318,54 @@ async def test_find_many_finds_users_by_legacy_id_and_replace_many_sets_it(new_u
         assert await uow.users.get_by_legacy_id("bob-2") == replace(bob, legacy_id="bob-2")
         assert await uow.users.get_by_legacy_id("ada-1") is None
         assert await uow.users.get(ada.id) == replace(ada, legacy_id=None)
+
+
+async def test_a_user_is_found_by_username_in_any_case_and_a_taken_username_is_refused(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ada = replace(a_user("ada@example.com"), username=Username.parse("Ada.L"))
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.users.add_many([a_user("bob@example.com"), a_user("eve@example.com")])  # many without one
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get_by_username(Username.parse("ADA.l")) == ada
+        assert await uow.users.get(ada.id) == ada
+        assert await uow.users.get_by_username(Username.parse("ada")) is None
+        assert await uow.users.find_many(set(), set(), (), {Username.parse("ada.l")}) == [ada]
+    with pytest.raises(UserAlreadyExists):
+        async with new_uow() as uow:
+            await uow.users.add(replace(a_user("grace@example.com"), username=Username.parse("ada.L")))
+            await uow.commit()
+    with pytest.raises(UserAlreadyExists):
+        async with new_uow() as uow:
+            await uow.users.add_many([replace(a_user("joan@example.com"), username=Username.parse("ADA.L"))])
+            await uow.commit()
+
+    async with new_uow() as uow:
+        assert len(await uow.users.page(10, 0)) == 3
+
+
+async def test_replacing_a_user_with_another_users_email_legacy_id_or_username_stores_nothing(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ada = replace(a_user("ada@example.com"), legacy_id="1", username=Username.parse("ada"))
+    bob = replace(a_user("bob@example.com"), legacy_id="2", username=Username.parse("bob"))
+    async with new_uow() as uow:
+        await uow.users.add_many([ada, bob])
+        await uow.commit()
+
+    for clash in (
+        replace(bob, email=ada.email),
+        replace(bob, legacy_id="1"),
+        replace(bob, username=Username.parse("ADA")),
+    ):
+        with pytest.raises(UserAlreadyExists):
+            async with new_uow() as uow:
+                await uow.users.replace_many([replace(ada, display_name="Ada L."), clash])
+                await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get(ada.id) == ada
+        assert await uow.users.get(bob.id) == bob

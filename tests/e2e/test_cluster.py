@@ -1,6 +1,6 @@
 """`just cluster` (deploy/cluster.py): a throwaway PostgreSQL, 3 replicas of 2 workers in shared-key
 mode, nginx round-robin in front; a session walked through nginx, a logout seen by every replica,
-and Ctrl-C (SIGINT) stopping everything it started."""
+`X-Forwarded-For` believed from nginx alone, and Ctrl-C (SIGINT) stopping everything it started."""
 
 import contextlib
 import os
@@ -82,6 +82,28 @@ def _statuses(ports: list[int], access_token: str) -> list[int]:
     return [httpx.get(f"http://127.0.0.1:{p}/api/user/profile", headers=headers, timeout=10).status_code for p in ports]
 
 
+def _client_logged(run: Path, marker: str) -> str:
+    """The client address the replica that answered the request named by `marker` logged (uvicorn's
+    access line `ADDRESS:PORT - "GET /health?probe=MARKER ..."`), once it is written."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        logs = "".join(log.read_text(errors="replace") for log in run.glob("replica-*.log"))
+        if found := re.findall(rf"(\S+):\d+ - \"GET /health\?probe={marker} ", logs):
+            return str(found[0])
+        time.sleep(0.1)
+    raise AssertionError(f"no replica logged the request {marker}")
+
+
+def _client_addresses_seen(front: int, replica: int, run: Path) -> tuple[str, str]:
+    """What a replica takes for the client's address: asked straight from 127.0.0.1, and through nginx
+    from 127.0.0.3, each time with a forged `X-Forwarded-For`."""
+    forged = {"X-Forwarded-For": "203.0.113.9"}
+    assert httpx.get(f"http://127.0.0.1:{replica}/health?probe=direct", headers=forged, timeout=10).status_code == 200
+    with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.3"), timeout=10) as elsewhere:
+        assert elsewhere.get(f"http://127.0.0.1:{front}/health?probe=proxied", headers=forged).status_code == 200
+    return _client_logged(run, "direct"), _client_logged(run, "proxied")
+
+
 def test_the_cluster_serves_through_nginx_sees_a_logout_on_every_replica_and_stops_all_it_started_on_ctrl_c(
     tmp_path: Path,
 ) -> None:
@@ -114,6 +136,9 @@ def test_the_cluster_serves_through_nginx_sees_a_logout_on_every_replica_and_sto
         assert _statuses(replicas, access) == [401, 401, 401]
         answered = set(re.findall(r"upstream=127\.0\.0\.1:(\d+)", (run / "nginx-access.log").read_text()))
         assert answered == {str(port) for port in replicas}, "round-robin: every replica answered through nginx"
+        # Only nginx's own connections (from 127.0.0.2) are believed: a local client's forged header is
+        # ignored straight at a replica, and through nginx the replica sees the address nginx saw.
+        assert _client_addresses_seen(front, replicas[0], run) == ("127.0.0.1", "127.0.0.3")
     finally:
         cluster.send_signal(signal.SIGINT)
         exited = cluster.wait(timeout=120)

@@ -203,6 +203,7 @@ def test_mail_settings_are_read_from_the_environment_and_the_smtp_password_never
         ("TESSERA_SMTP_URL", "smtp://host:notaport"),
         ("TESSERA_PASSWORD_RESET_URL", "https://app.example.com/reset"),
         ("TESSERA_MAIL_FROM", "nobody"),
+        ("TESSERA_SMTP_ALLOW_PLAINTEXT_AUTH", "yes"),
     ],
 )
 def test_a_bad_mail_setting_is_refused_naming_its_variable_without_its_value(variable: str, value: str) -> None:

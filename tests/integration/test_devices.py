@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 from entrypoints.http.app import create_app
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD, settings_for_tests
+from tests.support.problems import names_the_parameter
 
 pytestmark = pytest.mark.anyio
 
@@ -114,3 +115,47 @@ async def test_ending_a_session_with_the_cookie_transport_needs_the_csrf_header(
 
         assert (await browser.delete(f"/auth/sessions/{current['id']}", headers=same_origin)).status_code == 204
         assert (await browser.get("/auth/sessions")).status_code == 401
+
+
+async def test_the_device_list_is_read_in_pages_that_say_where_the_next_starts(any_storage_client: Client) -> None:
+    """Third review, item 15."""
+    client = any_storage_client
+    await register(client)
+    logins = [await _log_in_as(client, f"device {n}") for n in range(5)]
+
+    pages = []
+    for offset in (0, 2, 4):
+        response = await client.get("/auth/sessions", params={"limit": 2, "offset": offset}, headers=bearer(logins[0]))
+        assert response.status_code == 200, response.text
+        pages.append(response.json())
+
+    assert [page["next_offset"] for page in pages] == [2, 4, None]
+    agents = [s["user_agent"] for page in pages for s in page["sessions"]]
+    assert sorted(agents) == [f"device {n}" for n in range(5)] and len(set(agents)) == 5
+    default = (await client.get("/auth/sessions", headers=bearer(logins[0]))).json()
+    assert [s["id"] for s in default["sessions"]] == [s["id"] for page in pages for s in page["sessions"]]
+    assert default["next_offset"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"limit": "x"}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"offset": 2**31}, "offset"),
+        ({"offset": "later"}, "offset"),
+    ],
+)
+async def test_a_bad_page_parameter_is_a_400_problem_naming_it(
+    any_storage_client: Client, params: dict[str, object], named: str
+) -> None:
+    await register(any_storage_client)
+    tokens = await log_in(any_storage_client)
+
+    response = await any_storage_client.get("/auth/sessions", params=params, headers=bearer(tokens))  # type: ignore[arg-type]
+
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert names_the_parameter(response.json()["detail"], named)

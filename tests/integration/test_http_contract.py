@@ -276,3 +276,25 @@ async def test_an_unexpected_failure_is_a_500_problem_that_reveals_nothing(tmp_p
     body = assert_problem(response, 500)
     assert "hunter2" not in response.text and "RuntimeError" not in response.text
     assert body["detail"] == "The server could not complete the request."
+
+
+async def test_the_paged_listings_document_their_page_parameters_bounds_and_next_page(client: Client) -> None:
+    """Third review, item 15: both listings state their largest page and how to ask for the next."""
+    schema = (await client.get("/schema/openapi.json")).json()
+
+    def parameters(path: str) -> dict[str, dict[str, object]]:
+        operation = schema["paths"][path]["get"]
+        return {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+
+    def fields(path: str) -> set[str]:
+        reference = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        return set(schema["components"]["schemas"][reference.rsplit("/", 1)[1]]["properties"])
+
+    sessions, feed = parameters("/auth/sessions"), parameters("/oauth/revocations")
+    assert (sessions["limit"]["schema"]["minimum"], sessions["limit"]["schema"]["maximum"]) == (1, 100)  # type: ignore[index]
+    assert sessions["offset"]["schema"]["minimum"] == 0  # type: ignore[index]
+    assert (feed["limit"]["schema"]["minimum"], feed["limit"]["schema"]["maximum"]) == (1, 1000)  # type: ignore[index]
+    assert "pattern" in feed["after"]["schema"]  # type: ignore[operator]
+    assert {"sessions", "next_offset"} <= fields("/auth/sessions")
+    assert {"revocations", "cursor", "window", "more"} <= fields("/oauth/revocations")
+    assert "400" in schema["paths"]["/auth/sessions"]["get"]["responses"]

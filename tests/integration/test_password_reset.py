@@ -2,18 +2,27 @@
 single-use link, and every session of the user ended."""
 
 import asyncio
+import base64
+import secrets
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from uuid import UUID
 
 import httpx
 import pytest
+from dishka import AsyncContainer
 from litestar.testing import AsyncTestClient
 
 from adapters.mail.smtp_mailer import SmtpServer
+from application.ports.mailer import Mail, Mailer
+from application.ports.unit_of_work import UnitOfWork
+from entrypoints.config import Settings
 from entrypoints.http.app import create_app
 from entrypoints.mail_settings import MailSettings
 from tests.integration.cookies import assert_problem
 from tests.integration.flows import Client, bearer, log_in, register
+from tests.integration.stored import in_app
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.smtp import Inbox, smtp_server
 
@@ -139,3 +148,73 @@ async def test_a_password_change_voids_a_reset_link_mailed_before_it(mailing_cli
 
     assert_problem(late, 400, "invalid-password-reset-token")
     await log_in(mailing_client, password=NEW)
+
+
+@pytest.fixture
+async def production_client(tmp_path: Path) -> AsyncIterator[Client]:
+    """Not development (a signing key file is configured), and no TESSERA_SMTP_URL."""
+    key_file = tmp_path / "dev-signing-key.jwk"  # written by settings_for_tests, then named as the key file
+    async with AsyncTestClient(create_app(settings_for_tests("memory://", tmp_path, signing_key_file=key_file))) as c:
+        yield c
+
+
+async def _unspent_reset_tokens(client: Client, user_id: str) -> int:
+    async def void(container: AsyncContainer) -> int:
+        async with container() as request:
+            uow = await request.get(UnitOfWork)  # type: ignore[type-abstract]
+            async with uow:
+                return await uow.password_resets.void_all_of_user(UUID(user_id), datetime.now(UTC))
+
+    return await in_app(client, void)
+
+
+async def test_outside_development_without_smtp_the_reset_routes_answer_501_and_no_link_reaches_the_log(
+    production_client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    ada = await register(production_client)
+    with caplog.at_level("DEBUG"):
+        asked = await production_client.post("/auth/password-reset", json={"email": "ada@example.com"})
+        confirmed = await production_client.post(
+            "/auth/password-reset/confirm", json={"token": "guessed", "new_password": NEW}
+        )
+        not_json = await production_client.post("/auth/password-reset", content=b"email=ada@example.com")
+
+    for answer in (asked, confirmed, not_json):
+        assert_problem(answer, 501, "password-reset-unavailable")
+    assert "reset-password?token=" not in caplog.text and not [r for r in caplog.records if r.name == "tessera.mail"]
+    assert await _unspent_reset_tokens(production_client, ada["id"]) == 0
+    assert (await log_in(production_client))["access_token"]  # the password is untouched
+
+
+async def test_outside_development_without_smtp_the_mailer_drops_mail_and_logs_no_body(
+    production_client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def send(container: AsyncContainer) -> None:
+        mailer = await container.get(Mailer)  # type: ignore[type-abstract]
+        mailer.send(Mail("ada@example.com", "Reset your password", "https://app.example.com/reset?token=secret-1"))
+
+    with caplog.at_level("DEBUG", logger="tessera.mail"):
+        await in_app(production_client, send)
+
+    (record,) = [r for r in caplog.records if r.name == "tessera.mail"]
+    assert "dropped" in record.getMessage() and "secret-1" not in caplog.text
+
+
+async def test_outside_development_an_smtp_server_turns_the_reset_routes_on(tmp_path: Path, inbox: Inbox) -> None:
+    key_file = tmp_path / "dev-signing-key.jwk"
+    mail = MailSettings(SmtpServer("127.0.0.1", inbox.port), "accounts@example.com", RESET_URL)
+    settings = settings_for_tests("memory://", tmp_path, signing_key_file=key_file, mail=mail)
+    async with AsyncTestClient(create_app(settings)) as client:
+        await register(client)
+        assert (await client.post("/auth/password-reset", json={"email": "ada@example.com"})).status_code == 202
+        token = await _token_from(inbox)
+        confirmed = await client.post("/auth/password-reset/confirm", json={"token": token, "new_password": NEW})
+        assert confirmed.status_code == 204
+
+
+def test_shared_key_mode_as_compose_runs_it_has_no_reset_by_mail_without_smtp() -> None:
+    kek = base64.b64encode(secrets.token_bytes(32)).decode()
+    environ = {"TESSERA_KEY_ENCRYPTION_KEY": kek, "TESSERA_ISSUER": "https://auth.example.com"}
+    assert not Settings.from_env(environ).password_reset_by_mail
+    assert Settings.from_env(environ | {"TESSERA_SMTP_URL": "smtp://127.0.0.1:2525"}).password_reset_by_mail
+    assert Settings.from_env({}).password_reset_by_mail  # development: `just run`, the log stands in for mail

@@ -1,5 +1,7 @@
 """`"remember": false` at login: a short absolute lifetime, and cookies that end with the browser session."""
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -56,3 +58,33 @@ async def test_a_refresh_token_and_its_cookie_never_outlive_the_configured_sessi
     assert remembered["body"]["refresh_expires_in"] == 3 * 86400  # type: ignore[index]
     assert remembered["cookies"][1]["max-age"] == str(3 * 86400)  # type: ignore[index]
     assert forgotten["body"]["refresh_expires_in"] == 3600  # type: ignore[index]
+
+
+def _exp_and_iat(access_token: str) -> tuple[int, int]:
+    payload = access_token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims["exp"], claims["iat"]
+
+
+async def test_no_access_token_or_cookie_outlives_a_session_shorter_than_the_access_ttl(
+    start_browser_client: ClientFactory,
+) -> None:
+    """Third review, item 12: sessions of 60 s, access tokens of 15 min. The login's access token, its
+    `expires_in` and its cookie's Max-Age all stop at the session's end, and so does a refresh's token."""
+    async with start_browser_client(
+        session_max_age=timedelta(seconds=60), short_session_max_age=timedelta(seconds=60)
+    ) as client:
+        await register(client)
+        cookie = await _login(client, transport="cookie")
+        bearer = await _login(client)
+        refreshed = await client.post("/auth/refresh", json={"refresh_token": bearer["body"]["refresh_token"]})  # type: ignore[index]
+        assert refreshed.status_code == 200, refreshed.text
+
+    assert cookie["body"] == {"transport": "cookie", "expires_in": 60, "refresh_expires_in": 60}
+    assert [c["max-age"] for c in cookie["cookies"]] == ["60", "60", "60"]  # type: ignore[attr-defined]
+    exp, iat = _exp_and_iat(bearer["body"]["access_token"])  # type: ignore[index]
+    assert exp - iat == bearer["body"]["expires_in"] == 60  # type: ignore[index]
+    refreshed_exp, refreshed_iat = _exp_and_iat(refreshed.json()["access_token"])
+    assert refreshed_exp == exp  # the session's end, not 15 minutes from the refresh
+    assert refreshed.json()["expires_in"] == exp - refreshed_iat <= 60
+    assert refreshed.json()["refresh_expires_in"] <= 60

@@ -1,4 +1,6 @@
-"""A real SMTP server for the tests (aiosmtpd), on 127.0.0.1 and a free port, that keeps what it receives."""
+"""A real SMTP server for the tests (aiosmtpd), on 127.0.0.1 and a free port, that keeps what it receives:
+the messages, and the credentials of every AUTH. It never offers STARTTLS (it has no certificate); with
+`plaintext_auth`, it accepts AUTH without TLS, as a badly configured or intercepted server would."""
 
 import errno
 import time
@@ -10,6 +12,7 @@ from email.message import Message
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.support.ports import PortTaken, on_a_free_port
 
@@ -18,6 +21,13 @@ from tests.support.ports import PortTaken, on_a_free_port
 class Inbox:
     port: int = 0
     messages: list[Message] = field(default_factory=list)
+    credentials: list[tuple[str, str]] = field(default_factory=list)
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        """Every login and password it is shown, kept; all accepted."""
+        if isinstance(data, LoginPassword):
+            self.credentials.append((data.login.decode(), data.password.decode()))
+        return AuthResult(success=True)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
@@ -33,11 +43,12 @@ class Inbox:
 
 
 @contextmanager
-def smtp_server() -> Iterator[Inbox]:
+def smtp_server(*, plaintext_auth: bool = False) -> Iterator[Inbox]:
     inbox = Inbox()
+    auth = {"authenticator": inbox.authenticate, "auth_require_tls": False} if plaintext_auth else {}
 
     def start(port: int) -> Controller:
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller = Controller(inbox, hostname="127.0.0.1", port=port, **auth)
         try:
             controller.start()
         except OSError as error:

@@ -97,9 +97,14 @@ class Tessera:
 
     @classmethod
     async def start(
-        cls, store: InMemoryStore | None = None, clock: FixedClock | None = None, *overrides: Provider
+        cls,
+        store: InMemoryStore | None = None,
+        clock: FixedClock | None = None,
+        *overrides: Provider,
+        settings: Settings = SETTINGS,
     ) -> "Tessera":
-        """`overrides` replace more of the composition root (a storage whose commits fail, say)."""
+        """`overrides` replace more of the composition root (a storage whose commits fail, say);
+        `settings` other lifetimes than the defaults."""
         self = cls()
         self.store = store or InMemoryStore()
         self.clock = clock or FixedClock()
@@ -107,7 +112,7 @@ class Tessera:
         self.hasher = fakes.hasher
         self.events = fakes.events_sink
         self.outbox = fakes.outbox
-        self.container = build_container(SETTINGS, fakes, *overrides)
+        self.container = build_container(settings, fakes, *overrides)
         self.policy = await self.container.get(TokenPolicy)
         self.revocations = await self.container.get(RevocationView)
         self.verify = (await self.container.get(VerifyAccessToken)).execute

@@ -24,6 +24,9 @@ class FakeTessera:
     revoked: list[tuple[str, float]] = field(default_factory=list)
     jwks_requests: list[httpx.Request] = field(default_factory=list)
     feed_requests: list[httpx.Request] = field(default_factory=list)
+    page_size: int = 1000
+    failing_pages: set[int] = field(default_factory=set)
+    """Offsets of the pages the feed answers 503 to (a replica failing in the middle of a read)."""
 
     def jwks(self) -> dict[str, object]:
         return {
@@ -53,9 +56,14 @@ class FakeTessera:
         expected = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
         if request.headers.get("authorization") != expected:
             return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="tessera"'})
-        entries = [{"sid": sid, "revoked_at": at} for sid, at in self.revoked]
-        cursor = str(int(time.time() * 1_000_000))
-        return httpx.Response(200, json={"revocations": entries, "cursor": cursor, "window": 930})
+        after = request.url.params.get("after", "")
+        start = int(after.removeprefix("page:")) if after.startswith("page:") else 0
+        if start in self.failing_pages:
+            return httpx.Response(503, json={"status": 503})
+        entries = [{"sid": sid, "revoked_at": at} for sid, at in self.revoked[start : start + self.page_size]]
+        more = start + self.page_size < len(self.revoked)
+        cursor = f"page:{start + self.page_size}" if more else str(int(time.time() * 1_000_000))
+        return httpx.Response(200, json={"revocations": entries, "cursor": cursor, "window": 930, "more": more})
 
     def revoke(self, sid: str) -> None:
         self.revoked.append((str(uuid.UUID(sid)), time.time()))

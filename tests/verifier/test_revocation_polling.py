@@ -5,9 +5,11 @@ import asyncio
 import time
 import uuid
 
+import httpx
 import pytest
 from joserfc.jwk import RSAKey
 from tessera_verifier import InvalidToken, Verifier
+from tessera_verifier.polling import RevocationPoller, basic_header
 from tessera_verifier.revocations import RevocationList
 
 from tests.security.forgery import claims, header_for, signed
@@ -132,3 +134,73 @@ def test_an_answer_that_is_not_a_feed_changes_nothing(body: bytes) -> None:
 def test_the_feed_without_a_trusted_client_is_a_configuration_error() -> None:
     with pytest.raises(ValueError, match="trusted client"):
         Verifier("https://auth.tessera.test", "api", f"{BASE}/jwks", revocations_url=f"{BASE}/oauth/revocations")
+
+
+def _poller(tessera: FakeTessera) -> tuple[RevocationPoller, httpx.Client]:
+    authorization = basic_header(CLIENT_ID, "orders-api-secret-0123456789abcdefghijklmnop")
+    poller = RevocationPoller(f"{BASE}/oauth/revocations", authorization, RevocationList(leeway=30), interval=60)
+    return poller, httpx.Client(transport=httpx.MockTransport(tessera.handle))
+
+
+def test_one_poll_follows_the_feeds_pages_to_the_last_and_knows_every_revocation(tessera: FakeTessera) -> None:
+    """Third review, item 15: five revocations in pages of two."""
+    tessera.page_size = 2
+    sids = [str(uuid.uuid4()) for _ in range(5)]
+    for sid in sids:
+        tessera.revoke(sid)
+    poller, client = _poller(tessera)
+
+    poller.poll(client)
+
+    assert all(poller.revocations.is_revoked(sid) for sid in sids) and len(poller.revocations) == 5
+    assert poller.revocations.synced
+    assert [r.url.params.get("after") for r in tessera.feed_requests] == [None, "page:2", "page:4"]
+
+
+def test_a_read_that_fails_between_pages_is_not_synced_and_resumes_at_the_page_it_failed_on(
+    tessera: FakeTessera,
+) -> None:
+    tessera.page_size, tessera.failing_pages = 2, {4}
+    sids = [str(uuid.uuid4()) for _ in range(5)]
+    for sid in sids:
+        tessera.revoke(sid)
+    poller, client = _poller(tessera)
+
+    poller.poll(client)
+    assert (len(poller.revocations), poller.revocations.synced, poller.revocations.cursor) == (4, False, "page:4")
+    tessera.failing_pages = set()
+    poller.poll(client)
+
+    assert all(poller.revocations.is_revoked(sid) for sid in sids) and poller.revocations.synced
+    assert tessera.feed_requests[-1].url.params["after"] == "page:4"
+
+
+def test_a_feed_whose_more_is_not_a_boolean_changes_nothing() -> None:
+    revocations = RevocationList(leeway=30)
+    with pytest.raises(ValueError, match="not a"):
+        revocations.apply(b'{"revocations": [], "cursor": "1", "window": 930, "more": "yes"}')
+    assert not revocations.synced and revocations.cursor is None
+
+
+def test_until_a_read_reaches_its_last_page_the_verifier_refuses_every_token(tessera: FakeTessera, key: RSAKey) -> None:
+    """An unread page may hold any session: a live one's token waits for the read to complete."""
+    tessera.page_size, tessera.failing_pages = 2, {2}
+    for _ in range(3):
+        tessera.revoke(str(uuid.uuid4()))
+    secret = "orders-api-secret-0123456789abcdefghijklmnop"
+    live = str(uuid.uuid4())
+    verifier = verifier_for(tessera, client_secret=secret, poll_interval=0.05, **FEED)
+    try:
+        with pytest.raises(InvalidToken):
+            verifier.verify(token_of(key, live))  # starts the verifier: its first read stops at page 2
+        tessera.failing_pages = set()
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                assert verifier.verify(token_of(key, live)).sid == live
+                break
+            except InvalidToken:
+                assert time.monotonic() < deadline, "still refused"
+                time.sleep(0.02)
+    finally:
+        verifier.close()

@@ -60,7 +60,7 @@ async def test_the_session_list_shows_live_sessions_newest_first_and_marks_the_c
     ended = await app.log_in()
     await app.log_out(app.verify(ended.access_token))
 
-    listed = await app.run(ListSessions, app.verify(laptop.access_token))
+    listed = (await app.run(ListSessions, app.verify(laptop.access_token))).sessions
 
     assert [s.id for s in listed] == [app.session_of(phone).id, app.session_of(laptop).id]
     assert [s.current for s in listed] == [False, True]
@@ -219,3 +219,33 @@ async def test_users_are_listed_a_page_at_a_time_oldest_first(app):
 
     assert [u.email for u in first + rest][:2] == ["ada@example.com", "root@example.com"]
     assert [u.email for u in rest] == ["user0@example.com", "user1@example.com", "user2@example.com"]
+
+
+async def test_the_session_list_is_read_in_pages_newest_first_the_current_one_marked_where_it_falls(app):
+    """Third review, item 15: five devices, two a page; the last page says so."""
+    logins = []
+    for _ in range(5):
+        logins.append(await app.log_in())
+        app.clock.advance(timedelta(minutes=1))
+    caller = app.verify(logins[0].access_token)
+
+    pages = [await app.run(ListSessions, caller, 2, offset) for offset in (0, 2, 4)]
+
+    assert [page.next_offset for page in pages] == [2, 4, None]
+    listed = [s for page in pages for s in page.sessions]
+    assert [s.id for s in listed] == [app.session_of(pair).id for pair in reversed(logins)]
+    assert [s.current for s in listed] == [False, False, False, False, True]
+
+
+async def test_a_page_exactly_full_at_the_end_is_the_last_and_a_limit_over_the_most_is_the_most(app):
+    for _ in range(2):
+        await app.log_in()
+    caller = app.verify((await app.log_in()).access_token)
+
+    exactly = await app.run(ListSessions, caller, 3, 0)
+    beyond = await app.run(ListSessions, caller, 3, 3)
+    capped = await app.run(ListSessions, caller, 10_000, 0)
+
+    assert (len(exactly.sessions), exactly.next_offset) == (3, None)
+    assert (beyond.sessions, beyond.next_offset) == ((), None)
+    assert (len(capped.sessions), capped.next_offset) == (3, None)

@@ -19,6 +19,7 @@ from application.use_cases.exchange_legacy_session import ExchangeLegacySession,
 from domain.errors import AccountDisabled, InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.events import EventKind
 from domain.legacy_sessions import UserKeyPath, UserLookup
+from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
 from entrypoints.legacy_settings import LegacyBridgeSettings
 from tests.unit.conftest import SETTINGS, Fakes, Tessera
@@ -56,14 +57,16 @@ class Outage(Provider):
 
 
 class Bridge:
-    def __init__(self, app: Tessera, lookup: UserLookup = UserLookup.ID, *extra: Provider) -> None:
+    def __init__(
+        self, app: Tessera, lookup: UserLookup = UserLookup.ID, *extra: Provider, settings: Settings = SETTINGS
+    ) -> None:
         user_key = {UserLookup.EMAIL: "email", UserLookup.LEGACY_ID: "passport.user"}.get(lookup, "user_id")
         bridge = LegacyBridgeSettings("file:///nonexistent", user_key=user_key, user_lookup=lookup)
         self.app = app
         self.fake = LegacyFake(app.clock, UserKeyPath.parse(user_key))
         fakes = Fakes(app.store, app.clock)
         self.events = fakes.events_sink
-        self.container = build_container(replace(SETTINGS, legacy_bridge=bridge), fakes, self.fake, *extra)
+        self.container = build_container(replace(settings, legacy_bridge=bridge), fakes, self.fake, *extra)
 
     async def exchange(
         self, cookie: str | None = SESSION_ID, address: str | None = "203.0.113.7", user_agent: str | None = None

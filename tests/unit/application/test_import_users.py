@@ -189,3 +189,27 @@ async def test_an_update_keeps_a_hash_rewritten_at_tessera_since_the_import_and_
         await _import(app, [_line("grace@example.com", id=grace.id, password_hash=first)], update=True)
     ).updated == 1
     assert app.store.tables.users[grace.id].password_hash == first, "an imported hash gives way to the next import"
+
+
+async def test_usernames_are_stored_normalised_and_one_in_another_case_is_refused_naming_the_earlier_line(
+    app: Any,
+) -> None:
+    first = await _import(app, [_line("grace@example.com", username="Grace.H")])
+    report = await _import(
+        app,
+        [
+            _line("anna@example.com", username="Anna"),
+            _line("berta@example.com", username="ANNA"),
+            _line("clara@example.com", username="grace.h"),
+            _line("dora@example.com", username="not valid"),
+        ],
+    )
+
+    assert (first.created, report.created) == (1, 1)
+    assert sorted((r.line, r.reason) for r in report.refused) == [
+        (2, "The username anna is already on line 1."),
+        (3, "The username grace.h belongs to another stored user."),
+        (4, "The username must be 1 to 150 letters, digits or _ . @ + - characters."),
+    ]
+    names = {str(user.username): user.email.value for user in app.store.tables.users.values() if user.username}
+    assert names == {"grace.h": "grace@example.com", "anna": "anna@example.com"}

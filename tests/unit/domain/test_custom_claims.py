@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from domain.claims import AccessClaims
-from domain.custom_claims import MAX_ENCODED_BYTES, RESERVED_NAMES, CustomClaims
-from domain.errors import InvalidAccessToken, InvalidClaims
+from domain.custom_claims import MAX_ENCODED_BYTES, NO_CLAIMS, RESERVED_NAMES, AllowedClaimNames, CustomClaims
+from domain.errors import ClaimNameNotAllowed, InvalidAccessToken, InvalidClaims
 from tests.unit.domain.test_access_claims import AUDIENCE, ISSUER, NOW, POLICY, SESSION, TOKEN, USER, T, payload
 
 
@@ -64,3 +64,21 @@ def test_the_readme_lists_every_reserved_claim_name_and_no_other() -> None:
     assert listed is not None, "the README's claims route names the reserved names"
     names = listed.group(1).split()
     assert len(names) == len(set(names)) and set(names) == RESERVED_NAMES
+
+
+def test_an_allow_list_refuses_every_name_outside_it_by_name_and_without_a_list_allows_all() -> None:
+    listed = AllowedClaimNames(frozenset({"tenant"}))
+    claims = CustomClaims.parse({"tenant": "acme", "scp": "admin", "email_verified": True})
+
+    with pytest.raises(ClaimNameNotAllowed, match=r"not allowed on this server: email_verified, scp\.$"):
+        listed.check(claims)
+    listed.check(CustomClaims.parse({"tenant": "acme"}))
+    AllowedClaimNames().check(claims)
+
+
+def test_an_allow_list_issues_only_the_listed_part_of_stored_claims_and_without_a_list_all_of_them() -> None:
+    stored = CustomClaims.parse({"tenant": "acme", "permissions": ["*"]})
+
+    assert AllowedClaimNames(frozenset({"tenant", "plan"})).issued(stored) == CustomClaims.parse({"tenant": "acme"})
+    assert AllowedClaimNames(frozenset({"other"})).issued(stored) == NO_CLAIMS
+    assert AllowedClaimNames().issued(stored) is stored

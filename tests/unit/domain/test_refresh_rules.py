@@ -223,3 +223,23 @@ def test_a_session_past_its_absolute_lifetime_is_not_live_whatever_its_tokens():
 
     assert session.is_live_with([token], OPENED + timedelta(hours=12) - timedelta(microseconds=1))
     assert not session.is_live_with([token], OPENED + timedelta(hours=12))
+
+
+def test_an_access_token_never_outlives_its_sessions_absolute_end():
+    """The third review's case: a session of 60 s refreshed at 50 s gets an access token for 10 s, not 15 min."""
+    minute = TokenPolicy(POLICY.issuer, POLICY.audience, session_max_age=timedelta(seconds=60))
+    session = open_session(user=ADA, session_id=UUID(int=2), now=OPENED, policy=minute)
+
+    at_login = access_claims_for(ADA, session, jti=UUID(int=9), now=OPENED, policy=minute)
+    at_refresh = access_claims_for(ADA, session, jti=UUID(int=9), now=OPENED + timedelta(seconds=50), policy=minute)
+
+    assert at_login.exp == at_refresh.exp == int((OPENED + timedelta(seconds=60)).timestamp())
+    assert at_refresh.exp - at_refresh.iat == 10
+
+
+def test_an_access_token_ends_at_or_before_a_session_end_that_falls_between_two_seconds():
+    session = replace(SESSION, expires_at=OPENED + timedelta(seconds=30, microseconds=999_999))
+
+    claims = access_claims_for(ADA, session, jti=UUID(int=9), now=OPENED, policy=POLICY)
+
+    assert claims.exp == int(OPENED.timestamp()) + 30

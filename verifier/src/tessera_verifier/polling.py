@@ -12,6 +12,10 @@ from tessera_verifier.revocations import RevocationList
 
 log = logging.getLogger("tessera_verifier")
 
+MAX_PAGES_PER_POLL = 100
+"""A poll follows the feed's pages (up to 1000 revocations each) until the last; past this many, the
+rest waits for the next tick, from the cursor kept, so one poll is bounded however large a mass revocation."""
+
 
 def basic_header(client_id: str, secret: str) -> str:
     """client_secret_basic (RFC 6749 §2.3.1): id and secret form-urlencoded, then base64."""
@@ -19,8 +23,10 @@ def basic_header(client_id: str, secret: str) -> str:
 
 
 class RevocationPoller:
-    """Polls `url` with the cursor of the last good read. A failed read changes nothing and is retried at
-    the next tick: what was known stays known (tessera down: no one can log out meanwhile either)."""
+    """Polls `url` with the cursor of the last good read, following its pages to the last one, so a mass
+    revocation larger than a page is known in full after one poll. A failed read changes nothing and is
+    retried at the next tick, from the page it failed on: what was known stays known (tessera down: no
+    one can log out meanwhile either)."""
 
     def __init__(self, url: str, authorization: str, revocations: RevocationList, interval: float) -> None:
         self._url = url
@@ -36,20 +42,24 @@ class RevocationPoller:
         return self._thread is not None or self._task is not None
 
     def poll(self, client: httpx.Client) -> None:
-        try:
-            response = client.get(self._url, params=self._params(), headers=self._headers)
-        except httpx.HTTPError as error:
-            log.warning("tessera's revocation feed is unreachable: %s", error)
-            return
-        self._read(response)
+        for _ in range(MAX_PAGES_PER_POLL):
+            try:
+                response = client.get(self._url, params=self._params(), headers=self._headers)
+            except httpx.HTTPError as error:
+                log.warning("tessera's revocation feed is unreachable: %s", error)
+                return
+            if not self._read(response):
+                return
 
     async def apoll(self, client: httpx.AsyncClient) -> None:
-        try:
-            response = await client.get(self._url, params=self._params(), headers=self._headers)
-        except httpx.HTTPError as error:
-            log.warning("tessera's revocation feed is unreachable: %s", error)
-            return
-        self._read(response)
+        for _ in range(MAX_PAGES_PER_POLL):
+            try:
+                response = await client.get(self._url, params=self._params(), headers=self._headers)
+            except httpx.HTTPError as error:
+                log.warning("tessera's revocation feed is unreachable: %s", error)
+                return
+            if not self._read(response):
+                return
 
     def start_thread(self, client: httpx.Client) -> None:
         def run() -> None:
@@ -87,11 +97,13 @@ class RevocationPoller:
         cursor = self.revocations.cursor
         return {} if cursor is None else {"after": cursor}
 
-    def _read(self, response: httpx.Response) -> None:
+    def _read(self, response: httpx.Response) -> bool:
+        """Applies one page; True if the next should be read at once."""
         if response.status_code != 200:
             log.error("tessera's revocation feed answered %s: %s", response.status_code, response.text[:200])
-            return
+            return False
         try:
-            self.revocations.apply(response.content)
+            return self.revocations.apply(response.content)
         except ValueError as error:
             log.error("tessera's revocation feed answered something else than a feed: %s", error)
+            return False
