@@ -35,6 +35,10 @@ class UnknownPasswordHashFormat(DomainError):
     message = "The password hash is in no format tessera can verify."
 
 
+class PasswordHashOutOfBounds(DomainError):
+    message = "The password hash has a cost or checksum length outside what its format's producers write."
+
+
 class UserAlreadyExists(DomainError):
     """A user's id, email, legacy id or username is another stored user's already (an import's batch,
     or a store)."""

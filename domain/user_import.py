@@ -5,7 +5,7 @@
 system, a string or an integer (Django's and most apps' primary keys), stored as text
 (`domain.users.parse_legacy_id`); `username` follows `domain.users.Username`.
 Every field is checked by the same rule as anywhere else (email, display name, role, claims), and the
-hash by its shape (`domain.password_hashes`): no hashing at import."""
+hash by its format and bounds (`domain.imported_password_hashes`): no hashing at import."""
 
 import json
 from collections.abc import Mapping
@@ -15,8 +15,8 @@ from uuid import UUID
 
 from domain.custom_claims import NO_CLAIMS, CustomClaims
 from domain.errors import InvalidImportRecord
+from domain.imported_password_hashes import parse_password_hash
 from domain.imported_passwords import changed_at_tessera, hash_digest
-from domain.password_hashes import parse_password_hash
 from domain.users import NO_PASSWORD, Email, User, Username, parse_display_name, parse_legacy_id, parse_role
 
 FIELDS = frozenset(

@@ -45,6 +45,8 @@ class Settings:
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 1
     argon2_concurrency: int = max(1, (os.cpu_count() or 2) - 1)
+    foreign_hash_concurrency: int = 1
+    """How many imported (foreign) hashes verify at once, apart from the argon2id ones."""
     login_max_failures_per_account_address: int = _THROTTLE.max_failures_per_account_address
     login_max_failures_per_account: int = _THROTTLE.max_failures_per_account
     login_max_failures_per_address: int = _THROTTLE.max_failures_per_address

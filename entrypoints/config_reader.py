@@ -40,6 +40,9 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib, low=8, high=4 * 1024 * 1024),
         argon2_parallelism=env.integer("ARGON2_PARALLELISM", defaults.argon2_parallelism, low=1, high=64),
         argon2_concurrency=env.integer("ARGON2_CONCURRENCY", defaults.argon2_concurrency, low=1, high=256),
+        foreign_hash_concurrency=env.integer(
+            "FOREIGN_HASH_CONCURRENCY", defaults.foreign_hash_concurrency, low=1, high=256
+        ),
         login_max_failures_per_account_address=env.integer(
             "LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS", defaults.login_max_failures_per_account_address, low=1, high=1_000
         ),

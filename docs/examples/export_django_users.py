@@ -13,8 +13,9 @@ still key on it, as the `legacy_id` claim. Django's integer ids become UUIDs der
 (uuid5, so every run gives the same ones: keep `NAMESPACE` fixed once chosen). Roles: `admin` for a
 superuser, `staff` for `is_staff`, and one role per group, its name lower-cased with anything
 outside a-z, 0-9, `_.:-` turned into `-` ("Billing Team" -> `billing-team`). Passwords keep their
-Django hashes (`pbkdf2_sha256$…`, `argon2$…`, `scrypt$…`); an unusable password (`!…`) imports as
-none, and that user must reset it. Users without an email are left out: tessera keys users by email.
+Django hashes (every hasher of Django's default list: `pbkdf2_sha256$…`, `pbkdf2_sha1$…`, `argon2$…`,
+`bcrypt_sha256$…`, `scrypt$…`); an unusable password (`!…`) imports as none, and that user must
+reset it. Users without an email are left out: tessera keys users by email.
 """
 
 import json

@@ -82,6 +82,7 @@ class CoreProvider(Provider):
             memory_cost_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
             concurrency=settings.argon2_concurrency,
+            foreign_concurrency=settings.foreign_hash_concurrency,
         )
 
     @provide

@@ -12,17 +12,19 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import anyio
 import anyio.to_thread
 import pytest
 from dishka import AsyncContainer
 from litestar.testing import AsyncTestClient
 
 from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.log_in import Credentials, LogIn
 from domain.sessions import RevocationReason
 from domain.users import Email, User
 from entrypoints.cli import main
 from entrypoints.http.app import create_app
-from tests.integration.flows import Client
+from tests.integration.flows import Client, register
 from tests.integration.stored import in_app, stored_session
 from tests.support.foreign_hashes import foreign_hashes
 from tests.support.http import settings_for_tests
@@ -112,17 +114,21 @@ async def test_each_refused_line_is_named_and_nothing_of_it_is_stored(import_cli
         _line("claims@example.com", claims={"sub": "root"}),
         "",
         _line("fine@example.com", roles=["support"], claims={"tenant": "acme"}),
+        _line("slow@example.com", password_hash="pbkdf2_sha256$30000000$salt$" + "A" * 43 + "="),
     ]
     code, out, err = await import_cli(lines)
 
     assert code == 1
     refused = [line.split(":")[1].strip() for line in err.splitlines()]
-    assert refused == [f"line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 9)]
+    assert refused == [f"line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 12)]
     assert "format" in err and "email address is not valid" in err and "not a UUID" in err and "password" in err
     assert "line 5: The email ok@… is already on line 1." in err
     assert "line 6: The id " + str(taken)[:8] + "… is already on line 1." in err
-    assert "2 created" in out and "8 refused" in out
-    for email in ("md5@example.com", "bad-id@example.com", "typo@example.com", "claims@example.com"):
+    assert "'md5$'" in err and "0123456789abcdef" not in err  # the prefix it saw, never the hash
+    assert "iterations is 30,000,000" in err and "2,000,000" in err
+    assert "2 created" in out and "9 refused" in out
+    emails = ("md5@example.com", "bad-id@example.com", "typo@example.com", "claims@example.com", "slow@example.com")
+    for email in emails:
         assert await _stored(client, email) is None
     fine = await _stored(client, "fine@example.com")
     assert fine is not None and fine.roles == ("support",) and dict(fine.claims.as_dict()) == {"tenant": "acme"}
@@ -291,3 +297,50 @@ def _session_id(access_token: str) -> str:
     """The `sid` claim, read from the token without verifying it (the app verified it when it answered)."""
     payload = access_token.split(".")[1]
     return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"])
+
+
+async def test_a_native_login_completes_while_attempts_at_imported_accounts_hold_every_foreign_slot(
+    import_cli: ImportCli, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two logins through the app's own `LogIn`, hasher and database, on the app's event loop (the
+    test client would send one request at a time). The imported user's verification holds its
+    thread until the test lets it go (an event, not a sleep); the native user's login opens its
+    session meanwhile, in the argon2id slot of its own."""
+    import threading
+
+    import adapters.crypto.argon2_password_hasher as hasher_module
+
+    code, _, err = await import_cli([_line("imported@example.com", password_hash=HASHES["werkzeug-pbkdf2"])])
+    assert (code, err) == (0, "")
+    await register(client, "native@example.com", PASSWORD)
+    entered, let_go = threading.Event(), threading.Event()
+    real_verify_foreign = hasher_module.verify_foreign
+
+    def held_verify_foreign(*arguments: Any) -> bool:
+        entered.set()
+        let_go.wait(timeout=30)
+        return real_verify_foreign(*arguments)
+
+    monkeypatch.setattr(hasher_module, "verify_foreign", held_verify_foreign)
+    sessions: list[str] = []
+
+    async def race(container: AsyncContainer) -> list[str]:
+        async def log_in(email: str) -> None:
+            async with container() as request:
+                use_case = await request.get(LogIn)
+                await use_case.execute(Credentials(email, PASSWORD))
+            sessions.append(email)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(log_in, "imported@example.com")
+            try:
+                assert await anyio.to_thread.run_sync(entered.wait, 10)
+                with anyio.fail_after(30):
+                    await log_in("native@example.com")
+                while_held = list(sessions)
+            finally:
+                let_go.set()
+        return while_held
+
+    assert await in_app(client, race) == ["native@example.com"]  # the imported login was still held
+    assert sessions == ["native@example.com", "imported@example.com"]

@@ -1,19 +1,24 @@
 """The server's token attacks (tests/security/test_token_attacks.py), as one catalogue of tokens that a
 downstream verifier must refuse too: each is valid but for its one defect (`forgeries(...)["control"]`,
-made the same way without a defect, is accepted)."""
+made the same way without a defect, is accepted). `forgeries` for an RS256 tessera, `es256_forgeries` for
+an ES256 one; the server replays both (tests/security/test_shared_attack_catalogue.py), and so does the
+verifier (tests/verifier/test_token_rules.py, tests/e2e/test_verifier_integrations.py)."""
 
 import base64
 import json
 import time
 import uuid
 
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from joserfc import jwe
-from joserfc.jwk import RSAKey
+from joserfc.jwk import ECKey, RSAKey
 
 from tests.security.forgery import (
+    P256_ORDER,
     attacker_ec_key,
     attacker_rsa_key,
     claims,
+    es256_scalars,
     header_for,
     hmac_signed,
     lenient_b64decode,
@@ -21,6 +26,8 @@ from tests.security.forgery import (
     segment,
     signed,
     unsigned,
+    with_es256_s,
+    with_signature,
 )
 from tests.security.test_token_attacks import LOOKALIKE_ISSUERS, MALFORMED_NUMBERS
 
@@ -91,3 +98,21 @@ def forgeries(key: RSAKey, user_id: str, issued: str) -> dict[str, str]:
     tokens["JWE"] = jwe.encrypt_compact(jwe_header, json.dumps(payload), public, algorithms=["RSA-OAEP-256", "A256GCM"])
     tokens["not a JWT"] = "a-refresh-token-perhaps"
     return tokens
+
+
+def es256_forgeries(key: ECKey, user_id: str) -> dict[str, str]:
+    """By name: an ES256 token signed with tessera's own P-256 `key` in the low-S spelling tessera writes
+    (`control`, accepted), and the other spellings of that very signature, every one refused: `(r, n − s)`,
+    which ECDSA itself accepts (joserfc writes it half the time), DER instead of `r ‖ s`, and `s` out of
+    range or padded."""
+    genuine = signed(header_for(key, alg="ES256"), claims(user_id), key)
+    r, low = es256_scalars(genuine)
+    padded = r.to_bytes(32, "big") + low.to_bytes(33, "big")
+    return {
+        "control": genuine,
+        "high S: the control's s replaced by n - s": with_es256_s(genuine, P256_ORDER - low),
+        "s zero": with_es256_s(genuine, 0),
+        "s equal to n": with_es256_s(genuine, P256_ORDER),
+        "DER-encoded (r, s)": with_signature(genuine, encode_dss_signature(r, low)),
+        "s with a leading zero byte (65 bytes)": with_signature(genuine, padded),
+    }

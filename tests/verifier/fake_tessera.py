@@ -21,6 +21,8 @@ class FakeTessera:
     keys: list[tuple[RSAKey | ECKey, str]] = field(default_factory=list)
     max_age: int = 300
     down: bool = False
+    client_secret: str = CLIENT_SECRET
+    """The trusted client's secret as tessera has it configured: changing it is rotating the secret."""
     revoked: list[tuple[str, float]] = field(default_factory=list)
     jwks_requests: list[httpx.Request] = field(default_factory=list)
     feed_requests: list[httpx.Request] = field(default_factory=list)
@@ -53,7 +55,7 @@ class FakeTessera:
 
     def _feed(self, request: httpx.Request) -> httpx.Response:
         self.feed_requests.append(request)
-        expected = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        expected = "Basic " + base64.b64encode(f"{CLIENT_ID}:{self.client_secret}".encode()).decode()
         if request.headers.get("authorization") != expected:
             return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="tessera"'})
         after = request.url.params.get("after", "")

@@ -14,4 +14,5 @@ def verifier_from_environment() -> Verifier:
         revocations_url=f"{tessera}/oauth/revocations",
         client_id=os.environ["TESSERA_CLIENT_ID"],
         client_secret=os.environ["TESSERA_CLIENT_SECRET"],
+        stale_after_polls=float(os.environ.get("TESSERA_STALE_AFTER_POLLS", "2")),
     )

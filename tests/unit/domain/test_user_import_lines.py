@@ -97,6 +97,8 @@ def test_as_an_update_a_field_left_out_keeps_its_stored_value() -> None:
         ("$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo", HashFormat.ARGON2),
         ("$2y$10$" + "C" * 53, HashFormat.BCRYPT),
         ("pbkdf2_sha256$870000$salt$aGFzaA==", HashFormat.DJANGO_PBKDF2_SHA256),
+        ("pbkdf2_sha1$1000000$salt$aGFzaA==", HashFormat.DJANGO_PBKDF2_SHA1),
+        ("scrypt$16384$salt$8$5$aGFzaA==", HashFormat.DJANGO_SCRYPT),
         ("pbkdf2:sha256:600000$salt$0123abcd", HashFormat.WERKZEUG_PBKDF2),
         ("scrypt:32768:8:1$salt$0123abcd", HashFormat.WERKZEUG_SCRYPT),
         ("$pbkdf2-sha256$29000$c2FsdA$aGFzaA", HashFormat.PASSLIB_PBKDF2_SHA256),

@@ -3,8 +3,8 @@ exchanged, each until its own expiry, so that a replay is refused.
 
 Additive for a rolling upgrade: a new table, read and written only by the legacy bridge.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011 (usernames; numbered 0011 on h-bridges, renumbered where both met)
 Create Date: 2026-12-06
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from advanced_alchemy.types import DateTimeUTC
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
