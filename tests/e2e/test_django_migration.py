@@ -6,7 +6,8 @@ Expired, forged, foreign-secret and replayed sessions are refused with problem J
 reason; the users' Django passwords log in at tessera.
 
 Backends: `db` on SQLite and on PostgreSQL (the suite's cluster, the bridge connecting as the
-guide's least-privileged role), `file`, and `signed_cookies`."""
+guide's least-privileged role), `cached_db` (on SQLite, Django's default local-memory cache), `file`,
+and `signed_cookies`."""
 
 import base64
 import json
@@ -110,7 +111,13 @@ def _postgres_database(admin_url: str) -> tuple[str, str]:
 
 @pytest.fixture(
     scope="module",
-    params=["db-sqlite", pytest.param("db-postgres", marks=pytest.mark.postgres), "file", "signed-cookies"],
+    params=[
+        "db-sqlite",
+        pytest.param("db-postgres", marks=pytest.mark.postgres),
+        "cached-db",
+        "file",
+        "signed-cookies",
+    ],
 )
 def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     backend: str = request.param
@@ -122,7 +129,9 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     database = str(work / "db.sqlite3")
     if backend == "db-postgres":
         database, name = _postgres_database(request.getfixturevalue("postgres_url"))
-    engine = {"db-sqlite": "db", "db-postgres": "db", "file": "file", "signed-cookies": "signed_cookies"}[backend]
+    engine = {"db-sqlite": "db", "db-postgres": "db", "cached-db": "cached_db", "file": "file"}.get(
+        backend, "signed_cookies"
+    )
     (work / "sessions").mkdir()
     django = Django(
         project,
@@ -155,6 +164,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     else:
         bridge_url = {
             "db-sqlite": f"django-db+sqlite:///{database}",
+            "cached-db": f"django-cached-db+sqlite:///{database}",
             "file": f"django-file://{work / 'sessions'}",
             "signed-cookies": "django-signed-cookies:",
         }[backend]
