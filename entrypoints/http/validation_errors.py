@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from entrypoints.http.problems import WHOLE_BODY, InvalidParam
 
 _FIELD_IN_MESSAGE = re.compile(r"field `([^`]+)`")
+_QUOTED_VALUE = re.compile(r" '[^']*'")
+"""msgspec quotes the value it refused in a few messages ("Invalid enum value 'x'"): never echoed back."""
+MAX_REASON = 200
 _BODY = "data"
 
 
@@ -20,7 +23,7 @@ def invalid_params(extra: object) -> tuple[InvalidParam, ...]:
 
 
 def _param(item: dict[object, object]) -> InvalidParam:
-    reason = str(item.get("message") or "The value is not valid.")
+    reason = _QUOTED_VALUE.sub("", str(item.get("message") or "The value is not valid."))[:MAX_REASON]
     key = str(item.get("key") or _BODY)
     source = item.get("source") or ("body" if key == _BODY else "request")
     location = str(getattr(source, "value", source))  # Litestar's `ParamType` for a parameter

@@ -118,3 +118,9 @@ async def test_the_openapi_schema_documents_invalid_params_in_every_problem(clie
     problem = schemas["ProblemDetails"]["properties"]
     assert "invalid_params" in problem
     assert set(schemas["InvalidParam"]["properties"]) == {"name", "in", "reason"}
+
+
+async def test_a_refused_value_is_never_echoed_back(client: Client) -> None:
+    response = await client.post("/auth/refresh", json={"refresh_token": "x", "transport": "secret-value-42"})
+    assert _named(response) == [("transport", "body")]
+    assert "secret-value-42" not in response.text
