@@ -28,7 +28,7 @@ from entrypoints.http.oauth_routes import oauth_router
 from entrypoints.http.openapi_bodies import ClosedStructSchemaPlugin
 from entrypoints.http.operations_routes import health, ready
 from entrypoints.http.password_routes import password_routers
-from entrypoints.http.public_routes import jwks
+from entrypoints.http.public_routes import jwks, metadata
 from entrypoints.http.request_container import RequestContainerMiddleware
 from entrypoints.http.schema_pages import schema_plugins, schema_router
 from entrypoints.http.user_routes import user_router
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
             user_router,
             oauth_router,
             jwks,
+            metadata,
             health,
             ready,
             demo_router,

@@ -5,6 +5,7 @@ an ES256 one; the server replays both (tests/security/test_shared_attack_catalog
 verifier (tests/verifier/test_token_rules.py, tests/e2e/test_verifier_integrations.py)."""
 
 import base64
+import functools
 import json
 import time
 import uuid
@@ -14,6 +15,7 @@ from joserfc import jwe
 from joserfc.jwk import ECKey, RSAKey
 
 from tests.security.forgery import (
+    ISSUER,
     P256_ORDER,
     attacker_ec_key,
     attacker_rsa_key,
@@ -32,11 +34,13 @@ from tests.security.forgery import (
 from tests.security.test_token_attacks import LOOKALIKE_ISSUERS, MALFORMED_NUMBERS
 
 
-def forgeries(key: RSAKey, user_id: str, issued: str) -> dict[str, str]:
-    """By name: tokens forged with tessera's own signing `key`, and alterations of a token it `issued`."""
+def forgeries(key: RSAKey, user_id: str, issued: str, issuer: str = ISSUER) -> dict[str, str]:
+    """By name: tokens forged with tessera's own signing `key`, and alterations of a token it `issued`, for a
+    tessera whose TESSERA_ISSUER is `issuer`."""
     now = int(time.time())
-    tokens = {"control": signed(header_for(key), claims(user_id), key)}
-    header, payload = header_for(key), claims(user_id)
+    ours = functools.partial(claims, iss=issuer)
+    tokens = {"control": signed(header_for(key), ours(user_id), key)}
+    header, payload = header_for(key), ours(user_id)
     for alg in ("none", "None", "NONE", "nOnE"):
         none = header_for(key, alg=alg)
         tokens[f"alg {alg}, two segments"] = f"{segment(none)}.{segment(payload)}"
@@ -65,22 +69,22 @@ def forgeries(key: RSAKey, user_id: str, issued: str) -> dict[str, str]:
     for typ in ("JWT", "jwt", "application/jwt", "", "at+jwt ", None, ...):
         tokens[f"typ {typ!r}"] = signed(header_for(key, typ=typ), payload, key)
     for iss in LOOKALIKE_ISSUERS:
-        tokens[f"iss {iss!r}"] = signed(header, claims(user_id, iss=iss), key)
+        tokens[f"iss {iss!r}"] = signed(header, ours(user_id, iss=iss), key)
     for aud in ("someone-else", "tessera-tests.evil", "", ["someone-else"], [], None, ...):
-        tokens[f"aud {aud!r}"] = signed(header, claims(user_id, aud=aud), key)
+        tokens[f"aud {aud!r}"] = signed(header, ours(user_id, aud=aud), key)
     for exp in (..., now - 3600, now - 120, 0):
-        tokens[f"exp {exp!r}"] = signed(header, claims(user_id, exp=exp), key)
+        tokens[f"exp {exp!r}"] = signed(header, ours(user_id, exp=exp), key)
     for name in ("exp", "iat", "nbf"):
         for raw in MALFORMED_NUMBERS:
             if (name, raw) != ("nbf", "null"):
-                text = json.dumps(claims(user_id, **{name: "\0raw\0"})).replace(json.dumps("\0raw\0"), raw)
+                text = json.dumps(ours(user_id, **{name: "\0raw\0"})).replace(json.dumps("\0raw\0"), raw)
                 tokens[f"{name} {raw}"] = signed(header, text, key)
     for name in ("iat", "nbf"):
-        tokens[f"{name} in the future"] = signed(header, claims(user_id, **{name: now + 600}), key)
+        tokens[f"{name} in the future"] = signed(header, ours(user_id, **{name: now + 600}), key)
     for name in ("sub", "jti", "sid"):
         for value in (..., None, "", "not-a-uuid", 42):
-            tokens[f"{name} {value!r}"] = signed(header, claims(user_id, **{name: value}), key)
-    tokens["roles not a list of strings"] = signed(header, claims(user_id, roles=[1]), key)
+            tokens[f"{name} {value!r}"] = signed(header, ours(user_id, **{name: value}), key)
+    tokens["roles not a list of strings"] = signed(header, ours(user_id, roles=[1]), key)
     tokens["header not an object"] = signed('["alg", "RS256"]', payload, key, alg="RS256")
     tokens["payload not an object"] = signed(header, "[]", key)
     first, second, signature = issued.split(".")

@@ -29,6 +29,17 @@ class FakeTessera:
     page_size: int = 1000
     failing_pages: set[int] = field(default_factory=set)
     """Offsets of the pages the feed answers 503 to (a replica failing in the middle of a read)."""
+    metadata_issuer: str = ISSUER
+    """The `issuer` its RFC 8414 metadata names: another one is a document the verifier must refuse."""
+    metadata_requests: list[httpx.Request] = field(default_factory=list)
+
+    def metadata(self) -> dict[str, object]:
+        return {
+            "issuer": self.metadata_issuer,
+            "jwks_uri": f"{BASE}/.well-known/jwks.json",
+            "introspection_endpoint": f"{BASE}/oauth/introspect",
+            "revocation_feed_endpoint": f"{BASE}/oauth/revocations",
+        }
 
     def jwks(self) -> dict[str, object]:
         return {
@@ -42,6 +53,9 @@ class FakeTessera:
             return self._jwks(request)
         if request.url.path == "/oauth/revocations":
             return self._feed(request)
+        if request.url.path == "/.well-known/oauth-authorization-server":
+            self.metadata_requests.append(request)
+            return httpx.Response(200, json=self.metadata())
         return httpx.Response(404)
 
     def _jwks(self, request: httpx.Request) -> httpx.Response:

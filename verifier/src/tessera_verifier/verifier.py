@@ -4,12 +4,13 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
 from tessera_verifier.claims import Claims, Validity
 from tessera_verifier.compact import parse
+from tessera_verifier.discovery import DiscoveryFailed, ServerMetadata, afetch_metadata, fetch_metadata
 from tessera_verifier.errors import InvalidToken
 from tessera_verifier.jwks import DEFAULT_TIMING, JwksTiming
 from tessera_verifier.key_source import KeySource
@@ -83,6 +84,84 @@ class Verifier:
             authorization = basic_header(client_id, client_secret)
             self._poller = RevocationPoller(revocations_url, authorization, revocations, poll_interval)
         self._started = self._poller is None
+        self.metadata: ServerMetadata | None = None
+        """tessera's RFC 8414 metadata, when made by `discover` / `adiscover`."""
+
+    @classmethod
+    def discover(
+        cls,
+        issuer: str,
+        audience: str,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        timeout: float = 5.0,
+        http_client: httpx.Client | None = None,
+        **options: Any,
+    ) -> Self:
+        """A verifier from the issuer alone: the key set and (with a trusted client) the revocation feed are
+        those of the metadata at `<issuer>/.well-known/oauth-authorization-server` (RFC 8414 §3.1). Raises
+        `DiscoveryFailed` if it cannot be read or names another issuer (§3.3): tessera must be up when the
+        service starts. `options`: the constructor's."""
+        client = http_client or httpx.Client(timeout=timeout)
+        try:
+            metadata = fetch_metadata(issuer, client)
+        finally:
+            if http_client is None:
+                client.close()
+        return cls._from_metadata(metadata, audience, client_id, client_secret, timeout, http_client, options)
+
+    @classmethod
+    async def adiscover(
+        cls,
+        issuer: str,
+        audience: str,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - each HTTP request's timeout, as the constructor's
+        async_http_client: httpx.AsyncClient | None = None,
+        **options: Any,
+    ) -> Self:
+        """`discover`, awaited: for a service whose start-up runs in the event loop (a lifespan)."""
+        client = async_http_client or httpx.AsyncClient(timeout=timeout)
+        try:
+            metadata = await afetch_metadata(issuer, client)
+        finally:
+            if async_http_client is None:
+                await client.aclose()
+        options["async_http_client"] = async_http_client
+        return cls._from_metadata(metadata, audience, client_id, client_secret, timeout, None, options)
+
+    @classmethod
+    def _from_metadata(
+        cls,
+        metadata: ServerMetadata,
+        audience: str,
+        client_id: str | None,
+        client_secret: str | None,
+        timeout: float,
+        http_client: httpx.Client | None,
+        options: dict[str, Any],
+    ) -> Self:
+        feed = None
+        if client_id or client_secret:
+            feed = metadata.revocation_feed_endpoint
+            if feed is None:
+                raise DiscoveryFailed("the metadata names no revocation_feed_endpoint for the trusted client")
+        options.setdefault("http_client", http_client)
+        verifier = cls(
+            metadata.issuer,
+            audience,
+            metadata.jwks_uri,
+            revocations_url=feed,
+            client_id=client_id,
+            client_secret=client_secret,
+            timeout=timeout,
+            **options,
+        )
+        verifier.metadata = metadata
+        return verifier
 
     def verify(self, token: str) -> Claims:
         if not self._started:
