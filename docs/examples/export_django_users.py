@@ -14,8 +14,8 @@ still key on it, as the `legacy_id` claim. Django's integer ids become UUIDs der
 superuser, `staff` for `is_staff`, and one role per group, its name lower-cased with anything
 outside a-z, 0-9, `_.:-` turned into `-` ("Billing Team" -> `billing-team`). Passwords keep their
 Django hashes (every hasher of Django's default list: `pbkdf2_sha256$…`, `pbkdf2_sha1$…`, `argon2$…`,
-`bcrypt_sha256$…`, `scrypt$…`); an unusable password (`!…`) imports as none, and that user must
-reset it. Users without an email are left out: tessera keys users by email.
+`bcrypt_sha256$…`, `scrypt$…`); an unusable password (`!…`) imports as
+none, and that user must reset it. Users without an email are left out: tessera keys users by email.
 """
 
 import json

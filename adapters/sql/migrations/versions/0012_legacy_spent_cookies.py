@@ -4,7 +4,7 @@ exchanged, each until its own expiry, so that a replay is refused.
 Additive for a rolling upgrade: a new table, read and written only by the legacy bridge.
 
 Revision ID: 0012
-Revises: 0011 (usernames; numbered 0011 on h-bridges, renumbered where both met)
+Revises: 0011
 Create Date: 2026-12-06
 """
 
