@@ -24,7 +24,8 @@ import httpx
 from tests.support.ports import PortTaken, ServerDidNotStart, listening, on_a_free_port
 
 APP = Path(__file__).resolve().parents[1] / "e2e" / "express_app"
-INSTALL_TIMEOUT = 600
+INSTALL_TIMEOUT = 100
+"""Seconds for `npm ci`: within pytest's 120 s a test, so that a slow registry fails with npm's output."""
 
 
 class NodeUnavailable(RuntimeError):
