@@ -51,9 +51,12 @@ def node_modules() -> Path:
             for name in ("package.json", "package-lock.json"):
                 shutil.copyfile(APP / name, folder / name)
             command = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
-            result = subprocess.run(
-                command, cwd=folder, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
-            )
+            try:
+                result = subprocess.run(
+                    command, cwd=folder, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False
+                )
+            except subprocess.TimeoutExpired:
+                raise NodeUnavailable(f"`npm ci` of the Express app took over {INSTALL_TIMEOUT} s") from None
             if result.returncode != 0:
                 raise NodeUnavailable(f"`npm ci` of the Express app failed:\n{result.stdout}{result.stderr}")
             done.touch()
