@@ -30,6 +30,8 @@ class LegacyStoreKind(StrEnum):
     DJANGO_SIGNED_COOKIES = "django-signed-cookies"
     FLASK_COOKIE = "flask-cookie"
     FLASK_SESSION_REDIS = "flask-session"
+    EXPRESS_REDIS = "express"
+    """express-session on connect-redis: `express+redis://host[:port][/db]`."""
 
     @property
     def framework(self) -> str:
@@ -43,11 +45,14 @@ class LegacyStoreKind(StrEnum):
 ACCEPTED_FORMS = (
     "redis://host[:port][/db] or rediss:// (Litestar's RedisStore), file:///dir (Litestar's FileStore), "
     "django-db+postgresql://…, django-db+mysql://…, django-db+sqlite:////abs/db.sqlite3 (also django-cached-db+…), "
-    "django-file:///dir, django-signed-cookies:, flask-cookie:, flask-session+redis://host[:port][/db] (or +rediss://)"
+    "django-file:///dir, django-signed-cookies:, flask-cookie:, flask-session+redis://host[:port][/db] (or +rediss://),"
+    " express+redis://host[:port][/db] (or +rediss://; express-session on connect-redis)"
 )
-_COOKIE_DEFAULTS = {"litestar": "session", "django": "sessionid", "flask": "session"}
+_COOKIE_DEFAULTS = {"litestar": "session", "django": "sessionid", "flask": "session", "express": "connect.sid"}
 _AGE_DEFAULTS = {"django": 1209600, "flask": 2678400}
 """Django's `SESSION_COOKIE_AGE` (two weeks), Flask's `PERMANENT_SESSION_LIFETIME` (31 days)."""
+_REDIS_PREFIX_DEFAULTS = {LegacyStoreKind.FLASK_SESSION_REDIS: "session:", LegacyStoreKind.EXPRESS_REDIS: "sess:"}
+"""Flask-Session's and connect-redis' default key prefixes, taken verbatim (Litestar's namespace gets a colon)."""
 _DJANGO_DATABASES = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
 _DJANGO_DATABASES |= {"mysql": "mysql+asyncmy"}
 
@@ -59,7 +64,7 @@ class LegacyBridgeSettings:
     cookie: str | None = None
     """The legacy session cookie's name; None for the framework's default (`cookie_name`)."""
     namespace: str | None = "LITESTAR"
-    """Litestar's RedisStore key prefix (`<namespace>:<id>`), or Flask-Session's whole key prefix."""
+    """Litestar's RedisStore key prefix (`<namespace>:<id>`), or Flask-Session's or connect-redis' whole key prefix."""
     user_key: str | None = None
     """The key path of the user reference in the session object; None for the framework's own."""
     user_lookup: UserLookup = UserLookup.ID
@@ -67,7 +72,8 @@ class LegacyBridgeSettings:
     """Litestar's `ServerSideSessionConfig.session_id_bytes`: the id has twice as many hex digits."""
     secret_file: Path | None = None
     """The legacy app's signing secret (Django's SECRET_KEY then its fallbacks, Flask's SECRET_KEY
-    then its fallbacks), one a line. Only the path is kept here: the secret is never shown or logged."""
+    then its fallbacks, express-session's `secret` array in order), one a line. Only the path is kept
+    here: the secret is never shown or logged."""
     session_age: int | None = None
     """Django's SESSION_COOKIE_AGE or Flask's PERMANENT_SESSION_LIFETIME, in seconds."""
     file_prefix: str | None = None
@@ -84,7 +90,11 @@ class LegacyBridgeSettings:
 
     @property
     def uses_redis(self) -> bool:
-        return self.kind in (LegacyStoreKind.LITESTAR_REDIS, LegacyStoreKind.FLASK_SESSION_REDIS)
+        return self.kind in (
+            LegacyStoreKind.LITESTAR_REDIS,
+            LegacyStoreKind.FLASK_SESSION_REDIS,
+            LegacyStoreKind.EXPRESS_REDIS,
+        )
 
     @property
     def inner_url(self) -> str:
@@ -137,8 +147,8 @@ def legacy_bridge_from_env(env: Env) -> LegacyBridgeSettings | None:
         raise ConfigError("LEGACY_COOKIE", f"must be a cookie name (letters, digits, !#$%&'*+-.^_`|~), not {cookie!r}")
     namespace = _short(env, "LEGACY_NAMESPACE", "")
     if namespace and not defaults.uses_redis:
-        raise ConfigError("LEGACY_NAMESPACE", "applies to redis:// and flask-session+redis:// stores only")
-    default_namespace = "session:" if kind is LegacyStoreKind.FLASK_SESSION_REDIS else defaults.namespace
+        raise ConfigError("LEGACY_NAMESPACE", "applies to redis://, flask-session+redis:// and express+redis:// only")
+    default_namespace = _REDIS_PREFIX_DEFAULTS.get(kind, defaults.namespace)
     user_key = _short(env, "LEGACY_USER_KEY", "") or None
     if user_key is not None:
         try:
@@ -153,10 +163,13 @@ def legacy_bridge_from_env(env: Env) -> LegacyBridgeSettings | None:
     if file_prefix is not None and kind is not LegacyStoreKind.DJANGO_FILE:
         raise ConfigError("LEGACY_FILE_PREFIX", "applies to django-file:// stores only")
     age = None
-    if kind.framework != "litestar":
+    if kind.framework not in ("litestar", "express"):
         age = env.integer("LEGACY_SESSION_AGE_SECONDS", defaults.cookie_age, low=60, high=10 * 366 * 86400)
     elif env.text("LEGACY_SESSION_AGE_SECONDS", ""):
-        raise ConfigError("LEGACY_SESSION_AGE_SECONDS", "applies to Django's and Flask's stores only")
+        raise ConfigError(
+            "LEGACY_SESSION_AGE_SECONDS",
+            "applies to Django's and Flask's stores only (Litestar's and Express's sessions carry their expiry)",
+        )
     return LegacyBridgeSettings(
         store_url=store_url,
         cookie=cookie,
@@ -184,8 +197,9 @@ def _secret_file(env: Env, kind: LegacyStoreKind) -> Path | None:
     start-up; its content is never echoed."""
     path = env.path("LEGACY_SECRET_FILE")
     if path is None:
-        if kind.framework == "django" or kind is LegacyStoreKind.FLASK_COOKIE:
-            raise ConfigError("LEGACY_SECRET_FILE", f"is required for {kind}: the file holding the app's SECRET_KEY")
+        if kind.framework in ("django", "express") or kind is LegacyStoreKind.FLASK_COOKIE:
+            what = "express-session's secret, one a line" if kind.framework == "express" else "the app's SECRET_KEY"
+            raise ConfigError("LEGACY_SECRET_FILE", f"is required for {kind}: the file holding {what}")
         return None
     if kind.framework == "litestar":
         raise ConfigError("LEGACY_SECRET_FILE", "applies to Django's and Flask's stores only (Litestar signs nothing)")
@@ -209,7 +223,8 @@ def _check_store_url(url: str) -> LegacyStoreKind:
     except ValueError:
         raise ConfigError("LEGACY_SESSIONS", f"is not a valid URL; accepted: {ACCEPTED_FORMS}") from None
     kind_name, plus, inner = parts.scheme.partition("+")
-    if parts.scheme in ("redis", "rediss") or (kind_name == LegacyStoreKind.FLASK_SESSION_REDIS and plus):
+    redis_kinds = (LegacyStoreKind.FLASK_SESSION_REDIS, LegacyStoreKind.EXPRESS_REDIS)
+    if parts.scheme in ("redis", "rediss") or (kind_name in redis_kinds and plus):
         database = parts.path.removeprefix("/")
         if inner not in ("", "redis", "rediss") or not parts.hostname or port == 0 or parts.fragment:
             raise ConfigError("LEGACY_SESSIONS", f"must be redis://host[:port][/db]; accepted: {ACCEPTED_FORMS}")
@@ -217,7 +232,7 @@ def _check_store_url(url: str) -> LegacyStoreKind:
             raise ConfigError("LEGACY_SESSIONS", "must be redis://host[:port][/db] (or rediss://): db is a number")
         if importlib.util.find_spec("redis") is None:
             raise ConfigError("LEGACY_SESSIONS", "a redis:// store needs the Redis client (tessera-auth[legacy-redis])")
-        return LegacyStoreKind.LITESTAR_REDIS if not plus else LegacyStoreKind.FLASK_SESSION_REDIS
+        return LegacyStoreKind(kind_name) if plus else LegacyStoreKind.LITESTAR_REDIS
     if parts.scheme in ("file", LegacyStoreKind.DJANGO_FILE):
         _check_directory(parts.netloc, parts.path, parts.query or parts.fragment)
         return LegacyStoreKind.LITESTAR_FILE if parts.scheme == "file" else LegacyStoreKind.DJANGO_FILE

@@ -27,10 +27,11 @@ from entrypoints.http.problems import REALM, problem
 from entrypoints.http.requests import NO_STORE, client_address
 from entrypoints.http.schemas import Transport
 from entrypoints.http.transport import TokenAnswer, token_answer
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.legacy_settings import LegacyBridgeSettings, LegacyStoreKind
 
 LEGACY_COOKIE_PATH = "/"
-"""Litestar's `ServerSideSessionConfig.path` default: the path the legacy cookie is cleared on."""
+"""Litestar's `ServerSideSessionConfig.path` and express-session's `cookie.path` default: where the legacy cookie
+is cleared."""
 
 
 def legacy_challenge(cookie: str) -> str:
@@ -64,12 +65,19 @@ def presented_legacy_session(
 
 def cookie_shape(bridge: LegacyBridgeSettings) -> tuple[str, str | None]:
     """What the legacy cookie holds, in words and (where it has a fixed shape) as a pattern. The
-    adapters check it (`session_id_of` in adapters/legacy/litestar_sessions.py and django_sessions.py)."""
+    adapters check it (`session_id_of` in adapters/legacy/litestar_sessions.py, django_sessions.py and
+    express_sessions.py)."""
     kind = bridge.kind
     if kind.framework == "litestar":
         hex_digits = 2 * bridge.session_id_bytes
         words = f"{hex_digits} lower-case hex digits (Litestar's ServerSideSessionConfig)"
         return words, f"^[0-9a-f]{{{hex_digits}}}$"
+    if kind is LegacyStoreKind.EXPRESS_REDIS:
+        return (
+            "express-session's signed cookie, `s%3A<session id>.<signature>` (or decoded, `s:…`); "
+            "one without `s:` is malformed, one that no configured secret signed is refused (401)",
+            "^s(:|%3[Aa])",
+        )
     if kind.framework == "django" and not kind.stateless:
         return "Django's session key: 32 of [a-z0-9]", "^[a-z0-9]{8,40}$"
     if kind.stateless:

@@ -41,6 +41,10 @@ class LegacyBridgeProvider(Provider):
             async for sessions in _flask_sessions(bridge, clock, spent):
                 yield sessions
             return
+        if kind is LegacyStoreKind.EXPRESS_REDIS:
+            async for sessions in _express_sessions(bridge, clock):
+                yield sessions
+            return
         from adapters.legacy.litestar_sessions import USER_KEY
 
         user_key = bridge.user_key_path(USER_KEY)
@@ -117,3 +121,19 @@ async def _flask_sessions(
 def _secret_lines(path: Path) -> tuple[bytes, ...]:
     """SECRET_KEY, then each fallback: one a line."""
     return tuple(line.encode() for line in path.read_text().splitlines() if line)
+
+
+async def _express_sessions(bridge: LegacyBridgeSettings, clock: Clock) -> AsyncIterator[LegacySessions]:
+    from redis.asyncio import Redis
+
+    from adapters.legacy.connect_redis_legacy_sessions import ConnectRedisLegacySessions
+    from adapters.legacy.express_sessions import USER_KEY, secrets_of
+
+    assert bridge.secret_file is not None  # the settings require it for Express
+    secrets = secrets_of(bridge.secret_file.read_text())
+    client = Redis.from_url(
+        bridge.inner_url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+    )
+    prefix = bridge.namespace or ""  # `none`: keys that are the bare session id (connect-redis' `prefix: ""`)
+    yield ConnectRedisLegacySessions(client, secrets, prefix, bridge.user_key_path(USER_KEY), clock)
+    await client.aclose()

@@ -1,5 +1,6 @@
 """The LegacySessions contract: first over Litestar's Redis and file stores and the in-memory fake,
-then the contract every framework's bridge passes (Litestar's and Django's backends).
+then the contract every framework's bridge passes (Litestar's, Django's and Flask's backends, and
+express-session on connect-redis, whose sessions Node writes: tests/support/express_stores.py).
 
 Sessions are written by the framework's own classes, as the legacy application writes them."""
 
@@ -23,6 +24,7 @@ from application.errors import StorageUnavailable
 from application.ports.legacy_sessions import LegacySessions
 from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused, MalformedLegacySessionCookie
 from tests.support.django_sessions import DjangoDbSessions, DjangoFileSessions, DjangoSignedCookieSessions, new_secret
+from tests.support.express_stores import ExpressSessions
 from tests.support.flask_sessions import FlaskCookieSessions, FlaskSessionRedisSessions
 from tests.support.legacy_stores import LegacyStore, MemoryStore, file_store, new_session_id, redis_store
 from tests.support.ports import free_port
@@ -249,6 +251,7 @@ class Framework(Protocol):
         "flask-cookie",
         pytest.param("flask-session-redis", marks=pytest.mark.redis),
         pytest.param("flask-session-redis-json-signed", marks=pytest.mark.redis),
+        pytest.param("express-redis", marks=pytest.mark.redis),
     ]
 )
 async def framework(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Framework]:
@@ -274,6 +277,8 @@ async def framework(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
         made = DjangoSignedCookieSessions()
     elif kind == "flask-cookie":
         made = FlaskCookieSessions()
+    elif kind == "express-redis":
+        made = ExpressSessions(request.getfixturevalue("express_session_writer"), request.getfixturevalue("redis_url"))
     else:
         signed = kind.endswith("signed")
         serialization = "json" if "json" in kind else "msgpack"

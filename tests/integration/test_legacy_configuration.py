@@ -199,3 +199,88 @@ def test_the_cli_reports_a_bad_bridge_value_in_one_line(
     assert main(["serve", "--port", "1"]) == exit_codes.CONFIG
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "TESSERA_LEGACY_SESSIONS" in err and "Traceback" not in err
+
+
+def express_secrets(tmp_path: Path, text: str = "today's secret\nlast year's secret\n") -> str:
+    path = tmp_path / "express-session-secrets"
+    path.write_text(text)
+    return str(path)
+
+
+def test_an_express_bridge_defaults_to_express_sessions_and_connect_redis_names(tmp_path: Path) -> None:
+    env = {
+        "TESSERA_LEGACY_SESSIONS": "express+redis://:pw@cache.internal:6380/2",
+        "TESSERA_LEGACY_SECRET_FILE": express_secrets(tmp_path),
+    }
+    bridge = Settings.from_env(env).legacy_bridge
+    assert bridge is not None and bridge.kind is LegacyStoreKind.EXPRESS_REDIS and bridge.uses_redis
+    assert bridge.inner_url == "redis://:pw@cache.internal:6380/2"
+    assert (bridge.cookie_name, bridge.namespace, bridge.user_key, bridge.user_lookup) == (
+        "connect.sid",
+        "sess:",
+        None,
+        UserLookup.LEGACY_ID,
+    )
+
+
+def test_every_express_bridge_variable_is_read(tmp_path: Path) -> None:
+    env = {
+        "TESSERA_LEGACY_SESSIONS": "express+rediss://cache.internal",
+        "TESSERA_LEGACY_SECRET_FILE": express_secrets(tmp_path),
+        "TESSERA_LEGACY_COOKIE": "app.sid",
+        "TESSERA_LEGACY_NAMESPACE": "myapp:sess:",
+        "TESSERA_LEGACY_USER_KEY": "auth.account.id",
+        "TESSERA_LEGACY_USER_LOOKUP": "email",
+    }
+    bridge = Settings.from_env(env).legacy_bridge
+    assert bridge is not None
+    assert (bridge.cookie_name, bridge.namespace, bridge.user_key, bridge.user_lookup) == (
+        "app.sid",
+        "myapp:sess:",
+        "auth.account.id",
+        UserLookup.EMAIL,
+    )
+    bare = Settings.from_env({**env, "TESSERA_LEGACY_NAMESPACE": "none"}).legacy_bridge
+    assert bare is not None and bare.namespace is None
+
+
+def test_the_express_secrets_are_read_in_order_blank_lines_skipped(tmp_path: Path) -> None:
+    from adapters.legacy.express_sessions import secrets_of
+
+    text = "today's secret\n\n  last year's, spaces kept  \r\n"
+    assert secrets_of(text) == (b"today's secret", b"  last year's, spaces kept  ")
+    with pytest.raises(ValueError, match="no secret"):
+        secrets_of("\n \n")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "extra"),
+    [
+        ("TESSERA_LEGACY_SESSIONS", "express+file:///tmp", {}),
+        ("TESSERA_LEGACY_SESSIONS", "express+redis://", {}),
+        ("TESSERA_LEGACY_SESSIONS", "express://127.0.0.1", {}),
+        ("TESSERA_LEGACY_SECRET_FILE", "/nonexistent", {"TESSERA_LEGACY_SESSIONS": "express+redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_SESSION_ID_BYTES", "24", {"TESSERA_LEGACY_SESSIONS": "express+redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_SESSION_AGE_SECONDS", "600", {"TESSERA_LEGACY_SESSIONS": "express+redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_FILE_PREFIX", "sess_", {"TESSERA_LEGACY_SESSIONS": "express+redis://127.0.0.1"}),
+    ],
+)
+def test_a_bad_express_bridge_value_is_refused_naming_its_variable(
+    tmp_path: Path, variable: str, value: str, extra: dict[str, str]
+) -> None:
+    env = {**extra, variable: value}
+    if extra:
+        env.setdefault("TESSERA_LEGACY_SECRET_FILE", express_secrets(tmp_path))
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env(env)
+    assert refused.value.variable == variable
+
+
+def test_serve_exits_78_naming_the_missing_express_secret_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_LEGACY_SESSIONS", "express+redis://127.0.0.1")
+    assert main(["serve", "--port", "1"]) == exit_codes.CONFIG
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "TESSERA_LEGACY_SECRET_FILE" in err and "express-session" in err
+    assert "Traceback" not in err
