@@ -15,7 +15,10 @@ superuser, `staff` for `is_staff`, and one role per group, its name lower-cased 
 outside a-z, 0-9, `_.:-` turned into `-` ("Billing Team" -> `billing-team`). Passwords keep their
 Django hashes (every hasher of Django's default list: `pbkdf2_sha256$…`, `pbkdf2_sha1$…`, `argon2$…`,
 `bcrypt_sha256$…`, `scrypt$…`); an unusable password (`!…`) imports as
-none, and that user must reset it. Users without an email are left out: tessera keys users by email.
+none, and that user must reset it. The name each user logs in with at Django (`get_username()`)
+comes along as `username`, for `TESSERA_LOGIN_IDENTIFIERS=email,username`, when it fits Django's
+default rule (1 to 150 of letters, digits and `_ . @ + -`). Users without an email are left out, each
+named on stderr: tessera keys users by email.
 """
 
 import json
@@ -27,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 NAMESPACE = uuid.UUID("6d1f1f38-7e4c-4f4e-9d67-3b0b8f0b5c11")
+USERNAME = re.compile(r"[\w.@+-]{1,150}")
 
 
 def role_of_group(name: str) -> str:
@@ -43,6 +47,7 @@ def tessera_lines(users: Iterable[Any]) -> Iterator[str]:
         usable = bool(user.password) and not user.password.startswith("!")
         roles = ["admin"] * user.is_superuser + ["staff"] * user.is_staff
         roles += sorted({role_of_group(group.name) for group in user.groups.all()} - set(roles))
+        username = user.get_username()
         yield json.dumps(
             {
                 "id": str(uuid.uuid5(NAMESPACE, str(user.pk))),
@@ -54,6 +59,7 @@ def tessera_lines(users: Iterable[Any]) -> Iterator[str]:
                 "claims": {"legacy_id": user.pk},
                 "password_hash": user.password if usable else None,
                 "legacy_id": str(user.pk),
+                "username": username if USERNAME.fullmatch(username) else None,
             }
         )
 
@@ -65,6 +71,9 @@ if __name__ == "__main__":
     django.setup()
     from django.contrib.auth import get_user_model
 
-    users = get_user_model().objects.exclude(email="").prefetch_related("groups").order_by("pk")
+    model = get_user_model()
+    for left_out in model.objects.filter(email="").order_by("pk"):
+        print(f"left out: user {left_out.pk} ({left_out.get_username()}) has no email", file=sys.stderr)
+    users = model.objects.exclude(email="").prefetch_related("groups").order_by("pk")
     for line in tessera_lines(users.iterator(chunk_size=2000)):
         print(line)

@@ -171,7 +171,7 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     example_url = "django-db+postgresql://tessera_bridge:choose-one@db.internal:5432/mysite"
     configured = _run(
         replaced(configure, {"/run/secrets/django-secret-key": str(secret_file), example_url: bridge_url})
-        + "\nenv | grep '^TESSERA_LEGACY_' > bridge.env",
+        + "\nenv | grep -E '^TESSERA_(LEGACY|LOGIN)_' > bridge.env",
         work,
         tessera_env,
     )
@@ -253,9 +253,9 @@ def test_a_session_signed_with_another_secret_is_refused_and_left_to_django(stac
     assert stack.django.visit(cookie, secret_file=foreign) == 200, "nothing was consumed"
 
 
-def test_the_users_django_passwords_log_in_at_tessera(stack: Stack) -> None:
-    for email in ("ada@example.com", "grace@example.com"):
-        response = httpx.post(f"{stack.tessera}/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)
+def test_the_users_django_passwords_log_in_at_tessera_by_email_or_by_their_django_username(stack: Stack) -> None:
+    for identifier in ({"email": "ada@example.com"}, {"username": "grace"}, {"identifier": "Ada"}):
+        response = httpx.post(f"{stack.tessera}/auth/login", json={**identifier, "password": PASSWORD}, timeout=30)
         assert response.status_code == 200, response.text
     gone = httpx.post(
         f"{stack.tessera}/auth/login", json={"email": "gone@example.com", "password": PASSWORD}, timeout=30
