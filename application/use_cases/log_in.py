@@ -39,10 +39,11 @@ class LogIn:
     (`domain.login_identifiers`). An unknown account and a wrong password fail alike, and take alike
     long. Failures are counted in shared storage by the login throttle (`LoginThrottle`,
     `domain.throttling`), under the account's email whichever name found it (so that a second name is
-    no second allowance of guesses), and under the name as given when it names no account; past any limit, attempts are
-    refused until its window ends, the right password included, but for the account-wide limit, which
-    a network the account has logged in from passes. A success clears its (account, network) count,
-    and re-hashes a password stored with older argon2 parameters.
+    no second allowance of guesses), and under the name's normal form when it names no account
+    (`_find_user`); past any limit, attempts are refused until its window ends, the right password
+    included, but for the account-wide limit, which a network the account has logged in from passes.
+    A success clears its (account, network) count, and re-hashes a password stored with older argon2
+    parameters.
 
     A password change or reset that commits while a login is under way wins: the login opens no session
     on the old password, and a session it opened first is ended by the change (`_open_session`).
@@ -73,12 +74,12 @@ class LogIn:
     async def execute(self, credentials: Credentials) -> TokenPair:
         now = self._clock.now()
         address = credentials.client_address
-        user = await self._find_user(credentials)
-        keys = self._throttle.keys(credentials.identifier if user is None else user.email.value, address)
+        user, name = await self._find_user(credentials)
+        keys = self._throttle.keys(name if user is None else user.email.value, address)
         await self._throttle.refuse_if_throttled(keys, user.id if user else None, now)
         for attempt in range(_ATTEMPTS):
             if attempt:  # the hash changed under the first check: read the user as it now stands
-                user = await self._find_user(credentials)
+                user, _ = await self._find_user(credentials)
             authenticated = await self._verify(user, credentials.password)
             if user is None or not authenticated:
                 await self._throttle.record_failure(keys, now)
@@ -131,22 +132,30 @@ class LogIn:
             await uow.commit()
         return current, session, refresh
 
-    async def _find_user(self, credentials: Credentials) -> User | None:
-        """The account the name names among the kinds the service accepts, an email first; None for a
-        name that is no valid email or username, or names nobody (looked up before the throttle, which
-        keys the account's failures by its email and may ask where it has logged in from)."""
+    async def _find_user(self, credentials: Credentials) -> tuple[User | None, str]:
+        """The account the name names among the kinds the service accepts, an email first (None for a
+        name that is no valid email or username, or names nobody), and the name as the first kind it is
+        of normalises it (as given if of none). Looked up before the throttle, which keys the account's
+        failures by its email and may ask where it has logged in from.
+
+        A name that names nobody is counted under its normal form, as an account's spellings all are
+        under its email: counted as typed, two spellings of one unknown username (`Ａda`, `ada`) would
+        have a count each where a known one's share one, and the spelling still heard past the limit
+        would tell which usernames exist."""
+        normal: str | None = None
         async with self._uow as uow:
             for kind in self._identifiers.tried_for(credentials.kind):
                 try:
                     name = (Email if kind is IdentifierKind.EMAIL else Username).parse(credentials.identifier)
                 except (InvalidEmail, InvalidUsername):  # not of this kind's form
                     continue
+                normal = normal or name.value
                 found = await (
                     uow.users.get_by_email(name) if isinstance(name, Email) else uow.users.get_by_username(name)
                 )
                 if found is not None:
-                    return found
-        return None
+                    return found, normal
+        return None, normal or credentials.identifier
 
     async def _verify(self, user: User | None, password: str) -> bool:
         """Whether the password is the user's own; as slow without a user, so that neither tells."""

@@ -79,3 +79,20 @@ async def test_a_username_names_nobody_on_a_service_that_accepts_emails_only(app
     with pytest.raises(InvalidCredentials):
         await _log_in(email_only, "ada.l", PASSWORD, None)
     assert await _log_in(email_only, "ada@example.com", PASSWORD, None)
+
+
+@pytest.mark.parametrize("name", ["ada.l", "grace.h"])
+async def test_two_spellings_of_one_username_share_one_count_whether_or_not_it_names_an_account(
+    app: Tessera, name: str
+) -> None:
+    """`Ａda.l` (fullwidth) is the username `ada.l`. Were an unknown name counted as typed and a known one under
+    its account, the spelling that is still heard would tell which usernames exist."""
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await _log_in(app, name, "wrong password", IdentifierKind.USERNAME)
+    fullwidth = "".join(chr(ord(char) + 0xFEE0) if char.isalpha() else char for char in name.title())
+
+    with pytest.raises(LoginThrottled):
+        await _log_in(app, fullwidth, "wrong password", IdentifierKind.USERNAME)
+    stored = app.store.tables.login_failures
+    assert throttle_key("account", fullwidth.lower()) not in stored
