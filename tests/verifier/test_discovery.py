@@ -123,3 +123,30 @@ def test_the_metadata_url_puts_the_well_known_suffix_before_the_issuers_path(iss
 def test_an_issuer_that_is_not_an_http_url_cannot_be_discovered(issuer: str) -> None:
     with pytest.raises(ValueError, match="http"):
         metadata_url(issuer)
+
+
+@pytest.mark.parametrize("field", ["jwks_uri", "revocation_feed_endpoint", "introspection_endpoint"])
+def test_an_https_issuers_metadata_naming_a_plain_http_url_is_refused_and_nothing_is_fetched(
+    tessera: FakeTessera, field: str
+) -> None:
+    """Keys fetched over plain HTTP could be anyone's (a forger's key set verifies the forger's tokens), and the
+    feed's request carries the client secret: an issuer reached over TLS is not downgraded by its document."""
+    document = {**tessera.metadata(), field: f"http://auth.tessera.test/{field}"}
+    fetched: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        fetched.append(request)
+        return httpx.Response(200, json=document)
+
+    client = httpx.Client(transport=httpx.MockTransport(handle))
+    with pytest.raises(DiscoveryFailed, match="https"):
+        Verifier.discover(ISSUER, AUDIENCE, **FEED, http_client=client)
+    assert [str(request.url) for request in fetched] == [f"{BASE}/.well-known/oauth-authorization-server"]
+
+
+def test_a_plain_http_issuer_may_name_plain_http_urls() -> None:
+    """A local issuer (`http://127.0.0.1:8000`, a test's, a development setup) is plain HTTP throughout."""
+    issuer = "http://127.0.0.1:8000"
+    document = {"issuer": issuer, "jwks_uri": f"{issuer}/.well-known/jwks.json"}
+    client = httpx.Client(transport=httpx.MockTransport(lambda _: httpx.Response(200, json=document)))
+    assert Verifier.discover(issuer, AUDIENCE, http_client=client).metadata is not None

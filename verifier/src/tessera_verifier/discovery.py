@@ -3,6 +3,11 @@
 RFC 8414 §3.3: the `issuer` of the document must be exactly the issuer the verifier was configured with,
 else the document is refused: whoever answers at that address does not speak for that issuer (a proxy
 misrouting, a lookalike host), and its `jwks_uri` must not be trusted.
+
+An https issuer's document names https URLs only: keys fetched over plain HTTP could be anyone's (a key set
+swapped on the way verifies the forger's tokens), and the feed's requests carry the client secret. The URLs
+may name other hosts than the issuer's (a key set served by a CDN): the document comes from the issuer's own
+address, over TLS, and whoever answers there speaks for the issuer anyway.
 """
 
 from dataclasses import dataclass
@@ -53,14 +58,15 @@ def metadata_of(issuer: str, answer: httpx.Response) -> ServerMetadata:
         raise DiscoveryFailed(
             f"the metadata at {answer.request.url} is for issuer {named!r}, not {issuer!r} (RFC 8414 §3.3)"
         )
-    jwks_uri = _url(document, "jwks_uri")
+    tls = urlsplit(issuer).scheme == "https"
+    jwks_uri = _url(document, "jwks_uri", tls)
     if jwks_uri is None:
         raise DiscoveryFailed(f"the metadata at {answer.request.url} names no jwks_uri")
     return ServerMetadata(
         issuer=issuer,
         jwks_uri=jwks_uri,
-        revocation_feed_endpoint=_url(document, "revocation_feed_endpoint"),
-        introspection_endpoint=_url(document, "introspection_endpoint"),
+        revocation_feed_endpoint=_url(document, "revocation_feed_endpoint", tls),
+        introspection_endpoint=_url(document, "introspection_endpoint", tls),
         document=document,
     )
 
@@ -80,10 +86,13 @@ async def afetch_metadata(issuer: str, client: httpx.AsyncClient) -> ServerMetad
     return metadata_of(issuer, answer)
 
 
-def _url(document: dict[str, Any], name: str) -> str | None:
+def _url(document: dict[str, Any], name: str, tls: bool) -> str | None:
+    """The URL the document names `name`, if any: http(s), and https alone for an https issuer (`tls`)."""
     value = document.get(name)
     if value is None:
         return None
     if not isinstance(value, str) or urlsplit(value).scheme not in ("https", "http"):
         raise DiscoveryFailed(f"the metadata's {name} is not an http(s) URL")
+    if tls and urlsplit(value).scheme != "https":
+        raise DiscoveryFailed(f"the metadata's {name} is plain http for an https issuer: {value!r}")
     return value
