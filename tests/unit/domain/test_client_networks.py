@@ -24,3 +24,24 @@ def test_a_client_counts_by_its_ipv4_address_or_its_ipv6_64(address: str, networ
 
 def test_two_ipv6_64s_are_two_networks() -> None:
     assert client_network("2001:db8:1:2::1") != client_network("2001:db8:1:3::1")
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("64:ff9b::203.0.113.7", "203.0.113.7"),  # NAT64's well-known prefix (RFC 6052)
+        ("64:ff9b::cb00:7107", "203.0.113.7"),
+        ("2002:cb00:7107:1::1", "203.0.113.7"),  # 6to4 (RFC 3056): 2^16 subnets of one IPv4 address
+        ("2002:cb00:7107:ffff::1", "203.0.113.7"),
+        ("2001:0:4136:e378:8000:63bf:34ff:8ef8", "203.0.113.7"),  # Teredo: the client's address, obfuscated
+    ],
+)
+def test_an_ipv6_address_that_carries_an_ipv4_client_counts_as_that_ipv4_address(address: str, network: str) -> None:
+    """By its /64, every IPv4 client behind a NAT64 gateway would be one network (one failure count for all of
+    them; one login from any making all of them "known"), each Teredo server's clients too, and one 6to4 host
+    would own 65,536 networks."""
+    assert client_network(address) == network
+
+
+def test_two_ipv4_clients_behind_one_nat64_gateway_are_two_networks() -> None:
+    assert client_network("64:ff9b::203.0.113.7") != client_network("64:ff9b::198.51.100.9")
