@@ -262,3 +262,31 @@ def test_a_decorated_view_exempt_from_djangos_middleware_still_holds_a_cookie_po
         assert without_djangos_token.status_code == 403 and b"CSRF" in without_djangos_token.content
         client.cookies["csrftoken"] = "c" * 32
         assert client.post(path, **PROOF, HTTP_X_CSRFTOKEN="c" * 32).json()["method"] == "POST"
+
+
+def test_drf_behind_the_wsgi_middleware_alone_resolves_the_claims_user_and_refuses_an_inactive_one() -> None:
+    """Without tessera's Django middleware, DRF takes the WSGI middleware's claims: the `USER_CLAIM` still
+    names the Django user, and a user deactivated here is still refused (the token grants nothing here)."""
+    from django.core.wsgi import get_wsgi_application
+    from tessera_verifier.wsgi import TesseraWsgiMiddleware
+    from werkzeug.test import Client as WsgiClient
+
+    model = get_user_model()
+    active = model.objects.create_user(username=f"ada-{uuid.uuid4()}")
+    gone = model.objects.create_user(username=f"bob-{uuid.uuid4()}", is_active=False)
+    middleware = ["django.middleware.common.CommonMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
+    options = {"VERIFIER": django_site.VERIFIER, "USER_CLAIM": "legacy_id"}
+    with override_settings(MIDDLEWARE=middleware, TESSERA=options):
+        wrapped = WsgiClient(TesseraWsgiMiddleware(get_wsgi_application(), django_site.VERIFIER))
+
+        def get(user: Any) -> Any:
+            headers = {"Authorization": bearer(legacy_id=user.pk)["HTTP_AUTHORIZATION"], "Host": "testserver"}
+            return wrapped.get("/api/me", headers=headers)
+
+        resolved = get(active)
+        assert (resolved.status_code, resolved.json["class"], resolved.json["pk"]) == (200, "User", str(active.pk))
+        refused = get(gone)
+        assert (refused.status_code, refused.headers["WWW-Authenticate"]) == (
+            403,
+            'Bearer realm="api", error="insufficient_scope"',
+        )

@@ -6,9 +6,10 @@
         permission_classes = [IsAuthenticated, HasRoles.of("admin")]
 
 Both read the `TESSERA` setting of `tessera_verifier.django` (its middleware is optional: what it verified is
-not verified again). No credential: DRF answers 401 with the bare `Bearer realm="api"` challenge (this class's
-`authenticate_header`, RFC 6750 §3.1); an invalid token 401 with `error="invalid_token"`; a missing role 403
-with `error="insufficient_scope"`; a cookie request without tessera's CSRF proof, or without Django's CSRF
+not verified again, nor is what the WSGI middleware verified, whose user `USER_CLAIM` names is resolved here
+all the same, an inactive one refused). No credential: DRF answers 401 with the bare `Bearer realm="api"`
+challenge (this class's `authenticate_header`, RFC 6750 §3.1); an invalid token 401 with
+`error="invalid_token"`; a missing role 403 with `error="insufficient_scope"`; a cookie request without tessera's CSRF proof, or without Django's CSRF
 token where CsrfViewMiddleware is installed, 403; 503 with `Retry-After` while revocations cannot be known."""
 
 from typing import Any
@@ -20,7 +21,7 @@ from rest_framework.request import Request
 
 from tessera_verifier.claims import Claims
 from tessera_verifier.credentials import presented
-from tessera_verifier.django import admit, admit_verified, django_csrf_failure
+from tessera_verifier.django import admit, django_csrf_failure
 from tessera_verifier.django_settings import tessera_settings
 from tessera_verifier.errors import CrossSiteRequestRefused, InvalidToken, RevocationsUnknown
 from tessera_verifier.request_facts import RequestFacts
@@ -77,9 +78,14 @@ class TesseraAuthentication(BaseAuthentication):
                 setattr(request, CHALLENGE_ERROR, refused.error)
                 raise AuthenticationFailed(refused.description) from None
             admit(django_request, claims, user, by_cookie=credential.by_cookie)
-        else:
-            admit_verified(django_request, claims)
+        elif getattr(django_request, "claims", None) is claims:  # admitted by tessera's Django middleware
             user = django_request.user
+        else:  # verified by the WSGI middleware in front: its user is resolved here, as the middleware would
+            try:
+                user = config.user_for(claims)
+            except InvalidToken as refused:  # a genuine token of a user unknown (or inactive) here
+                raise InsufficientScope(refused.description, config.realm) from None
+            admit(django_request, claims, user, by_cookie=django_request.META.get(BY_COOKIE, False))
         if django_request.META.get(BY_COOKIE) and (reason := django_csrf_failure(django_request)) is not None:
             raise PermissionDenied(f"CSRF Failed: {reason}")  # DRF views are exempt from Django's own check
         return user, claims
