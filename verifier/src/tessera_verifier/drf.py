@@ -6,11 +6,12 @@
         permission_classes = [IsAuthenticated, HasRoles.of("admin")]
 
 Both read the `TESSERA` setting of `tessera_verifier.django` (its middleware is optional: what it verified is
-not verified again, nor is what the WSGI middleware verified, whose user `USER_CLAIM` names is resolved here
-all the same, an inactive one refused). No credential: DRF answers 401 with the bare `Bearer realm="api"`
-challenge (this class's `authenticate_header`, RFC 6750 §3.1); an invalid token 401 with
-`error="invalid_token"`; a missing role 403 with `error="insufficient_scope"`; a cookie request without tessera's CSRF proof, or without Django's CSRF
-token where CsrfViewMiddleware is installed, 403; 503 with `Retry-After` while revocations cannot be known."""
+not verified again, nor is what the WSGI middleware verified, whose user `USER_CLAIM` names is resolved here all
+the same, an inactive one refused). No credential: DRF answers 401 with the bare `Bearer realm="api"` challenge
+(this class's `authenticate_header`, RFC 6750 §3.1); an invalid token 401 with `error="invalid_token"`; a
+missing role 403 with `error="insufficient_scope"`; a cookie request without tessera's CSRF proof, or without
+Django's CSRF token where CsrfViewMiddleware is installed, 403; 503 with `Retry-After` while revocations cannot
+be known."""
 
 from typing import Any
 
