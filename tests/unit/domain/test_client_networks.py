@@ -45,3 +45,25 @@ def test_an_ipv6_address_that_carries_an_ipv4_client_counts_as_that_ipv4_address
 
 def test_two_ipv4_clients_behind_one_nat64_gateway_are_two_networks() -> None:
     assert client_network("64:ff9b::203.0.113.7") != client_network("64:ff9b::198.51.100.9")
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.7:51234", "203.0.113.7"),
+        ("203.0.113.7:1", "203.0.113.7"),
+        ("[2001:db8:1:2::1]:443", "2001:db8:1:2::/64"),
+        ("[2001:db8:1:2::1]", "2001:db8:1:2::/64"),
+        ("[::ffff:203.0.113.7]:8080", "203.0.113.7"),
+        ("[fe80::1%eth0]:22", "fe80::/64"),
+    ],
+)
+def test_an_address_given_with_its_port_or_in_brackets_counts_as_the_address(address: str, network: str) -> None:
+    """Some proxies name the client `address:port` in X-Forwarded-For: counted as typed, every new source port
+    (the client picks it) would be a fresh count."""
+    assert client_network(address) == network
+
+
+@pytest.mark.parametrize("label", ["testclient:80", "[not-an-address]:80", "203.0.113.7:http", "[2001:db8::1]x"])
+def test_a_label_that_only_looks_like_an_address_with_a_port_is_kept_as_it_is(label: str) -> None:
+    assert client_network(label) == label
