@@ -208,3 +208,26 @@ def test_until_a_read_reaches_its_last_page_the_verifier_refuses_every_token(tes
                 time.sleep(0.02)
     finally:
         verifier.close()
+
+
+def test_a_cursor_tessera_refuses_as_malformed_is_dropped_and_the_next_read_starts_afresh(tessera: FakeTessera) -> None:
+    """A cursor of another tessera version (or a corrupted one) is answered 400, every time: kept, it would hold
+    the feed stale, and every token refused, until the service restarted. A read without a cursor is complete."""
+    sid = str(uuid.uuid4())
+    tessera.revoke(sid)
+    poller, _ = _poller(tessera)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("after") == "from-another-version":
+            tessera.feed_requests.append(request)
+            return httpx.Response(400, json={"status": 400, "detail": "`after` is not a cursor tessera gave"})
+        return tessera.handle(request)
+
+    client = httpx.Client(transport=httpx.MockTransport(handle))
+    poller.revocations.cursor = "from-another-version"
+    poller.poll(client)
+    assert not poller.revocations.synced and poller.revocations.cursor is None
+    poller.poll(client)
+
+    assert poller.revocations.synced and poller.revocations.is_revoked(sid)
+    assert [r.url.params.get("after") for r in tessera.feed_requests] == ["from-another-version", None]

@@ -27,7 +27,8 @@ class RevocationPoller:
     revocation larger than a page is known in full after one poll. A failed read (unreachable, a 401 for a
     rotated secret, anything but a feed) changes nothing and is retried at the next tick, from the page it
     failed on: what was known stays known, and the list grows stale (`RevocationList.synced`), which the
-    verifier acts on."""
+    verifier acts on. A cursor the feed refuses (400: a tessera of another version, a corrupted cursor) is
+    dropped, and the next read starts afresh from the whole window."""
 
     def __init__(self, url: str, authorization: str, revocations: RevocationList, interval: float) -> None:
         self._url = url
@@ -104,6 +105,12 @@ class RevocationPoller:
         """Applies one page, asked at `sent_at`; True if the next should be read at once."""
         if response.status_code == 401:
             log.error("tessera's revocation feed refused this client's credentials (a rotated client secret?)")
+            return False
+        if response.status_code == 400 and self.revocations.cursor is not None:
+            log.error(
+                "tessera's revocation feed refused the cursor (%s): the next read starts afresh", response.text[:200]
+            )
+            self.revocations.restart()
             return False
         if response.status_code != 200:
             log.error("tessera's revocation feed answered %s: %s", response.status_code, response.text[:200])

@@ -81,6 +81,12 @@ class RevocationList:
             self._read_at = started
         return False
 
+    def restart(self) -> None:
+        """Forgets the cursor (and a read under way): the next read asks for the whole window, which holds every
+        revocation that still matters. For a cursor the feed refuses: kept, it would be refused forever."""
+        self.cursor = None
+        self._paging_since = None
+
 
 def _parsed(document: Any) -> tuple[list[tuple[str, float]], str, float, bool]:
     if not isinstance(document, dict):
