@@ -1,6 +1,7 @@
 """`just cluster` (deploy/cluster.py): a throwaway PostgreSQL, 3 replicas of 2 workers in shared-key
 mode, nginx round-robin in front; a session walked through nginx, a logout seen by every replica,
-`X-Forwarded-For` believed from nginx alone, and Ctrl-C (SIGINT) stopping everything it started."""
+`X-Forwarded-For` believed from nginx alone, and Ctrl-C (SIGINT) stopping everything it started.
+`just cluster --ha` likewise, over etcd, Patroni and HAProxy, through a switchover."""
 
 import contextlib
 import os
