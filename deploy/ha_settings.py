@@ -1,6 +1,6 @@
 """The configuration files of the highly available database tier (deploy/local_ha.py): one etcd
 member, Patroni on each PostgreSQL node, HAProxy in front. Each setting that shapes the failover
-window is here, with its reason; docs/deployment.md §9 repeats them with the measured windows.
+window is here, with its reason; docs/deployment.md §10 repeats them with the measured windows.
 
 Timings (Patroni's dynamic configuration, stored in etcd at bootstrap):
 - `ttl: 10`: the leader key lives 10 s; a leader whose Patroni dies is replaced once it expires. The

@@ -25,7 +25,13 @@ class PostgresChangeListener(ChangeListener):
     """LISTENs on one connection of its own. PostgreSQL delivers a notification once the writing
     transaction commits, to every replica at once: a revocation anywhere is heard within
     milliseconds. A lost connection is reopened every `retry` seconds; until then, and for anything
-    sent meanwhile, the revocation poll holds the bound."""
+    sent meanwhile, the revocation poll holds the bound.
+
+    Through a failover (docs/deployment.md §10): HAProxy cuts the connection to a primary that stops
+    being one, and the next reaches the new primary; a `LISTEN` that lands on a standby fails ("cannot
+    execute LISTEN during recovery") and is retried like a refused connection. Its URL is
+    `TESSERA_LISTEN_DATABASE_URL` when the pool goes through a transaction pooler, where LISTEN hears
+    nothing."""
 
     def __init__(self, database_url: str, retry: float = 1.0) -> None:
         url = make_url(database_url).set(drivername="postgresql")

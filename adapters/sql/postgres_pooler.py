@@ -8,7 +8,7 @@ pooler the next transaction runs on another server connection, where the name is
 another client's), so both caches are turned off: each statement is then prepared unnamed and run in
 the transaction that prepared it (SQLAlchemy's asyncpg dialect opens one around every statement,
 pings included). pgbouncer 1.21's `max_prepared_statements` would keep the caches on; Debian 12 ships
-1.18. The cost: a Parse round trip each statement (measured in docs/deployment.md §10).
+1.18. The cost: a Parse and Describe on each statement (docs/deployment.md §10).
 
 LISTEN cannot go through a transaction pooler (the server connection that listens is handed to other
 clients between transactions, and notifications are lost), so a pooled URL needs
