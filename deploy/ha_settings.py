@@ -12,7 +12,8 @@ Timings (Patroni's dynamic configuration, stored in etcd at bootstrap):
 - `synchronous_mode: true`: a commit is acknowledged once the standby has it, and only the synchronous
   standby may be promoted, so no acknowledged write is lost. Not strict: alone, a primary writes on.
 
-HAProxy checks Patroni's REST `GET /primary` every 500 ms (2 failures mark a node down, 1 success up)
+HAProxy checks Patroni's REST `OPTIONS /primary` (`GET`'s answer without a body for HAProxy to hang
+up on) every 500 ms (2 failures mark a node down, 1 success up)
 and routes to the one node that answers 200; `on-marked-down shutdown-sessions` cuts every connection
 to a node the moment it is marked down, so tessera's pool and LISTEN connection never keep talking to
 a demoted or orphaned primary (a node whose Patroni died: its PostgreSQL still runs, read-write)."""
@@ -103,7 +104,7 @@ listen postgres-primary
     bind 127.0.0.1:{port}
     option clitcpka
     option srvtcpka
-    option httpchk GET /primary
+    option httpchk OPTIONS /primary
     http-check expect status 200
     default-server {checks} on-marked-down shutdown-sessions
 {servers}

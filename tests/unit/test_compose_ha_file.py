@@ -96,7 +96,7 @@ def test_haproxy_routes_to_the_node_whose_patroni_says_primary_and_cuts_connecti
     compose: dict[str, Any],
 ) -> None:
     config = _mounted(compose["services"]["haproxy"], "/usr/local/etc/haproxy/haproxy.cfg").read_text()
-    assert re.search(r"option httpchk GET /primary\n\s+http-check expect status 200", config)
+    assert re.search(r"option httpchk OPTIONS /primary\n\s+http-check expect status 200", config)
     assert "on-marked-down shutdown-sessions" in config
     servers = re.findall(r"server (\S+) (\S+):5432 check port 8008", config)
     assert servers == [(node, node) for node in NODES]
