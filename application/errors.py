@@ -24,3 +24,10 @@ class ForeignKeyEncryptionKey(DomainError):
     message = (
         "TESSERA_KEY_ENCRYPTION_KEY does not open the stored keys: a key sealed under it would break every replica."
     )
+
+
+class NothingToImport(DomainError):
+    """An import's input held no line at all (an empty file, or blank lines only): most likely the
+    export failed or wrote elsewhere, which "imported 0 lines" would hide."""
+
+    message = "The input holds no users: it is empty or has only blank lines."

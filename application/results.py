@@ -61,11 +61,22 @@ class UserSummary:
     created_at: datetime
     disabled_at: datetime | None
     claims: CustomClaims = NO_CLAIMS
+    username: str | None = None
+    legacy_id: str | None = None
+    """The user's id in the system they were imported from, if any."""
 
     @classmethod
     def of(cls, user: User) -> "UserSummary":
         return cls(
-            user.id, str(user.email), user.display_name, user.roles, user.created_at, user.disabled_at, user.claims
+            user.id,
+            str(user.email),
+            user.display_name,
+            user.roles,
+            user.created_at,
+            user.disabled_at,
+            user.claims,
+            None if user.username is None else str(user.username),
+            user.legacy_id,
         )
 
 

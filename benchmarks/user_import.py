@@ -55,7 +55,7 @@ def main() -> None:
         path = Path(folder) / "users.jsonl"
         path.write_text(_lines(args.users), encoding="utf-8")
         settings = Settings(database_url=url)
-        command = argparse.Namespace(file=str(path), dry_run=False, update=False)
+        command = argparse.Namespace(file=str(path), dry_run=False, update=False, force_passwords=False)
         started = time.perf_counter()
         with redirect_stdout(io.StringIO()) as summary:
             code = run_import(settings, command, io.StringIO())

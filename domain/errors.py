@@ -33,8 +33,27 @@ class UnknownPasswordHashFormat(DomainError):
     message = "The password hash is in no format tessera can verify."
 
 
-class EmailAlreadyRegistered(DomainError):
+class PasswordHashOutOfBounds(DomainError):
+    message = "The password hash has a cost or checksum length outside what its format's producers write."
+
+
+class UserAlreadyExists(DomainError):
+    """A user's id, email, legacy id or username is another stored user's already (an import's batch,
+    or a store)."""
+
+    message = "A user with this id, email, legacy id or username already exists."
+
+
+class EmailAlreadyRegistered(UserAlreadyExists):
     message = "An account with this email address already exists."
+
+
+class InvalidUsername(DomainError):
+    message = "The username must be 1 to 150 letters, digits or _ . @ + - characters."
+
+
+class InvalidLegacyId(DomainError):
+    message = "The legacy id must be a string of 1 to 255 characters without NUL."
 
 
 class InvalidCredentials(DomainError):

@@ -24,6 +24,8 @@ class RevocationReason(StrEnum):
     """The user changed their password: every session but the one that changed it ends."""
     PASSWORD_RESET = "password_reset"
     """The password was reset by an emailed token: every session of the user ends."""
+    CREDENTIALS_IMPORTED = "credentials_imported"
+    """An import's `--update` replaced the user's password hash or email: every session of the user ends."""
 
 
 USER_AGENT_MAX_LENGTH = 512

@@ -1,16 +1,26 @@
 """Users and the rules for the credentials they register with."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from domain.custom_claims import NO_CLAIMS, CustomClaims
-from domain.errors import InvalidDisplayName, InvalidEmail, InvalidPassword, InvalidRole
+from domain.errors import (
+    InvalidDisplayName,
+    InvalidEmail,
+    InvalidLegacyId,
+    InvalidPassword,
+    InvalidRole,
+    InvalidUsername,
+)
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 1024
 DISPLAY_NAME_MAX_LENGTH = 100
+LEGACY_ID_MAX_LENGTH = 255
+USERNAME_MAX_LENGTH = 150
 NO_PASSWORD = ""
 """The stored hash of a user imported without one: no password verifies, they must reset it."""
 
@@ -19,6 +29,7 @@ NO_PASSWORD = ""
 # literals are refused on purpose: nobody registers with them, and they complicate matching.
 _LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _DOMAIN_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+_USERNAME = re.compile(r"[\w.@+-]+")
 _ROLE = re.compile(r"[a-z][a-z0-9_.:-]{0,63}")
 ADMIN_ROLE = "admin"
 
@@ -51,6 +62,31 @@ class Email:
         return self.value
 
 
+@dataclass(frozen=True, slots=True)
+class Username:
+    r"""A username as Django's default user model allows it: 1 to 150 of letters, digits (any script's,
+    Unicode `\w`) and `_ . @ + -`, compared case-insensitively.
+
+    Normalised once, here, so that storage compares plain strings: surrounding blanks removed, then
+    NFKC (compatibility forms fold into one: the Kelvin sign into K, fullwidth `Ａ` into `A`), then
+    `casefold()` (`Ada` and `ADA` are one name, `Straße` and `STRASSE` too), then NFKC again, as
+    casefolding can leave a string that is not NFKC. The length and the characters are checked on the
+    result, which is what is stored and what two users may not share. An `@` is allowed, as Django
+    allows it: a username may look like an email, and login by `identifier` tries emails first."""
+
+    value: str
+
+    @classmethod
+    def parse(cls, raw: str) -> "Username":
+        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", raw.strip()).casefold())
+        if not 0 < len(folded) <= USERNAME_MAX_LENGTH or not _USERNAME.fullmatch(folded):
+            raise InvalidUsername
+        return cls(folded)
+
+    def __str__(self) -> str:
+        return self.value
+
+
 def check_password(password: str) -> None:
     if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
         raise InvalidPassword
@@ -63,6 +99,16 @@ def parse_display_name(raw: str | None) -> str | None:
     if not 0 < len(name) <= DISPLAY_NAME_MAX_LENGTH or not name.isprintable():
         raise InvalidDisplayName
     return name
+
+
+def parse_legacy_id(raw: str) -> str:
+    """The id a user had in the system they came from (Django's `pk`, Flask-Login's `get_id()`, an
+    Express app's `userId`), by which a session bridge finds them. Kept exactly as given and compared
+    exactly, never normalised: `"42"` and `" 42"` are two ids. Any 1 to 255 characters but NUL, which
+    PostgreSQL cannot store in text."""
+    if not 0 < len(raw) <= LEGACY_ID_MAX_LENGTH or "\x00" in raw:
+        raise InvalidLegacyId
+    return raw
 
 
 def parse_role(raw: str) -> str:
@@ -85,6 +131,12 @@ class User:
     """Set while an operator has locked the account: no login, no refresh, every session ended."""
     claims: CustomClaims = NO_CLAIMS
     """The user's own claims, carried in every access token issued to them from when they are set."""
+    legacy_id: str | None = None
+    """Their id in the system they were imported from (`parse_legacy_id`), unique among users."""
+    username: Username | None = None
+    """A second name to log in with (`Username`), unique among users; imported, never registered."""
+    imported_hash_digest: str | None = None
+    """SHA-256 of the password hash as last imported, None if none was (`domain.imported_passwords`)."""
 
     @property
     def is_disabled(self) -> bool:

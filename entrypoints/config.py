@@ -10,6 +10,7 @@ from pathlib import Path
 from domain.clients import TrustedClient
 from domain.custom_claims import AllowedClaimNames
 from domain.keys import KeyTimings
+from domain.login_identifiers import LoginIdentifiers
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
 from entrypoints.config_reader import read_settings
@@ -47,6 +48,8 @@ class Settings:
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 1
     argon2_concurrency: int = max(1, (os.cpu_count() or 2) - 1)
+    foreign_hash_concurrency: int = 1
+    """How many imported (foreign) hashes verify at once, apart from the argon2id ones."""
     login_max_failures_per_account_address: int = _THROTTLE.max_failures_per_account_address
     login_max_failures_per_account: int = _THROTTLE.max_failures_per_account
     login_max_failures_per_address: int = _THROTTLE.max_failures_per_address
@@ -55,6 +58,8 @@ class Settings:
     password_reset_max_per_address: int = _THROTTLE.max_password_resets_per_address
     """Reset requests per client network within the login failure window before 429."""
     registration_window: timedelta = _THROTTLE.registration_window
+    login_identifiers: LoginIdentifiers = field(default_factory=LoginIdentifiers)
+    """TESSERA_LOGIN_IDENTIFIERS: what a login may name the account by (`email`, or `email,username`)."""
     cookie_same_site: SameSite = "strict"
     allowed_origins: tuple[str, ...] = ()
     schema_pages: bool = False

@@ -42,6 +42,9 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         argon2_memory_kib=env.integer("ARGON2_MEMORY_KIB", defaults.argon2_memory_kib, low=8, high=4 * 1024 * 1024),
         argon2_parallelism=env.integer("ARGON2_PARALLELISM", defaults.argon2_parallelism, low=1, high=64),
         argon2_concurrency=env.integer("ARGON2_CONCURRENCY", defaults.argon2_concurrency, low=1, high=256),
+        foreign_hash_concurrency=env.integer(
+            "FOREIGN_HASH_CONCURRENCY", defaults.foreign_hash_concurrency, low=1, high=256
+        ),
         login_max_failures_per_account_address=env.integer(
             "LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS", defaults.login_max_failures_per_account_address, low=1, high=1_000
         ),
@@ -63,6 +66,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         registration_window=env.seconds(
             "REGISTRATION_WINDOW_SECONDS", defaults.registration_window, low=1, high=7 * 24 * 3600
         ),
+        login_identifiers=env.login_identifiers("LOGIN_IDENTIFIERS", defaults.login_identifiers),
         cookie_same_site=env.same_site("COOKIE_SAMESITE", defaults.cookie_same_site),
         allowed_origins=env.origins("ALLOWED_ORIGINS"),
         schema_pages=env.choice("SCHEMA_PAGES", "false", ("true", "false")) == "true",

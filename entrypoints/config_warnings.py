@@ -26,6 +26,7 @@ SETTINGS = frozenset(
         *("METRICS_ADDRESS", "SCHEMA_PAGES", "CUSTOM_CLAIM_NAMES"),
         *("SESSION_MAX_AGE_SECONDS", "SESSION_SHORT_MAX_AGE_SECONDS"),
         *("SMTP_URL", "SMTP_ALLOW_PLAINTEXT_AUTH", "MAIL_FROM", "PASSWORD_RESET_URL", "PASSWORD_RESET_MAX_PER_ADDRESS"),
+        *("LOGIN_IDENTIFIERS", "FOREIGN_HASH_CONCURRENCY"),
     )
 )
 """Every variable `Settings.from_env` reads (entrypoints/config_reader.py and legacy_settings.py), including

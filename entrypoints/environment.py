@@ -12,6 +12,7 @@ from adapters.sql.postgres_pooler import InvalidPoolerParameter
 from adapters.sql.postgres_tls import InvalidTlsParameter
 from domain.clients import InvalidClientEntry, TrustedClient, parse_trusted_clients
 from domain.custom_claims import RESERVED_NAMES
+from domain.login_identifiers import LoginIdentifiers, UnknownIdentifierKind
 from entrypoints.ioc.storage import UnknownStorageUrl, normalised_url
 from entrypoints.origins import parse_origin
 
@@ -66,6 +67,12 @@ class Env:
             return parse_trusted_clients(self._raw(name) or "")
         except InvalidClientEntry as error:
             raise ConfigError(name, str(error)) from None
+
+    def login_identifiers(self, name: str, default: LoginIdentifiers) -> LoginIdentifiers:
+        try:
+            return LoginIdentifiers.parse(self.text(name, str(default)))
+        except UnknownIdentifierKind as error:
+            raise ConfigError(name, f"must be email, username or both, comma-separated, not {str(error)!r}") from None
 
     def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
         value = self.text(name, default)

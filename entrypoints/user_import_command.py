@@ -2,7 +2,8 @@
 
 A summary at the end, each refused line by number on stderr, and a progress line while it runs,
 only when stderr is a terminal. Exit 0 if every line was taken, 1 if any was refused (the others
-are stored all the same, unless `--dry-run`), 2 if the file cannot be read."""
+are stored all the same, unless `--dry-run`), 2 if the file cannot be read or holds no line at all
+(an empty export is an error, not "imported 0 lines")."""
 
 import argparse
 import asyncio
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
+from application.errors import NothingToImport
 from application.import_report import ImportReport
 from application.use_cases.import_users import ImportOptions, ImportUsers
 from entrypoints.config import Settings
@@ -23,11 +25,19 @@ def add_import_command(user_commands: Any) -> None:  # argparse's subparsers act
     command.add_argument("file", metavar="FILE", help="one JSON object a line; - reads stdin")
     command.add_argument("--dry-run", action="store_true", help="check every line, store nothing")
     command.add_argument("--update", action="store_true", help="overwrite users already stored under the same id")
+    command.add_argument(
+        "--force-passwords",
+        action="store_true",
+        help="with --update: overwrite a password hash changed at tessera since the last import too",
+    )
 
 
 def run_import(settings: Settings, args: argparse.Namespace, stdin: TextIO, stderr: TextIO | None = None) -> int:
     errors = stderr or sys.stderr
-    options = ImportOptions(update=args.update, dry_run=args.dry_run)
+    if args.force_passwords and not args.update:
+        print("tessera: --force-passwords only applies with --update", file=errors)
+        return 2
+    options = ImportOptions(update=args.update, dry_run=args.dry_run, force_passwords=args.force_passwords)
     try:
         source = stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115 (closed below)
     except OSError as error:
@@ -38,11 +48,21 @@ def run_import(settings: Settings, args: argparse.Namespace, stdin: TextIO, stde
     except UnicodeDecodeError:
         print(f"tessera: {args.file} is not UTF-8 text", file=errors)
         return 2
+    except NothingToImport as error:
+        source_name = "stdin" if args.file == "-" else args.file
+        print(f"tessera: {source_name}: {error.message} Nothing was imported.", file=errors)
+        return 2
     finally:
         if source is not stdin:
             source.close()
     for refusal in sorted(report.refused, key=lambda refusal: refusal.line):
         print(f"tessera: line {refusal.line}: {refusal.reason} (nothing of it stored)", file=errors)
+    for line in sorted(report.passwords_kept):
+        print(
+            f"tessera: line {line}: password hash kept: it changed at tessera since the last import "
+            "(the rest of the line was taken; --force-passwords overwrites it)",
+            file=errors,
+        )
     print(_summary(report, options))
     return 1 if report.refused else 0
 

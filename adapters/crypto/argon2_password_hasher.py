@@ -1,3 +1,6 @@
+import time
+from collections.abc import Awaitable, Callable, Hashable
+
 import anyio
 import anyio.to_thread
 from argon2 import PasswordHasher as Argon2Hasher
@@ -5,42 +8,76 @@ from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from adapters.crypto.foreign_password_hashes import verify_foreign
+from adapters.crypto.verification_floor import VerificationFloor
 from application.ports.password_hasher import PasswordHasher
-from domain.password_hashes import HashFormat, hash_format
+from domain.imported_password_hashes import within_bounds
+from domain.password_hashes import HashFormat, hash_format, hash_parameters
+
+_NATIVE = "tessera argon2id"
+"""The cost class of tessera's own hashes, and of the dummy verification (the same argon2id work)."""
 
 
 class Argon2PasswordHasher(PasswordHasher):
-    """argon2id on worker threads, at most `concurrency` hashes at a time.
+    """argon2id on worker threads: at most `concurrency` native hashes at a time, and apart from them
+    at most `foreign_concurrency` verifications of hashes made elsewhere (or with older parameters).
 
     Hashes imported from another system (`domain.password_hashes`) verify too, with their own
     algorithm; `needs_rehash` is true for them, so the first login stores argon2id instead. A user
-    without a password (or with a hash in no known format) verifies nothing, as slowly as a mismatch.
+    without a password, or with a hash in no known format or outside its format's bounds (stored
+    before the bounds existed), verifies nothing, after a dummy argon2id verification.
 
     A hash is meant to take a core for a while. Run unbounded, a login storm would take every core
     and stall the requests that only check a token; bounded (by default one core fewer than the
-    machine has), logins queue among themselves and the event loop keeps a core.
-    """
+    machine has), logins queue among themselves and the event loop keeps a core. Foreign hashes have
+    their own queue: their cost is the other system's choice (up to the bounds of
+    `domain.imported_password_hashes`, about half a second), and unauthenticated attempts at imported
+    accounts must not starve the logins of tessera's own users.
+
+    A failed verification, and a dummy one, is padded (asleep, holding no thread) up to the slowest
+    cost class this process has timed (`VerificationFloor`): an unknown email, a native user's wrong
+    password and an imported user's take alike long. A success is not padded: only the password's
+    holder sees it."""
 
     def __init__(
-        self, time_cost: int = 3, memory_cost_kib: int = 65536, parallelism: int = 1, concurrency: int = 1
+        self,
+        time_cost: int = 3,
+        memory_cost_kib: int = 65536,
+        parallelism: int = 1,
+        concurrency: int = 1,
+        foreign_concurrency: int = 1,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> None:
         self._argon2 = Argon2Hasher(
             time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism, type=Type.ID
         )
         self._dummy_hash = self._argon2.hash("tessera dummy password, never a real one")
         self._concurrency = concurrency
-        self._limiter: anyio.CapacityLimiter | None = None
+        self._foreign_concurrency = foreign_concurrency
+        self._limiters: tuple[anyio.CapacityLimiter, anyio.CapacityLimiter] | None = None
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._floor = VerificationFloor()
 
     async def hash(self, password: str) -> str:
-        return await anyio.to_thread.run_sync(self._argon2.hash, password, limiter=self._bounded())
+        return await anyio.to_thread.run_sync(self._argon2.hash, password, limiter=self._bounded(foreign=False))
 
     async def verify(self, password_hash: str, password: str) -> bool:
-        return await anyio.to_thread.run_sync(self._verify_sync, password_hash, password, limiter=self._bounded())
+        foreign = hash_format(password_hash) is not None and self.needs_rehash(password_hash)
+        cost_class, verified, seconds = await anyio.to_thread.run_sync(
+            self._timed_verify, password_hash, password, limiter=self._bounded(foreign=foreign)
+        )
+        self._floor.record(cost_class, seconds)
+        if not verified:
+            await self._pad(seconds)
+        return verified
 
-    def _bounded(self) -> anyio.CapacityLimiter:
-        if self._limiter is None:  # made on first use, inside the event loop it will serve
-            self._limiter = anyio.CapacityLimiter(self._concurrency)
-        return self._limiter
+    async def verify_dummy(self, password: str) -> None:
+        cost_class, _, seconds = await anyio.to_thread.run_sync(
+            self._timed_verify, self._dummy_hash, password, limiter=self._bounded(foreign=False)
+        )
+        self._floor.record(cost_class, seconds)
+        await self._pad(seconds)
 
     def needs_rehash(self, password_hash: str) -> bool:
         try:
@@ -48,17 +85,34 @@ class Argon2PasswordHasher(PasswordHasher):
         except InvalidHashError:
             return True
 
-    async def verify_dummy(self, password: str) -> None:
-        await anyio.to_thread.run_sync(self._verify_sync, self._dummy_hash, password, limiter=self._bounded())
+    def _bounded(self, *, foreign: bool) -> anyio.CapacityLimiter:
+        if self._limiters is None:  # made on first use, inside the event loop they will serve
+            native = anyio.CapacityLimiter(self._concurrency)
+            self._limiters = (native, anyio.CapacityLimiter(self._foreign_concurrency))
+        return self._limiters[1 if foreign else 0]
 
-    def _verify_sync(self, password_hash: str, password: str) -> bool:
+    async def _pad(self, seconds: float) -> None:
+        shortfall = self._floor.shortfall(seconds)
+        if shortfall > 0:
+            await self._sleep(shortfall)
+
+    def _timed_verify(self, password_hash: str, password: str) -> tuple[Hashable, bool, float]:
+        """The hash's cost class, whether the password verifies, and how long the work took (its
+        queueing excluded: that depends on other logins, not on this account)."""
+        started = self._monotonic()
+        cost_class, verified = self._verify_sync(password_hash, password)
+        return cost_class, verified, self._monotonic() - started
+
+    def _verify_sync(self, password_hash: str, password: str) -> tuple[Hashable, bool]:
         format_ = hash_format(password_hash)
-        if format_ is None:
+        if format_ is HashFormat.ARGON2 and not self.needs_rehash(password_hash):
+            return _NATIVE, self._verify_argon2(password_hash, password)
+        if format_ is None or not within_bounds(password_hash):
             self._verify_argon2(self._dummy_hash, password)
-            return False
-        if format_ is not HashFormat.ARGON2:
-            return verify_foreign(format_, password_hash, password)
-        return self._verify_argon2(password_hash, password)
+            return _NATIVE, False
+        parameters = hash_parameters(format_, password_hash)
+        parameters.pop("checksum_bytes", None)
+        return (format_, *sorted(parameters.items())), verify_foreign(format_, password_hash, password)
 
     def _verify_argon2(self, password_hash: str, password: str) -> bool:
         try:

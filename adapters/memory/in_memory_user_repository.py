@@ -6,8 +6,8 @@ from uuid import UUID
 from adapters.memory.in_memory_store import InMemoryTables
 from application.ports.user_repository import UserRepository
 from domain.custom_claims import CustomClaims
-from domain.errors import EmailAlreadyRegistered
-from domain.users import Email, User
+from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
+from domain.users import Email, User, Username
 
 
 class InMemoryUserRepository(UserRepository):
@@ -17,25 +17,47 @@ class InMemoryUserRepository(UserRepository):
     async def add(self, user: User) -> None:
         if await self.get_by_email(user.email) is not None:
             raise EmailAlreadyRegistered
+        if user.legacy_id is not None and await self.get_by_legacy_id(user.legacy_id) is not None:
+            raise UserAlreadyExists
+        if user.username is not None and await self.get_by_username(user.username) is not None:
+            raise UserAlreadyExists
         self._tables.users[user.id] = user
 
     async def add_many(self, users: Sequence[User]) -> None:
-        emails = {user.email for user in self._tables.users.values()}
-        batch_emails = {user.email for user in users}
-        if len(batch_emails) < len(users) or emails & batch_emails:
-            raise EmailAlreadyRegistered
-        if len({user.id for user in users} | self._tables.users.keys()) < len(users) + len(self._tables.users):
-            raise EmailAlreadyRegistered
+        stored = self._tables.users.values()
+        for key in (_id, _email, _legacy_id, _username):
+            taken = [key(user) for user in stored if key(user) is not None]
+            batch = [key(user) for user in users if key(user) is not None]
+            if len(set(batch)) < len(batch) or set(taken) & set(batch):
+                raise UserAlreadyExists
         self._tables.users.update((user.id, user) for user in users)
 
-    async def find_many(self, ids: Collection[UUID], emails: Collection[Email]) -> list[User]:
-        wanted_ids, wanted_emails = set(ids), set(emails)
-        return [user for user in self._tables.users.values() if user.id in wanted_ids or user.email in wanted_emails]
+    async def find_many(
+        self,
+        ids: Collection[UUID],
+        emails: Collection[Email],
+        legacy_ids: Collection[str] = (),
+        usernames: Collection[Username] = (),
+    ) -> list[User]:
+        wanted_ids, wanted_emails, wanted_legacy_ids = set(ids), set(emails), set(legacy_ids)
+        wanted_usernames = set(usernames)
+        return [
+            user
+            for user in self._tables.users.values()
+            if user.id in wanted_ids
+            or user.email in wanted_emails
+            or user.legacy_id in wanted_legacy_ids
+            or user.username in wanted_usernames
+        ]
 
     async def replace_many(self, users: Sequence[User]) -> None:
-        for user in users:
-            if user.id in self._tables.users:
-                self._tables.users[user.id] = user
+        replaced = {user.id: user for user in users if user.id in self._tables.users}
+        after = [replaced.get(user_id, user) for user_id, user in self._tables.users.items()]
+        for key in (_email, _legacy_id, _username):
+            values = [key(user) for user in after if key(user) is not None]
+            if len(set(values)) < len(values):
+                raise UserAlreadyExists
+        self._tables.users.update(replaced)
 
     async def get(self, user_id: UUID) -> User | None:
         return self._tables.users.get(user_id)
@@ -50,6 +72,12 @@ class InMemoryUserRepository(UserRepository):
 
     async def get_by_email(self, email: Email) -> User | None:
         return next((user for user in self._tables.users.values() if user.email == email), None)
+
+    async def get_by_legacy_id(self, legacy_id: str) -> User | None:
+        return next((user for user in self._tables.users.values() if user.legacy_id == legacy_id), None)
+
+    async def get_by_username(self, username: Username) -> User | None:
+        return next((user for user in self._tables.users.values() if user.username == username), None)
 
     async def page(self, limit: int, offset: int) -> list[User]:
         ordered = sorted(self._tables.users.values(), key=lambda user: (user.created_at, user.id.bytes))
@@ -80,3 +108,19 @@ class InMemoryUserRepository(UserRepository):
 
     async def changed_since(self, moment: datetime) -> list[UUID]:
         return [user_id for user_id, changed_at in self._tables.user_changes.items() if changed_at >= moment]
+
+
+def _id(user: User) -> object:
+    return user.id
+
+
+def _email(user: User) -> object:
+    return user.email
+
+
+def _legacy_id(user: User) -> object:
+    return user.legacy_id
+
+
+def _username(user: User) -> object:
+    return user.username

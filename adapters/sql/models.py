@@ -20,6 +20,12 @@ class UserRow(UUIDBase):
     disabled_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     claims: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     """The user's own claims, as `CustomClaims.encoded`: kept as text, so it reads back byte for byte."""
+    legacy_id: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
+    """The user's id in the system they were imported from; NULL for users who registered here."""
+    username: Mapped[str | None] = mapped_column(String(150), unique=True, index=True)
+    """As `Username.parse` normalised it (casefolded): the unique index is case-insensitive uniqueness."""
+    imported_hash_digest: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 (hex) of the password hash as last imported: tells an import whether tessera changed it since."""
     changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
     """When the user last changed in a way every replica must hear of (see `UserChanges`)."""
 

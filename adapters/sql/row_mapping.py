@@ -4,7 +4,7 @@ from adapters.sql.models import RefreshTokenRow, SessionRow, SigningKeyRow, User
 from domain.custom_claims import CustomClaims
 from domain.keys import SigningKeyRecord
 from domain.sessions import RefreshToken, RevocationReason, Session
-from domain.users import Email, User
+from domain.users import Email, User, Username
 
 
 def to_user_row(user: User) -> UserRow:
@@ -17,6 +17,9 @@ def to_user_row(user: User) -> UserRow:
         created_at=user.created_at,
         disabled_at=user.disabled_at,
         claims=user.claims.encoded,
+        legacy_id=user.legacy_id,
+        imported_hash_digest=user.imported_hash_digest,
+        username=None if user.username is None else user.username.value,
     )
 
 
@@ -31,6 +34,9 @@ def to_user_values(user: User) -> dict[str, object]:
         "created_at": user.created_at,
         "disabled_at": user.disabled_at,
         "claims": user.claims.encoded,
+        "legacy_id": user.legacy_id,
+        "imported_hash_digest": user.imported_hash_digest,
+        "username": None if user.username is None else user.username.value,
     }
 
 
@@ -44,6 +50,9 @@ def to_user(row: UserRow) -> User:
         created_at=row.created_at,
         disabled_at=row.disabled_at,
         claims=CustomClaims(row.claims),
+        legacy_id=row.legacy_id,
+        imported_hash_digest=row.imported_hash_digest,
+        username=None if row.username is None else Username(row.username),
     )
 
 

@@ -12,8 +12,8 @@ from adapters.sql.models import UserRow
 from adapters.sql.row_mapping import to_user, to_user_row, to_user_values
 from application.ports.user_repository import UserRepository
 from domain.custom_claims import CustomClaims
-from domain.errors import EmailAlreadyRegistered
-from domain.users import Email, User
+from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
+from domain.users import Email, User, Username
 
 
 class _UserRows(SQLAlchemyAsyncRepository[UserRow]):
@@ -28,7 +28,9 @@ class SqlUserRepository(UserRepository):
         row = to_user_row(user)
         try:
             await self._rows.add(row)
-        except IntegrityError:
+        except IntegrityError as error:
+            if "legacy_id" in str(error) or "username" in str(error):  # the column, named by both drivers
+                raise UserAlreadyExists from None
             raise EmailAlreadyRegistered from None
 
     async def add_many(self, users: Sequence[User]) -> None:
@@ -38,19 +40,34 @@ class SqlUserRepository(UserRepository):
         try:
             await self._rows.session.execute(insert(UserRow), [to_user_values(user) for user in users])
         except DriverIntegrityError:
-            raise EmailAlreadyRegistered from None
+            raise UserAlreadyExists from None
 
-    async def find_many(self, ids: Collection[UUID], emails: Collection[Email]) -> list[User]:
-        if not ids and not emails:
+    async def find_many(
+        self,
+        ids: Collection[UUID],
+        emails: Collection[Email],
+        legacy_ids: Collection[str] = (),
+        usernames: Collection[Username] = (),
+    ) -> list[User]:
+        if not ids and not emails and not legacy_ids and not usernames:
             return []
         statement = select(UserRow).where(
-            or_(UserRow.id.in_(list(ids)), UserRow.email.in_([email.value for email in emails]))
+            or_(
+                UserRow.id.in_(list(ids)),
+                UserRow.email.in_([email.value for email in emails]),
+                UserRow.legacy_id.in_(list(legacy_ids)),
+                UserRow.username.in_([username.value for username in usernames]),
+            )
         )
         return [to_user(row) for row in (await self._rows.session.scalars(statement)).all()]
 
     async def replace_many(self, users: Sequence[User]) -> None:
-        if users:  # an UPDATE by primary key, executed for every row in one call
+        if not users:
+            return
+        try:  # an UPDATE by primary key, executed for every row in one call
             await self._rows.session.execute(update(UserRow), [to_user_values(user) for user in users])
+        except DriverIntegrityError:
+            raise UserAlreadyExists from None
 
     async def get(self, user_id: UUID) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.id == user_id)
@@ -72,6 +89,14 @@ class SqlUserRepository(UserRepository):
 
     async def get_by_email(self, email: Email) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.email == email.value)
+        return None if row is None else to_user(row)
+
+    async def get_by_legacy_id(self, legacy_id: str) -> User | None:
+        row = await self._rows.get_one_or_none(UserRow.legacy_id == legacy_id)
+        return None if row is None else to_user(row)
+
+    async def get_by_username(self, username: Username) -> User | None:
+        row = await self._rows.get_one_or_none(UserRow.username == username.value)
         return None if row is None else to_user(row)
 
     async def page(self, limit: int, offset: int) -> list[User]:

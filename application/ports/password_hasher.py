@@ -11,7 +11,9 @@ class PasswordHasher(Protocol):
     @abstractmethod
     async def verify(self, password_hash: str, password: str) -> bool:
         """Whether `password` is the one the hash was made from: tessera's own hashes, and those imported
-        in any of `domain.password_hashes.HashFormat`, in constant time. False for `NO_PASSWORD`."""
+        in any of `domain.password_hashes.HashFormat` within their bounds, in constant time. False for
+        `NO_PASSWORD`. A failure takes as long as the slowest kind of verification the hasher has seen,
+        so that it does not tell which kind of account (if any) the password was tried against."""
 
     @abstractmethod
     def needs_rehash(self, password_hash: str) -> bool:
@@ -20,4 +22,5 @@ class PasswordHasher(Protocol):
 
     @abstractmethod
     async def verify_dummy(self, password: str) -> None:
-        """Spend the time of a real verification, so that an unknown email answers as slowly as a wrong password."""
+        """Spend the time of a failed verification, so that an unknown email answers as slowly as a wrong password
+        of any stored user, imported ones included."""

@@ -5,26 +5,35 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.custom_claims import CustomClaims
-from domain.users import Email, User
+from domain.users import Email, User, Username
 
 
 class UserRepository(Protocol):
     @abstractmethod
     async def add(self, user: User) -> None:
-        """Store a new user; `EmailAlreadyRegistered` if the email is taken."""
+        """Store a new user; `EmailAlreadyRegistered` if the email is taken, `UserAlreadyExists` if the
+        legacy id or username is."""
 
     @abstractmethod
     async def add_many(self, users: Sequence[User]) -> None:
-        """Store new users in one batch (an import's chunk): `EmailAlreadyRegistered` if an email or id is
-        taken, and then the unit of work must not commit. The caller has checked both with `find_many`."""
+        """Store new users in one batch (an import's chunk): `UserAlreadyExists` if an id, email, legacy
+        id or username is taken, and then the unit of work must not commit. The caller has checked with `find_many`."""
 
     @abstractmethod
-    async def find_many(self, ids: Collection[UUID], emails: Collection[Email]) -> list[User]:
-        """The stored users that have one of these ids or one of these emails, in no particular order."""
+    async def find_many(
+        self,
+        ids: Collection[UUID],
+        emails: Collection[Email],
+        legacy_ids: Collection[str] = (),
+        usernames: Collection[Username] = (),
+    ) -> list[User]:
+        """The stored users that have one of these ids, emails, legacy ids or usernames, in no particular order."""
 
     @abstractmethod
     async def replace_many(self, users: Sequence[User]) -> None:
-        """Overwrite every field of the stored users with these ids (an import's `--update`)."""
+        """Overwrite every field of the stored users with these ids (an import's `--update`);
+        `UserAlreadyExists` if one would take another user's email, legacy id or username, and then the
+        unit of work must not commit."""
 
     @abstractmethod
     async def get(self, user_id: UUID) -> User | None: ...
@@ -43,6 +52,14 @@ class UserRepository(Protocol):
 
     @abstractmethod
     async def get_by_email(self, email: Email) -> User | None: ...
+
+    @abstractmethod
+    async def get_by_legacy_id(self, legacy_id: str) -> User | None:
+        """The user imported with this id from their former system, compared exactly."""
+
+    @abstractmethod
+    async def get_by_username(self, username: Username) -> User | None:
+        """The user with this username (normalised by `Username.parse`, so compared as stored)."""
 
     @abstractmethod
     async def page(self, limit: int, offset: int) -> list[User]:

@@ -8,10 +8,11 @@ from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
-from domain.errors import AccountDisabled, InvalidCredentials, InvalidEmail
+from domain.errors import AccountDisabled, InvalidCredentials, InvalidEmail, InvalidUsername
 from domain.events import EventKind, SecurityEvent
+from domain.login_identifiers import EMAIL_ONLY, IdentifierKind, LoginIdentifiers
 from domain.sessions import RefreshToken, Session
-from domain.users import Email, User
+from domain.users import Email, User, Username
 
 _ATTEMPTS = 2
 """Password checks one login may make: a hash changed under the first (a concurrent rehash, change or
@@ -20,19 +21,25 @@ reset) is checked once more, as it now stands."""
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    email: str
+    identifier: str
+    """The name the user logged in with: an email, a username, or either (see `kind`)."""
     password: str
     client_address: str | None = None
     user_agent: str | None = None
     remember: bool = True
     """False: a short absolute lifetime (`TokenPolicy.short_session_max_age`) and browser-session cookies."""
+    kind: IdentifierKind | None = IdentifierKind.EMAIL
+    """What `identifier` is; None: whichever the service accepts, an email first (`LoginIdentifiers`)."""
 
 
 class LogIn:
     """Opens a new session.
 
-    Unknown email and wrong password fail alike, and take alike long. Failures are counted in shared
-    storage by the login throttle (`LoginThrottle`, `domain.throttling`); past any limit, attempts are
+    The account is named by its email or, where the service accepts it, its username
+    (`domain.login_identifiers`). An unknown account and a wrong password fail alike, and take alike
+    long. Failures are counted in shared storage by the login throttle (`LoginThrottle`,
+    `domain.throttling`), under the account's email whichever name found it (so that a second name is
+    no second allowance of guesses), and under the name as given when it names no account; past any limit, attempts are
     refused until its window ends, the right password included, but for the account-wide limit, which
     a network the account has logged in from passes. A success clears its (account, network) count,
     and re-hashes a password stored with older argon2 parameters.
@@ -53,6 +60,7 @@ class LogIn:
         clock: Clock,
         throttle: LoginThrottle,
         events: SecurityEvents,
+        identifiers: LoginIdentifiers = EMAIL_ONLY,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -60,16 +68,17 @@ class LogIn:
         self._clock = clock
         self._throttle = throttle
         self._events = events
+        self._identifiers = identifiers
 
     async def execute(self, credentials: Credentials) -> TokenPair:
         now = self._clock.now()
         address = credentials.client_address
-        keys = self._throttle.keys(credentials.email, address)
-        user = await self._find_user(credentials.email)
+        user = await self._find_user(credentials)
+        keys = self._throttle.keys(credentials.identifier if user is None else user.email.value, address)
         await self._throttle.refuse_if_throttled(keys, user.id if user else None, now)
         for attempt in range(_ATTEMPTS):
             if attempt:  # the hash changed under the first check: read the user as it now stands
-                user = await self._find_user(credentials.email)
+                user = await self._find_user(credentials)
             authenticated = await self._verify(user, credentials.password)
             if user is None or not authenticated:
                 await self._throttle.record_failure(keys, now)
@@ -122,15 +131,22 @@ class LogIn:
             await uow.commit()
         return current, session, refresh
 
-    async def _find_user(self, email: str) -> User | None:
-        """The account the email names, if any (looked up before the throttle, which may ask where
-        it has logged in from)."""
-        try:
-            parsed = Email.parse(email)
-        except InvalidEmail:
-            return None
+    async def _find_user(self, credentials: Credentials) -> User | None:
+        """The account the name names among the kinds the service accepts, an email first; None for a
+        name that is no valid email or username, or names nobody (looked up before the throttle, which
+        keys the account's failures by its email and may ask where it has logged in from)."""
         async with self._uow as uow:
-            return await uow.users.get_by_email(parsed)
+            for kind in self._identifiers.tried_for(credentials.kind):
+                try:
+                    name = (Email if kind is IdentifierKind.EMAIL else Username).parse(credentials.identifier)
+                except (InvalidEmail, InvalidUsername):  # not of this kind's form
+                    continue
+                found = await (
+                    uow.users.get_by_email(name) if isinstance(name, Email) else uow.users.get_by_username(name)
+                )
+                if found is not None:
+                    return found
+        return None
 
     async def _verify(self, user: User | None, password: str) -> bool:
         """Whether the password is the user's own; as slow without a user, so that neither tells."""

@@ -10,8 +10,9 @@ Django's integer ids become UUIDs derived from them (uuid5, so every run gives t
 `NAMESPACE` fixed once chosen); the legacy id travels along as the `legacy_id` claim, for downstream
 services that still key on it. A bridged legacy session then names users by email
 (`TESSERA_LEGACY_USER_LOOKUP=email`), or by the same UUID if the app stored that. Passwords keep
-their Django hashes (`pbkdf2_sha256$…`, `argon2$…`, `bcrypt_sha256$…`); an unusable password
-(`!…`) imports as none, and that user must reset it.
+their Django hashes (every hasher of Django's default list: `pbkdf2_sha256$…`, `pbkdf2_sha1$…`,
+`argon2$…`, `bcrypt_sha256$…`, `scrypt$…`); an unusable password (`!…`) imports as none, and that
+user must reset it.
 """
 
 import json

@@ -50,6 +50,8 @@ def _admin_user(user: UserSummary) -> AdminUser:
         user.disabled_at is not None,
         user.disabled_at,
         dict(user.claims.as_dict()),
+        user.username,
+        user.legacy_id,
     )
 
 

@@ -9,11 +9,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from application.use_cases.verify_access_token import VerifyAccessToken
+from domain.login_identifiers import IdentifierKind
 from entrypoints.background import BackgroundWork
 from entrypoints.config import Settings
 from entrypoints.environment import SameSite
 from entrypoints.http.admin_routes import admin_router
 from entrypoints.http.auth_routes import auth_routers
+from entrypoints.http.auth_schemas import LoginRequest
 from entrypoints.http.authentication import BEARER_SCHEME, COOKIE_SCHEME
 from entrypoints.http.browser import BrowserPolicy
 from entrypoints.http.client_authentication import CLIENT_SCHEME
@@ -26,7 +28,7 @@ from entrypoints.http.oauth_routes import oauth_router
 from entrypoints.http.openapi_bodies import ClosedStructSchemaPlugin
 from entrypoints.http.operations_routes import health, ready
 from entrypoints.http.password_routes import password_routers
-from entrypoints.http.public_routes import jwks
+from entrypoints.http.public_routes import jwks, metadata
 from entrypoints.http.request_container import RequestContainerMiddleware
 from entrypoints.http.schema_pages import schema_plugins, schema_router
 from entrypoints.http.user_routes import user_router
@@ -65,6 +67,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
             user_router,
             oauth_router,
             jwks,
+            metadata,
             health,
             ready,
             demo_router,
@@ -78,11 +81,18 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         request_max_body_size=MAX_BODY_BYTES,
         cors_config=browsers.cors(),
         openapi_config=_openapi(settings.schema_pages),
-        plugins=[ClosedStructSchemaPlugin()],
+        plugins=[ClosedStructSchemaPlugin(withheld_fields(settings))],
         debug=False,
     )
     app.state.dishka_container = container  # dishka's convention: tests reach stored state through it
     return app
+
+
+def withheld_fields(settings: Settings) -> dict[type, frozenset[str]]:
+    """Body fields this deployment refuses by its settings, left out of the OpenAPI schema."""
+    if settings.login_identifiers.accepts(IdentifierKind.USERNAME):
+        return {}
+    return {LoginRequest: frozenset({"username"})}
 
 
 def legacy_bridge_routes(settings: Settings, same_site: SameSite) -> list[Router]:

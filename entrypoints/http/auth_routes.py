@@ -13,12 +13,13 @@ from application.use_cases.log_out_by_refresh_token import LogOutByRefreshToken
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
 from domain.errors import InvalidRefreshToken
+from domain.login_identifiers import LoginIdentifiers
 from entrypoints.environment import SameSite
 from entrypoints.http.auth_schemas import LoginRequest, RefreshRequest
 from entrypoints.http.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
 from entrypoints.http.cookies import MAX_COOKIE_TOKEN_LENGTH, documented_cleared_cookies, documented_session_cookies
 from entrypoints.http.csrf import require_csrf_proof
-from entrypoints.http.errors import MissingCredentials
+from entrypoints.http.errors import InvalidRequest, MissingCredentials
 from entrypoints.http.openapi import (
     CONFLICTING_CREDENTIALS,
     CROSS_SITE,
@@ -38,8 +39,9 @@ from entrypoints.http.transport import RefreshCookie, TokenAnswer, presented_ref
     cache_control=NO_STORE,
     summary="Open a session: an access and a refresh token, in the body or (transport: cookie) in cookies",
     responses=problems(
-        e400="Malformed body",
-        e401="Unknown email or wrong password (the same answer for both)",
+        e400="Malformed body; not exactly one of `email`, `username`, `identifier`; or a kind of name "
+        "this service does not accept (TESSERA_LOGIN_IDENTIFIERS): `invalid_params` names the field",
+        e401="Unknown account or wrong password (the same answer for both)",
         e403=f"{CROSS_SITE}; or the right password of a disabled account (account-disabled)",
         e415=NOT_JSON,
         e429="Too many failed logins for this account or address (see Retry-After)",
@@ -47,12 +49,18 @@ from entrypoints.http.transport import RefreshCookie, TokenAnswer, presented_ref
 )
 @inject
 async def login(
-    request: Request[Any, Any, Any], data: JSONBody[LoginRequest], use_case: FromDishka[LogIn]
+    request: Request[Any, Any, Any],
+    data: JSONBody[LoginRequest],
+    use_case: FromDishka[LogIn],
+    accepted: FromDishka[LoginIdentifiers],
 ) -> TokenAnswer:
     require_csrf_proof(request, answer=data.transport)
+    kind, name = data.account()
+    if kind is not None and not accepted.accepts(kind):
+        raise InvalidRequest(f"This service does not log in by {kind} (it accepts: {accepted}).", field=kind.value)
     pair = await use_case.execute(
         Credentials(
-            data.email, data.password, client_address(request), request.headers.get("user-agent"), data.remember
+            name, data.password, client_address(request), request.headers.get("user-agent"), data.remember, kind
         )
     )
     return token_answer(pair, data.transport, request)

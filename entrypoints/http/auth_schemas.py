@@ -6,7 +6,10 @@ from uuid import UUID
 
 import msgspec
 from litestar.openapi.spec import OpenAPIType, Schema
+from msgspec import UNSET, UnsetType
 
+from domain.login_identifiers import IdentifierKind
+from entrypoints.http.errors import InvalidRequest
 from entrypoints.http.schemas import Text, Transport
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, extra_json_schema={"extra": {"format": "email"}})]
@@ -37,13 +40,40 @@ class RegisterRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
-    """`remember: false` opens a session with the short absolute lifetime (TESSERA_SESSION_SHORT_MAX_AGE_SECONDS,
-    12 hours by default) whose cookies, if any, end with the browser session (no Max-Age)."""
+    """Exactly one of `email`, `username` (where TESSERA_LOGIN_IDENTIFIERS includes `username`) or
+    `identifier` (either: an email first, then a username, among those the service accepts) names the
+    account. `remember: false` opens a session with the short absolute lifetime
+    (TESSERA_SESSION_SHORT_MAX_AGE_SECONDS, 12 hours by default) whose cookies, if any, end with the
+    browser session (no Max-Age)."""
 
-    email: Text
     password: Text
+    email: Text | UnsetType = UNSET
+    username: Text | UnsetType = UNSET
+    identifier: Text | UnsetType = UNSET
+    """Left out, never null: `{"email": null}` names no account and is refused as a type error."""
     transport: Transport = "bearer"
     remember: bool = True
+    __openapi_rules__: ClassVar = {
+        "one_of": [Schema(required=[name]) for name in ("email", "username", "identifier")],
+    }
+
+    def account(self) -> tuple[IdentifierKind | None, str]:
+        """The kind of name given (None for `identifier`) and the name; `InvalidRequest` naming the
+        field unless exactly one is given."""
+        given = [
+            (field, kind, value)
+            for field, kind, value in (
+                ("email", IdentifierKind.EMAIL, self.email),
+                ("username", IdentifierKind.USERNAME, self.username),
+                ("identifier", None, self.identifier),
+            )
+            if not isinstance(value, UnsetType)
+        ]
+        if len(given) != 1:
+            field = "email" if not given else given[1][0]
+            raise InvalidRequest("Send exactly one of 'email', 'username' or 'identifier'.", field=field)
+        _, kind, value = given[0]
+        return kind, value
 
 
 class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):

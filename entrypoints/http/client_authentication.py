@@ -16,6 +16,8 @@ from application.use_cases.authenticate_client import AuthenticateClient
 from entrypoints.http.request_container import application_container
 
 CLIENT_SCHEME = "ClientBasic"
+CLIENT_AUTH_METHODS = ("client_secret_basic",)
+"""What `basic_credentials` accepts, in RFC 8414's words: published in the server metadata."""
 TRUSTED_CLIENT: list[SecurityRequirement] = [{CLIENT_SCHEME: []}]
 MAX_BASIC_LENGTH = 1024
 

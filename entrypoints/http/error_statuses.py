@@ -62,6 +62,20 @@ DOMAIN_ERROR_STATUSES: dict[type[DomainError], ErrorStatus] = {
 }
 
 
+DOMAIN_ERROR_FIELDS: dict[type[DomainError], str] = {
+    InvalidEmail: "email",
+    InvalidDisplayName: "display_name",
+    InvalidClaims: "$",
+    InvalidPasswordResetToken: "token",
+}
+"""The body field a 400 domain error is about, named in the problem's `invalid_params`: only errors that
+come from one field of the same name on every route that raises them (`$`: the body as a whole)."""
+
+
+def field_of(error: DomainError) -> str | None:
+    return next((DOMAIN_ERROR_FIELDS[t] for t in type(error).__mro__ if t in DOMAIN_ERROR_FIELDS), None)
+
+
 def status_of(error: DomainError) -> ErrorStatus | None:
     """The row of the error's own class or, failing that, of its nearest listed base class."""
     for error_type in type(error).__mro__:

@@ -14,9 +14,12 @@ class InvalidRequest(Exception):
 
     detail = "The request is malformed."
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(self, detail: str | None = None, *, field: str | None = None, location: str = "body") -> None:
         super().__init__(detail or self.detail)
         self.detail = detail or self.detail
+        self.field = field
+        """The field at fault, if one is: named in the problem's `invalid_params`."""
+        self.location = location
 
 
 class ConflictingCredentials(InvalidRequest):

@@ -16,7 +16,7 @@ from litestar.types import ExceptionHandlersMap
 from adapters.observability.metrics import STORAGE_UNAVAILABLE
 from application.errors import NoSigningKey, StorageUnavailable
 from domain.errors import DomainError, InvalidClient, Throttled
-from entrypoints.http.error_statuses import status_of
+from entrypoints.http.error_statuses import field_of, status_of
 from entrypoints.http.errors import (
     CrossSiteRequestRefused,
     InvalidRequest,
@@ -25,7 +25,8 @@ from entrypoints.http.errors import (
     PasswordResetUnavailable,
     UnsupportedMediaType,
 )
-from entrypoints.http.problems import REALM, problem
+from entrypoints.http.problems import REALM, InvalidParam, problem
+from entrypoints.http.validation_errors import invalid_params
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,9 @@ def _domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[dic
     if listed is None:
         return problem(HTTPStatus.BAD_REQUEST, error.message)
     status, slug, challenge_error = listed
-    response = problem(status, error.message, slug=slug, challenge_error=challenge_error)
+    field = field_of(error) if status is HTTPStatus.BAD_REQUEST else None
+    named = () if field is None else (InvalidParam(field, "body", error.message),)
+    response = problem(status, error.message, slug=slug, challenge_error=challenge_error, invalid_params=named)
     if isinstance(error, StorageUnavailable):
         STORAGE_UNAVAILABLE.inc()
     if isinstance(error, (Throttled, StorageUnavailable, NoSigningKey)):
@@ -65,7 +68,8 @@ def _malformed_authorization(_: Request[Any, Any, Any], __: MalformedAuthorizati
 
 
 def _invalid_request(_: Request[Any, Any, Any], error: InvalidRequest) -> Response[dict[str, object]]:
-    return problem(HTTPStatus.BAD_REQUEST, error.detail, slug="invalid-request")
+    named = () if error.field is None else (InvalidParam(error.field, error.location, error.detail),)
+    return problem(HTTPStatus.BAD_REQUEST, error.detail, slug="invalid-request", invalid_params=named)
 
 
 def _cross_site_request(_: Request[Any, Any, Any], __: CrossSiteRequestRefused) -> Response[dict[str, object]]:
@@ -93,8 +97,18 @@ def _unsupported_media_type(_: Request[Any, Any, Any], __: UnsupportedMediaType)
 
 
 def _validation_error(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, object]]:
-    detail = _parameters_at_fault(error) or error.detail
-    return problem(HTTPStatus.BAD_REQUEST, _sanitised(detail), slug="invalid-request")
+    # Litestar's messages name the field and the rule, never the submitted value.
+    params = invalid_params(error.extra)
+    detail = _parameters_at_fault(error)
+    if detail is None:
+        detail = f"Invalid request: {'; '.join(_described(param) for param in params)}." if params else error.detail
+    return problem(HTTPStatus.BAD_REQUEST, _sanitised(detail), slug="invalid-request", invalid_params=params)
+
+
+def _described(param: InvalidParam) -> str:
+    """`Expected `str`, got `int` at `email` in the body`; a reason that names the field already keeps to itself."""
+    where = "" if f"`{param.name.rpartition('.')[2]}`" in param.reason else f" at `{param.name}`"
+    return f"{param.reason}{where} in the {param.location}"
 
 
 def _parameters_at_fault(error: ValidationException) -> str | None:

@@ -54,7 +54,8 @@ def presented_legacy_session(
         return data.legacy_session_id, transport
     if data.transport == "bearer":
         raise InvalidRequest(
-            "A bearer answer needs the legacy session id in the body; the cookie's is answered in cookies."
+            "A bearer answer needs the legacy session id in the body; the cookie's is answered in cookies.",
+            field="legacy_session_id",
         )
     require_csrf_proof(connection, cookie_credential=True)
     return cookie, "cookie"

@@ -34,6 +34,10 @@ class AdminUser(msgspec.Struct):
     disabled_at: datetime | None
     claims: dict[str, Any]
     """The custom claims the user's access tokens carry (`{}` if none)."""
+    username: str | None
+    """The username the user may log in with (normalised), or null."""
+    legacy_id: str | None
+    """The user's id in the system they were imported from (what the session bridges look up), or null."""
 
 
 class UsersPage(msgspec.Struct):

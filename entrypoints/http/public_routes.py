@@ -1,13 +1,16 @@
-"""The JWKS, cacheable by downstream verifiers: `max-age` from configuration and a strong `ETag`."""
+"""The JWKS and the server metadata, cacheable by downstream verifiers: `max-age` from configuration and a
+strong `ETag`."""
 
 import base64
 import hashlib
 import json
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
+import msgspec
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Response, get
 from litestar.datastructures import ResponseHeader
+from litestar.exceptions import NotFoundException
 from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter
 
@@ -15,6 +18,7 @@ from application.ports.public_keys import PublicKeys
 from entrypoints.config import Settings
 from entrypoints.http.openapi import problems
 from entrypoints.http.operations_schemas import JwkResponse, JwksResponse
+from entrypoints.http.server_metadata import METADATA_PATH, ServerMetadata, issuer_is_a_url, server_metadata
 
 IfNoneMatch = Annotated[
     str | None,
@@ -27,8 +31,8 @@ IfNoneMatch = Annotated[
 ]
 
 
-def key_set_etag(jwks: dict[str, list[dict[str, str]]]) -> str:
-    """A strong validator of the exact key set: the SHA-256 of its canonical JSON, base64url."""
+def key_set_etag(jwks: dict[str, Any]) -> str:
+    """A strong validator of the exact key set (or document): the SHA-256 of its canonical JSON, base64url."""
     canonical = json.dumps(jwks, sort_keys=True, separators=(",", ":")).encode()
     return '"' + base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).decode().rstrip("=") + '"'
 
@@ -65,3 +69,38 @@ async def jwks(
     if if_none_match is not None and _matches(if_none_match, etag):
         return cast("Response[JwksResponse]", Response(None, status_code=304, headers=headers))
     return Response(JwksResponse(keys=[JwkResponse(**key) for key in key_set["keys"]]), headers=headers)
+
+
+@get(
+    METADATA_PATH,
+    summary="Authorization-server metadata (RFC 8414): the issuer, jwks_uri and the trusted clients' endpoints",
+    description="Every URL is TESSERA_ISSUER joined with a tessera route: a verifier configured with the issuer alone "
+    "finds the key set, introspection, revocation and the revocation feed here, and must refuse the document "
+    "unless its `issuer` equals the issuer it expects (RFC 8414 §3.3). Cached like the JWKS (the signing "
+    "algorithms follow its keys).",
+    tags=["keys"],
+    response_headers=[
+        ResponseHeader(name="ETag", documentation_only=True, description="A strong validator of this document"),
+        ResponseHeader(name="Cache-Control", documentation_only=True, description="public, max-age=<seconds>"),
+    ],
+    responses={
+        304: ResponseSpec(data_container=None, description="Not modified: the cached copy with this ETag is current"),
+        **problems(
+            e400="An If-None-Match header longer than 4096 characters",
+            e404="TESSERA_ISSUER is not an http(s) URL without query or fragment: there is no metadata to publish",
+        ),
+    },
+)
+@inject
+async def metadata(
+    keys: FromDishka[PublicKeys], settings: FromDishka[Settings], if_none_match: IfNoneMatch = None
+) -> Response[ServerMetadata]:
+    if not issuer_is_a_url(settings.issuer):
+        raise NotFoundException("TESSERA_ISSUER is not a URL: tessera publishes no authorization-server metadata.")
+    document = server_metadata(settings.issuer, [key["alg"] for key in keys.jwks()["keys"]])
+    etag = key_set_etag(msgspec.to_builtins(document))
+    max_age = int(settings.jwks_cache_lifetime.total_seconds())
+    headers = {"Cache-Control": f"public, max-age={max_age}", "ETag": etag}
+    if if_none_match is not None and _matches(if_none_match, etag):
+        return cast("Response[ServerMetadata]", Response(None, status_code=304, headers=headers))
+    return Response(document, headers=headers)

@@ -14,10 +14,21 @@ Transport = Literal["bearer", "cookie"]
 """How a session's tokens travel: in the JSON body (bearer), or in HttpOnly cookies (browsers)."""
 
 
+class InvalidParam(msgspec.Struct):
+    """A field a 400 refused: its path in the body (`$` for the body as a whole) or its parameter name."""
+
+    name: str
+    in_: str = msgspec.field(name="in")
+    """body, query, path, header or cookie"""
+    reason: str
+
+
 class ProblemDetails(msgspec.Struct):
-    """RFC 9457 problem details: every error answer has this shape."""
+    """RFC 9457 problem details: every error answer has this shape. A 400 that fields caused names
+    them in `invalid_params` (RFC 9457 §3's extension member)."""
 
     type: str
     title: str
     status: int
     detail: str
+    invalid_params: list[InvalidParam] | None = None

@@ -65,7 +65,8 @@ def presented_refresh_token(
         return data.refresh_token, transport
     if data.transport == "bearer":
         raise InvalidRequest(
-            "A bearer answer needs the refresh token in the body; the cookie's is answered in cookies."
+            "A bearer answer needs the refresh token in the body; the cookie's is answered in cookies.",
+            field="refresh_token",
         )
     if not cookie or len(cookie) > MAX_COOKIE_TOKEN_LENGTH:
         raise InvalidRefreshToken

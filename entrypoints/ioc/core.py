@@ -25,6 +25,7 @@ from application.propagation import Propagation
 from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.clients import TrustedClients
+from domain.login_identifiers import LoginIdentifiers
 from domain.password_resets import ResetLinkTemplate
 from domain.policy import TokenPolicy
 from domain.revocation_feed import RevocationFeed
@@ -63,6 +64,10 @@ class CoreProvider(Provider):
         return settings.throttle_policy()
 
     @provide
+    def login_identifiers(self, settings: Settings) -> LoginIdentifiers:
+        return settings.login_identifiers
+
+    @provide
     def trusted_clients(self, settings: Settings) -> TrustedClients:
         return TrustedClients(settings.oauth_clients)
 
@@ -77,6 +82,7 @@ class CoreProvider(Provider):
             memory_cost_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
             concurrency=settings.argon2_concurrency,
+            foreign_concurrency=settings.foreign_hash_concurrency,
         )
 
     @provide

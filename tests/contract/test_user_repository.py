@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 
 from domain.custom_claims import CustomClaims
-from domain.errors import EmailAlreadyRegistered
-from domain.users import Email
+from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
+from domain.users import Email, Username
 from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_user
 
@@ -179,6 +179,7 @@ async def test_claims_are_stored_byte_for_byte_and_replaced(new_uow: UnitOfWorkF
 async def test_a_batch_of_users_is_stored_with_the_ids_given(new_uow: UnitOfWorkFactory) -> None:
     users = [replace(a_user(f"user{n}@example.com"), created_at=T0 + timedelta(seconds=n)) for n in range(250)]
     users[7] = replace(users[7], claims=CustomClaims.parse({"tenant": "acme"}), disabled_at=T0, password_hash="")
+    users[8] = replace(users[8], legacy_id="8", imported_hash_digest="0f" * 32)
     async with new_uow() as uow:
         await uow.users.add_many(users)
         await uow.commit()
@@ -194,7 +195,7 @@ async def test_a_batch_with_a_taken_email_or_id_stores_nothing(new_uow: UnitOfWo
         await uow.commit()
 
     for clash in (a_user("first@example.com"), replace(a_user("other@example.com"), id=first.id)):
-        with pytest.raises(EmailAlreadyRegistered):
+        with pytest.raises(UserAlreadyExists):
             async with new_uow() as uow:
                 await uow.users.add_many([a_user("new@example.com"), clash])
                 await uow.commit()
@@ -229,6 +230,8 @@ async def test_replace_many_overwrites_every_field_and_mark_many_changed_stamps(
         created_at=T0 - timedelta(days=1),
         disabled_at=T0,
         claims=CustomClaims.parse({"tenant": "acme"}),
+        legacy_id="ada",
+        imported_hash_digest="ab" * 32,
     )
     async with new_uow() as uow:
         await uow.users.replace_many([new_ada])
@@ -250,3 +253,119 @@ async def test_an_empty_batch_stores_nothing_and_is_no_error(new_uow: UnitOfWork
 
     async with new_uow() as uow:
         assert await uow.users.page(10, 0) == []
+
+
+async def test_a_user_is_found_by_the_legacy_id_it_was_stored_with_compared_exactly(new_uow: UnitOfWorkFactory) -> None:
+    ada = replace(a_user("ada@example.com"), legacy_id="42")
+    long = replace(a_user("bob@example.com"), legacy_id="ü" + "x" * 254)
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.users.add_many([long, a_user("eve@example.com")])
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get_by_legacy_id("42") == ada
+        assert await uow.users.get(ada.id) == ada, "read back by id too, with its legacy id"
+        assert await uow.users.get_by_legacy_id(long.legacy_id or "") == long
+        assert await uow.users.get_by_legacy_id(" 42") is None
+        assert await uow.users.get_by_legacy_id("4") is None
+        assert await uow.users.get_by_legacy_id("") is None, "users without a legacy id are not found by one"
+
+
+async def test_a_taken_legacy_id_is_refused_alone_or_in_a_batch_and_many_users_have_none(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ada = replace(a_user("ada@example.com"), legacy_id="42")
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.users.add_many([a_user("bob@example.com"), a_user("eve@example.com")])
+        await uow.commit()
+
+    with pytest.raises(UserAlreadyExists):
+        async with new_uow() as uow:
+            await uow.users.add(replace(a_user("grace@example.com"), legacy_id="42"))
+            await uow.commit()
+    for batch in (
+        [replace(a_user("grace@example.com"), legacy_id="42")],
+        [replace(a_user("grace@example.com"), legacy_id="7"), replace(a_user("joan@example.com"), legacy_id="7")],
+    ):
+        with pytest.raises(UserAlreadyExists):
+            async with new_uow() as uow:
+                await uow.users.add_many(batch)
+                await uow.commit()
+
+    async with new_uow() as uow:
+        assert {user.email.value for user in await uow.users.page(10, 0)} == {
+            "ada@example.com",
+            "bob@example.com",
+            "eve@example.com",
+        }
+        assert await uow.users.get_by_legacy_id("7") is None
+
+
+async def test_find_many_finds_users_by_legacy_id_and_replace_many_sets_it(new_uow: UnitOfWorkFactory) -> None:
+    ada, bob = replace(a_user("ada@example.com"), legacy_id="ada-1"), a_user("bob@example.com")
+    async with new_uow() as uow:
+        await uow.users.add_many([ada, bob])
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.find_many(set(), set(), {"ada-1", "nobody"}) == [ada]
+        await uow.users.replace_many([replace(bob, legacy_id="bob-2"), replace(ada, legacy_id=None)])
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get_by_legacy_id("bob-2") == replace(bob, legacy_id="bob-2")
+        assert await uow.users.get_by_legacy_id("ada-1") is None
+        assert await uow.users.get(ada.id) == replace(ada, legacy_id=None)
+
+
+async def test_a_user_is_found_by_username_in_any_case_and_a_taken_username_is_refused(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ada = replace(a_user("ada@example.com"), username=Username.parse("Ada.L"))
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.users.add_many([a_user("bob@example.com"), a_user("eve@example.com")])  # many without one
+        await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get_by_username(Username.parse("ADA.l")) == ada
+        assert await uow.users.get(ada.id) == ada
+        assert await uow.users.get_by_username(Username.parse("ada")) is None
+        assert await uow.users.find_many(set(), set(), (), {Username.parse("ada.l")}) == [ada]
+    with pytest.raises(UserAlreadyExists):
+        async with new_uow() as uow:
+            await uow.users.add(replace(a_user("grace@example.com"), username=Username.parse("ada.L")))
+            await uow.commit()
+    with pytest.raises(UserAlreadyExists):
+        async with new_uow() as uow:
+            await uow.users.add_many([replace(a_user("joan@example.com"), username=Username.parse("ADA.L"))])
+            await uow.commit()
+
+    async with new_uow() as uow:
+        assert len(await uow.users.page(10, 0)) == 3
+
+
+async def test_replacing_a_user_with_another_users_email_legacy_id_or_username_stores_nothing(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ada = replace(a_user("ada@example.com"), legacy_id="1", username=Username.parse("ada"))
+    bob = replace(a_user("bob@example.com"), legacy_id="2", username=Username.parse("bob"))
+    async with new_uow() as uow:
+        await uow.users.add_many([ada, bob])
+        await uow.commit()
+
+    for clash in (
+        replace(bob, email=ada.email),
+        replace(bob, legacy_id="1"),
+        replace(bob, username=Username.parse("ADA")),
+    ):
+        with pytest.raises(UserAlreadyExists):
+            async with new_uow() as uow:
+                await uow.users.replace_many([replace(ada, display_name="Ada L."), clash])
+                await uow.commit()
+
+    async with new_uow() as uow:
+        assert await uow.users.get(ada.id) == ada
+        assert await uow.users.get(bob.id) == bob

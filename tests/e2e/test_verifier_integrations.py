@@ -1,7 +1,8 @@
 """tessera-verifier in a FastAPI, a Litestar, a Flask and a Django app (tests/e2e/verifier_apps/), each its own
 process against a real `tessera serve`: tokens verify, every attack the server refuses is refused, a logout
-is refused within 2 s, a `keys rotate --now` key verifies at its first token, and known keys keep
-verifying while tessera is stopped."""
+is refused within 2 s, a `keys rotate --now` key verifies at its first token, known keys keep verifying
+while tessera is stopped for as long as the revocation feed may be stale, and then every token gets a 503
+(the verifier fails closed: it cannot know what was revoked meanwhile)."""
 
 import contextlib
 import sys
@@ -29,6 +30,9 @@ APPS = {
 CHALLENGE = 'Bearer realm="api", error="invalid_token"'
 REVOCATION_BOUND = 2.0
 """Seconds from a logout's answer to its refusal downstream: the verifier polls every second."""
+STALE_AFTER_POLLS = 8
+"""The apps' staleness bound here, in one-second polls: long enough to see known keys verify once tessera
+has stopped (the default, 2, would leave no time to look), short enough to wait for the 503s."""
 
 
 @contextlib.contextmanager
@@ -41,6 +45,7 @@ def downstream(app: str, tessera_url: str, cwd: Path) -> Iterator[str]:
         "TESSERA_AUDIENCE": AUDIENCE,
         "TESSERA_CLIENT_ID": CLIENT_ID,
         "TESSERA_CLIENT_SECRET": CLIENT_SECRET,
+        "TESSERA_STALE_AFTER_POLLS": str(STALE_AFTER_POLLS),
     }
 
     def command(port: int) -> list[str]:
@@ -64,8 +69,19 @@ def refused(answer: httpx.Response) -> bool:
     return answer.status_code == 401 and answer.headers.get("www-authenticate") == CHALLENGE
 
 
+def unavailable(answer: httpx.Response) -> bool:
+    """503 problem JSON with Retry-After and no challenge: the verifier cannot know the token's session."""
+    return (
+        answer.status_code == 503
+        and answer.headers.get("retry-after") == "1"
+        and answer.headers.get("content-type") == "application/problem+json"
+        and "www-authenticate" not in answer.headers
+        and answer.json()["status"] == 503
+    )
+
+
 @pytest.mark.parametrize("app", list(APPS))
-def test_the_app_verifies_refuses_forgeries_sees_logouts_and_rotations_and_outlives_tessera(
+def test_the_app_verifies_refuses_forgeries_sees_logouts_and_rotations_and_fails_closed_once_tessera_is_gone(
     app: str, tmp_path: Path
 ) -> None:
     env = environment(
@@ -122,8 +138,17 @@ def test_the_app_verifies_refuses_forgeries_sees_logouts_and_rotations_and_outli
 
             unseen = log_in(tessera_url)
             tessera_process.close()
+            stopped = time.monotonic()
             with pytest.raises(httpx.TransportError):
                 httpx.get(f"{tessera_url}/health")
             assert whoami(url, token).status_code == 200
             assert whoami(url, unseen).status_code == 200  # verified from the cached keys, never seen before
             assert refused(whoami(url, logged_out))
+            assert time.monotonic() - stopped < STALE_AFTER_POLLS - 1, "too slow to have looked within the bound"
+
+            while (answer := whoami(url, token)).status_code == 200:  # the feed goes stale: fail closed
+                assert time.monotonic() - stopped < STALE_AFTER_POLLS + 5, "still accepted past the staleness bound"
+                time.sleep(0.2)
+            assert unavailable(answer), (answer.status_code, answer.headers, answer.text)
+            assert unavailable(whoami(url, unseen))
+            assert refused(whoami(url, logged_out))  # a known revocation is still a plain 401

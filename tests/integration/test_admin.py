@@ -1,5 +1,6 @@
 """`/admin` over HTTP: the role guard, listing users, disabling, enabling, ending a user's sessions."""
 
+import json
 import uuid
 from typing import Any
 
@@ -8,6 +9,7 @@ import pytest
 
 from application.actors import OPERATOR
 from application.use_cases.grant_role import GrantRole
+from application.use_cases.import_users import ImportOptions, ImportUsers
 from application.use_cases.revoke_role import RevokeRole
 from domain.users import Email
 from tests.integration.flows import Client, bearer, log_in, register
@@ -132,3 +134,24 @@ async def test_revoking_the_admin_role_stops_admin_routes_at_once_though_the_tok
     session = await client.get("/api/user/session", headers=bearer(renewed.json()))
     assert session.json()["roles"] == []
     assert (await client.get("/admin/users", headers=bearer(renewed.json()))).status_code == 403
+
+
+async def test_an_imported_user_is_listed_with_the_username_and_the_former_id_the_bridges_look_up(
+    any_storage_client: Client,
+) -> None:
+    client = any_storage_client
+    admin = await _admin(client)
+    line = json.dumps({"id": str(uuid.uuid4()), "email": "grace@example.com", "username": "Grace.H", "legacy_id": 42})
+
+    async def import_one() -> None:
+        async with client.app.state.dishka_container() as request:
+            report = await (await request.get(ImportUsers)).execute([line], ImportOptions())
+            assert report.created == 1, report
+
+    await anyio.to_thread.run_sync(client.blocking_portal.call, import_one)
+    listed = (await client.get("/admin/users", headers=bearer(admin))).json()["users"]
+
+    grace = next(user for user in listed if user["email"] == "grace@example.com")
+    assert (grace["username"], grace["legacy_id"]) == ("grace.h", "42")
+    root = next(user for user in listed if user["email"] == ROOT)
+    assert (root["username"], root["legacy_id"]) == (None, None)

@@ -107,3 +107,69 @@ def test_a_replica_of_the_previous_release_still_opens_sessions_on_the_new_schem
         return row[0], row[1]
 
     assert asyncio.run(insert_as_the_previous_release()) == (opened + timedelta(days=30), True)
+
+
+def test_users_stored_before_legacy_ids_existed_read_back_without_one_and_old_inserts_still_work(
+    tmp_path: Path,
+) -> None:
+    """0009 is additive: users of before have no legacy id, and the previous release's inserts, which
+    name no legacy id, do not clash with each other under the unique index."""
+    from domain.users import User
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    AlembicCommands(sqlalchemy_config=database_config(url)).upgrade("0008")
+    user_ids = [uuid.uuid4(), uuid.uuid4(), uuid.uuid4()]
+    insert = "INSERT INTO users (id, email, password_hash, roles, created_at) VALUES (?, ?, 'x', '[]', ?)"
+    with sqlite3.connect(tmp_path / "old.db") as db:
+        db.execute(insert, (user_ids[0].bytes, "before@example.com", "2026-01-01 12:00:00.000000"))
+    upgrade_schema(url)
+    with sqlite3.connect(tmp_path / "old.db") as db:
+        for n, user_id in enumerate(user_ids[1:]):
+            db.execute(insert, (user_id.bytes, f"old-release-{n}@example.com", "2026-01-01 12:00:00.000000"))
+
+    async def stored() -> list[User | None]:
+        engine = create_engine(url)
+        async with SqlUnitOfWork(session_factory(engine)) as uow:
+            users = [await uow.users.get(user_id) for user_id in user_ids]
+        await engine.dispose()
+        return users
+
+    users = asyncio.run(stored())
+    assert [user.legacy_id if user else "missing" for user in users] == [None, None, None]
+
+
+@pytest.mark.postgres
+def test_a_replica_of_the_previous_release_still_stores_users_on_the_schema_with_legacy_ids_and_usernames(
+    clean_postgres_url: str,
+) -> None:
+    """0009–0011 are additive: the previous release inserts and updates users naming none of `legacy_id`,
+    `imported_hash_digest` or `username`; its users read back without them and never clash."""
+    from sqlalchemy import text
+
+    from domain.users import User
+
+    user_ids = [uuid.uuid4(), uuid.uuid4()]
+    at = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+    async def as_the_previous_release_then_read() -> list[User | None]:
+        engine = create_engine(clean_postgres_url)
+        async with engine.begin() as connection:
+            for n, user_id in enumerate(user_ids):
+                await connection.execute(
+                    text(
+                        "INSERT INTO users (id, email, password_hash, roles, created_at) "
+                        "VALUES (:id, :email, 'x', '[]', :at)"
+                    ),
+                    {"id": user_id, "email": f"old-{n}@example.com", "at": at},
+                )
+            await connection.execute(text("UPDATE users SET display_name = 'Old' WHERE id = :id"), {"id": user_ids[0]})
+        async with SqlUnitOfWork(session_factory(engine)) as uow:
+            users = [await uow.users.get(user_id) for user_id in user_ids]
+        await engine.dispose()
+        return users
+
+    users = asyncio.run(as_the_previous_release_then_read())
+    assert [(u.legacy_id, u.username, u.imported_hash_digest) if u else "missing" for u in users] == [
+        (None, None, None),
+        (None, None, None),
+    ]

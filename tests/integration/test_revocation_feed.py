@@ -190,7 +190,7 @@ async def test_tessera_verifier_follows_the_real_feeds_pages_and_misses_no_revoc
     store.tables.sessions.update(revoked_sessions(1500, now - timedelta(seconds=20)))
     store.tables.sessions.update(revoked_sessions(800, now - timedelta(seconds=10)))
     settings = settings_for_tests("memory://", tmp_path, oauth_clients=(CLIENT,))
-    revocations = RevocationList(leeway=30)
+    revocations = RevocationList(leeway=30, stale_after=120)
     poller = RevocationPoller("http://testserver.local/oauth/revocations", basic()["Authorization"], revocations, 60)
 
     async with AsyncTestClient(create_app(settings, SeededStore(store))) as client:

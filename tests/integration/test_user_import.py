@@ -2,6 +2,7 @@
 passwords their hashes were made from (by Django's, Werkzeug's, bcrypt's, passlib's and argon2's own
 code, at test time), and end up with tessera's argon2id; every refused line is named, stores nothing."""
 
+import base64
 import json
 import runpy
 import uuid
@@ -11,17 +12,20 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import anyio
 import anyio.to_thread
 import pytest
 from dishka import AsyncContainer
 from litestar.testing import AsyncTestClient
 
 from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.log_in import Credentials, LogIn
+from domain.sessions import RevocationReason
 from domain.users import Email, User
 from entrypoints.cli import main
 from entrypoints.http.app import create_app
-from tests.integration.flows import Client
-from tests.integration.stored import in_app
+from tests.integration.flows import Client, register
+from tests.integration.stored import in_app, stored_session
 from tests.support.foreign_hashes import foreign_hashes
 from tests.support.http import settings_for_tests
 
@@ -110,15 +114,21 @@ async def test_each_refused_line_is_named_and_nothing_of_it_is_stored(import_cli
         _line("claims@example.com", claims={"sub": "root"}),
         "",
         _line("fine@example.com", roles=["support"], claims={"tenant": "acme"}),
+        _line("slow@example.com", password_hash="pbkdf2_sha256$30000000$salt$" + "A" * 43 + "="),
     ]
     code, out, err = await import_cli(lines)
 
     assert code == 1
     refused = [line.split(":")[1].strip() for line in err.splitlines()]
-    assert refused == [f"line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 9)]
+    assert refused == [f"line {n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 12)]
     assert "format" in err and "email address is not valid" in err and "not a UUID" in err and "password" in err
-    assert "2 created" in out and "8 refused" in out
-    for email in ("md5@example.com", "bad-id@example.com", "typo@example.com", "claims@example.com"):
+    assert "line 5: The email ok@… is already on line 1." in err
+    assert "line 6: The id " + str(taken)[:8] + "… is already on line 1." in err
+    assert "'md5$'" in err and "0123456789abcdef" not in err  # the prefix it saw, never the hash
+    assert "iterations is 30,000,000" in err and "2,000,000" in err
+    assert "2 created" in out and "9 refused" in out
+    emails = ("md5@example.com", "bad-id@example.com", "typo@example.com", "claims@example.com", "slow@example.com")
+    for email in emails:
         assert await _stored(client, email) is None
     fine = await _stored(client, "fine@example.com")
     assert fine is not None and fine.roles == ("support",) and dict(fine.claims.as_dict()) == {"tenant": "acme"}
@@ -187,3 +197,143 @@ async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
     assert response.status_code == 200, response.text
     root = await _stored(client, "root@example.com")
     assert root is not None and (root.roles, root.is_disabled, root.password_hash) == (("admin",), True, "")
+
+
+@pytest.mark.parametrize("content", ["", "\n\n  \n"])
+async def test_an_empty_file_is_an_error_not_an_import_of_nothing(
+    import_cli: ImportCli, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text(content, encoding="utf-8")
+    code = await anyio.to_thread.run_sync(main, ["users", "import", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert f"tessera: {path}: The input holds no users: it is empty or has only blank lines." in err
+    assert "imported" not in out and "Traceback" not in err
+
+
+async def test_a_user_without_email_is_refused_by_name_and_the_others_are_stored(
+    import_cli: ImportCli, client: Client
+) -> None:
+    lines = [
+        json.dumps({"id": str(uuid.uuid4()), "email": ""}),
+        json.dumps({"id": str(uuid.uuid4()), "email": None}),
+        json.dumps({"id": str(uuid.uuid4())}),
+        _line("kept@example.com"),
+    ]
+    code, out, err = await import_cli(lines)
+    assert code == 1
+    assert err.count("The email is missing: tessera keys users by email, so each needs one.") == 3
+    assert "1 created" in out and "3 refused" in out
+    assert await _stored(client, "kept@example.com") is not None
+
+
+async def test_a_repeated_or_taken_legacy_id_is_refused_naming_the_field_and_the_earlier_line(
+    import_cli: ImportCli, client: Client
+) -> None:
+    assert (await import_cli([_line("grace@example.com", legacy_id=42)]))[0] == 0
+    code, _, err = await import_cli(
+        [
+            _line("anna@example.com", legacy_id="django-7"),
+            _line("berta@example.com", legacy_id="django-7"),
+            _line("clara@example.com", legacy_id="42"),
+        ]
+    )
+    assert code == 1
+    assert "line 2: The legacy_id django-7 is already on line 1." in err
+    assert "line 3: The legacy_id 42 belongs to another stored user." in err
+    grace = await _stored(client, "grace@example.com")
+    assert grace is not None and grace.legacy_id == "42"
+
+
+async def test_an_update_keeps_a_hash_tessera_wrote_since_the_import_unless_forced_and_a_new_hash_ends_sessions(
+    import_cli: ImportCli, client: Client
+) -> None:
+    user_id, new_password = uuid.uuid4(), "changed in the old app meanwhile"
+    newer = foreign_hashes(new_password)["bcrypt-2b"]
+    assert (await import_cli([_line("ada@example.com", id=user_id, password_hash=HASHES["bcrypt-2b"])]))[0] == 0
+    login = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+    assert login.status_code == 200  # and re-hashed to argon2id at tessera
+    rehashed = await _stored(client, "ada@example.com")
+    assert rehashed is not None and rehashed.password_hash.startswith("$argon2id$")
+    session_id = _session_id(login.json()["access_token"])
+
+    line = [_line("ada@example.com", id=user_id, display_name="Ada L.", password_hash=newer)]
+    code, out, err = await import_cli(line, "--update")
+    assert (code, "1 updated" in out) == (0, True), err
+    assert "line 1: password hash kept: it changed at tessera since the last import" in err
+    kept = await _stored(client, "ada@example.com")
+    assert kept is not None and (kept.display_name, kept.password_hash) == ("Ada L.", rehashed.password_hash)
+    live = await stored_session(client, session_id)
+    assert live is not None and live.revoked_at is None, "neither hash nor email changed: the session lives"
+
+    code, out, err = await import_cli(line, "--update", "--force-passwords")
+    assert (code, "1 updated" in out, "kept" in err) == (0, True, False), err
+    forced = await _stored(client, "ada@example.com")
+    assert forced is not None and forced.password_hash == newer
+    ended = await stored_session(client, session_id)
+    assert ended is not None and ended.revoked_at is not None
+    assert ended.revocation_reason is RevocationReason.CREDENTIALS_IMPORTED
+    old = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
+    new = await client.post("/auth/login", json={"email": "ada@example.com", "password": new_password})
+    assert (old.status_code, new.status_code) == (401, 200)
+
+
+async def test_force_passwords_without_update_is_a_usage_error(import_cli: ImportCli, client: Client) -> None:
+    code, out, err = await import_cli([_line("ada@example.com")], "--force-passwords")
+    assert (code, out) == (2, "")
+    assert "--force-passwords only applies with --update" in err
+    assert await _stored(client, "ada@example.com") is None
+
+
+def _session_id(access_token: str) -> str:
+    """The `sid` claim, read from the token without verifying it (the app verified it when it answered)."""
+    payload = access_token.split(".")[1]
+    return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"])
+
+
+async def test_a_native_login_completes_while_attempts_at_imported_accounts_hold_every_foreign_slot(
+    import_cli: ImportCli, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two logins through the app's own `LogIn`, hasher and database, on the app's event loop (the
+    test client would send one request at a time). The imported user's verification holds its
+    thread until the test lets it go (an event, not a sleep); the native user's login opens its
+    session meanwhile, in the argon2id slot of its own."""
+    import threading
+
+    import adapters.crypto.argon2_password_hasher as hasher_module
+
+    code, _, err = await import_cli([_line("imported@example.com", password_hash=HASHES["werkzeug-pbkdf2"])])
+    assert (code, err) == (0, "")
+    await register(client, "native@example.com", PASSWORD)
+    entered, let_go = threading.Event(), threading.Event()
+    real_verify_foreign = hasher_module.verify_foreign
+
+    def held_verify_foreign(*arguments: Any) -> bool:
+        entered.set()
+        let_go.wait(timeout=30)
+        return real_verify_foreign(*arguments)
+
+    monkeypatch.setattr(hasher_module, "verify_foreign", held_verify_foreign)
+    sessions: list[str] = []
+
+    async def race(container: AsyncContainer) -> list[str]:
+        async def log_in(email: str) -> None:
+            async with container() as request:
+                use_case = await request.get(LogIn)
+                await use_case.execute(Credentials(email, PASSWORD))
+            sessions.append(email)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(log_in, "imported@example.com")
+            try:
+                assert await anyio.to_thread.run_sync(entered.wait, 10)
+                with anyio.fail_after(30):
+                    await log_in("native@example.com")
+                while_held = list(sessions)
+            finally:
+                let_go.set()
+        return while_held
+
+    assert await in_app(client, race) == ["native@example.com"]  # the imported login was still held
+    assert sessions == ["native@example.com", "imported@example.com"]

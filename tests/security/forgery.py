@@ -18,6 +18,8 @@ from joserfc.jws import JWSRegistry
 
 ISSUER = "https://auth.tessera.test"
 AUDIENCE = "tessera-tests"
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+"""n, the order of the P-256 group (SEC 2, secp256r1): `(r, s)` and `(r, n − s)` are both valid ECDSA."""
 
 
 @functools.cache
@@ -71,10 +73,14 @@ def header_for(key: RSAKey | ECKey, **changes: Any) -> dict[str, Any]:
 
 
 def signed(header: object, payload: object, key: RSAKey | ECKey, alg: str | None = None) -> str:
-    """Signs exactly these segments with `alg` (by default the header's own) and `key`."""
+    """Signs exactly these segments with `alg` (by default the header's own) and `key`; ES256 in the low-S
+    spelling, as tessera writes it (joserfc alone writes a high S half the time, which tessera refuses)."""
     signing_input = f"{segment(header)}.{segment(payload)}"
     name = alg or (header["alg"] if isinstance(header, dict) else "RS256")
     signature = JWSRegistry.algorithms[name].sign(signing_input.encode(), key)
+    if name == "ES256":
+        s = int.from_bytes(signature[32:], "big")
+        signature = signature[:32] + min(s, P256_ORDER - s).to_bytes(32, "big")
     return f"{signing_input}.{b64url(signature)}"
 
 
@@ -98,3 +104,20 @@ def non_canonical(signature: str) -> str:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     last = alphabet.index(signature[-1])
     return signature[:-1] + alphabet[last | 0b0001]
+
+
+def es256_scalars(token: str) -> tuple[int, int]:
+    """`(r, s)` of a compact ES256 token's raw `r ‖ s` signature (RFC 7518 §3.4)."""
+    signature = lenient_b64decode(token.rpartition(".")[2])
+    return int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+
+
+def with_signature(token: str, signature: bytes) -> str:
+    """The same header and payload under these signature bytes."""
+    return f"{token.rpartition('.')[0]}.{b64url(signature)}"
+
+
+def with_es256_s(token: str, s: int) -> str:
+    """The same token with the `s` of its ES256 signature replaced, `r` kept."""
+    r, _ = es256_scalars(token)
+    return with_signature(token, r.to_bytes(32, "big") + s.to_bytes(32, "big"))

@@ -51,7 +51,10 @@ def assert_problem(response: httpx.Response, *statuses: int) -> dict[str, Any]:
     assert response.status_code in statuses, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body = dict(response.json())
-    assert set(body) == {"type", "title", "status", "detail"} and body["status"] == response.status_code
+    assert set(body) - {"invalid_params"} == {"type", "title", "status", "detail"}
+    assert body["status"] == response.status_code
+    for param in body.get("invalid_params", []):  # a 400 names the fields that caused it
+        assert set(param) == {"name", "in", "reason"} and all(isinstance(v, str) and v for v in param.values())
     return body
 
 

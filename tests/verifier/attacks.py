@@ -1,19 +1,26 @@
 """The server's token attacks (tests/security/test_token_attacks.py), as one catalogue of tokens that a
 downstream verifier must refuse too: each is valid but for its one defect (`forgeries(...)["control"]`,
-made the same way without a defect, is accepted)."""
+made the same way without a defect, is accepted). `forgeries` for an RS256 tessera, `es256_forgeries` for
+an ES256 one; the server replays both (tests/security/test_shared_attack_catalogue.py), and so does the
+verifier (tests/verifier/test_token_rules.py, tests/e2e/test_verifier_integrations.py)."""
 
 import base64
+import functools
 import json
 import time
 import uuid
 
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from joserfc import jwe
-from joserfc.jwk import RSAKey
+from joserfc.jwk import ECKey, RSAKey
 
 from tests.security.forgery import (
+    ISSUER,
+    P256_ORDER,
     attacker_ec_key,
     attacker_rsa_key,
     claims,
+    es256_scalars,
     header_for,
     hmac_signed,
     lenient_b64decode,
@@ -21,15 +28,19 @@ from tests.security.forgery import (
     segment,
     signed,
     unsigned,
+    with_es256_s,
+    with_signature,
 )
 from tests.security.test_token_attacks import LOOKALIKE_ISSUERS, MALFORMED_NUMBERS
 
 
-def forgeries(key: RSAKey, user_id: str, issued: str) -> dict[str, str]:
-    """By name: tokens forged with tessera's own signing `key`, and alterations of a token it `issued`."""
+def forgeries(key: RSAKey, user_id: str, issued: str, issuer: str = ISSUER) -> dict[str, str]:
+    """By name: tokens forged with tessera's own signing `key`, and alterations of a token it `issued`, for a
+    tessera whose TESSERA_ISSUER is `issuer`."""
     now = int(time.time())
-    tokens = {"control": signed(header_for(key), claims(user_id), key)}
-    header, payload = header_for(key), claims(user_id)
+    ours = functools.partial(claims, iss=issuer)
+    tokens = {"control": signed(header_for(key), ours(user_id), key)}
+    header, payload = header_for(key), ours(user_id)
     for alg in ("none", "None", "NONE", "nOnE"):
         none = header_for(key, alg=alg)
         tokens[f"alg {alg}, two segments"] = f"{segment(none)}.{segment(payload)}"
@@ -58,22 +69,22 @@ def forgeries(key: RSAKey, user_id: str, issued: str) -> dict[str, str]:
     for typ in ("JWT", "jwt", "application/jwt", "", "at+jwt ", None, ...):
         tokens[f"typ {typ!r}"] = signed(header_for(key, typ=typ), payload, key)
     for iss in LOOKALIKE_ISSUERS:
-        tokens[f"iss {iss!r}"] = signed(header, claims(user_id, iss=iss), key)
+        tokens[f"iss {iss!r}"] = signed(header, ours(user_id, iss=iss), key)
     for aud in ("someone-else", "tessera-tests.evil", "", ["someone-else"], [], None, ...):
-        tokens[f"aud {aud!r}"] = signed(header, claims(user_id, aud=aud), key)
+        tokens[f"aud {aud!r}"] = signed(header, ours(user_id, aud=aud), key)
     for exp in (..., now - 3600, now - 120, 0):
-        tokens[f"exp {exp!r}"] = signed(header, claims(user_id, exp=exp), key)
+        tokens[f"exp {exp!r}"] = signed(header, ours(user_id, exp=exp), key)
     for name in ("exp", "iat", "nbf"):
         for raw in MALFORMED_NUMBERS:
             if (name, raw) != ("nbf", "null"):
-                text = json.dumps(claims(user_id, **{name: "\0raw\0"})).replace(json.dumps("\0raw\0"), raw)
+                text = json.dumps(ours(user_id, **{name: "\0raw\0"})).replace(json.dumps("\0raw\0"), raw)
                 tokens[f"{name} {raw}"] = signed(header, text, key)
     for name in ("iat", "nbf"):
-        tokens[f"{name} in the future"] = signed(header, claims(user_id, **{name: now + 600}), key)
+        tokens[f"{name} in the future"] = signed(header, ours(user_id, **{name: now + 600}), key)
     for name in ("sub", "jti", "sid"):
         for value in (..., None, "", "not-a-uuid", 42):
-            tokens[f"{name} {value!r}"] = signed(header, claims(user_id, **{name: value}), key)
-    tokens["roles not a list of strings"] = signed(header, claims(user_id, roles=[1]), key)
+            tokens[f"{name} {value!r}"] = signed(header, ours(user_id, **{name: value}), key)
+    tokens["roles not a list of strings"] = signed(header, ours(user_id, roles=[1]), key)
     tokens["header not an object"] = signed('["alg", "RS256"]', payload, key, alg="RS256")
     tokens["payload not an object"] = signed(header, "[]", key)
     first, second, signature = issued.split(".")
@@ -91,3 +102,21 @@ def forgeries(key: RSAKey, user_id: str, issued: str) -> dict[str, str]:
     tokens["JWE"] = jwe.encrypt_compact(jwe_header, json.dumps(payload), public, algorithms=["RSA-OAEP-256", "A256GCM"])
     tokens["not a JWT"] = "a-refresh-token-perhaps"
     return tokens
+
+
+def es256_forgeries(key: ECKey, user_id: str) -> dict[str, str]:
+    """By name: an ES256 token signed with tessera's own P-256 `key` in the low-S spelling tessera writes
+    (`control`, accepted), and the other spellings of that very signature, every one refused: `(r, n − s)`,
+    which ECDSA itself accepts (joserfc writes it half the time), DER instead of `r ‖ s`, and `s` out of
+    range or padded."""
+    genuine = signed(header_for(key, alg="ES256"), claims(user_id), key)
+    r, low = es256_scalars(genuine)
+    padded = r.to_bytes(32, "big") + low.to_bytes(33, "big")
+    return {
+        "control": genuine,
+        "high S: the control's s replaced by n - s": with_es256_s(genuine, P256_ORDER - low),
+        "s zero": with_es256_s(genuine, 0),
+        "s equal to n": with_es256_s(genuine, P256_ORDER),
+        "DER-encoded (r, s)": with_signature(genuine, encode_dss_signature(r, low)),
+        "s with a leading zero byte (65 bytes)": with_signature(genuine, padded),
+    }

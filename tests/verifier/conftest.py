@@ -43,7 +43,8 @@ def verifier(tessera: FakeTessera) -> Iterator[Verifier]:
 
 @pytest.fixture
 def watching_verifier(tessera: FakeTessera) -> Iterator[Verifier]:
-    """With the revocation feed, read every 50 ms."""
+    """With the revocation feed, read every 50 ms, stale after 2 s (40 polls: a loaded machine's late poll is
+    not an outage)."""
     options = {"revocations_url": f"{BASE}/oauth/revocations", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
-    with verifier_for(tessera, poll_interval=0.05, **options) as verifier:
+    with verifier_for(tessera, poll_interval=0.05, stale_after_polls=40, **options) as verifier:
         yield verifier

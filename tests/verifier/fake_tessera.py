@@ -21,12 +21,25 @@ class FakeTessera:
     keys: list[tuple[RSAKey | ECKey, str]] = field(default_factory=list)
     max_age: int = 300
     down: bool = False
+    client_secret: str = CLIENT_SECRET
+    """The trusted client's secret as tessera has it configured: changing it is rotating the secret."""
     revoked: list[tuple[str, float]] = field(default_factory=list)
     jwks_requests: list[httpx.Request] = field(default_factory=list)
     feed_requests: list[httpx.Request] = field(default_factory=list)
     page_size: int = 1000
     failing_pages: set[int] = field(default_factory=set)
     """Offsets of the pages the feed answers 503 to (a replica failing in the middle of a read)."""
+    metadata_issuer: str = ISSUER
+    """The `issuer` its RFC 8414 metadata names: another one is a document the verifier must refuse."""
+    metadata_requests: list[httpx.Request] = field(default_factory=list)
+
+    def metadata(self) -> dict[str, object]:
+        return {
+            "issuer": self.metadata_issuer,
+            "jwks_uri": f"{BASE}/.well-known/jwks.json",
+            "introspection_endpoint": f"{BASE}/oauth/introspect",
+            "revocation_feed_endpoint": f"{BASE}/oauth/revocations",
+        }
 
     def jwks(self) -> dict[str, object]:
         return {
@@ -40,6 +53,9 @@ class FakeTessera:
             return self._jwks(request)
         if request.url.path == "/oauth/revocations":
             return self._feed(request)
+        if request.url.path == "/.well-known/oauth-authorization-server":
+            self.metadata_requests.append(request)
+            return httpx.Response(200, json=self.metadata())
         return httpx.Response(404)
 
     def _jwks(self, request: httpx.Request) -> httpx.Response:
@@ -53,7 +69,7 @@ class FakeTessera:
 
     def _feed(self, request: httpx.Request) -> httpx.Response:
         self.feed_requests.append(request)
-        expected = "Basic " + base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+        expected = "Basic " + base64.b64encode(f"{CLIENT_ID}:{self.client_secret}".encode()).decode()
         if request.headers.get("authorization") != expected:
             return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="tessera"'})
         after = request.url.params.get("after", "")

@@ -22,7 +22,7 @@ from tessera_verifier.wsgi import TesseraWsgiMiddleware
 
 from tests.security.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
-from tests.verifier.fake_tessera import FakeTessera
+from tests.verifier.fake_tessera import BASE, CLIENT_ID, CLIENT_SECRET, FakeTessera
 
 USER = str(uuid.uuid4())
 GENERIC = {
@@ -149,3 +149,66 @@ def test_the_wsgi_middleware_guards_every_route_but_the_excluded_ones(tessera: F
     assert client.get("/open").text == "open"
     assert client.get("/mine", headers=bearer(key)).json == {"sub": USER}
     assert client.get("/mine").status_code == 401
+
+
+UNKNOWN = {
+    "type": "about:blank",
+    "title": "Service Unavailable",
+    "status": 503,
+    "detail": "Revoked sessions cannot be checked at the moment: try again shortly.",
+}
+
+
+@pytest.fixture
+def stale_verifier(tessera: FakeTessera) -> Iterator[Verifier]:
+    """Its revocation feed read once, then (on the clock it is given) three minutes ago: past its 2 s bound."""
+    now = [1000.0]
+    feed = {"revocations_url": f"{BASE}/oauth/revocations", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    verifier = verifier_for(tessera, poll_interval=1.0, monotonic=lambda: now[0], **feed)
+    verifier.start()
+    now[0] += 180
+    yield verifier
+    verifier.close()
+
+
+def assert_unavailable(status: int, headers: Any, body: object) -> None:
+    """503 problem JSON with `Retry-After` (the next poll) and no challenge: the token is not at fault."""
+    assert (status, body) == (503, UNKNOWN)
+    assert headers["retry-after"] == "1" and headers["content-type"] == "application/problem+json"
+    assert headers.get("www-authenticate") is None
+
+
+def test_every_integration_answers_a_stale_feed_with_503_and_retry_after(stale_verifier: Verifier, key: RSAKey) -> None:
+    fastapi = FastAPI()
+    fastapi.add_middleware(TesseraMiddleware, verifier=stale_verifier)
+
+    @fastapi.get("/whoami")
+    def whoami() -> str:
+        return "never"
+
+    @fastapi.websocket("/live")
+    async def live(websocket: WebSocket) -> None:
+        await websocket.accept()
+
+    @get("/whoami", sync_to_thread=False)
+    def litestar_whoami() -> str:
+        return "never"
+
+    litestar = Litestar([litestar_whoami], middleware=[DefineMiddleware(TesseraMiddleware, verifier=stale_verifier)])
+    flask = flask_app(stale_verifier)
+    wsgi = Flask(__name__)
+    wsgi.wsgi_app = TesseraWsgiMiddleware(wsgi.wsgi_app, stale_verifier)  # type: ignore[method-assign]
+
+    with TestClient(fastapi) as client:
+        answer = client.get("/whoami", headers=bearer(key))
+        assert_unavailable(answer.status_code, answer.headers, answer.json())
+        with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect("/live", headers=bearer(key)) as ws:
+            ws.receive_text()
+        assert closed.value.code == 1013  # try again later
+    with LitestarClient(litestar) as client:
+        answer = client.get("/whoami", headers=bearer(key))
+        assert_unavailable(answer.status_code, answer.headers, answer.json())
+    for app in (flask, wsgi):
+        refused = app.test_client().get("/whoami", headers=bearer(key))
+        assert_unavailable(refused.status_code, refused.headers, refused.json)
+    assert stale_verifier.feed_status is not None and stale_verifier.feed_status.refused_while_stale == 5

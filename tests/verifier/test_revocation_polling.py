@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 from joserfc.jwk import RSAKey
-from tessera_verifier import InvalidToken, Verifier
+from tessera_verifier import InvalidToken, RevocationsUnknown, Verifier
 from tessera_verifier.polling import RevocationPoller, basic_header
 from tessera_verifier.revocations import RevocationList
 
@@ -87,13 +87,16 @@ def test_the_async_verifier_polls_in_a_task_and_sees_a_revocation(tessera: FakeT
     asyncio.run(scenario())
 
 
-def test_with_a_wrong_client_secret_every_token_is_refused(tessera: FakeTessera, key: RSAKey) -> None:
-    """The feed was never read: no way to know what is revoked, so nothing is accepted (and it is logged)."""
-    with verifier_for(tessera, client_secret="wrong", **FEED) as verifier, pytest.raises(InvalidToken):
+@pytest.mark.parametrize("when_stale", ["refuse", "accept"])
+def test_with_a_wrong_client_secret_every_token_is_refused(tessera: FakeTessera, key: RSAKey, when_stale: str) -> None:
+    """The feed was never read: no way to know what is revoked, so nothing is accepted (and it is logged),
+    even by a verifier told to accept tokens while the feed is stale: it never was fresh."""
+    options = {"client_secret": "wrong", "when_stale": when_stale, **FEED}
+    with verifier_for(tessera, **options) as verifier, pytest.raises(RevocationsUnknown):
         verifier.verify(token_of(key, str(uuid.uuid4())))
 
 
-def test_while_tessera_is_down_the_known_revocations_stand_and_live_sessions_verify(
+def test_while_tessera_is_down_within_the_staleness_bound_known_revocations_stand_and_live_sessions_verify(
     watching_verifier: Verifier, tessera: FakeTessera, key: RSAKey
 ) -> None:
     revoked, live = str(uuid.uuid4()), str(uuid.uuid4())
@@ -108,7 +111,7 @@ def test_while_tessera_is_down_the_known_revocations_stand_and_live_sessions_ver
 
 def test_a_revocation_is_forgotten_once_its_window_and_the_leeway_have_passed() -> None:
     now = [1000.0]
-    revocations = RevocationList(leeway=30, clock=lambda: now[0])
+    revocations = RevocationList(leeway=30, clock=lambda: now[0], stale_after=2)
     sid = str(uuid.uuid4())
     revocations.apply(
         f'{{"revocations": [{{"sid": "{sid}", "revoked_at": 1000}}], "cursor": "1", "window": 930}}'.encode()
@@ -125,7 +128,7 @@ def test_a_revocation_is_forgotten_once_its_window_and_the_leeway_have_passed() 
     "body", [b"[]", b'{"revocations": [{"sid": "x", "revoked_at": 1}], "cursor": "1", "window": 9}']
 )
 def test_an_answer_that_is_not_a_feed_changes_nothing(body: bytes) -> None:
-    revocations = RevocationList(leeway=30)
+    revocations = RevocationList(leeway=30, stale_after=2)
     with pytest.raises(ValueError, match=r"not a|badly formed"):
         revocations.apply(body)
     assert not revocations.synced and revocations.cursor is None
@@ -138,7 +141,8 @@ def test_the_feed_without_a_trusted_client_is_a_configuration_error() -> None:
 
 def _poller(tessera: FakeTessera) -> tuple[RevocationPoller, httpx.Client]:
     authorization = basic_header(CLIENT_ID, "orders-api-secret-0123456789abcdefghijklmnop")
-    poller = RevocationPoller(f"{BASE}/oauth/revocations", authorization, RevocationList(leeway=30), interval=60)
+    revocations = RevocationList(leeway=30, stale_after=120)
+    poller = RevocationPoller(f"{BASE}/oauth/revocations", authorization, revocations, interval=60)
     return poller, httpx.Client(transport=httpx.MockTransport(tessera.handle))
 
 
@@ -176,7 +180,7 @@ def test_a_read_that_fails_between_pages_is_not_synced_and_resumes_at_the_page_i
 
 
 def test_a_feed_whose_more_is_not_a_boolean_changes_nothing() -> None:
-    revocations = RevocationList(leeway=30)
+    revocations = RevocationList(leeway=30, stale_after=2)
     with pytest.raises(ValueError, match="not a"):
         revocations.apply(b'{"revocations": [], "cursor": "1", "window": 930, "more": "yes"}')
     assert not revocations.synced and revocations.cursor is None

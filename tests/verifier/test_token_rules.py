@@ -4,11 +4,14 @@ import asyncio
 import time
 import uuid
 
-from joserfc.jwk import RSAKey
+from joserfc.jwk import ECKey, RSAKey
+from joserfc.jws import JWSRegistry
 from tessera_verifier import InvalidToken, Verifier
 
-from tests.security.forgery import claims, header_for, signed
-from tests.verifier.attacks import forgeries
+from tests.security.forgery import claims, header_for, lenient_b64decode, signed
+from tests.verifier.attacks import es256_forgeries, forgeries
+from tests.verifier.conftest import verifier_for
+from tests.verifier.fake_tessera import FakeTessera
 
 USER = str(uuid.uuid4())
 
@@ -64,3 +67,41 @@ def test_a_token_dated_within_the_leeway_is_accepted(verifier: Verifier, key: RS
 
 def test_an_audience_list_naming_us_is_accepted(verifier: Verifier, key: RSAKey) -> None:
     assert verifier.verify(issued_by(key, aud=["another-api", "tessera-tests"])).sub == USER
+
+
+def accepted_by(verify: object, token: str) -> bool:
+    try:
+        verify(token)  # type: ignore[operator]
+    except InvalidToken:
+        return False
+    return True
+
+
+def test_es256_is_accepted_in_the_low_s_spelling_only_as_tessera_writes_it() -> None:
+    """The catalogue's ES256 cases: the genuine low-S token verifies, every other spelling of its signature is
+    refused, the high S although plain ECDSA accepts it (tessera refuses it: the two sides' rules agree)."""
+    key = ECKey.generate_key("P-256", private=True)
+    key.ensure_kid()
+    tokens = es256_forgeries(key, USER)
+    high_s = tokens["high S: the control's s replaced by n - s"]
+    signing_input, _, signature = high_s.rpartition(".")
+    assert JWSRegistry.algorithms["ES256"].verify(signing_input.encode(), lenient_b64decode(signature), key)
+
+    control = tokens.pop("control")
+    with verifier_for(FakeTessera(keys=[(key, "ES256")])) as verifier:
+        assert verifier.verify(control).sub == USER
+        assert [name for name, token in tokens.items() if accepted_by(verifier.verify, token)] == []
+
+    async def accepted_async() -> list[str]:
+        async with verifier_for(FakeTessera(keys=[(key, "ES256")])) as verifier:
+            assert (await verifier.averify(control)).sub == USER
+            found = []
+            for name, token in tokens.items():
+                try:
+                    await verifier.averify(token)
+                except InvalidToken:
+                    continue
+                found.append(name)
+            return found
+
+    assert asyncio.run(accepted_async()) == []

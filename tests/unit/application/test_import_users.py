@@ -14,6 +14,7 @@ from application.use_cases.set_user_claims import SetUserClaims
 from domain.custom_claims import CustomClaims
 from domain.errors import InsufficientRole, InvalidAccessToken, InvalidClaims
 from domain.events import EventKind
+from domain.sessions import RevocationReason
 from domain.users import Email
 
 pytestmark = pytest.mark.anyio
@@ -99,3 +100,116 @@ async def test_an_update_that_disables_a_user_ends_their_sessions(app: Any) -> N
     assert app.store.tables.sessions[principal.session_id].revoked_at is not None
     with pytest.raises(InvalidAccessToken):
         app.verify(tokens.access_token)
+
+
+async def test_legacy_ids_are_stored_and_a_repeated_or_taken_one_refuses_its_line(app: Any) -> None:
+    first = await _import(app, [_line("grace@example.com", legacy_id=42), _line("joan@example.com", legacy_id="j")])
+    assert first.created == 2
+    report = await _import(
+        app,
+        [
+            _line("anna@example.com", legacy_id="a"),
+            _line("berta@example.com", legacy_id="a"),  # repeats line 1
+            _line("clara@example.com", legacy_id="42"),  # grace's, stored
+        ],
+    )
+
+    assert (report.created, [r.line for r in report.refused]) == (1, [2, 3])
+    by_legacy_id = {user.legacy_id: user.email.value for user in app.store.tables.users.values() if user.legacy_id}
+    assert by_legacy_id == {"42": "grace@example.com", "j": "joan@example.com", "a": "anna@example.com"}
+
+
+async def test_a_deeply_nested_line_is_refused_and_the_lines_after_it_are_imported(app: Any) -> None:
+    deep = _line("deep@example.com", claims={"x": 1}).replace("1", "[" * 100_000 + "]" * 100_000)
+    lines = [_line(f"user{n}@example.com") for n in range(CHUNK_SIZE + 5)]
+    lines[CHUNK_SIZE + 1] = deep  # in the second chunk: the first is stored before it is read
+
+    report = await _import(app, lines)
+
+    assert (report.created, [(r.line, r.reason) for r in report.refused]) == (
+        CHUNK_SIZE + 4,
+        [(CHUNK_SIZE + 2, "The line is nested too deeply to be a user.")],
+    )
+    stored = {user.email.value for user in app.store.tables.users.values()}
+    assert f"user{CHUNK_SIZE + 4}@example.com" in stored and "deep@example.com" not in stored
+
+
+async def test_an_update_that_changes_the_email_ends_every_session_of_the_user_and_every_process_hears(
+    app: Any,
+) -> None:
+    tokens = await app.log_in()
+    principal = app.verify(tokens.access_token)
+    other = await app.restarted()  # another replica over the same storage, its view loaded before
+    await other.load_revocations().execute()
+    assert other.verify(tokens.access_token).session_id == principal.session_id
+    line = _line("ada.lovelace@example.com", id=principal.user_id)
+
+    assert (await _import(app, [line], update=True)).updated == 1
+
+    session = app.store.tables.sessions[principal.session_id]
+    assert session.revoked_at is not None and session.revocation_reason is RevocationReason.CREDENTIALS_IMPORTED
+    assert app.store.tables.users[principal.user_id].email == Email.parse("ada.lovelace@example.com")
+    with pytest.raises(InvalidAccessToken):
+        app.verify(tokens.access_token)  # this process heard at commit
+    await other.load_revocations().execute()
+    with pytest.raises(InvalidAccessToken):
+        other.verify(tokens.access_token)  # the other one, from storage
+
+
+async def test_an_update_that_changes_only_the_display_name_or_a_dry_run_ends_no_session(app: Any) -> None:
+    tokens = await app.log_in()
+    principal = app.verify(tokens.access_token)
+
+    await _import(app, [_line("ada.l@example.com", id=principal.user_id)], update=True, dry_run=True)
+    await _import(app, [_line("ada@example.com", id=principal.user_id, display_name="Ada L.")], update=True)
+
+    assert app.store.tables.sessions[principal.session_id].revoked_at is None
+    assert app.verify(tokens.access_token).session_id == principal.session_id
+
+
+async def test_an_update_keeps_a_hash_rewritten_at_tessera_since_the_import_and_reports_the_line(app: Any) -> None:
+    first, second = "$2b$12$" + "A" * 53, "$2b$12$" + "B" * 53
+    line = _line("grace@example.com", legacy_id="g", password_hash=first)
+    assert (await _import(app, [line])).created == 1
+    grace = next(user for user in app.store.tables.users.values() if user.legacy_id == "g")
+    async with app.uow() as uow:  # what a login's re-hash, a change or a reset store
+        await uow.users.update_password_hash(grace.id, "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA")
+        await uow.commit()
+    again = _line("grace@example.com", id=grace.id, password_hash=second, display_name="Grace")
+
+    report = await _import(app, [again], update=True)
+
+    stored = app.store.tables.users[grace.id]
+    assert (report.updated, report.passwords_kept) == (1, [1])
+    assert (stored.display_name, stored.password_hash) == ("Grace", "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA")
+    forced = await _import(app, [again], update=True, force_passwords=True)
+    assert (forced.updated, forced.passwords_kept) == (1, [])
+    assert app.store.tables.users[grace.id].password_hash == second
+    assert (
+        await _import(app, [_line("grace@example.com", id=grace.id, password_hash=first)], update=True)
+    ).updated == 1
+    assert app.store.tables.users[grace.id].password_hash == first, "an imported hash gives way to the next import"
+
+
+async def test_usernames_are_stored_normalised_and_one_in_another_case_is_refused_naming_the_earlier_line(
+    app: Any,
+) -> None:
+    first = await _import(app, [_line("grace@example.com", username="Grace.H")])
+    report = await _import(
+        app,
+        [
+            _line("anna@example.com", username="Anna"),
+            _line("berta@example.com", username="ANNA"),
+            _line("clara@example.com", username="grace.h"),
+            _line("dora@example.com", username="not valid"),
+        ],
+    )
+
+    assert (first.created, report.created) == (1, 1)
+    assert sorted((r.line, r.reason) for r in report.refused) == [
+        (2, "The username anna is already on line 1."),
+        (3, "The username grace.h belongs to another stored user."),
+        (4, "The username must be 1 to 150 letters, digits or _ . @ + - characters."),
+    ]
+    names = {str(user.username): user.email.value for user in app.store.tables.users.values() if user.username}
+    assert names == {"grace.h": "grace@example.com", "anna": "anna@example.com"}

@@ -1,6 +1,8 @@
 """A user's custom claims: a JSON object of at most 1 KiB, no reserved name, carried beside tessera's."""
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +56,14 @@ def test_a_token_without_custom_claims_reads_back_with_none() -> None:
 def test_a_token_whose_extra_claims_break_the_rules_is_refused() -> None:
     with pytest.raises(InvalidAccessToken):
         AccessClaims.from_payload(payload(blob="a" * 2000), POLICY, datetime.fromtimestamp(T, UTC))
+
+
+def test_the_readme_lists_every_reserved_claim_name_and_no_other() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    listed = re.search(r"none of the reserved claim names `([^`]*)`", readme)
+    assert listed is not None, "the README's claims route names the reserved names"
+    names = listed.group(1).split()
+    assert len(names) == len(set(names)) and set(names) == RESERVED_NAMES
 
 
 def test_an_allow_list_refuses_every_name_outside_it_by_name_and_without_a_list_allows_all() -> None:

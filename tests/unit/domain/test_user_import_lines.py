@@ -64,6 +64,12 @@ def test_a_minimal_line_has_no_password_and_is_created_now() -> None:
         _line(created_at="yesterday"),
         _line(claims={"iss": "me"}),
         _line(display_name=7),
+        _line(legacy_id=""),
+        _line(legacy_id="x" * 256),
+        _line(legacy_id="a\u0000b"),
+        _line(legacy_id=True),
+        _line(legacy_id=4.5),
+        _line(legacy_id=["42"]),
     ],
 )
 def test_a_line_that_is_no_valid_user_is_refused(text: str) -> None:
@@ -91,6 +97,8 @@ def test_as_an_update_a_field_left_out_keeps_its_stored_value() -> None:
         ("$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo", HashFormat.ARGON2),
         ("$2y$10$" + "C" * 53, HashFormat.BCRYPT),
         ("pbkdf2_sha256$870000$salt$aGFzaA==", HashFormat.DJANGO_PBKDF2_SHA256),
+        ("pbkdf2_sha1$1000000$salt$aGFzaA==", HashFormat.DJANGO_PBKDF2_SHA1),
+        ("scrypt$16384$salt$8$5$aGFzaA==", HashFormat.DJANGO_SCRYPT),
         ("pbkdf2:sha256:600000$salt$0123abcd", HashFormat.WERKZEUG_PBKDF2),
         ("scrypt:32768:8:1$salt$0123abcd", HashFormat.WERKZEUG_SCRYPT),
         ("$pbkdf2-sha256$29000$c2FsdA$aGFzaA", HashFormat.PASSLIB_PBKDF2_SHA256),
@@ -99,3 +107,30 @@ def test_as_an_update_a_field_left_out_keeps_its_stored_value() -> None:
 )
 def test_hash_formats_are_told_apart_by_their_shape(password_hash: str, expected: HashFormat | None) -> None:
     assert hash_format(password_hash) is expected
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("42", "42"), (42, "42"), (" Ada-7 ", " Ada-7 "), ("x" * 255, "x" * 255), (None, None)],
+)
+def test_a_legacy_id_is_kept_exactly_as_text_and_an_integer_one_as_its_digits(given: object, stored: object) -> None:
+    imported = parse_import_line(_line(legacy_id=given), NOW)
+    assert imported.user.legacy_id == stored
+    assert ("legacy_id" in imported.given) is (given is not None)
+
+
+def test_as_an_update_a_line_without_legacy_id_keeps_the_stored_one() -> None:
+    from dataclasses import replace
+
+    stored = replace(a_user(), legacy_id="42")
+    line = json.dumps({"id": str(stored.id), "email": "ada@example.com"})
+    assert parse_import_line(line, NOW).as_update_of(stored).legacy_id == "42"
+    line = json.dumps({"id": str(stored.id), "email": "ada@example.com", "legacy_id": "43"})
+    assert parse_import_line(line, NOW).as_update_of(stored).legacy_id == "43"
+
+
+@pytest.mark.parametrize("depth", [990, 100_000])
+def test_a_line_nested_deeper_than_the_decoder_allows_is_refused_with_a_clear_reason(depth: int) -> None:
+    text = _line(claims={"tenant": "acme"}).replace('"acme"', "[" * depth + "]" * depth)
+    with pytest.raises(DomainError, match="nested too deeply"):
+        parse_import_line(text, NOW)

@@ -15,7 +15,8 @@ ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 
 class TesseraMiddleware:
     """Every HTTP request and websocket (but the `exclude`d paths) needs a valid bearer token: else 401
-    problem JSON with an RFC 6750 `WWW-Authenticate` challenge (a websocket is closed, code 1008).
+    problem JSON with an RFC 6750 `WWW-Authenticate` challenge (a websocket is closed, code 1008); 503
+    with `Retry-After` while revocations cannot be known (a websocket is closed, code 1013, try again later).
 
     Starlette / FastAPI: `app.add_middleware(TesseraMiddleware, verifier=verifier, exclude=["^/health$"])`;
     Litestar: `middleware=[DefineMiddleware(TesseraMiddleware, verifier=verifier)]`."""
@@ -40,10 +41,10 @@ class TesseraMiddleware:
         await self.app(scope, receive, send)
 
     async def _refuse(self, kind: str, send: Send, refused: InvalidToken) -> None:
-        if kind == "websocket":
-            await send({"type": "websocket.close", "code": 1008})
-            return
         answer = refusal(refused, self._realm)
+        if kind == "websocket":
+            await send({"type": "websocket.close", "code": 1013 if answer.status == 503 else 1008})
+            return
         headers = [(name.encode(), value.encode()) for name, value in answer.headers]
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": answer.body})

@@ -16,7 +16,8 @@ View = TypeVar("View", bound=Callable[..., Any])
 def require_token(verifier: Verifier, *, roles: Iterable[str] = (), realm: str = "api") -> Callable[[View], View]:
     """Flask: `@require_token(verifier)` under `@app.get(...)`, then `current_claims()`; Django:
     `@require_token(verifier)` on a view function, then `request.claims`. Refused: 401 (403 for a
-    missing role) problem JSON with the RFC 6750 challenge. Tokens the WSGI middleware already
+    missing role) problem JSON with the RFC 6750 challenge; 503 with `Retry-After` while revocations cannot be
+    known. Tokens the WSGI middleware already
     verified are not verified again."""
     needed = tuple(roles)
 

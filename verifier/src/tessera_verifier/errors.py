@@ -1,6 +1,7 @@
-"""The one error a verifier raises for a token it refuses."""
+"""The errors a verifier raises for a token it refuses."""
 
 GENERIC = "The access token is invalid or expired."
+UNKNOWN_REVOCATIONS = "Revoked sessions cannot be checked at the moment: try again shortly."
 
 
 class InvalidToken(Exception):
@@ -12,3 +13,14 @@ class InvalidToken(Exception):
         super().__init__(description)
         self.error = error
         self.description = description
+
+
+class RevocationsUnknown(InvalidToken):
+    """A token that passed every rule, refused because the revocation feed has not been read for longer than
+    the staleness bound: its session may have been revoked meanwhile. Not the client's fault, so the
+    integrations answer 503 with `Retry-After` (not 401); an `InvalidToken` all the same, so code that
+    catches only that still refuses: the verifier fails closed."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("temporarily_unavailable", UNKNOWN_REVOCATIONS)
+        self.retry_after = retry_after

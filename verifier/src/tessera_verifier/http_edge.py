@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tessera_verifier.claims import Claims
-from tessera_verifier.errors import InvalidToken
+from tessera_verifier.errors import InvalidToken, RevocationsUnknown
 
 MISSING = InvalidToken(error="", description="An access token is required.")
 """No Authorization header, or another scheme than Bearer: a bare challenge, no error code (RFC 6750 §3.1)."""
 STATUS = {"": 401, "invalid_request": 400, "invalid_token": 401, "insufficient_scope": 403}
-REASON = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}
+REASON = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 503: "Service Unavailable"}
 
 
 def bearer_token(authorization: str | None) -> str:
@@ -62,15 +62,20 @@ class Refusal:
 
 
 def refusal(refused: InvalidToken, realm: str) -> Refusal:
-    """401 (or 400, 403 by the error code) as RFC 9457 problem JSON, with the RFC 6750 challenge."""
-    status = STATUS.get(refused.error, 401)
-    challenge = f'Bearer realm="{realm}"' + (f', error="{refused.error}"' if refused.error else "")
+    """401 (or 400, 403 by the error code) as RFC 9457 problem JSON, with the RFC 6750 challenge; 503 with
+    `Retry-After` and no challenge when the token could not be judged (`RevocationsUnknown`): the client's
+    token is not at fault, and another one would fare no better."""
+    if isinstance(refused, RevocationsUnknown):
+        status, last = 503, ("retry-after", str(refused.retry_after))
+    else:
+        status = STATUS.get(refused.error, 401)
+        last = ("www-authenticate", f'Bearer realm="{realm}"' + (f', error="{refused.error}"' if refused.error else ""))
     problem = {"type": "about:blank", "title": REASON[status], "status": status, "detail": refused.description}
     body = json.dumps(problem).encode()
     headers = [
         ("content-type", "application/problem+json"),
         ("content-length", str(len(body))),
-        ("www-authenticate", challenge),
+        last,
         ("cache-control", "no-store"),
     ]
     return Refusal(status, headers, body)

@@ -11,6 +11,8 @@ from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry
 from joserfc.jws import JWSRegistry
 
+from tessera_verifier.ecdsa import has_low_s
+
 ALLOWED_ALGORITHMS = frozenset({"RS256", "ES256", "EdDSA", "Ed25519"})
 """What tessera signs with. `none`, HMAC and anything else are never accepted, whatever a JWKS says."""
 KEY_TYPES = {
@@ -68,7 +70,7 @@ def _check_of(member: object) -> tuple[str, SignatureCheck] | None:
 
 def _signature_check(key: Any, alg: str) -> SignatureCheck:
     """RS256, the usual case, calls `cryptography` directly (PKCS#1 v1.5, SHA-256, RFC 7518 §3.3); other
-    algorithms go through joserfc."""
+    algorithms go through joserfc, ES256 only in its low-S spelling (tessera's rule, `ecdsa.has_low_s`)."""
     if alg == "RS256":
         public = key.get_op_key("verify")
         if not isinstance(public, RSAPublicKey) or public.key_size < 2048:
@@ -91,4 +93,6 @@ def _signature_check(key: Any, alg: str) -> SignatureCheck:
         except (JoseError, ValueError, TypeError):
             return False
 
+    if alg == "ES256":
+        return lambda message, signature: has_low_s(signature) and other(message, signature)
     return other

@@ -24,9 +24,10 @@ def basic_header(client_id: str, secret: str) -> str:
 
 class RevocationPoller:
     """Polls `url` with the cursor of the last good read, following its pages to the last one, so a mass
-    revocation larger than a page is known in full after one poll. A failed read changes nothing and is
-    retried at the next tick, from the page it failed on: what was known stays known (tessera down: no
-    one can log out meanwhile either)."""
+    revocation larger than a page is known in full after one poll. A failed read (unreachable, a 401 for a
+    rotated secret, anything but a feed) changes nothing and is retried at the next tick, from the page it
+    failed on: what was known stays known, and the list grows stale (`RevocationList.synced`), which the
+    verifier acts on."""
 
     def __init__(self, url: str, authorization: str, revocations: RevocationList, interval: float) -> None:
         self._url = url
@@ -43,22 +44,24 @@ class RevocationPoller:
 
     def poll(self, client: httpx.Client) -> None:
         for _ in range(MAX_PAGES_PER_POLL):
+            sent_at = self.revocations.monotonic()
             try:
                 response = client.get(self._url, params=self._params(), headers=self._headers)
             except httpx.HTTPError as error:
                 log.warning("tessera's revocation feed is unreachable: %s", error)
                 return
-            if not self._read(response):
+            if not self._read(response, sent_at):
                 return
 
     async def apoll(self, client: httpx.AsyncClient) -> None:
         for _ in range(MAX_PAGES_PER_POLL):
+            sent_at = self.revocations.monotonic()
             try:
                 response = await client.get(self._url, params=self._params(), headers=self._headers)
             except httpx.HTTPError as error:
                 log.warning("tessera's revocation feed is unreachable: %s", error)
                 return
-            if not self._read(response):
+            if not self._read(response, sent_at):
                 return
 
     def start_thread(self, client: httpx.Client) -> None:
@@ -97,13 +100,16 @@ class RevocationPoller:
         cursor = self.revocations.cursor
         return {} if cursor is None else {"after": cursor}
 
-    def _read(self, response: httpx.Response) -> bool:
-        """Applies one page; True if the next should be read at once."""
+    def _read(self, response: httpx.Response, sent_at: float) -> bool:
+        """Applies one page, asked at `sent_at`; True if the next should be read at once."""
+        if response.status_code == 401:
+            log.error("tessera's revocation feed refused this client's credentials (a rotated client secret?)")
+            return False
         if response.status_code != 200:
             log.error("tessera's revocation feed answered %s: %s", response.status_code, response.text[:200])
             return False
         try:
-            return self.revocations.apply(response.content)
+            return self.revocations.apply(response.content, sent_at)
         except ValueError as error:
             log.error("tessera's revocation feed answered something else than a feed: %s", error)
             return False

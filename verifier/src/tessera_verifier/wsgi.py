@@ -14,7 +14,8 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 class TesseraWsgiMiddleware:
     """Every request (but the `exclude`d paths, regular expressions) needs a valid bearer token: else 401
-    problem JSON with an RFC 6750 `WWW-Authenticate` challenge.
+    problem JSON with an RFC 6750 `WWW-Authenticate` challenge; 503 with `Retry-After` while revocations
+    cannot be known.
 
     Flask: `app.wsgi_app = TesseraWsgiMiddleware(app.wsgi_app, verifier)`; Django, in wsgi.py:
     `application = TesseraWsgiMiddleware(get_wsgi_application(), verifier)` (then `request.META["tessera.claims"]`)."""
