@@ -92,7 +92,7 @@ def _through(
             assert at_a.post("/auth/logout", headers=bearer(tokens["access_token"])).status_code == 204
     traffic = [Traffic(replicas, email, first_turn=turn) for turn in range(2)]
     verifying = Verifying(replicas, quiet[0]["access_token"])
-    for thread in (*traffic, verifying):
+    for thread in [*traffic, verifying]:
         thread.start()
     try:
         _wait(lambda: all(t.refreshes_since(0) >= 3 for t in traffic), "traffic before the fault", 60)
@@ -103,8 +103,9 @@ def _through(
         promoted = time.monotonic()
         _wait(lambda: _recovered(traffic, struck), "a clean tail of traffic", bound + 20)
     finally:
-        for thread in (*traffic, verifying):
-            thread.finish()
+        for client in traffic:
+            client.finish()
+        verifying.finish()
 
     writes = sorted((a for t in traffic for a in t.answers), key=lambda a: a.at)
     refused = [a for a in writes if a.status == 503]

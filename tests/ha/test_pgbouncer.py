@@ -4,8 +4,13 @@ one-statement rotation included, with clients of several processes sharing few s
 and a logout reaches the other replica through LISTEN, within milliseconds."""
 
 import base64
+import contextlib
+import os
+import re
 import secrets
 import shutil
+import signal
+import subprocess
 import tempfile
 import threading
 import time
@@ -18,8 +23,9 @@ from deploy.local_pgbouncer import transaction_pooler
 from entrypoints.serve import default_workers
 from tests.scale.flows import bearer, log_in, new_email, refresh, register
 from tests.scale.ledger import query, stored_sessions
-from tests.scale.replicas import Replica, ReplicaSet, tessera, tessera_environment
+from tests.scale.replicas import Replica, ReplicaSet, tessera, tessera_command, tessera_environment
 from tests.support.pg_cluster import PostgresCluster, local_cluster
+from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240)]
 
@@ -29,6 +35,7 @@ SERVER_CONNECTIONS = 2
 transactions take turns on the same server connections (where named prepared statements collide)."""
 LISTENER = "tessera-change-listener"
 NOTIFIED_BOUND_SECONDS = 0.5
+COLLISION = re.compile(r'prepared statement "__asyncpg_stmt_\d+__" (already exists|does not exist)')
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +51,19 @@ def pooled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PostgresC
 
 
 @pytest.fixture(scope="module")
-def replicas(pooled: tuple[PostgresCluster, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Replica]]:
+def pooled_env(pooled: tuple[PostgresCluster, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     cluster, pooler_url = pooled
     env = tessera_environment(pooler_url, base64.b64encode(secrets.token_bytes(32)).decode(), PYCACHE)
     env["TESSERA_LISTEN_DATABASE_URL"] = cluster.url
-    workdir = tmp_path_factory.mktemp("pgbouncer-replicas")
     # The migrations, too, run through pgbouncer: each is one transaction.
-    upgrade = tessera("db", "upgrade", env=env, cwd=workdir)
+    upgrade = tessera("db", "upgrade", env=env, cwd=tmp_path_factory.mktemp("pgbouncer-migrate"))
     assert upgrade.returncode == 0, upgrade.stderr
-    started = ReplicaSet(env, workdir)
+    return env
+
+
+@pytest.fixture(scope="module")
+def replicas(pooled_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Replica]]:
+    started = ReplicaSet(pooled_env, tmp_path_factory.mktemp("pgbouncer-replicas"))
     try:
         yield started(2)
     finally:
@@ -122,3 +133,31 @@ def test_the_change_listeners_listen_on_postgresql_itself_and_a_logout_reaches_t
             assert time.monotonic() - logged_out < 5, "the logout never reached the other replica"
             time.sleep(0.002)
         assert time.monotonic() - logged_out < NOTIFIED_BOUND_SECONDS
+
+
+def test_without_the_pooler_parameter_asyncpgs_named_statements_collide_behind_pgbouncer(
+    pooled_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The control, and what `?pooler=pgbouncer` is for: the same pgbouncer, the URL without it. Each
+    client connection names its statements `__asyncpg_stmt_1__`, `_2__`, ... and keeps them; behind a
+    transaction pooler they meet other connections' on the same server connection, and the workers'
+    start-up fails."""
+    unpooled = {**pooled_env, "TESSERA_DATABASE_URL": pooled_env["TESSERA_DATABASE_URL"].split("?")[0]}
+    log_path = tmp_path / "unpooled.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            tessera_command("serve", "--host", "127.0.0.1", "--port", str(free_port())),
+            env=unpooled, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    collided = None
+    try:
+        deadline = time.monotonic() + 60
+        while collided is None and server.poll() is None and time.monotonic() < deadline:
+            collided = COLLISION.search(log_path.read_text(errors="replace"))
+            time.sleep(0.2)
+        collided = collided or COLLISION.search(log_path.read_text(errors="replace"))
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+    assert collided is not None, log_path.read_text(errors="replace")[-3000:]

@@ -4,6 +4,7 @@ requests, spread over the replicas. Every answer is kept with its moment, to fin
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -100,8 +101,8 @@ class Traffic(threading.Thread):
             session.logged_out_at = time.monotonic()
 
     def _until_answered(
-        self, clients: list[httpx.Client], operation: str, expected: int, path: str, **kwargs: object
-    ) -> dict | None:  # type: ignore[type-arg]
+        self, clients: list[httpx.Client], operation: str, expected: int, path: str, **kwargs: Any
+    ) -> dict[str, Any] | None:
         while self.failure is None:
             client = clients[self._turn % len(clients)]
             self._turn += 1
