@@ -34,8 +34,7 @@ class PostgresChangeListener(ChangeListener):
     nothing."""
 
     def __init__(self, database_url: str, retry: float = 1.0) -> None:
-        url = make_url(database_url).set(drivername="postgresql")
-        self._dsn = url.render_as_string(hide_password=False)
+        self._dsn = libpq_dsn(database_url)
         self._retry = retry
         self._task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
@@ -78,6 +77,21 @@ class PostgresChangeListener(ChangeListener):
                     with contextlib.suppress(Exception):
                         await connection.close(timeout=1)
             await asyncio.sleep(self._retry)
+
+
+def libpq_dsn(database_url: str) -> str:
+    """The URL as asyncpg's own `connect()` reads it. SQLAlchemy spells several hosts as repeated
+    `?host=h:p` parameters, of which asyncpg's DSN parser keeps the last alone: they become libpq's
+    `h1:p1,h2:p2` list, so the listener tries every host, as the pool does (`target_session_attrs` stays)."""
+    url = make_url(database_url).set(drivername="postgresql")
+    hosts = url.query.get("host")
+    if not isinstance(hosts, tuple):
+        return url.render_as_string(hide_password=False)
+    bare = url.difference_update_query(["host"]).set(host=None, port=None)
+    rendered = bare.render_as_string(hide_password=False)
+    scheme, _, rest = rendered.partition("://")
+    credentials, at, after = rest.rpartition("@")
+    return f"{scheme}://{credentials}{at}{','.join(hosts)}{after}"
 
 
 def parse(payload: str) -> Changes | None:
