@@ -241,7 +241,7 @@ def _listeners(ha: HaDatabase) -> int:
 
 
 def _around(answers: list[Answer], struck: float) -> str:
-    return ", ".join(f"{a.status} at +{a.at - struck:.2f} s" for a in answers[:20])
+    return ", ".join(f"{a.status} at +{a.at - struck:.2f} s from {a.where or 'a replica'}" for a in answers[:20])
 
 
 def _wait(holds: Callable[[], bool], what: str, within: float, pause: float = 0.1) -> None:

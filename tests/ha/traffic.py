@@ -24,6 +24,8 @@ class Answer:
     """`time.monotonic()` when the answer (or the transport error, status 0) came."""
     operation: str
     status: int
+    where: str = ""
+    """The replica that answered."""
 
 
 @dataclass
@@ -109,10 +111,10 @@ class Traffic(threading.Thread):
             try:
                 response = client.post(path, **kwargs)
             except httpx.TransportError as error:
-                self.answers.append(Answer(time.monotonic(), operation, 0))
+                self.answers.append(Answer(time.monotonic(), operation, 0, str(client.base_url)))
                 self.failure = f"{operation} at {client.base_url}: {error!r}"
                 return None
-            self.answers.append(Answer(time.monotonic(), operation, response.status_code))
+            self.answers.append(Answer(time.monotonic(), operation, response.status_code, str(client.base_url)))
             if response.status_code == expected:
                 time.sleep(self.pause_seconds)
                 return dict(response.json()) if response.content else {}
