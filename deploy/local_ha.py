@@ -20,8 +20,9 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from deploy.ha_settings import haproxy_config, patroni_config
@@ -211,7 +212,7 @@ def missing_programs() -> list[str]:
 def ha_database(directory: Path, nodes: int = 2) -> Iterator[HaDatabase]:
     """The tier started in `directory/ha` (a primary and a synchronous standby formed); stopped on exit."""
     for program, package in (("etcd", "etcd-server"), ("patroni", "patroni"), ("haproxy", "haproxy")):
-        install_when_missing(lambda program=program: shutil.which(program) is not None, package)  # type: ignore[misc]
+        install_when_missing(partial(_installed, program), package)
     if missing := missing_programs():
         raise ClusterFailed(f"missing {', '.join(missing)}: apt-get install patroni etcd-server haproxy")
     binaries = server_binaries()
@@ -244,6 +245,10 @@ def ha_database(directory: Path, nodes: int = 2) -> Iterator[HaDatabase]:
         database.stop()
 
 
+def _installed(program: str) -> bool:
+    return shutil.which(program) is not None
+
+
 def _status(url: str) -> int | None:
     try:
         with urllib.request.urlopen(url, timeout=1) as response:
@@ -255,9 +260,8 @@ def _status(url: str) -> int | None:
 
 
 def _wait_until(
-    holds: object, what: str, process: subprocess.Popen[bytes] | None, within: float = READY_WITHIN_SECONDS
+    holds: Callable[[], bool], what: str, process: subprocess.Popen[bytes] | None, within: float = READY_WITHIN_SECONDS
 ) -> None:
-    assert callable(holds)
     deadline = time.monotonic() + within
     while not holds():
         if process is not None and process.poll() is not None:
