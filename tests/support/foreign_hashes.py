@@ -2,6 +2,10 @@
 default `PASSWORD_HASHERS` (at Django's own default parameters), Werkzeug's, Node's bcryptjs, pyca
 bcrypt's, passlib's and argon2-cffi's. No fixture file keeps a hash, nor a real secret."""
 
+import tests.support.django_settings  # noqa: F401  (Django's one configuration of the test process)
+
+# isort: split
+
 import bcrypt
 from argon2 import PasswordHasher as Argon2Hasher
 from argon2 import Type
@@ -12,9 +16,6 @@ from passlib.hash import pbkdf2_sha256
 from werkzeug.security import generate_password_hash
 
 from tests.support.node_bcrypt import bcryptjs_hashes
-
-if not settings.configured:
-    settings.configure()
 
 
 def django_default_hashes(password: str) -> dict[str, str]:

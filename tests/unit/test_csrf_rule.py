@@ -8,6 +8,7 @@ from litestar.connection import ASGIConnection
 from entrypoints.http.browser import BROWSER_POLICY, BrowserPolicy
 from entrypoints.http.csrf import require_csrf_proof
 from entrypoints.http.errors import CrossSiteRequestRefused
+from tests.verifier.browser_rules import CSRF_CASES, OWN_ORIGIN, CsrfCase
 
 PROOF = {"x-requested-with": "tessera", "origin": "https://auth.example.com"}
 
@@ -34,3 +35,17 @@ def test_a_safe_method_never_needs_the_proof(method: str) -> None:
 @pytest.mark.parametrize("facts", [{}, {"answer": "bearer"}, {"cookie_credential": False, "answer": None}])
 def test_a_request_on_its_header_or_body_answered_in_the_body_never_needs_the_proof(facts: Any) -> None:
     require_csrf_proof(connection("POST"), **facts)
+
+
+@pytest.mark.parametrize("case", CSRF_CASES, ids=lambda case: case.name)
+def test_a_cookie_request_carries_the_proof_exactly_in_the_cases_the_verifier_accepts(case: CsrfCase) -> None:
+    scheme, host = OWN_ORIGIN
+    raw = [(name.encode(), value.encode()) for name, value in {"host": host, **case.headers}.items()]
+    scope = {"type": "http", "method": case.method, "scheme": scheme, "headers": raw, "state": {}}
+    scope["state"][BROWSER_POLICY] = BrowserPolicy(allowed_origins=case.allowed_origins)
+    check = ASGIConnection(scope)  # type: ignore[var-annotated]
+    if case.holds:
+        require_csrf_proof(check, cookie_credential=True)
+    else:
+        with pytest.raises(CrossSiteRequestRefused):
+            require_csrf_proof(check, cookie_credential=True)

@@ -1,5 +1,6 @@
 """`pip install ./verifier` into a clean virtual environment (its dependencies from PyPI): it imports, ships
-its type information, and brings no tessera server package along."""
+its type information, and brings no tessera server package along; its core and its ASGI, WSGI and decorator
+integrations import without Django, DRF or Flask installed."""
 
 import subprocess
 import sys
@@ -9,9 +10,10 @@ from tests.support.served import REPOSITORY
 
 CHECK = """
 import importlib.resources, sys
-import tessera_verifier, tessera_verifier.asgi, tessera_verifier.wsgi
+import tessera_verifier, tessera_verifier.asgi, tessera_verifier.wsgi, tessera_verifier.decorators
+import tessera_verifier.credentials, tessera_verifier.csrf, tessera_verifier.user
 assert importlib.resources.files("tessera_verifier").joinpath("py.typed").is_file()
-for server in ("domain", "application", "adapters", "entrypoints", "litestar"):
+for server in ("domain", "application", "adapters", "entrypoints", "litestar", "django", "rest_framework", "flask"):
     assert server not in sys.modules, server
 print(tessera_verifier.Verifier.__name__)
 """

@@ -3,8 +3,10 @@
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+from tessera_verifier.credentials import AccessCookie, presented
 from tessera_verifier.errors import InvalidToken
-from tessera_verifier.http_edge import TokenUser, bearer_token, exclusion, refusal
+from tessera_verifier.http_edge import TokenUser, exclusion, refusal
+from tessera_verifier.request_facts import RequestFacts
 from tessera_verifier.verifier import Verifier
 
 Scope = Any  # Starlette's and Litestar's own scope types (a dict, a TypedDict) both fit
@@ -18,11 +20,23 @@ class TesseraMiddleware:
     problem JSON with an RFC 6750 `WWW-Authenticate` challenge (a websocket is closed, code 1008); 503
     with `Retry-After` while revocations cannot be known (a websocket is closed, code 1013, try again later).
 
+    `cookie=AccessCookie()`: tessera's access cookie is accepted too when no `Authorization` header is sent,
+    and an unsafe request (or a websocket) on it needs tessera's CSRF proof, else 403 (see csrf.py).
+
     Starlette / FastAPI: `app.add_middleware(TesseraMiddleware, verifier=verifier, exclude=["^/health$"])`;
     Litestar: `middleware=[DefineMiddleware(TesseraMiddleware, verifier=verifier)]`."""
 
-    def __init__(self, app: ASGIApp, verifier: Verifier, *, exclude: Iterable[str] = (), realm: str = "api") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        verifier: Verifier,
+        *,
+        exclude: Iterable[str] = (),
+        realm: str = "api",
+        cookie: AccessCookie | None = None,
+    ) -> None:
         self.app = app
+        self._cookie = cookie
         self._verifier = verifier
         self._exclude = exclusion(exclude)
         self._realm = realm
@@ -33,7 +47,7 @@ class TesseraMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            claims = await self._verifier.averify(bearer_token(_header(scope, b"authorization")))
+            claims = await self._verifier.averify(presented(RequestFacts.from_scope(scope), self._cookie).token)
         except InvalidToken as refused:
             await self._refuse(kind, send, refused)
             return
@@ -48,10 +62,3 @@ class TesseraMiddleware:
         headers = [(name.encode(), value.encode()) for name, value in answer.headers]
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": answer.body})
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            return bytes(value).decode("latin-1")
-    return None

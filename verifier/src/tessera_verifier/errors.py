@@ -1,6 +1,7 @@
 """The errors a verifier raises for a token it refuses."""
 
 GENERIC = "The access token is invalid or expired."
+CROSS_SITE = "A request with the access cookie must send 'X-Requested-With: tessera' from an accepted origin."
 UNKNOWN_REVOCATIONS = "Revoked sessions cannot be checked at the moment: try again shortly."
 
 
@@ -24,3 +25,12 @@ class RevocationsUnknown(InvalidToken):
     def __init__(self, retry_after: int) -> None:
         super().__init__("temporarily_unavailable", UNKNOWN_REVOCATIONS)
         self.retry_after = retry_after
+
+
+class CrossSiteRequestRefused(InvalidToken):
+    """tessera's access cookie on an unsafe request without tessera's CSRF proof (`X-Requested-With: tessera`
+    from an accepted origin): 403, no challenge, as tessera answers it. An `InvalidToken`, so code that catches
+    only that refuses too."""
+
+    def __init__(self) -> None:
+        super().__init__("csrf", CROSS_SITE)

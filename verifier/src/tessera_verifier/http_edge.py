@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tessera_verifier.claims import Claims
-from tessera_verifier.errors import InvalidToken, RevocationsUnknown
+from tessera_verifier.errors import CrossSiteRequestRefused, InvalidToken, RevocationsUnknown
 
 MISSING = InvalidToken(error="", description="An access token is required.")
 """No Authorization header, or another scheme than Bearer: a bare challenge, no error code (RFC 6750 §3.1)."""
@@ -62,11 +62,15 @@ class Refusal:
 
 
 def refusal(refused: InvalidToken, realm: str) -> Refusal:
-    """401 (or 400, 403 by the error code) as RFC 9457 problem JSON, with the RFC 6750 challenge; 503 with
+    """401 (or 400, 403 by the error code) as RFC 9457 problem JSON, with the RFC 6750 challenge; 403 without
+    one for a cookie request lacking the CSRF proof; 503 with
     `Retry-After` and no challenge when the token could not be judged (`RevocationsUnknown`): the client's
     token is not at fault, and another one would fare no better."""
+    last: tuple[str, str] | None
     if isinstance(refused, RevocationsUnknown):
         status, last = 503, ("retry-after", str(refused.retry_after))
+    elif isinstance(refused, CrossSiteRequestRefused):
+        status, last = 403, None  # the CSRF proof is missing, not a token: no challenge, as at tessera
     else:
         status = STATUS.get(refused.error, 401)
         last = ("www-authenticate", f'Bearer realm="{realm}"' + (f', error="{refused.error}"' if refused.error else ""))
@@ -75,7 +79,7 @@ def refusal(refused: InvalidToken, realm: str) -> Refusal:
     headers = [
         ("content-type", "application/problem+json"),
         ("content-length", str(len(body))),
-        last,
+        *([last] if last else []),
         ("cache-control", "no-store"),
     ]
     return Refusal(status, headers, body)
