@@ -5,6 +5,7 @@ under a failed test's report; every measurement is listed at the end of the run.
 
 import base64
 import secrets
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from deploy.local_ha import HaDatabase, ha_database
+from deploy.local_pgbouncer import transaction_pooler
 from deploy.local_postgres import ClusterFailed
 from tests.scale.flows import Measure
 from tests.scale.replicas import Replica, ReplicaSet, tessera, tessera_environment
@@ -45,18 +47,42 @@ def ha() -> Iterator[HaDatabase]:
 
 
 @pytest.fixture(scope="module")
-def ha_replicas(ha: HaDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Replica]]:
-    """Two replicas (each `tessera serve` with its default workers) over HAProxy's primary port."""
+def ha_env(ha: HaDatabase, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The replicas' environment over HAProxy's primary port (one key-encryption key for the module);
+    the schema migrated with it once."""
     env = tessera_environment(ha.url, base64.b64encode(secrets.token_bytes(32)).decode(), PYCACHE)
     env.update(FAILOVER_SETTINGS)
-    workdir = tmp_path_factory.mktemp("ha-replicas")
-    upgrade = tessera("db", "upgrade", env=env, cwd=workdir)
+    upgrade = tessera("db", "upgrade", env=env, cwd=tmp_path_factory.mktemp("ha-migrate"))
     assert upgrade.returncode == 0, upgrade.stderr
-    started = ReplicaSet(env, workdir)
+    return env
+
+
+@pytest.fixture(scope="module")
+def ha_replicas(ha_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Replica]]:
+    """Two replicas (each `tessera serve` with its default workers) over HAProxy's primary port."""
+    started = ReplicaSet(ha_env, tmp_path_factory.mktemp("ha-replicas"))
     try:
         yield started(2)
     finally:
         started.stop()
+
+
+@pytest.fixture
+def pooled_ha_replicas(ha: HaDatabase, ha_env: dict[str, str], tmp_path: Path) -> Iterator[list[Replica]]:
+    """Two replicas through pgbouncer (transaction pooling) in front of HAProxy, as compose.ha.yaml
+    runs them; their change listeners on HAProxy directly."""
+    run = Path(tempfile.mkdtemp(prefix="tessera-ha-pgbouncer-"))
+    run.chmod(0o711)
+    try:
+        with transaction_pooler(run, ha.haproxy_port) as pooled_url:
+            env = {**ha_env, "TESSERA_DATABASE_URL": pooled_url, "TESSERA_LISTEN_DATABASE_URL": ha.url}
+            started = ReplicaSet(env, tmp_path)
+            try:
+                yield started(2)
+            finally:
+                started.stop()
+    finally:
+        shutil.rmtree(run, ignore_errors=True)
 
 
 @pytest.fixture
@@ -77,7 +103,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not report.failed:
         return
     funcargs = getattr(item, "funcargs", {})
-    for replica in funcargs.get("ha_replicas", []):
+    for replica in [*funcargs.get("ha_replicas", []), *funcargs.get("pooled_ha_replicas", [])]:
         report.sections.append((f"replica {replica.name} log", _tail(replica.log())))
     if isinstance(database := funcargs.get("ha"), HaDatabase):
         for log in sorted(database.root.glob("**/*.log")):
