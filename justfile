@@ -9,11 +9,12 @@ run host="127.0.0.1" port="8000":
     uv run --locked tessera db upgrade
     uv run --locked tessera serve --host {{host}} --port {{port}} --workers 1
 
-# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium), the legacy-session tests (Debian's redis-server), the failover and pgbouncer tests (Debian's patroni, etcd-server, haproxy, pgbouncer) and the container image (Debian's podman)
+# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium), the legacy-session tests (Debian's redis-server; Node.js and sqlite3 for the Express one), the failover and pgbouncer tests (Debian's patroni, etcd-server, haproxy, pgbouncer) and the container image (Debian's podman)
 test *args:
     bash .ci/ensure-postgres
     bash .ci/ensure-chromium
     bash .ci/ensure-redis
+    bash .ci/ensure-node
     bash .ci/ensure-ha
     bash .ci/ensure-podman --background
     uv run --locked pytest {{args}}

@@ -1,5 +1,7 @@
 """Errors of the auth domain. Each carries a default message that is safe to show a client."""
 
+from enum import StrEnum
+
 
 class DomainError(Exception):
     message = "The request could not be completed."
@@ -112,14 +114,54 @@ class TokenOwnerGone(DomainError):
     message = "The user does not exist."
 
 
-class MalformedLegacySessionCookie(DomainError):
-    """No legacy session cookie, or a value that is not a session id of the legacy store's shape."""
+class LegacyRefusal(StrEnum):
+    """Why a legacy session was not exchanged, in words a support engineer can act on (the audit
+    event's `detail`, the metric's `outcome`). The client is told less: see `InvalidLegacySession`."""
+
+    MALFORMED = "malformed"
+    """No cookie, or a value the legacy framework could not have issued."""
+    BAD_SIGNATURE = "bad_signature"
+    """The cookie's signature does not verify with the legacy secret (forged, or another app's secret)."""
+    EXPIRED = "expired"
+    """The session existed but its expiry has passed."""
+    UNKNOWN = "unknown"
+    """No such session in the store: already exchanged, logged out, dropped, or guessed."""
+    REPLAYED = "replayed"
+    """A stateless cookie session already exchanged once (recorded as spent until its expiry)."""
+    UNREADABLE = "unreadable"
+    """The stored value is not a session object of the framework's format."""
+    PICKLED = "pickled"
+    """The session was serialised with pickle, which tessera never loads: switch the legacy app to JSON."""
+    NO_USER_REFERENCE = "no_user_reference"
+    """The session names no user at the user key (an anonymous session, or the wrong key configured)."""
+    NO_USER = "no_user"
+    """The session names a user tessera does not have: fix the user import or the lookup mode."""
+    PASSWORD_CHANGED = "password_changed"
+    """The session was made with a password hash other than the one tessera imported (Django's
+    `_auth_user_hash`): the password changed since, so the session is void, as Django would treat it."""
+
+
+class LegacySessionRefused(DomainError):
+    """A legacy session that is not exchanged, with the reason. Adapters of the legacy store raise
+    its subclasses; the exchange audits `reason` and lets it reach the HTTP edge."""
+
+    def __init__(self, reason: LegacyRefusal) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class MalformedLegacySessionCookie(LegacySessionRefused):
+    """No legacy session cookie, or a value that is not a cookie of the legacy framework's shape (400)."""
 
     message = "The legacy session cookie is missing or malformed."
 
+    def __init__(self, reason: LegacyRefusal = LegacyRefusal.MALFORMED) -> None:
+        super().__init__(reason)
 
-class InvalidLegacySession(DomainError):
-    """Unknown, expired, already exchanged, or naming no user of tessera: the same answer for each."""
+
+class InvalidLegacySession(LegacySessionRefused):
+    """Every other refusal (401), one answer for each: the reason goes to the audit log, not to a
+    client who may be probing with forged cookies."""
 
     message = "The legacy session is unknown, expired or already exchanged."
 

@@ -1,63 +1,79 @@
-"""Sessions of the server-side session store being replaced, and the rules for exchanging one.
+"""Sessions of the web framework being replaced, and the rules for exchanging one.
 
-A legacy session is what Litestar's `ServerSideSessionBackend` stored: a session id (the cookie's
-value) naming a JSON object of the application's own keys. Litestar draws ids with
-`secrets.token_hex(session_id_bytes)`: lower-case hex, two characters a byte. tessera knows the
-user only by one key of that object, holding either the user's id or their email.
+A legacy session is whatever the framework's session machinery kept for one browser: a row, a
+file, a Redis key, or the signed cookie itself. Reading it is the adapters' business (each knows its
+framework's cookie format, signature and serialisation); what the exchange needs from any of them is
+this: the session's decoded object, when it expires, and the user reference found in it.
 """
 
-import json
-import string
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import MalformedLegacySessionCookie
+from domain.errors import InvalidLegacySession, LegacyRefusal
 
-_HEX = frozenset(string.hexdigits.lower())
+MAX_COOKIE_LENGTH = 8192
+"""No browser sends a longer cookie value (RFC 6265 asks for at least 4096 bytes a cookie)."""
+MAX_USER_REFERENCE_LENGTH = 320
+"""An email address's maximum length: every id, email or legacy id fits."""
 
 
 class UserLookup(StrEnum):
+    """What the user reference names: tessera's user id, the email, or the framework's own user id
+    (kept as `User.legacy_id` by the import)."""
+
     ID = "id"
     EMAIL = "email"
+    LEGACY_ID = "legacy_id"
 
 
 @dataclass(frozen=True, slots=True)
-class LegacyBridgePolicy:
-    user_key: str = "user_id"
-    """The key of the session object that names the user."""
-    lookup: UserLookup = UserLookup.ID
-    session_id_bytes: int = 32
-    """Litestar's `ServerSideSessionConfig.session_id_bytes`: the id has twice as many hex digits."""
+class UserKeyPath:
+    """Where the session object names the user: a key, or dotted keys into nested objects
+    (`auth.user.id`). Each framework has its own (`_auth_user_id`, `_user_id`, `user_id`)."""
 
-    def parse_session_id(self, cookie: str | None) -> str:
-        """The cookie's value as a session id, or `MalformedLegacySessionCookie` for a missing
-        cookie or one Litestar could not have issued (before any store is asked)."""
-        if cookie is None or len(cookie) != 2 * self.session_id_bytes or not set(cookie) <= _HEX:
-            raise MalformedLegacySessionCookie
-        return cookie
+    keys: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "UserKeyPath":
+        keys = tuple(text.split("."))
+        if not text or any(not key for key in keys):
+            raise ValueError(f"{text!r} is not a key path (keys separated by dots)")
+        return cls(keys)
+
+    def __str__(self) -> str:
+        return ".".join(self.keys)
+
+    def find(self, data: object) -> str | None:
+        """The reference at the path: a non-empty string, or an integer (a database id) as its
+        decimal text. Anything else, or a missing key, is no reference."""
+        for key in self.keys:
+            if not isinstance(data, dict):
+                return None
+            data = data.get(key)
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        if isinstance(data, str) and 0 < len(data) <= MAX_USER_REFERENCE_LENGTH:
+            return data
+        return None
 
 
 @dataclass(frozen=True, slots=True)
 class LegacySession:
     session_id: str
+    """The store's key of the session (for a stateless cookie, a digest of it). Never logged."""
     data: dict[str, Any] = field(hash=False)
     """The decoded session object: the legacy application's own keys and values."""
     stored: bytes = field(repr=False)
     """The value exactly as the store held it, so that it can be put back unchanged."""
     expires_at: datetime | None = None
-    """When the store would have dropped it; None if it was stored without an expiry."""
+    """When the framework would have stopped honouring it; None if it was stored without an expiry."""
+    user_reference: str | None = None
+    """The user the session names (see `UserKeyPath.find`), None for an anonymous session."""
 
-    @classmethod
-    def from_stored(cls, session_id: str, stored: bytes, expires_at: datetime | None) -> "LegacySession | None":
-        """Litestar stores `encode_json(session)`: a JSON object. Anything else is no session."""
-        try:
-            data = json.loads(stored)
-        except (ValueError, UnicodeDecodeError):
-            return None
-        return cls(session_id, data, stored, expires_at) if isinstance(data, dict) else None
 
-    def user_reference(self, policy: LegacyBridgePolicy) -> str | None:
-        value = self.data.get(policy.user_key)
-        return value if isinstance(value, str) and 0 < len(value) <= 320 else None
+def check_expiry(expires_at: datetime | None, now: datetime) -> None:
+    """A session is honoured strictly before its expiry, as every framework's store does."""
+    if expires_at is not None and now >= expires_at:
+        raise InvalidLegacySession(LegacyRefusal.EXPIRED)

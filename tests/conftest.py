@@ -8,10 +8,11 @@ from typing import TypeVar
 import pytest
 
 from adapters.sql.database import create_engine, upgrade_schema
+from tests.support.express import ExpressSessionWriter, NodeUnavailable, running_session_writer
 from tests.support.postgres import PostgresUnavailable, running_postgres
 from tests.support.redis import RedisUnavailable, running_redis
 
-TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys")
+TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys", "legacy_spent_cookies")
 T = TypeVar("T")
 
 
@@ -59,6 +60,23 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def express_session_writer(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ExpressSessionWriter]:
+    """express-session's own objects on connect-redis, in one Node process for the whole run (its
+    packages npm-installed on first use). Node missing means failed, never skipped."""
+    from tests.support.express_stores import PREFIX, SECRETS
+
+    process = running_session_writer(tmp_path_factory.mktemp("express"), redis_url, SECRETS, prefix=PREFIX)
+    try:
+        writer = process.__enter__()
+    except NodeUnavailable as error:
+        pytest.fail(f"Node.js is required for these tests: {error}", pytrace=False)
+    try:
+        yield writer
+    finally:
+        process.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -17,10 +17,12 @@ from typing import TypeVar
 import msgspec
 from anyio import to_thread
 
+from adapters.legacy.litestar_sessions import decoded, session_id_of
 from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
-from domain.legacy_sessions import LegacySession
+from domain.errors import InvalidLegacySession, LegacyRefusal
+from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
 
 T = TypeVar("T")
 
@@ -33,30 +35,35 @@ class StorageObject(msgspec.Struct):
 
 
 class FileLegacySessions(LegacySessions):
-    def __init__(self, directory: Path, clock: Clock) -> None:
+    def __init__(self, directory: Path, session_id_bytes: int, user_key: UserKeyPath, clock: Clock) -> None:
         self._directory = directory
+        self._session_id_bytes = session_id_bytes
+        self._user_key = user_key
         self._clock = clock
 
     def path(self, session_id: str) -> Path:
         return self._directory / hashlib.blake2s(session_id.encode()).hexdigest()
 
-    async def take(self, session_id: str) -> LegacySession | None:
+    async def take(self, cookie: str) -> LegacySession:
+        session_id = session_id_of(cookie, self._session_id_bytes)
         raw = await _off_the_loop(lambda: self._take(session_id))
         if raw is None:
-            return None
+            raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
         try:
             stored = msgspec.msgpack.decode(raw, type=StorageObject)
         except msgspec.DecodeError:
-            return None
-        if stored.expires_at is not None and self._clock.now() >= stored.expires_at:
-            return None
-        return LegacySession.from_stored(session_id, stored.data, stored.expires_at)
+            raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
+        check_expiry(stored.expires_at, self._clock.now())
+        return decoded(session_id, stored.data, stored.expires_at, self._user_key)
 
     async def restore(self, session: LegacySession) -> None:
         if session.expires_at is not None and self._clock.now() >= session.expires_at:
             return
         content = msgspec.msgpack.encode(StorageObject(session.expires_at, session.stored))
         await _off_the_loop(lambda: self._restore(session.session_id, content))
+
+    def password_unchanged(self, session: LegacySession, password_hash: str) -> bool:
+        return True  # Litestar keeps no proof of the password in a session
 
     def _take(self, session_id: str) -> bytes | None:
         """Renaming is atomic: of concurrent takers, one moves the file and the others find none.

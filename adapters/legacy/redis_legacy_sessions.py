@@ -14,18 +14,20 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from adapters.legacy.litestar_sessions import decoded, session_id_of
 from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
-from domain.legacy_sessions import LegacySession
+from domain.errors import InvalidLegacySession, LegacyRefusal
+from domain.legacy_sessions import LegacySession, UserKeyPath
 
 log = logging.getLogger(__name__)
 
-_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 # GET, PTTL and DEL as one script: Redis runs a script atomically, so no other client sees the
 # key between the read and the delete, and the remaining lifetime comes with the value.
-_TAKE = b"""
+TAKE_SCRIPT = b"""
 local value = redis.call('GET', KEYS[1])
 if not value then return nil end
 local ttl = redis.call('PTTL', KEYS[1])
@@ -35,28 +37,37 @@ return {value, ttl}
 
 
 class RedisLegacySessions(LegacySessions):
-    def __init__(self, client: "Redis", namespace: str | None, clock: Clock) -> None:
+    def __init__(
+        self, client: "Redis", namespace: str | None, session_id_bytes: int, user_key: UserKeyPath, clock: Clock
+    ) -> None:
         self._client = client
+        self._session_id_bytes = session_id_bytes
+        self._user_key = user_key
         self._prefix = f"{namespace}:" if namespace else ""
-        self._take = client.register_script(_TAKE)
+        self._take = client.register_script(TAKE_SCRIPT)
         self._clock = clock
 
     def key(self, session_id: str) -> str:
         return self._prefix + session_id
 
-    async def take(self, session_id: str) -> LegacySession | None:
+    async def take(self, cookie: str) -> LegacySession:
+        """Redis drops a session when its TTL runs out: an expired one is unknown here."""
+        session_id = session_id_of(cookie, self._session_id_bytes)
         try:
             found = await self._take(keys=[self.key(session_id)])
-        except _UNREACHABLE as error:
+        except UNREACHABLE as error:
             raise StorageUnavailable from error
         except ResponseError:
             log.warning("the legacy session key of a presented cookie holds no Redis string")
-            return None
+            raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
         if found is None:
-            return None
+            raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
         value, ttl_ms = found
         expires_at = self._clock.now() + timedelta(milliseconds=ttl_ms) if ttl_ms > 0 else None
-        return LegacySession.from_stored(session_id, bytes(value), expires_at)
+        return decoded(session_id, bytes(value), expires_at, self._user_key)
+
+    def password_unchanged(self, session: LegacySession, password_hash: str) -> bool:
+        return True  # Litestar keeps no proof of the password in a session
 
     async def restore(self, session: LegacySession) -> None:
         lifetime = None
@@ -66,5 +77,5 @@ class RedisLegacySessions(LegacySessions):
                 return
         try:
             await self._client.set(self.key(session.session_id), session.stored, px=lifetime, nx=True)
-        except _UNREACHABLE as error:
+        except UNREACHABLE as error:
             raise StorageUnavailable from error

@@ -21,7 +21,8 @@ STORAGE_UNAVAILABLE = Counter(
 )
 LEGACY_SESSION_EXCHANGES = Counter(
     "tessera_legacy_session_exchanges_total",
-    "Legacy session exchanges by outcome: exchanged, malformed, unknown, no_user, disabled, unavailable",
+    "Legacy session exchanges by outcome: exchanged, disabled, unavailable, or a refusal reason "
+    "(domain.errors.LegacyRefusal: malformed, bad_signature, expired, unknown, replayed, no_user, ...)",
     ["outcome"],
 )
 _REVOCATIONS_SYNCED = Gauge(

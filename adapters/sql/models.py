@@ -85,3 +85,12 @@ class PasswordResetTokenRow(DefaultBase):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class SpentLegacyCookieRow(DefaultBase):
+    """A stateless legacy session cookie exchanged once, by its SHA-256, until its own expiry."""
+
+    __tablename__ = "legacy_spent_cookies"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spent_until: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)

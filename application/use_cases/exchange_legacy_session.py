@@ -10,37 +10,45 @@ from application.ports.token_generator import TokenGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
-from domain.errors import AccountDisabled, InvalidEmail, InvalidLegacySession, MalformedLegacySessionCookie
+from domain.errors import (
+    AccountDisabled,
+    InvalidEmail,
+    InvalidLegacySession,
+    LegacyRefusal,
+    LegacySessionRefused,
+    MalformedLegacySessionCookie,
+)
 from domain.events import EventKind, SecurityEvent
-from domain.legacy_sessions import LegacyBridgePolicy, LegacySession, UserLookup
+from domain.legacy_sessions import MAX_COOKIE_LENGTH, LegacySession, UserLookup
 from domain.users import Email, User
 
 
 @dataclass(frozen=True, slots=True)
 class LegacyExchange:
     cookie: str | None
-    """The legacy session id as presented: the legacy cookie's value, or a server-side caller's copy of it."""
+    """The legacy session cookie's value as the browser sent it, or a server-side caller's copy of it."""
     client_address: str | None = None
     user_agent: str | None = None
 
 
 class ExchangeLegacySession:
-    """Turns a session of the store being replaced into a tessera session, exactly once.
+    """Turns a session of the framework being replaced into a tessera session, exactly once.
 
-    The legacy session is taken (read and deleted in one step) before anything else, so a cookie
-    is exchanged at most once under any concurrency. Unknown, expired, already exchanged, and
-    naming no user of tessera all fail alike; a disabled user is refused with `AccountDisabled`.
-    The session is consumed in every case but one: when tessera's own storage fails after the
-    take, it is put back and the client may retry. The new session records the device as a login
-    does. Each outcome is audited (`legacy_session_exchanged`, or `legacy_session_refused` with the reason),
-    never with the session id. An unknown cookie costs one store round trip and no hashing, so
-    it needs no throttle: guessing a 256-bit id is hopeless however fast the answers come.
+    The legacy session is taken (verified, read and consumed in one step) before anything else, so
+    a cookie is exchanged at most once under any concurrency. Every refusal is audited
+    (`legacy_session_refused`) with its `LegacyRefusal` reason, and answered alike (a 401) apart
+    from a malformed cookie (400) and a disabled user (`AccountDisabled`). The session is consumed
+    in every case but one: when tessera's own storage fails after the take, it is restored and the
+    client may retry. The new session records the device as a login does. A success is audited as
+    `legacy_session_exchanged`, never with the session id or cookie. An unknown cookie costs one
+    store round trip (or one HMAC) and no password hashing, so it needs no throttle: guessing a
+    session id or forging a signature is hopeless however fast the answers come.
     """
 
     def __init__(
         self,
         legacy: LegacySessions,
-        policy: LegacyBridgePolicy,
+        lookup: UserLookup,
         uow: UnitOfWork,
         issuer: TokenPairIssuer,
         ids: TokenGenerator,
@@ -48,7 +56,7 @@ class ExchangeLegacySession:
         events: SecurityEvents,
     ) -> None:
         self._legacy = legacy
-        self._policy = policy
+        self._lookup = lookup
         self._uow = uow
         self._issuer = issuer
         self._ids = ids
@@ -57,19 +65,17 @@ class ExchangeLegacySession:
 
     async def execute(self, exchange: LegacyExchange) -> TokenPair:
         address = exchange.client_address
+        cookie = exchange.cookie
         try:
-            session_id = self._policy.parse_session_id(exchange.cookie)
-        except MalformedLegacySessionCookie:
-            self._refused("malformed", address)
+            if not cookie or len(cookie) > MAX_COOKIE_LENGTH:
+                raise MalformedLegacySessionCookie
+            legacy = await self._legacy.take(cookie)
+        except LegacySessionRefused as refusal:
+            self._refused(refusal.reason, address)
             raise
-        try:
-            legacy = await self._legacy.take(session_id)
         except StorageUnavailable:
             self._refused("unavailable", address)
             raise
-        if legacy is None:
-            self._refused("unknown", address)
-            raise InvalidLegacySession
         try:
             return await self._open_session(legacy, exchange)
         except StorageUnavailable:
@@ -80,10 +86,7 @@ class ExchangeLegacySession:
 
     async def _open_session(self, legacy: LegacySession, exchange: LegacyExchange) -> TokenPair:
         address = exchange.client_address
-        user = await self._user_of(legacy)
-        if user is None:
-            self._refused("no_user", address)
-            raise InvalidLegacySession
+        user = await self._user_of(legacy, address)
         if user.is_disabled:
             self._refused("disabled", address)
             raise AccountDisabled
@@ -103,20 +106,34 @@ class ExchangeLegacySession:
         self._events.emit(SecurityEvent(EventKind.LEGACY_SESSION_EXCHANGED, user.id, session.id, address))
         return self._issuer.pair(user, session, refresh, now)
 
-    async def _user_of(self, legacy: LegacySession) -> User | None:
-        reference = legacy.user_reference(self._policy)
+    async def _user_of(self, legacy: LegacySession, address: str | None) -> User:
+        """The user the session names, who must still hold the password the session was made with."""
+        reference = legacy.user_reference
         if reference is None:
-            return None
+            self._refused(LegacyRefusal.NO_USER_REFERENCE, address)
+            raise InvalidLegacySession(LegacyRefusal.NO_USER_REFERENCE)
+        user = await self._find(reference)
+        if user is None:
+            self._refused(LegacyRefusal.NO_USER, address)
+            raise InvalidLegacySession(LegacyRefusal.NO_USER)
+        if not self._legacy.password_unchanged(legacy, user.password_hash):
+            self._refused(LegacyRefusal.PASSWORD_CHANGED, address)
+            raise InvalidLegacySession(LegacyRefusal.PASSWORD_CHANGED)
+        return user
+
+    async def _find(self, reference: str) -> User | None:
         async with self._uow as uow:
-            if self._policy.lookup is UserLookup.EMAIL:
+            if self._lookup is UserLookup.EMAIL:
                 try:
                     return await uow.users.get_by_email(Email.parse(reference))
                 except InvalidEmail:
                     return None
+            if self._lookup is UserLookup.LEGACY_ID:
+                return await uow.users.get_by_legacy_id(reference)
             try:
                 return await uow.users.get(UUID(reference))
             except ValueError:
                 return None
 
     def _refused(self, reason: str, address: str | None) -> None:
-        self._events.emit(SecurityEvent(EventKind.LEGACY_SESSION_REFUSED, client_address=address, detail=reason))
+        self._events.emit(SecurityEvent(EventKind.LEGACY_SESSION_REFUSED, client_address=address, detail=str(reason)))

@@ -16,6 +16,7 @@ from litestar.params import CookieParameter, JSONBody
 
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
 from domain.errors import InvalidLegacySession
+from domain.legacy_sessions import MAX_COOKIE_LENGTH
 from entrypoints.environment import SameSite
 from entrypoints.http.auth_schemas import ExchangeRequest
 from entrypoints.http.cookies import documented_session_cookies
@@ -26,10 +27,11 @@ from entrypoints.http.problems import REALM, problem
 from entrypoints.http.requests import NO_STORE, client_address
 from entrypoints.http.schemas import Transport
 from entrypoints.http.transport import TokenAnswer, token_answer
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.legacy_settings import LegacyBridgeSettings, LegacyStoreKind
 
 LEGACY_COOKIE_PATH = "/"
-"""Litestar's `ServerSideSessionConfig.path` default: the path the legacy cookie is cleared on."""
+"""Litestar's `ServerSideSessionConfig.path` and express-session's `cookie.path` default: where the legacy cookie
+is cleared."""
 
 
 def legacy_challenge(cookie: str) -> str:
@@ -61,12 +63,33 @@ def presented_legacy_session(
     return cookie, "cookie"
 
 
+def cookie_shape(bridge: LegacyBridgeSettings) -> tuple[str, str | None]:
+    """What the legacy cookie holds, in words and (where it has a fixed shape) as a pattern. The
+    adapters check it (`session_id_of` in adapters/legacy/litestar_sessions.py, django_sessions.py and
+    express_sessions.py)."""
+    kind = bridge.kind
+    if kind.framework == "litestar":
+        hex_digits = 2 * bridge.session_id_bytes
+        words = f"{hex_digits} lower-case hex digits (Litestar's ServerSideSessionConfig)"
+        return words, f"^[0-9a-f]{{{hex_digits}}}$"
+    if kind is LegacyStoreKind.EXPRESS_REDIS:
+        return (
+            "express-session's signed cookie, `s%3A<session id>.<signature>` (or decoded, `s:…`); "
+            "one without `s:` is malformed, one that no configured secret signed is refused (401)",
+            "^s(:|%3[Aa])",
+        )
+    if kind.framework == "django" and not kind.stateless:
+        return "Django's session key: 32 of [a-z0-9]", "^[a-z0-9]{8,40}$"
+    if kind.stateless:
+        return "the signed session cookie itself, as the browser holds it", None
+    return "the session cookie's value, as the browser holds it", None
+
+
 def exchange_body(bridge: LegacyBridgeSettings) -> type[ExchangeRequest]:
-    """ExchangeRequest, its `legacy_session_id` documented in the shape this bridge accepts (the
-    domain checks it: `LegacyBridgePolicy.parse_session_id`)."""
-    session_id = Annotated[
-        str, msgspec.Meta(extra_json_schema={"extra": {"pattern": f"^[0-9a-f]{{{2 * bridge.session_id_bytes}}}$"}})
-    ]
+    """ExchangeRequest, its `legacy_session_id` documented in the shape this bridge accepts."""
+    _, pattern = cookie_shape(bridge)
+    schema = {"extra": {"pattern": pattern}} if pattern else {}
+    session_id = Annotated[str, msgspec.Meta(max_length=MAX_COOKIE_LENGTH, extra_json_schema=schema)]
 
     class LegacyExchangeRequest(ExchangeRequest, forbid_unknown_fields=True):
         legacy_session_id: session_id | None = None
@@ -79,20 +102,19 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
     legacy_cookie = Annotated[
         str | None,
         CookieParameter(
-            name=bridge.cookie,
+            name=bridge.cookie_name,
             required=False,
-            description=f"The legacy session id: {2 * bridge.session_id_bytes} lower-case hex digits "
-            "(Litestar's ServerSideSessionConfig). Missing or of another shape: 400.",
+            description=f"The legacy session cookie: {cookie_shape(bridge)[0]}. Missing or of another shape: 400.",
         ),
     ]
 
     def refused(_: Request[Any, Any, Any], error: InvalidLegacySession) -> Response[dict[str, object]]:
         response = problem(HTTPStatus.UNAUTHORIZED, error.message, slug="invalid-legacy-session")
-        response.headers["WWW-Authenticate"] = legacy_challenge(bridge.cookie)
+        response.headers["WWW-Authenticate"] = legacy_challenge(bridge.cookie_name)
         return response
 
     cleared = Cookie(
-        key=bridge.cookie,
+        key=bridge.cookie_name,
         path=LEGACY_COOKIE_PATH,
         max_age=0,
         documentation_only=True,
@@ -104,7 +126,8 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
         status_code=200,
         cache_control=NO_STORE,
         summary="Exchange a legacy server-side session (its cookie) for a tessera session, once",
-        description="Deletes the legacy session and answers a token pair. The legacy cookie is answered in "
+        description="Consumes the legacy session (deletes it, or records a signed-cookie session as spent "
+        "until its expiry) and answers a token pair. The legacy cookie is answered in "
         "cookies only (as /auth/refresh answers the refresh cookie), never in the body, and always needs "
         "'X-Requested-With: tessera' and tessera's own or a configured Origin; `transport: bearer` with it is "
         "a 400. A server-side caller that needs the tokens in the body sends the legacy session id as "
@@ -115,8 +138,9 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
         responses=problems(
             e400="No legacy session id (cookie or body), or one that is not a legacy session id; a malformed "
             "body; or `transport: bearer` without `legacy_session_id`",
-            e401="Unknown, expired or already exchanged legacy session, or one naming no tessera user "
-            f'(WWW-Authenticate: Cookie realm="{REALM}", cookie-name="{bridge.cookie}")',
+            e401="Unknown, expired, forged (bad signature) or already exchanged legacy session, or one naming no "
+            "tessera user (the audit log's legacy_session_refused says which) "
+            f'(WWW-Authenticate: Cookie realm="{REALM}", cookie-name="{bridge.cookie_name}")',
             e403=f"{CROSS_SITE}; or the user is disabled (account-disabled)",
             e415=NOT_JSON,
             e503="The legacy session store or tessera's database is unreachable (see Retry-After); "
@@ -134,7 +158,7 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
         address = client_address(request)
         pair = await use_case.execute(LegacyExchange(presented, address, request.headers.get("user-agent")))
         response = token_answer(pair, transport, request)
-        response.delete_cookie(bridge.cookie, path=LEGACY_COOKIE_PATH)
+        response.delete_cookie(bridge.cookie_name, path=LEGACY_COOKIE_PATH)
         return response
 
     return Router("/auth", route_handlers=[exchange_session], tags=["auth"])

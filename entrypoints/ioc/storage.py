@@ -9,15 +9,18 @@ from urllib.parse import urlsplit
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.memory.in_memory_spent_legacy_cookies import InMemorySpentLegacyCookies
 from adapters.memory.in_memory_storage_health import InMemoryStorageHealth
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from adapters.sql.database import create_engine, pending_migrations, session_factory, upgrade_schema
 from adapters.sql.postgres_pooler import checked_pooler, is_pooled
 from adapters.sql.postgres_tls import libpq_tls_url
+from adapters.sql.sql_spent_legacy_cookies import SqlSpentLegacyCookies
 from adapters.sql.sql_storage_health import SqlStorageHealth
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.ports.change_listener import ChangeListener
+from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from application.ports.storage_health import StorageHealth
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from entrypoints.ioc.storage_backend import Schema, StorageBackend, StorageProvider
@@ -44,6 +47,7 @@ class SqlStorageProvider(StorageProvider):
         return lambda: SqlUnitOfWork(sessions)
 
     health = provide(SqlStorageHealth, provides=StorageHealth, scope=Scope.APP)
+    spent_legacy_cookies = provide(SqlSpentLegacyCookies, provides=SpentLegacyCookies, scope=Scope.APP)
 
 
 class MemoryStorageProvider(StorageProvider):
@@ -58,6 +62,7 @@ class MemoryStorageProvider(StorageProvider):
         return lambda: InMemoryUnitOfWork(store)
 
     health = provide(InMemoryStorageHealth, provides=StorageHealth, scope=Scope.APP)
+    spent_legacy_cookies = provide(InMemorySpentLegacyCookies, provides=SpentLegacyCookies, scope=Scope.APP)
 
 
 def _postgres_replicas(url: str) -> list[ChangeListener]:

@@ -1,6 +1,8 @@
-"""The LegacySessions contract, over Litestar's Redis and file stores and the in-memory fake.
+"""The LegacySessions contract: first over Litestar's Redis and file stores and the in-memory fake,
+then the contract every framework's bridge passes (Litestar's, Django's and Flask's backends, and
+express-session on connect-redis, whose sessions Node writes: tests/support/express_stores.py).
 
-Sessions are written by Litestar's own store classes, as the legacy application writes them."""
+Sessions are written by the framework's own classes, as the legacy application writes them."""
 
 import asyncio
 import json
@@ -8,13 +10,22 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from adapters.legacy.django_db_legacy_sessions import session_table
 from adapters.legacy.file_legacy_sessions import FileLegacySessions
+from adapters.legacy.litestar_sessions import SESSION_ID_BYTES, USER_KEY
 from adapters.legacy.redis_legacy_sessions import RedisLegacySessions
 from adapters.system_clock import SystemClock
 from application.errors import StorageUnavailable
+from application.ports.legacy_sessions import LegacySessions
+from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused, MalformedLegacySessionCookie
+from tests.support.django_sessions import DjangoDbSessions, DjangoFileSessions, DjangoSignedCookieSessions, new_secret
+from tests.support.express_stores import ExpressSessions
+from tests.support.flask_sessions import FlaskCookieSessions, FlaskSessionRedisSessions
 from tests.support.legacy_stores import LegacyStore, MemoryStore, file_store, new_session_id, redis_store
 from tests.support.ports import free_port
 
@@ -49,7 +60,7 @@ async def test_taking_a_session_returns_what_the_legacy_app_stored_and_deletes_i
     await legacy.put(session_id, ADA, expires_in=600)
     taken = await legacy.adapter.take(session_id)
     assert taken is not None
-    assert (taken.session_id, taken.data) == (session_id, ADA)
+    assert (taken.session_id, taken.data, taken.user_reference) == (session_id, ADA, ADA["user_id"])
     assert json.loads(taken.stored) == ADA
     assert taken.expires_at is not None
     assert datetime.now(UTC) < taken.expires_at <= datetime.now(UTC) + timedelta(seconds=600)
@@ -60,27 +71,48 @@ async def test_a_session_is_taken_only_once(legacy: LegacyStore) -> None:
     session_id = new_session_id()
     await legacy.put(session_id, ADA)
     assert await legacy.adapter.take(session_id) is not None
-    assert await legacy.adapter.take(session_id) is None
+    with pytest.raises(InvalidLegacySession) as refused:
+        await legacy.adapter.take(session_id)
+    assert refused.value.reason is LegacyRefusal.UNKNOWN
 
 
 async def test_of_many_concurrent_takes_of_one_session_exactly_one_receives_it(legacy: LegacyStore) -> None:
     session_id = new_session_id()
     await legacy.put(session_id, ADA)
-    results = await asyncio.gather(*(legacy.adapter.take(session_id) for _ in range(24)))
-    assert [result.data for result in results if result is not None] == [ADA]
+    results = await asyncio.gather(*(legacy.adapter.take(session_id) for _ in range(24)), return_exceptions=True)
+    assert [result.data for result in results if not isinstance(result, BaseException)] == [ADA]
+    refusals = [result for result in results if isinstance(result, BaseException)]
+    assert all(isinstance(r, LegacySessionRefused) and r.reason is LegacyRefusal.UNKNOWN for r in refusals)
     assert await legacy.get(session_id) is None
 
 
-async def test_an_unknown_session_is_none(legacy: LegacyStore) -> None:
-    assert await legacy.adapter.take(new_session_id()) is None
+async def test_an_unknown_session_is_refused_as_unknown(legacy: LegacyStore) -> None:
+    with pytest.raises(InvalidLegacySession) as refused:
+        await legacy.adapter.take(new_session_id())
+    assert refused.value.reason is LegacyRefusal.UNKNOWN
 
 
-async def test_an_expired_session_is_treated_as_unknown(legacy: LegacyStore) -> None:
+@pytest.mark.parametrize("cookie", ["AB" * 32, "ab" * 31, "ab" * 33, "zz" * 32, "ab" * 31 + "é", "null"])
+async def test_a_cookie_litestar_could_not_have_issued_is_malformed_and_changes_nothing(
+    legacy: LegacyStore, cookie: str
+) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, ADA)
+    with pytest.raises(MalformedLegacySessionCookie):
+        await legacy.adapter.take(cookie)
+    assert json.loads(await legacy.get(session_id) or b"null") == ADA
+
+
+async def test_an_expired_session_is_refused(legacy: LegacyStore) -> None:
+    """Redis drops the key itself (unknown); the file store and the fake still hold it (expired)."""
     session_id = new_session_id()
     await legacy.put(session_id, ADA)
     await legacy.expire(session_id)
     await asyncio.sleep(0.05)
-    assert await legacy.adapter.take(session_id) is None
+    with pytest.raises(InvalidLegacySession) as refused:
+        await legacy.adapter.take(session_id)
+    assert refused.value.reason in (LegacyRefusal.EXPIRED, LegacyRefusal.UNKNOWN)
+    assert await legacy.get(session_id) is None
 
 
 async def test_taking_one_session_leaves_every_other_untouched(legacy: LegacyStore) -> None:
@@ -91,10 +123,19 @@ async def test_taking_one_session_leaves_every_other_untouched(legacy: LegacySto
     assert json.loads(await legacy.get(other_id) or b"null") == {"user_id": "someone else"}
 
 
-async def test_a_value_that_is_not_a_session_object_is_no_session(legacy: LegacyStore) -> None:
+async def test_a_value_that_is_not_a_session_object_is_refused_as_unreadable(legacy: LegacyStore) -> None:
     session_id = new_session_id()
     await legacy.put(session_id, ["not", "an", "object"])  # type: ignore[arg-type]
-    assert await legacy.adapter.take(session_id) is None
+    with pytest.raises(InvalidLegacySession) as refused:
+        await legacy.adapter.take(session_id)
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
+
+
+async def test_a_session_naming_no_user_is_taken_without_a_user_reference(legacy: LegacyStore) -> None:
+    session_id = new_session_id()
+    await legacy.put(session_id, {"flash": ["anonymous"]})
+    taken = await legacy.adapter.take(session_id)
+    assert taken.user_reference is None
 
 
 async def test_a_restored_session_is_readable_by_the_legacy_app_again(legacy: LegacyStore) -> None:
@@ -124,7 +165,7 @@ async def test_an_unreachable_redis_is_unavailable_storage() -> None:
 
     client = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1)
     with pytest.raises(StorageUnavailable):
-        await RedisLegacySessions(client, "LITESTAR", SystemClock()).take(new_session_id())
+        await RedisLegacySessions(client, "LITESTAR", SESSION_ID_BYTES, USER_KEY, SystemClock()).take(new_session_id())
     await client.aclose()
 
 
@@ -132,8 +173,184 @@ async def test_a_failing_file_system_is_unavailable_storage(tmp_path: Path) -> N
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("")
     with pytest.raises(StorageUnavailable):
-        await FileLegacySessions(not_a_directory, SystemClock()).take(new_session_id())
+        await FileLegacySessions(not_a_directory, SESSION_ID_BYTES, USER_KEY, SystemClock()).take(new_session_id())
 
 
 async def test_a_missing_file_store_directory_holds_no_session(tmp_path: Path) -> None:
-    assert await FileLegacySessions(tmp_path / "not-yet-created", SystemClock()).take(new_session_id()) is None
+    adapter = FileLegacySessions(tmp_path / "not-yet-created", SESSION_ID_BYTES, USER_KEY, SystemClock())
+    with pytest.raises(InvalidLegacySession):
+        await adapter.take(new_session_id())
+
+
+# One contract for every framework's bridge: sessions made by the framework's own code.
+
+USER = {
+    "_auth_user_id": "42",
+    "_user_id": "42",
+    "user_id": "42",
+    "_auth_user_backend": "django.contrib.auth.backends.ModelBackend",
+}
+
+
+class LitestarSessions:
+    """A Litestar store as a framework of the shared contract: unsigned ids, nothing to forge."""
+
+    signed = False
+    stateful = True
+    tamperable = False
+
+    def __init__(self, store: LegacyStore) -> None:
+        self.store, self.adapter = store, store.adapter
+
+    async def login(self, data: dict[str, Any], *, secret: str | None = None, expired: bool = False) -> str:
+        session_id = new_session_id()
+        await self.store.put(session_id, data)
+        if expired:
+            await self.store.expire(session_id)
+            await asyncio.sleep(0.05)  # Redis drops a key whose 1 ms TTL ran out on its next access
+        return session_id
+
+    async def holds(self, cookie: str) -> bool:
+        return await self.store.get(cookie) is not None
+
+    def forged(self, cookie: str) -> str:
+        return new_session_id()
+
+    async def tamper(self, cookie: str) -> None:
+        pass
+
+    async def close(self) -> None:
+        await self.store.close()
+
+
+class Framework(Protocol):
+    adapter: LegacySessions
+    signed: bool
+    """Its sessions carry a signature made with the legacy app's secret."""
+    stateful: bool
+    """Its sessions live in a store (deleted when taken), not in the cookie alone."""
+    tamperable: bool
+    """The session's data itself is signed, so that rewriting it without the secret shows."""
+
+    async def login(self, data: dict[str, Any], *, secret: str | None = None, expired: bool = False) -> str: ...
+    async def holds(self, cookie: str) -> bool: ...
+    def forged(self, cookie: str) -> str: ...
+    async def tamper(self, cookie: str) -> None: ...
+    async def close(self) -> None: ...
+
+
+@pytest.fixture(
+    params=[
+        "litestar-memory",
+        "litestar-file",
+        pytest.param("litestar-redis", marks=pytest.mark.redis),
+        "django-db-sqlite",
+        pytest.param("django-db-postgres", marks=pytest.mark.postgres),
+        "django-file",
+        "django-signed-cookies",
+        "flask-cookie",
+        pytest.param("flask-session-redis", marks=pytest.mark.redis),
+        pytest.param("flask-session-redis-json-signed", marks=pytest.mark.redis),
+        pytest.param("express-redis", marks=pytest.mark.redis),
+    ]
+)
+async def framework(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Framework]:
+    kind: str = request.param
+    made: Framework
+    engine = None
+    if kind == "litestar-memory":
+        made = LitestarSessions(MemoryStore())
+    elif kind == "litestar-file":
+        made = LitestarSessions(file_store(tmp_path / "sessions"))
+    elif kind == "litestar-redis":
+        made = LitestarSessions(redis_store(request.getfixturevalue("redis_url"), f"LITESTAR_{uuid.uuid4().hex}"))
+    elif kind.startswith("django-db"):
+        url = f"sqlite+aiosqlite:///{tmp_path / 'django.db'}" if kind.endswith("sqlite") else None
+        engine = create_async_engine(url or request.getfixturevalue("postgres_url"))
+        table = session_table(f"django_session_{uuid.uuid4().hex[:12]}")
+        async with engine.begin() as connection:
+            await connection.run_sync(table.metadata.create_all)
+        made = DjangoDbSessions(engine, table)
+    elif kind == "django-file":
+        made = DjangoFileSessions(tmp_path / "django-sessions")
+    elif kind == "django-signed-cookies":
+        made = DjangoSignedCookieSessions()
+    elif kind == "flask-cookie":
+        made = FlaskCookieSessions()
+    elif kind == "express-redis":
+        made = ExpressSessions(request.getfixturevalue("express_session_writer"), request.getfixturevalue("redis_url"))
+    else:
+        signed = kind.endswith("signed")
+        serialization = "json" if "json" in kind else "msgpack"
+        made = FlaskSessionRedisSessions(
+            request.getfixturevalue("redis_url"), signer=signed, serialization=serialization
+        )
+    yield made
+    await made.close()
+    if engine is not None:
+        await engine.dispose()
+
+
+async def test_a_live_session_is_exchanged_once_with_the_user_it_names(framework: Framework) -> None:
+    cookie = await framework.login(USER)
+    taken = await framework.adapter.take(cookie)
+    assert USER.items() <= taken.data.items() and taken.user_reference == "42"  # a framework may add its own keys
+    assert taken.expires_at is not None and taken.expires_at > datetime.now(UTC)
+    assert not framework.stateful or not await framework.holds(cookie)
+    with pytest.raises(InvalidLegacySession) as replayed:
+        await framework.adapter.take(cookie)
+    assert replayed.value.reason is (LegacyRefusal.UNKNOWN if framework.stateful else LegacyRefusal.REPLAYED)
+
+
+async def test_an_expired_session_is_refused_and_consumed(framework: Framework) -> None:
+    cookie = await framework.login(USER, expired=True)
+    with pytest.raises(InvalidLegacySession) as refused:
+        await framework.adapter.take(cookie)
+    assert refused.value.reason in (LegacyRefusal.EXPIRED, LegacyRefusal.UNKNOWN)  # Redis forgets it by itself
+    assert not framework.stateful or not await framework.holds(cookie)
+
+
+async def test_a_forged_cookie_is_refused_and_the_real_session_is_left_as_it_was(framework: Framework) -> None:
+    cookie = await framework.login(USER)
+    with pytest.raises(LegacySessionRefused) as refused:
+        await framework.adapter.take(framework.forged(cookie))
+    assert refused.value.reason in (LegacyRefusal.UNKNOWN, LegacyRefusal.BAD_SIGNATURE, LegacyRefusal.MALFORMED)
+    assert (await framework.adapter.take(cookie)).data.items() >= USER.items()
+
+
+async def test_a_session_rewritten_without_the_secret_is_refused_as_a_bad_signature(framework: Framework) -> None:
+    if not framework.tamperable:
+        pytest.skip("the framework signs no session data")
+    cookie = await framework.login(USER)
+    await framework.tamper(cookie)
+    with pytest.raises(InvalidLegacySession) as refused:
+        await framework.adapter.take(framework.forged(cookie) if not framework.stateful else cookie)
+    assert refused.value.reason is LegacyRefusal.BAD_SIGNATURE
+    assert await framework.holds(cookie)
+
+
+async def test_a_session_signed_with_another_secret_is_refused_and_left_in_place(framework: Framework) -> None:
+    if not framework.signed:
+        pytest.skip("the framework signs nothing")
+    cookie = await framework.login(USER, secret=new_secret())
+    with pytest.raises(InvalidLegacySession) as refused:
+        await framework.adapter.take(cookie)
+    assert refused.value.reason is LegacyRefusal.BAD_SIGNATURE
+    assert await framework.holds(cookie)
+
+
+async def test_of_concurrent_exchanges_of_one_cookie_exactly_one_receives_the_session(framework: Framework) -> None:
+    cookie = await framework.login(USER)
+    results = await asyncio.gather(*(framework.adapter.take(cookie) for _ in range(16)), return_exceptions=True)
+    assert [result.user_reference for result in results if not isinstance(result, BaseException)] == ["42"]
+    assert all(isinstance(result, LegacySessionRefused) for result in results if isinstance(result, BaseException))
+
+
+async def test_a_restored_session_can_be_exchanged_again(framework: Framework) -> None:
+    cookie = await framework.login(USER)
+    taken = await framework.adapter.take(cookie)
+    await framework.adapter.restore(taken)
+    assert await framework.holds(cookie)
+    again = await framework.adapter.take(cookie)
+    assert again.data == taken.data and again.expires_at is not None and taken.expires_at is not None
+    assert abs(again.expires_at - taken.expires_at) < timedelta(seconds=2)

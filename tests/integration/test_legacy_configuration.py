@@ -9,7 +9,7 @@ from entrypoints import exit_codes
 from entrypoints.cli import main
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.legacy_settings import LegacyBridgeSettings, LegacyStoreKind
 
 
 def test_the_bridge_is_off_by_default() -> None:
@@ -32,11 +32,113 @@ def test_every_bridge_variable_is_read() -> None:
     )
 
 
+def test_a_refused_store_names_every_accepted_form() -> None:
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"TESSERA_LEGACY_SESSIONS": "memcached://127.0.0.1"})
+    for form in ("redis://", "file:///", "django-db+postgresql://", "django-file:///", "django-signed-cookies:"):
+        assert form in str(refused.value)
+
+
 def test_litestars_defaults_are_the_bridges_defaults(tmp_path: Path) -> None:
     bridge = Settings.from_env({"TESSERA_LEGACY_SESSIONS": f"file://{tmp_path}"}).legacy_bridge
     assert bridge == LegacyBridgeSettings(f"file://{tmp_path}")
-    assert (bridge.cookie, bridge.namespace, bridge.session_id_bytes) == ("session", "LITESTAR", 32)
+    assert (bridge.cookie_name, bridge.namespace, bridge.session_id_bytes) == ("session", "LITESTAR", 32)
     assert bridge.directory == tmp_path and not bridge.uses_redis
+    assert (bridge.kind, bridge.user_lookup, bridge.user_key) == (LegacyStoreKind.LITESTAR_FILE, UserLookup.ID, None)
+
+
+@pytest.fixture
+def secret_file(tmp_path: Path) -> Path:
+    path = tmp_path / "django-secret"
+    path.write_text("django-insecure-not-a-real-key\nan-older-key\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "cookie"),
+    [
+        ("django-db+postgresql://bridge:pw@db.internal:5432/app", LegacyStoreKind.DJANGO_DB, "sessionid"),
+        ("django-cached-db+sqlite:////srv/app/db.sqlite3", LegacyStoreKind.DJANGO_CACHED_DB, "sessionid"),
+        ("django-file:///var/tmp", LegacyStoreKind.DJANGO_FILE, "sessionid"),
+        ("django-signed-cookies:", LegacyStoreKind.DJANGO_SIGNED_COOKIES, "sessionid"),
+    ],
+)
+def test_each_django_backend_is_named_by_its_url_with_djangos_defaults(
+    url: str, kind: LegacyStoreKind, cookie: str, secret_file: Path
+) -> None:
+    env = {"TESSERA_LEGACY_SESSIONS": url, "TESSERA_LEGACY_SECRET_FILE": str(secret_file)}
+    bridge = Settings.from_env(env).legacy_bridge
+    assert bridge is not None
+    assert (bridge.kind, bridge.cookie_name, bridge.user_lookup) == (kind, cookie, UserLookup.LEGACY_ID)
+    assert (bridge.cookie_age, bridge.secret_file) == (1209600, secret_file)
+
+
+def test_flasks_stores_are_named_by_url_with_flasks_defaults(secret_file: Path) -> None:
+    cookie = Settings.from_env(
+        {"TESSERA_LEGACY_SESSIONS": "flask-cookie:", "TESSERA_LEGACY_SECRET_FILE": str(secret_file)}
+    )
+    assert cookie.legacy_bridge is not None
+    assert (cookie.legacy_bridge.kind, cookie.legacy_bridge.cookie_name) == (LegacyStoreKind.FLASK_COOKIE, "session")
+    assert (cookie.legacy_bridge.cookie_age, cookie.legacy_bridge.user_lookup) == (2678400, UserLookup.LEGACY_ID)
+    redis = Settings.from_env({"TESSERA_LEGACY_SESSIONS": "flask-session+redis://127.0.0.1:6379/0"}).legacy_bridge
+    assert redis is not None and (redis.kind, redis.namespace, redis.secret_file) == (
+        LegacyStoreKind.FLASK_SESSION_REDIS,
+        "session:",
+        None,
+    )
+    assert redis.inner_url == "redis://127.0.0.1:6379/0"
+
+
+def test_djangos_database_url_gets_an_asyncio_driver(secret_file: Path) -> None:
+    env = {
+        "TESSERA_LEGACY_SESSIONS": "django-db+postgresql://u:pw@db:5432/app",
+        "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
+    }
+    bridge = Settings.from_env(env).legacy_bridge
+    assert bridge is not None and bridge.database_url == "postgresql+asyncpg://u:pw@db:5432/app"
+    sqlite = LegacyBridgeSettings("django-db+sqlite:////srv/db.sqlite3")
+    assert sqlite.database_url == "sqlite+aiosqlite:////srv/db.sqlite3"
+
+
+def test_the_django_file_prefix_is_the_cookie_name_unless_set(secret_file: Path) -> None:
+    env = {
+        "TESSERA_LEGACY_SESSIONS": "django-file:///var/tmp",
+        "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
+        "TESSERA_LEGACY_COOKIE": "app_session",
+    }
+    bridge = Settings.from_env(env).legacy_bridge
+    assert bridge is not None and bridge.django_file_prefix == "app_session"
+    prefixed = Settings.from_env({**env, "TESSERA_LEGACY_FILE_PREFIX": "sess_"}).legacy_bridge
+    assert prefixed is not None and prefixed.django_file_prefix == "sess_"
+
+
+def test_a_django_store_without_its_secret_is_refused_naming_the_secret_variable() -> None:
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env({"TESSERA_LEGACY_SESSIONS": "django-signed-cookies:"})
+    assert refused.value.variable == "TESSERA_LEGACY_SECRET_FILE"
+
+
+def test_an_unreadable_or_empty_secret_file_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.write_text("\n")
+    for path in (tmp_path / "missing", empty):
+        with pytest.raises(ConfigError) as refused:
+            Settings.from_env(
+                {"TESSERA_LEGACY_SESSIONS": "django-signed-cookies:", "TESSERA_LEGACY_SECRET_FILE": str(path)}
+            )
+        assert refused.value.variable == "TESSERA_LEGACY_SECRET_FILE"
+
+
+def test_the_secret_never_appears_in_the_settings_or_tessera_config(secret_file: Path) -> None:
+    from entrypoints.config_command import effective_settings
+
+    env = {
+        "TESSERA_LEGACY_SESSIONS": "django-db+postgresql://u:pw@db/app",
+        "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
+    }
+    shown = "\n".join(effective_settings(Settings.from_env(env)))
+    assert "django-insecure" not in shown and "an-older-key" not in shown and ":pw@" not in shown
+    assert f"legacy_bridge.secret_file = {secret_file}" in shown
 
 
 def test_a_redis_namespace_of_none_means_bare_session_ids() -> None:
@@ -60,6 +162,22 @@ def test_a_redis_namespace_of_none_means_bare_session_ids() -> None:
         ("TESSERA_LEGACY_SESSION_ID_BYTES", "4", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
         ("TESSERA_LEGACY_COOKIE", "session", {}),
         ("TESSERA_LEGACY_USER_KEY", "email", {}),
+        ("TESSERA_LEGACY_USER_KEY", "auth..id", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_SECRET_FILE", "/etc/hostname", {}),
+        ("TESSERA_LEGACY_SECRET_FILE", "/etc/hostname", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_SESSIONS", "django-db+oracle://db/app", {}),
+        ("TESSERA_LEGACY_SESSIONS", "django-db+sqlite:///relative.db", {}),
+        ("TESSERA_LEGACY_SESSIONS", "django-db:///nothing", {}),
+        ("TESSERA_LEGACY_SESSIONS", "django-file://relative", {}),
+        ("TESSERA_LEGACY_SESSIONS", "django-signed-cookies://x", {}),
+        ("TESSERA_LEGACY_SESSIONS", "django-memcached://127.0.0.1", {}),
+        ("TESSERA_LEGACY_SESSIONS", "flask-session+memcached://127.0.0.1", {}),
+        ("TESSERA_LEGACY_SESSIONS", "flask-cookie://x", {}),
+        ("TESSERA_LEGACY_SECRET_FILE", "", {"TESSERA_LEGACY_SESSIONS": "flask-cookie:"}),
+        ("TESSERA_LEGACY_SESSION_AGE_SECONDS", "10", {"TESSERA_LEGACY_SESSIONS": "flask-cookie:"}),
+        ("TESSERA_LEGACY_SESSION_AGE_SECONDS", "3600", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_FILE_PREFIX", "sess_", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_SESSION_ID_BYTES", "16", {"TESSERA_LEGACY_SESSIONS": "flask-cookie:"}),
     ],
 )
 def test_a_bad_bridge_value_is_refused_naming_its_variable(variable: str, value: str, extra: dict[str, str]) -> None:
@@ -81,3 +199,88 @@ def test_the_cli_reports_a_bad_bridge_value_in_one_line(
     assert main(["serve", "--port", "1"]) == exit_codes.CONFIG
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "TESSERA_LEGACY_SESSIONS" in err and "Traceback" not in err
+
+
+def express_secrets(tmp_path: Path, text: str = "today's secret\nlast year's secret\n") -> str:
+    path = tmp_path / "express-session-secrets"
+    path.write_text(text)
+    return str(path)
+
+
+def test_an_express_bridge_defaults_to_express_sessions_and_connect_redis_names(tmp_path: Path) -> None:
+    env = {
+        "TESSERA_LEGACY_SESSIONS": "express+redis://:pw@cache.internal:6380/2",
+        "TESSERA_LEGACY_SECRET_FILE": express_secrets(tmp_path),
+    }
+    bridge = Settings.from_env(env).legacy_bridge
+    assert bridge is not None and bridge.kind is LegacyStoreKind.EXPRESS_REDIS and bridge.uses_redis
+    assert bridge.inner_url == "redis://:pw@cache.internal:6380/2"
+    assert (bridge.cookie_name, bridge.namespace, bridge.user_key, bridge.user_lookup) == (
+        "connect.sid",
+        "sess:",
+        None,
+        UserLookup.LEGACY_ID,
+    )
+
+
+def test_every_express_bridge_variable_is_read(tmp_path: Path) -> None:
+    env = {
+        "TESSERA_LEGACY_SESSIONS": "express+rediss://cache.internal",
+        "TESSERA_LEGACY_SECRET_FILE": express_secrets(tmp_path),
+        "TESSERA_LEGACY_COOKIE": "app.sid",
+        "TESSERA_LEGACY_NAMESPACE": "myapp:sess:",
+        "TESSERA_LEGACY_USER_KEY": "auth.account.id",
+        "TESSERA_LEGACY_USER_LOOKUP": "email",
+    }
+    bridge = Settings.from_env(env).legacy_bridge
+    assert bridge is not None
+    assert (bridge.cookie_name, bridge.namespace, bridge.user_key, bridge.user_lookup) == (
+        "app.sid",
+        "myapp:sess:",
+        "auth.account.id",
+        UserLookup.EMAIL,
+    )
+    bare = Settings.from_env({**env, "TESSERA_LEGACY_NAMESPACE": "none"}).legacy_bridge
+    assert bare is not None and bare.namespace is None
+
+
+def test_the_express_secrets_are_read_in_order_blank_lines_skipped(tmp_path: Path) -> None:
+    from adapters.legacy.express_sessions import secrets_of
+
+    text = "today's secret\n\n  last year's, spaces kept  \r\n"
+    assert secrets_of(text) == (b"today's secret", b"  last year's, spaces kept  ")
+    with pytest.raises(ValueError, match="no secret"):
+        secrets_of("\n \n")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "extra"),
+    [
+        ("TESSERA_LEGACY_SESSIONS", "express+file:///tmp", {}),
+        ("TESSERA_LEGACY_SESSIONS", "express+redis://", {}),
+        ("TESSERA_LEGACY_SESSIONS", "express://127.0.0.1", {}),
+        ("TESSERA_LEGACY_SECRET_FILE", "/nonexistent", {"TESSERA_LEGACY_SESSIONS": "express+redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_SESSION_ID_BYTES", "24", {"TESSERA_LEGACY_SESSIONS": "express+redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_SESSION_AGE_SECONDS", "600", {"TESSERA_LEGACY_SESSIONS": "express+redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_FILE_PREFIX", "sess_", {"TESSERA_LEGACY_SESSIONS": "express+redis://127.0.0.1"}),
+    ],
+)
+def test_a_bad_express_bridge_value_is_refused_naming_its_variable(
+    tmp_path: Path, variable: str, value: str, extra: dict[str, str]
+) -> None:
+    env = {**extra, variable: value}
+    if extra:
+        env.setdefault("TESSERA_LEGACY_SECRET_FILE", express_secrets(tmp_path))
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env(env)
+    assert refused.value.variable == variable
+
+
+def test_serve_exits_78_naming_the_missing_express_secret_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TESSERA_LEGACY_SESSIONS", "express+redis://127.0.0.1")
+    assert main(["serve", "--port", "1"]) == exit_codes.CONFIG
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "TESSERA_LEGACY_SECRET_FILE" in err and "express-session" in err
+    assert "Traceback" not in err

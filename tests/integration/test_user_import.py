@@ -180,11 +180,13 @@ async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
     namespace, tessera_lines = recipe["NAMESPACE"], recipe["tessera_lines"]
 
     joined = datetime(2018, 3, 1, 9, 30, tzinfo=UTC)
-    fields = {"first_name": "Ada", "last_name": "Lovelace", "is_superuser": False, "is_active": True}
+    fields = {"first_name": "Ada", "last_name": "Lovelace", "is_superuser": False, "is_staff": False, "is_active": True}
     users = [
         SimpleNamespace(pk=1, email="ada@example.com", password=make_password(PASSWORD), date_joined=joined, **fields),
         SimpleNamespace(pk=2, email="root@example.com", password=make_password(None), date_joined=joined, **fields),
     ]
+    for user, groups in zip(users, ([], [SimpleNamespace(name="Billing Team")]), strict=True):
+        user.groups = SimpleNamespace(all=lambda groups=groups: groups)
     users[1].is_superuser, users[1].is_active = True, False
 
     code, out, err = await import_cli(list(tessera_lines(users)))
@@ -196,7 +198,12 @@ async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
     response = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
     assert response.status_code == 200, response.text
     root = await _stored(client, "root@example.com")
-    assert root is not None and (root.roles, root.is_disabled, root.password_hash) == (("admin",), True, "")
+    assert root is not None and (root.roles, root.is_disabled, root.password_hash) == (
+        ("admin", "billing-team"),
+        True,
+        "",
+    )
+    assert (ada.legacy_id, root.legacy_id) == ("1", "2")
 
 
 @pytest.mark.parametrize("content", ["", "\n\n  \n"])

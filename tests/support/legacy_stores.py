@@ -13,6 +13,7 @@ from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 
 from adapters.legacy.file_legacy_sessions import FileLegacySessions
+from adapters.legacy.litestar_sessions import SESSION_ID_BYTES, USER_KEY
 from adapters.legacy.redis_legacy_sessions import RedisLegacySessions
 from adapters.memory.in_memory_legacy_sessions import InMemoryLegacySessions
 from adapters.system_clock import SystemClock
@@ -81,8 +82,11 @@ class MemoryStore:
 def redis_store(url: str, namespace: str | None) -> LitestarStore:
     """Litestar's RedisStore with this namespace, and tessera's adapter on a client of its own."""
     store = RedisStore.with_client(url, namespace=namespace)
-    return LitestarStore(store, RedisLegacySessions(Redis.from_url(url), namespace, SystemClock()))
+    return LitestarStore(
+        store, RedisLegacySessions(Redis.from_url(url), namespace, SESSION_ID_BYTES, USER_KEY, SystemClock())
+    )
 
 
 def file_store(directory: Path) -> LitestarStore:
-    return LitestarStore(FileStore(directory, create_directories=True), FileLegacySessions(directory, SystemClock()))
+    adapter = FileLegacySessions(directory, SESSION_ID_BYTES, USER_KEY, SystemClock())
+    return LitestarStore(FileStore(directory, create_directories=True), adapter)

@@ -16,9 +16,9 @@ from application.ports.legacy_sessions import LegacySessions
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
-from domain.errors import AccountDisabled, InvalidLegacySession, MalformedLegacySessionCookie
+from domain.errors import AccountDisabled, InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.events import EventKind
-from domain.legacy_sessions import UserLookup
+from domain.legacy_sessions import UserKeyPath, UserLookup
 from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
 from entrypoints.legacy_settings import LegacyBridgeSettings
@@ -31,9 +31,9 @@ SESSION_ID = "ab" * 32
 class LegacyFake(Provider):
     scope = Scope.APP
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, user_key: UserKeyPath) -> None:
         super().__init__()
-        self.sessions = InMemoryLegacySessions(clock)
+        self.sessions = InMemoryLegacySessions(clock, user_key)
 
     @provide
     def legacy(self) -> LegacySessions:
@@ -60,11 +60,10 @@ class Bridge:
     def __init__(
         self, app: Tessera, lookup: UserLookup = UserLookup.ID, *extra: Provider, settings: Settings = SETTINGS
     ) -> None:
-        bridge = LegacyBridgeSettings("file:///nonexistent", user_key="user_id", user_lookup=lookup)
-        if lookup is UserLookup.EMAIL:
-            bridge = replace(bridge, user_key="email")
+        user_key = {UserLookup.EMAIL: "email", UserLookup.LEGACY_ID: "passport.user"}.get(lookup, "user_id")
+        bridge = LegacyBridgeSettings("file:///nonexistent", user_key=user_key, user_lookup=lookup)
         self.app = app
-        self.fake = LegacyFake(app.clock)
+        self.fake = LegacyFake(app.clock, UserKeyPath.parse(user_key))
         fakes = Fakes(app.store, app.clock)
         self.events = fakes.events_sink
         self.container = build_container(replace(settings, legacy_bridge=bridge), fakes, self.fake, *extra)
@@ -120,6 +119,26 @@ async def test_the_user_can_be_found_by_email(app: Tessera, ada: str) -> None:
     assert str(app.session_of(await bridge.exchange()).user_id) == ada
 
 
+async def test_the_user_can_be_found_by_the_id_they_had_in_the_legacy_app(app: Tessera, ada: str) -> None:
+    """passport keeps the Express app's integer user id; the import kept it as the user's legacy_id."""
+    user = next(iter(app.store.tables.users.values()))
+    app.store.tables.users[user.id] = replace(user, legacy_id="42")
+    bridge = Bridge(app, UserLookup.LEGACY_ID)
+    bridge.fake.sessions.put(SESSION_ID, {"passport": {"user": 42}})
+    assert str(app.session_of(await bridge.exchange()).user_id) == ada
+
+
+async def test_a_legacy_id_no_imported_user_has_is_refused_as_no_user(app: Tessera) -> None:
+    user = next(iter(app.store.tables.users.values()))
+    app.store.tables.users[user.id] = replace(user, legacy_id="42")
+    bridge = Bridge(app, UserLookup.LEGACY_ID)
+    bridge.fake.sessions.put(SESSION_ID, {"passport": {"user": 43}})
+    with pytest.raises(InvalidLegacySession):
+        await bridge.exchange()
+    assert bridge.events.events[-1].detail == "no_user"
+    assert app.store.tables.sessions == {}
+
+
 async def test_a_second_exchange_of_one_cookie_is_refused(app: Tessera, ada: str) -> None:
     bridge = Bridge(app)
     bridge.fake.sessions.put(SESSION_ID, {"user_id": ada})
@@ -130,25 +149,47 @@ async def test_a_second_exchange_of_one_cookie_is_refused(app: Tessera, ada: str
     assert bridge.events.events[-1].detail == "unknown"
 
 
+@pytest.mark.parametrize("data", [{}, {"user_id": None}, {"user_id": ""}, {"user_id": True}, {"user_id": ["x"]}])
+async def test_an_anonymous_session_is_refused_for_naming_no_user(app: Tessera, data: dict[str, object]) -> None:
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, data)
+    with pytest.raises(InvalidLegacySession) as refused:
+        await bridge.exchange()
+    assert refused.value.reason is LegacyRefusal.NO_USER_REFERENCE
+    assert app.store.tables.sessions == {}
+    assert bridge.events.events[-1].detail == "no_user_reference"
+
+
 @pytest.mark.parametrize(
-    "data",
-    [
-        {},
-        {"user_id": None},
-        {"user_id": 42},
-        {"user_id": "not-a-uuid"},
-        {"user_id": "00000000-0000-0000-0000-0000000000ff"},
-    ],
+    "data", [{"user_id": 42}, {"user_id": "not-a-uuid"}, {"user_id": "00000000-0000-0000-0000-0000000000ff"}]
 )
 async def test_a_session_naming_no_user_of_tessera_is_refused_like_an_unknown_one(
     app: Tessera, data: dict[str, object]
 ) -> None:
     bridge = Bridge(app)
     bridge.fake.sessions.put(SESSION_ID, data)
+    with pytest.raises(InvalidLegacySession) as refused:
+        await bridge.exchange()
+    assert str(refused.value) == str(InvalidLegacySession(LegacyRefusal.UNKNOWN))
+    assert app.store.tables.sessions == {}
+    assert bridge.events.events[-1].detail == "no_user"
+
+
+async def test_a_session_made_with_another_password_hash_than_tesseras_is_refused(app: Tessera, ada: str) -> None:
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada})
+    bridge.fake.sessions.password_hashes[SESSION_ID] = "pbkdf2_sha256$1$salt$the-hash-before-a-password-change"
     with pytest.raises(InvalidLegacySession):
         await bridge.exchange()
     assert app.store.tables.sessions == {}
-    assert bridge.events.events[-1].detail == "no_user"
+    assert bridge.events.events[-1].detail == "password_changed"
+
+
+async def test_a_session_made_with_the_password_hash_tessera_holds_is_exchanged(app: Tessera, ada: str) -> None:
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada})
+    bridge.fake.sessions.password_hashes[SESSION_ID] = next(iter(app.store.tables.users.values())).password_hash
+    assert str(app.session_of(await bridge.exchange()).user_id) == ada
 
 
 async def test_an_expired_legacy_session_is_refused(app: Tessera, ada: str) -> None:
@@ -157,6 +198,8 @@ async def test_an_expired_legacy_session_is_refused(app: Tessera, ada: str) -> N
     app.clock.advance(timedelta(seconds=5))
     with pytest.raises(InvalidLegacySession):
         await bridge.exchange()
+    assert bridge.events.events[-1].detail == "expired"
+    assert SESSION_ID not in bridge.fake.sessions.stored
 
 
 @pytest.mark.parametrize("cookie", [None, "", "null", "AB" * 32, "ab" * 31, "ab" * 33, "zz" * 32, "ab" * 31 + "é"])

@@ -1,0 +1,117 @@
+"""Sessions of Django's `db` and `cached_db` backends: rows of `django_session` (SQLAlchemy Core).
+
+A row is `session_key` (the `sessionid` cookie), `session_data` (the signed session, see
+django_signing.py) and `expire_date` (UTC; Django honours a row while `expire_date > now`).
+Consuming a session deletes its row: the DELETE whose row count is 1 wins, so of concurrent takes
+exactly one succeeds on any database. The signature is checked BEFORE the delete: a row signed
+with another secret (a misconfigured `TESSERA_LEGACY_SECRET_FILE`) is refused and left in place,
+so a wrong secret logs nobody out. tessera's database user needs SELECT and DELETE on the table,
+and INSERT for `restore` (docs/migration-guide.md).
+
+`cached_db` keeps a copy in Django's cache too: after the row is deleted, the legacy app may still
+honour its cached copy until the cache entry times out; tessera refuses a second exchange all the same.
+"""
+
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, and_, delete, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.legacy import django_sessions
+from adapters.legacy.django_signing import STORED_SESSION_SALT, DjangoSecret
+from application.errors import StorageUnavailable
+from application.ports.clock import Clock
+from application.ports.legacy_sessions import LegacySessions
+from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused
+from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
+
+log = logging.getLogger(__name__)
+_ATTEMPTS = 3
+"""A row rewritten by the legacy app between our read and our delete is read again, this often."""
+
+
+def session_table(name: str = "django_session") -> Table:
+    """`django.contrib.sessions.models.Session`'s table, as its migration 0001 creates it."""
+    return Table(
+        name,
+        MetaData(),
+        Column("session_key", String(40), primary_key=True),
+        Column("session_data", Text, nullable=False),
+        Column("expire_date", DateTime(timezone=True), nullable=False, index=True),
+    )
+
+
+class DjangoDbLegacySessions(LegacySessions):
+    def __init__(
+        self, engine: AsyncEngine, table: Table, secret: DjangoSecret, user_key: UserKeyPath, clock: Clock
+    ) -> None:
+        self._engine = engine
+        self._table = table
+        self._secret = secret
+        self._user_key = user_key
+        self._clock = clock
+
+    async def take(self, cookie: str) -> LegacySession:
+        key = django_sessions.session_key_of(cookie)
+        try:
+            for _ in range(_ATTEMPTS):
+                taken = await self._take(key)
+                if taken is not None:
+                    return taken
+        except DBAPIError as error:
+            log.warning("the Django session table could not be read: %s", type(error.orig).__name__)
+            raise StorageUnavailable from error
+        except OSError as error:
+            raise StorageUnavailable from error
+        raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
+
+    async def _take(self, key: str) -> LegacySession | None:
+        """The session if this call deleted its row as read; None if the row changed meanwhile."""
+        table = self._table
+        async with self._engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    select(table.c.session_data, table.c.expire_date).where(table.c.session_key == key)
+                )
+            ).one_or_none()
+        if row is None:
+            raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
+        session_data, expire_date = row
+        expires_at = expire_date if expire_date.tzinfo else expire_date.replace(tzinfo=UTC)
+        refusal: LegacySessionRefused | None = None
+        try:
+            check_expiry(expires_at, self._clock.now())
+            data, _ = django_sessions.verified(session_data, STORED_SESSION_SALT, self._secret)
+        except LegacySessionRefused as refused:
+            if refused.reason is not LegacyRefusal.EXPIRED:
+                raise  # left in place: a wrong secret must not log anyone out
+            refusal = refused
+        same_row = and_(table.c.session_key == key, table.c.session_data == session_data)
+        async with self._engine.begin() as connection:
+            deleted = (await connection.execute(delete(table).where(same_row))).rowcount
+        if refusal is not None:
+            raise refusal
+        if deleted != 1:
+            return None
+        return django_sessions.django_session(key, data, session_data.encode(), expires_at, self._user_key)
+
+    async def restore(self, session: LegacySession) -> None:
+        if session.expires_at is not None and self._clock.now() >= session.expires_at:
+            return
+        row = {
+            "session_key": session.session_id,
+            "session_data": session.stored.decode(),
+            "expire_date": session.expires_at or datetime.max.replace(tzinfo=UTC),
+        }
+        try:
+            async with self._engine.begin() as connection:
+                await connection.execute(insert(self._table).values(row))
+        except IntegrityError:
+            return  # stored again since: the newer session is kept
+        except (DBAPIError, OSError) as error:
+            raise StorageUnavailable from error
+
+    def password_unchanged(self, session: LegacySession, password_hash: str) -> bool:
+        return django_sessions.password_unchanged(session, password_hash, self._secret)

@@ -1,0 +1,102 @@
+"""The framework formats the bridge decodes, against values made by the frameworks' own code:
+Django's signing (fallback keys, a pickled session), Flask's tagged JSON, Flask-Session's
+serialisers (and its pickle fallback, which tessera refuses)."""
+
+import pickle
+from datetime import UTC, datetime
+
+import msgspec
+import pytest
+from django.core import signing
+from flask import Flask
+from flask.json.tag import TaggedJSONSerializer
+
+from adapters.legacy.django_sessions import password_unchanged
+from adapters.legacy.django_signing import STORED_SESSION_SALT, DjangoSecret, session_auth_hash, session_object, unsign
+from adapters.legacy.flask_session_redis_legacy_sessions import _decoded
+from adapters.legacy.flask_signing import cookie_session
+from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
+from domain.legacy_sessions import LegacySession
+from tests.support.django_sessions import django_settings, new_secret
+
+SESSION = {"_auth_user_id": "7", "flash": ["hello"]}
+
+
+class PickleSerializer:
+    """What Django's removed `PickleSerializer` wrote, and what a project may still configure."""
+
+    def dumps(self, obj: object) -> bytes:
+        return pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+
+    def loads(self, data: bytes) -> object:
+        raise AssertionError("tessera must never unpickle")
+
+
+def test_a_django_session_signed_with_a_fallback_key_verifies() -> None:
+    old, new = new_secret(), new_secret()
+    with django_settings(old):
+        signed = signing.dumps(SESSION, salt=STORED_SESSION_SALT, compress=True)
+    payload, _ = unsign(signed, STORED_SESSION_SALT, DjangoSecret(new.encode(), (old.encode(),)))
+    assert session_object(payload) == SESSION
+    with pytest.raises(InvalidLegacySession) as refused:
+        unsign(signed, STORED_SESSION_SALT, DjangoSecret(new.encode()))
+    assert refused.value.reason is LegacyRefusal.BAD_SIGNATURE
+
+
+def test_a_pickled_django_session_is_refused_as_pickled_without_being_loaded() -> None:
+    secret = new_secret()
+    with django_settings(secret):
+        signed = signing.dumps(SESSION, salt=STORED_SESSION_SALT, serializer=PickleSerializer, compress=True)
+    payload, _ = unsign(signed, STORED_SESSION_SALT, DjangoSecret(secret.encode()))
+    with pytest.raises(InvalidLegacySession) as refused:
+        session_object(payload)
+    assert refused.value.reason is LegacyRefusal.PICKLED
+
+
+@pytest.mark.parametrize("value", ["", "abc", "no-signature", ":", "a:b", "payload:!!:sig"])
+def test_a_value_of_another_shape_than_djangos_signing_is_malformed(value: str) -> None:
+    with pytest.raises(MalformedLegacySessionCookie):
+        unsign(value, STORED_SESSION_SALT, DjangoSecret(b"key"))
+
+
+def test_the_auth_hash_is_djangos_salted_hmac_of_the_password_hash() -> None:
+    """The key salt and algorithm as `AbstractBaseUser._get_session_auth_hash` has them, computed by
+    Django's own `salted_hmac`."""
+    from django.utils.crypto import salted_hmac
+
+    secret, password_hash = new_secret(), "pbkdf2_sha256$1000000$salt$abcdef"
+    expected = salted_hmac(
+        "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+        password_hash,
+        secret=secret,
+        algorithm="sha256",
+    ).hexdigest()
+    assert session_auth_hash(password_hash, secret.encode()) == expected
+    session = LegacySession("k", {"_auth_user_hash": expected}, b"", None, "7")
+    assert password_unchanged(session, password_hash, DjangoSecret(secret.encode()))
+    assert not password_unchanged(session, "pbkdf2_sha256$1000000$salt$changed", DjangoSecret(secret.encode()))
+    assert password_unchanged(session, "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA", DjangoSecret(secret.encode()))
+    assert not password_unchanged(LegacySession("k", {}, b"", None, "7"), password_hash, DjangoSecret(secret.encode()))
+
+
+def test_flasks_tagged_values_come_out_as_plain_json_values() -> None:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = "s" * 32
+    data = {"_user_id": "7", "pair": (1, 2), "raw": b"\x00\x01", "when": datetime(2026, 1, 2, tzinfo=UTC), " t": "x"}
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    assert serializer is not None and isinstance(serializer.serializer, TaggedJSONSerializer)
+    cookie = serializer.dumps(data)
+    session, _ = cookie_session(cookie, (b"s" * 32,))
+    assert session["_user_id"] == "7" and session["pair"] == [1, 2] and session[" t"] == "x"
+    assert isinstance(session["raw"], str) and isinstance(session["when"], str)
+
+
+def test_flask_session_values_decode_from_msgpack_or_json_and_a_pickle_is_refused() -> None:
+    assert _decoded(msgspec.msgpack.encode({"_user_id": "7"})) == {"_user_id": "7"}
+    assert _decoded(msgspec.json.encode({"_user_id": "7"})) == {"_user_id": "7"}
+    with pytest.raises(InvalidLegacySession) as refused:
+        _decoded(pickle.dumps({"_user_id": "7"}))
+    assert refused.value.reason is LegacyRefusal.PICKLED
+    with pytest.raises(InvalidLegacySession) as unreadable:
+        _decoded(msgspec.json.encode(["not", "a", "session"]))
+    assert unreadable.value.reason is LegacyRefusal.UNREADABLE
