@@ -3,8 +3,8 @@ member, Patroni on each PostgreSQL node, HAProxy in front. Each setting that sha
 window is here, with its reason; docs/deployment.md §10 repeats them with the measured windows.
 
 Timings (Patroni's dynamic configuration, stored in etcd at bootstrap):
-- `ttl: 10`: the leader key lives 10 s; a leader whose Patroni dies is replaced once it expires. The
-  shortest value Patroni accepts with `loop_wait + 2 * retry_timeout <= ttl`.
+- `ttl: 10`: the leader key lives 10 s; a leader whose Patroni dies is replaced once it expires. Short,
+  within Patroni's rule `loop_wait + 2 * retry_timeout <= ttl`.
 - `loop_wait: 2`: each Patroni runs its loop every 2 s: a crash is noticed within 2 s.
 - `retry_timeout: 4`: etcd or PostgreSQL calls are retried for 4 s before Patroni demotes itself.
 - `primary_start_timeout: 0`: a primary whose PostgreSQL crashed is not restarted in place (300 s by
