@@ -11,64 +11,23 @@ is writable: a node whose Patroni died keeps a PostgreSQL that says yes, and a p
 connection already open to it stays there after the standby was promoted elsewhere."""
 
 import contextlib
-import json
 import os
 import pwd
 import shutil
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from deploy.ha_node import HaNode, rest_status
 from deploy.ha_settings import haproxy_config, patroni_config
 from deploy.local_postgres import ClusterFailed, server_binaries
 from deploy.local_replicas import free_port
 from deploy.packages import install_when_missing
 
 READY_WITHIN_SECONDS = 120.0
-
-
-@dataclass
-class HaNode:
-    name: str
-    pg_port: int
-    rest_port: int
-    root: Path
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def data(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def config(self) -> Path:
-        return self.root / "patroni.yml"
-
-    @property
-    def log(self) -> Path:
-        return self.root / "patroni.log"
-
-    def role(self) -> str | None:
-        """What its Patroni says it is (`primary`, `replica`), None if its REST API does not answer."""
-        with (
-            contextlib.suppress(OSError, urllib.error.URLError, ValueError),
-            urllib.request.urlopen(f"http://127.0.0.1:{self.rest_port}/patroni", timeout=1) as response,
-        ):
-            return str(json.loads(response.read())["role"])
-        return None
-
-    def is_primary(self) -> bool:
-        return _status(f"http://127.0.0.1:{self.rest_port}/primary") == 200
-
-    def postmaster_pid(self) -> int | None:
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            return int((self.data / "postmaster.pid").read_text().splitlines()[0])
-        return None
 
 
 class HaDatabase:
@@ -103,7 +62,7 @@ class HaDatabase:
 
     def start(self) -> None:
         self._etcd = self._spawn(self._etcd_command(), self.root / "etcd.log", as_postgres=False)
-        _wait_until(lambda: _status(f"http://127.0.0.1:{self.etcd_port}/health") == 200, "etcd", self._etcd)
+        _wait_until(lambda: rest_status(f"http://127.0.0.1:{self.etcd_port}/health") == 200, "etcd", self._etcd)
         for node in self.nodes:
             self.start_patroni(node)
         config = haproxy_config(port=self.haproxy_port, nodes=[(n.name, n.pg_port, n.rest_port) for n in self.nodes])
@@ -122,7 +81,9 @@ class HaDatabase:
         def formed() -> bool:
             leader = self.leader()
             return leader is not None and any(
-                _status(f"http://127.0.0.1:{node.rest_port}/sync") == 200 for node in self.nodes if node is not leader
+                rest_status(f"http://127.0.0.1:{node.rest_port}/sync") == 200
+                for node in self.nodes
+                if node is not leader
             )
 
         _wait_until(formed, "a primary with a synchronous standby", None, within)
@@ -247,16 +208,6 @@ def ha_database(directory: Path, nodes: int = 2) -> Iterator[HaDatabase]:
 
 def _installed(program: str) -> bool:
     return shutil.which(program) is not None
-
-
-def _status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
-    except (OSError, urllib.error.URLError):
-        return None
 
 
 def _wait_until(
