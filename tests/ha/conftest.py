@@ -39,11 +39,13 @@ def ha() -> Iterator[HaDatabase]:
         database = tier.__enter__()
     except ClusterFailed as error:
         _show_logs(run)
+        shutil.rmtree(run, ignore_errors=True)
         pytest.fail(f"the HA tests need etcd, Patroni and HAProxy (.ci/ensure-ha): {error}", pytrace=False)
     try:
         yield database
     finally:
         tier.__exit__(None, None, None)
+        shutil.rmtree(run, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
