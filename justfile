@@ -9,18 +9,19 @@ run host="127.0.0.1" port="8000":
     uv run --locked tessera db upgrade
     uv run --locked tessera serve --host {{host}} --port {{port}} --workers 1
 
-# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium), the legacy-session tests (Debian's redis-server; Node.js and sqlite3 for the Express one) and the container image (Debian's podman)
+# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium), the legacy-session tests (Debian's redis-server; Node.js and sqlite3 for the Express one), the failover and pgbouncer tests (Debian's patroni, etcd-server, haproxy, pgbouncer) and the container image (Debian's podman)
 test *args:
     bash .ci/ensure-postgres
     bash .ci/ensure-chromium
     bash .ci/ensure-redis
     bash .ci/ensure-node
+    bash .ci/ensure-ha
     bash .ci/ensure-podman --background
     uv run --locked pytest {{args}}
 
-# A cluster on this machine: a throwaway PostgreSQL, the migrations once, 3 replicas (`tessera serve --workers 2`, shared-key mode) and Debian's nginx round-robin on 127.0.0.1:{{port}}; Ctrl-C stops it all
-cluster port="8080":
-    uv run --locked python -m deploy.cluster --port {{port}}
+# A cluster on this machine: a throwaway PostgreSQL (`--ha`: etcd, Patroni over two synchronous PostgreSQL nodes, HAProxy to the primary), the migrations once, 3 replicas (`tessera serve --workers 2`, shared-key mode) and Debian's nginx round-robin on 127.0.0.1:8080 (`just cluster 9090`: another port); Ctrl-C stops it all
+cluster *args="":
+    uv run --locked python -m deploy.cluster {{args}}
 
 # Unit and contract tests on memory and SQLite only: no PostgreSQL, Redis, Chromium or served process (9 s wall on 2 shared cores)
 test-fast *args:

@@ -1,4 +1,5 @@
-"""`just cluster`: tessera as production runs it, on one machine. A throwaway PostgreSQL, the
+"""`just cluster`: tessera as production runs it, on one machine. A throwaway PostgreSQL (with `--ha`,
+a highly available tier: etcd, Patroni over two synchronous PostgreSQL nodes, HAProxy), the
 migrations run once, 3 replicas of `tessera serve --workers 2` in shared-key mode (a key-encryption
 key made for the run, in a file), and Debian's nginx round-robin in front on 127.0.0.1:PORT. It
 prints what to try, and stops everything it started on Ctrl-C (SIGINT) or SIGTERM; it stops too,
@@ -22,6 +23,7 @@ from pathlib import Path
 from types import FrameType
 
 from deploy.guide import guide
+from deploy.local_ha import ha_database
 from deploy.local_nginx import NGINX_ADDRESS, start_nginx
 from deploy.local_postgres import ClusterFailed, throwaway_postgres
 from deploy.local_replicas import answers, free_port, running_replicas, stop, tessera
@@ -34,14 +36,25 @@ OWN_TOO = ("FORWARDED_ALLOW_IPS", "METRICS_ADDRESS", "WORKER_SOCKETS")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="just cluster", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1 (default: 8080)")
+    parser.add_argument(
+        "front", nargs="?", type=int, metavar="PORT", help="nginx's port, as `just cluster 9090` gives it"
+    )
+    parser.add_argument(
+        "--ha",
+        action="store_true",
+        help="a highly available database tier: etcd, Patroni over two PostgreSQL nodes in synchronous "
+        "replication, HAProxy to the primary (deploy/local_ha.py)",
+    )
     args = parser.parse_args(argv)
+    args.port = args.front or args.port
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, _stop_once)
     run = Path(tempfile.mkdtemp(prefix="tessera-cluster-"))
     run.chmod(0o711)  # the postgres account (our PostgreSQL) and nginx's workers go through it
     try:
         with ExitStack() as started:
-            database_url = started.enter_context(throwaway_postgres(run, free_port()))
+            ha = started.enter_context(ha_database(run)) if args.ha else None
+            database_url = ha.url if ha is not None else started.enter_context(throwaway_postgres(run, free_port()))
             key_file = _key_encryption_key(run)
             env = _environment(database_url, key_file, args.port)
             upgrade = tessera("db", "upgrade")
@@ -54,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
             nginx = start_nginx(run, args.port, [replica.port for replica in replicas])
             started.callback(stop, nginx)
             _wait_answering(nginx, f"http://127.0.0.1:{args.port}/health", run)
-            print(guide(args.port, replicas, database_url, key_file, run), flush=True)
+            print(guide(args.port, replicas, database_url, key_file, run, ha), flush=True)
             watched = {f"replica {r.number}": r.process for r in replicas} | {"nginx": nginx}
+            if ha is not None:  # a Patroni node may die: that is what the tier is for; etcd and HAProxy are one each
+                watched |= {name: p for name, p in ha.processes().items() if not name.startswith("patroni")}
             while True:
                 for name, process in watched.items():
                     if process.poll() is not None:
@@ -75,7 +90,7 @@ def _stop_once(number: int, frame: FrameType | None) -> None:
     """The first Ctrl-C stops the cluster; more of them must not interrupt the stopping."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    print("\ntessera cluster: stopping nginx, the replicas and PostgreSQL", file=sys.stderr, flush=True)
+    print("\ntessera cluster: stopping nginx, the replicas and the database", file=sys.stderr, flush=True)
     raise KeyboardInterrupt
 
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from deploy.local_ha import HaDatabase
 from deploy.local_nginx import NGINX_ADDRESS
 from deploy.local_replicas import Replica
 
@@ -11,7 +12,9 @@ JSON = "-H 'content-type: application/json'"
 ADA = '"email": "ada@example.com", "password": "correct horse battery staple"'
 
 
-def guide(port: int, replicas: list[Replica], database_url: str, key_file: Path, run: Path) -> str:
+def guide(
+    port: int, replicas: list[Replica], database_url: str, key_file: Path, run: Path, ha: HaDatabase | None = None
+) -> str:
     front = f"127.0.0.1:{port}"
     ports = " ".join(str(replica.port) for replica in replicas)
     lines = [
@@ -46,6 +49,21 @@ def guide(port: int, replicas: list[Replica], database_url: str, key_file: Path,
         f"uv run --locked --project {REPOSITORY} tessera keys list",
         f"curl -s {front}/.well-known/jwks.json | jq '.keys[].kid'   # both keys, from any replica",
         "",
+        *(_ha_lines(ha) if ha is not None else []),
         "Ctrl-C stops everything this started.",
     ]
     return "\n".join(lines)
+
+
+def _ha_lines(ha: HaDatabase) -> list[str]:
+    """Where the HA tier's parts are, and how to fail it over by hand."""
+    config = ha.nodes[0].config
+    return [
+        "# The database tier (--ha): HAProxy routes to whichever node Patroni's REST API calls primary",
+        *(f"#   {n.name}: PostgreSQL 127.0.0.1:{n.pg_port}, Patroni REST 127.0.0.1:{n.rest_port}" for n in ha.nodes),
+        f"#   etcd 127.0.0.1:{ha.etcd_port}; logs in {ha.root}",
+        f"patronictl -c {config} list",
+        f"patronictl -c {config} switchover --force   # a planned switchover: writes answer 503 for a few seconds",
+        "# an unplanned one: kill -9 the primary's postmaster (its pid: the first line of DATA/postmaster.pid)",
+        "",
+    ]

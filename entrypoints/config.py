@@ -27,6 +27,9 @@ _KEYS = KeyTimings()
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = "sqlite+aiosqlite:///tessera.db"
+    listen_database_url: str | None = None
+    """Set (TESSERA_LISTEN_DATABASE_URL): where the change listener LISTENs, PostgreSQL itself, when
+    `database_url` goes through a transaction pooler (`?pooler=pgbouncer`); unset, `database_url`."""
     issuer: str = _TOKENS.issuer
     audience: str = _TOKENS.audience
     access_ttl: timedelta = _TOKENS.access_ttl

@@ -8,6 +8,7 @@ from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
 from domain.key_errors import JwksOutlivesPropagation
 from domain.throttling import ThrottleLetsOneAddressLockOut
 from entrypoints.environment import ConfigError, Env
+from entrypoints.ioc.storage import listen_url_refused
 from entrypoints.legacy_settings import legacy_bridge_from_env
 from entrypoints.mail_settings import mail_settings_from_env
 
@@ -20,6 +21,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
     defaults = cls()
     settings = cls(
         database_url=env.database_url("DATABASE_URL", defaults.database_url),
+        listen_database_url=env.optional_database_url("LISTEN_DATABASE_URL"),
         issuer=env.text("ISSUER", defaults.issuer),
         audience=env.text("AUDIENCE", defaults.audience),
         access_ttl=env.seconds("ACCESS_TTL_SECONDS", defaults.access_ttl, low=2, high=24 * 3600),
@@ -87,6 +89,8 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
         metrics_address=env.host_port("METRICS_ADDRESS"),
         worker_sockets=env.path("WORKER_SOCKETS"),
     )
+    if (refused := listen_url_refused(settings.database_url, settings.listen_database_url)) is not None:
+        raise ConfigError("LISTEN_DATABASE_URL", refused)
     if settings.argon2_memory_kib < 8 * settings.argon2_parallelism:
         raise ConfigError("ARGON2_MEMORY_KIB", "must be at least 8 × TESSERA_ARGON2_PARALLELISM (argon2's minimum)")
     if settings.revocation_lookback <= 2 * settings.revocation_poll:

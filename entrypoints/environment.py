@@ -8,6 +8,7 @@ from typing import Literal
 
 from adapters.crypto.joserfc_key_vault import key_encryption_key
 from adapters.crypto.signing_keys import KeyConfigurationError
+from adapters.sql.postgres_pooler import InvalidPoolerParameter
 from adapters.sql.postgres_tls import InvalidTlsParameter
 from domain.clients import InvalidClientEntry, TrustedClient, parse_trusted_clients
 from domain.custom_claims import RESERVED_NAMES
@@ -154,9 +155,12 @@ class Env:
             found.append(origin)
         return tuple(dict.fromkeys(found))
 
+    def optional_database_url(self, name: str) -> str | None:
+        return self.database_url(name, "") if self.text(name, "") else None
+
     def database_url(self, name: str, default: str) -> str:
         """A URL of a registered storage backend, its scheme normalised (`postgres://` to `postgresql+asyncpg://`)."""
         try:
             return normalised_url(self.text(name, default))
-        except (UnknownStorageUrl, InvalidTlsParameter) as error:
+        except (UnknownStorageUrl, InvalidTlsParameter, InvalidPoolerParameter) as error:
             raise ConfigError(name, str(error)) from None

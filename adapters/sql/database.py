@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
 from adapters.sql.idle_ping import ping_when_idle
+from adapters.sql.postgres_pooler import pooled_connect_args
 from adapters.sql.postgres_tls import asyncpg_tls
 from adapters.sql.sqlite_file import create_private_sqlite_file, serialize_sqlite_writers
 
@@ -31,6 +32,7 @@ def database_config(url: str) -> SQLAlchemyAsyncConfig:
     parsed = make_url(url)
     postgres = parsed.get_backend_name() == "postgresql"
     parsed, tls = asyncpg_tls(parsed) if postgres else (parsed, {})
+    parsed, pooled = pooled_connect_args(parsed) if postgres else (parsed, {})
     # SQLite has one writer at a time, and writers that meet spin in its busy handler, sleeping up to
     # 100 ms a turn: one connection a process makes them queue at the pool instead, first come first served.
     single_connection: dict[str, Any] = {} if postgres else {"pool_size": 1, "max_overflow": 0}
@@ -45,6 +47,7 @@ def database_config(url: str) -> SQLAlchemyAsyncConfig:
                     "timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS,
                     "command_timeout": POSTGRES_STATEMENT_TIMEOUT_SECONDS,
                     **tls,
+                    **pooled,
                 }
                 if postgres
                 else {}

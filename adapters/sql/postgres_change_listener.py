@@ -25,11 +25,16 @@ class PostgresChangeListener(ChangeListener):
     """LISTENs on one connection of its own. PostgreSQL delivers a notification once the writing
     transaction commits, to every replica at once: a revocation anywhere is heard within
     milliseconds. A lost connection is reopened every `retry` seconds; until then, and for anything
-    sent meanwhile, the revocation poll holds the bound."""
+    sent meanwhile, the revocation poll holds the bound.
+
+    Through a failover (docs/deployment.md §10): HAProxy cuts the connection to a primary that stops
+    being one, and the next reaches the new primary; a `LISTEN` that lands on a standby fails ("cannot
+    execute LISTEN during recovery") and is retried like a refused connection. Its URL is
+    `TESSERA_LISTEN_DATABASE_URL` when the pool goes through a transaction pooler, where LISTEN hears
+    nothing."""
 
     def __init__(self, database_url: str, retry: float = 1.0) -> None:
-        url = make_url(database_url).set(drivername="postgresql")
-        self._dsn = url.render_as_string(hide_password=False)
+        self._dsn = libpq_dsn(database_url)
         self._retry = retry
         self._task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
@@ -72,6 +77,21 @@ class PostgresChangeListener(ChangeListener):
                     with contextlib.suppress(Exception):
                         await connection.close(timeout=1)
             await asyncio.sleep(self._retry)
+
+
+def libpq_dsn(database_url: str) -> str:
+    """The URL as asyncpg's own `connect()` reads it. SQLAlchemy spells several hosts as repeated
+    `?host=h:p` parameters, of which asyncpg's DSN parser keeps the last alone: they become libpq's
+    `h1:p1,h2:p2` list, so the listener tries every host, as the pool does (`target_session_attrs` stays)."""
+    url = make_url(database_url).set(drivername="postgresql")
+    hosts = url.query.get("host")
+    if not isinstance(hosts, tuple):
+        return url.render_as_string(hide_password=False)
+    bare = url.difference_update_query(["host"]).set(host=None, port=None)
+    rendered = bare.render_as_string(hide_password=False)
+    scheme, _, rest = rendered.partition("://")
+    credentials, at, after = rest.rpartition("@")
+    return f"{scheme}://{credentials}{at}{','.join(hosts)}{after}"
 
 
 def parse(payload: str) -> Changes | None:

@@ -14,6 +14,7 @@ from adapters.memory.in_memory_storage_health import InMemoryStorageHealth
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from adapters.sql.database import create_engine, pending_migrations, session_factory, upgrade_schema
+from adapters.sql.postgres_pooler import checked_pooler, is_pooled
 from adapters.sql.postgres_tls import libpq_tls_url
 from adapters.sql.sql_spent_legacy_cookies import SqlSpentLegacyCookies
 from adapters.sql.sql_storage_health import SqlStorageHealth
@@ -83,7 +84,7 @@ BACKENDS: tuple[StorageBackend, ...] = (
         SqlStorageProvider,
         SQL_SCHEMA,
         listeners=_postgres_replicas,
-        normalise=libpq_tls_url,
+        normalise=lambda url: checked_pooler(libpq_tls_url(url)),
     ),
     StorageBackend("the in-memory store", {"memory": "memory"}, MemoryStorageProvider, shared=False),
 )
@@ -112,6 +113,26 @@ def normalised_url(url: str) -> str:
     return backend.normalise(backend.schemes[scheme] + url[len(scheme) :])
 
 
+def listen_url_refused(database_url: str, listen_url: str | None) -> str | None:
+    """Why TESSERA_LISTEN_DATABASE_URL cannot be as given beside this TESSERA_DATABASE_URL; None if it can.
+
+    A pooled database URL (`?pooler=pgbouncer`) needs one: LISTEN through a transaction pooler hears
+    nothing reliably. The listen URL itself reaches PostgreSQL directly, so it names no pooler."""
+    postgres = backend_for(database_url).listeners is _postgres_replicas
+    if listen_url is None:
+        if postgres and is_pooled(database_url):
+            return (
+                "must be set when TESSERA_DATABASE_URL goes through a transaction pooler (pooler=): "
+                "the change listener needs PostgreSQL itself"
+            )
+        return None
+    if not postgres or backend_for(listen_url).listeners is not _postgres_replicas:
+        return "is for PostgreSQL: set it only beside a PostgreSQL TESSERA_DATABASE_URL, and to a PostgreSQL URL"
+    if is_pooled(listen_url):
+        return "must reach PostgreSQL itself, not a transaction pooler: LISTEN hears nothing through one"
+    return None
+
+
 def storage_provider(settings: "Settings") -> Provider:
     backend = backend_for(settings.database_url)
-    return backend.provider(settings.database_url, backend)
+    return backend.provider(settings.database_url, backend, settings.listen_database_url)

@@ -43,13 +43,14 @@ class StorageProvider(Provider):
     `UnitOfWorkFactory` and `StorageHealth` (APP scope). The change listeners come from its backend:
     the sibling workers of a shared store, plus whatever the backend hears from other replicas."""
 
-    def __init__(self, url: str, backend: StorageBackend) -> None:
+    def __init__(self, url: str, backend: StorageBackend, listen_url: str | None = None) -> None:
         super().__init__()
         self.url = url
         self._backend = backend
+        self._listen_url = listen_url or url
 
     @provide(scope=Scope.APP)
     def listeners(self, siblings: UnixSocketSiblingWorkers) -> list[ChangeListener]:
         if not self._backend.shared:
             return []  # one process holds the whole store: nobody else changes it
-        return [siblings, *self._backend.listeners(self.url)]
+        return [siblings, *self._backend.listeners(self._listen_url)]

@@ -1,6 +1,7 @@
 """`just cluster` (deploy/cluster.py): a throwaway PostgreSQL, 3 replicas of 2 workers in shared-key
 mode, nginx round-robin in front; a session walked through nginx, a logout seen by every replica,
-`X-Forwarded-For` believed from nginx alone, and Ctrl-C (SIGINT) stopping everything it started."""
+`X-Forwarded-For` believed from nginx alone, and Ctrl-C (SIGINT) stopping everything it started.
+`just cluster --ha` likewise, over etcd, Patroni and HAProxy, through a switchover."""
 
 import contextlib
 import os
@@ -148,4 +149,58 @@ def test_the_cluster_serves_through_nginx_sees_a_logout_on_every_replica_and_sto
         time.sleep(0.1)
     assert left == [], "processes the cluster started are still running"
     assert not any(_listened(port) for port in [front, database_port, *replicas])
+    assert not run.exists()
+
+
+def test_the_ha_cluster_serves_through_haproxy_to_the_primary_and_stops_all_it_started_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    """`just cluster --ha`: etcd, Patroni over two PostgreSQL nodes, HAProxy; a session walked through
+    nginx, a switchover by hand, and Ctrl-C leaving no process, port or file behind, the PostgreSQL
+    servers Patroni started in sessions of their own included."""
+    front = free_port()
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TESSERA_")}
+    env |= {"TESSERA_ARGON2_TIME_COST": "1", "TESSERA_ARGON2_MEMORY_KIB": "1024", "PYTHONPATH": str(REPOSITORY)}
+    with (tmp_path / "cluster.err").open("w") as errors:
+        cluster = subprocess.Popen(
+            [sys.executable, "-m", "deploy.cluster", "--ha", str(front)],
+            cwd=REPOSITORY, env=env, stdout=subprocess.PIPE, stderr=errors, text=True,
+        )  # fmt: skip
+    try:
+        guide = _guide(cluster)
+        run = Path(re.findall(r"run directory: (\S+)", guide)[0])
+        nodes = [int(port) for port in re.findall(r"node\d: PostgreSQL 127\.0\.0\.1:(\d+)", guide)]
+        rest = [int(port) for port in re.findall(r"Patroni REST 127\.0\.0\.1:(\d+)", guide)]
+        haproxy = int(re.findall(r"PostgreSQL: postgresql://postgres@127\.0\.0\.1:(\d+)/", guide)[0])
+        postmasters = [int(p.read_text().split()[0]) for p in (run / "ha").glob("node*/data/postmaster.pid")]
+        started = _family(cluster.pid, *postmasters)
+        assert len(nodes) == 2 and len(postmasters) == 2
+        switchover = re.findall(r"^(patronictl -c \S+ switchover --force)", guide, re.MULTILINE)[0].split()
+
+        with httpx.Client(base_url=f"http://127.0.0.1:{front}", timeout=15) as http:
+            assert http.post("/auth/register", json=ADA).status_code == 201
+            tokens = http.post("/auth/login", json=ADA).json()
+            moved = subprocess.run(
+                ["runuser", "-u", "postgres", "--", *switchover] if os.geteuid() == 0 else switchover,
+                capture_output=True, text=True, timeout=60, check=False,
+            )  # fmt: skip
+            assert moved.returncode == 0, moved.stdout + moved.stderr
+            deadline = time.monotonic() + 60
+            while (
+                refreshed := http.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+            ).status_code == 503:
+                assert time.monotonic() < deadline, "writes never came back after the switchover"
+                time.sleep(0.2)
+            assert refreshed.status_code == 200, refreshed.text
+        postmasters = [int(p.read_text().split()[0]) for p in (run / "ha").glob("node*/data/postmaster.pid")]
+        started |= set(postmasters)
+    finally:
+        cluster.send_signal(signal.SIGINT)
+        exited = cluster.wait(timeout=180)
+    assert exited == 0, (tmp_path / "cluster.err").read_text()
+    deadline = time.monotonic() + 15
+    while (left := sorted(pid for pid in started if _alive(pid))) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left == [], "processes the cluster started are still running"
+    assert not any(_listened(port) for port in [front, haproxy, *nodes, *rest])
     assert not run.exists()

@@ -1,0 +1,62 @@
+"""A PostgreSQL URL naming a transaction pooler (`?pooler=pgbouncer`) turns asyncpg's and SQLAlchemy's
+statement caches off, and needs TESSERA_LISTEN_DATABASE_URL, PostgreSQL itself, for LISTEN. (A real
+pgbouncer runs under tessera in tests/ha/test_pgbouncer.py.)"""
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from adapters.sql.database import database_config
+from entrypoints.config import Settings
+from entrypoints.environment import ConfigError
+from entrypoints.ioc.storage import storage_provider
+
+POOLED = "postgresql://tessera:hunter2@pgbouncer.internal:6432/auth?pooler=pgbouncer"
+DIRECT = "postgresql://tessera:hunter2@db.internal:5432/auth"
+
+
+def test_a_pooled_url_turns_both_statement_caches_off_and_reaches_the_driver_without_the_pooler_parameter() -> None:
+    config = database_config(f"{POOLED}&sslmode=require")
+
+    arguments = config.engine_config.connect_args
+    assert arguments["statement_cache_size"] == 0 and arguments["prepared_statement_cache_size"] == 0
+    assert arguments["ssl"] == "require"
+    assert dict(make_url(config.connection_string).query) == {}
+
+
+def test_a_direct_url_keeps_the_statement_caches() -> None:
+    arguments = database_config(DIRECT).engine_config.connect_args
+    assert "statement_cache_size" not in arguments and "prepared_statement_cache_size" not in arguments
+
+
+def test_a_pooled_database_url_with_a_direct_listen_url_is_accepted_and_the_listener_uses_the_direct_one() -> None:
+    settings = Settings.from_env({"TESSERA_DATABASE_URL": POOLED, "TESSERA_LISTEN_DATABASE_URL": DIRECT})
+
+    assert make_url(settings.database_url).query == {"pooler": "pgbouncer"}
+    assert make_url(settings.listen_database_url or "").host == "db.internal"
+    assert storage_provider(settings)._listen_url == settings.listen_database_url  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("environment", "variable", "problem"),
+    [
+        ({"TESSERA_DATABASE_URL": POOLED}, "TESSERA_LISTEN_DATABASE_URL", "must be set"),
+        (
+            {"TESSERA_DATABASE_URL": POOLED, "TESSERA_LISTEN_DATABASE_URL": POOLED},
+            "TESSERA_LISTEN_DATABASE_URL",
+            "not a transaction pooler",
+        ),
+        (
+            {"TESSERA_DATABASE_URL": "sqlite:///tessera.db", "TESSERA_LISTEN_DATABASE_URL": DIRECT},
+            "TESSERA_LISTEN_DATABASE_URL",
+            "PostgreSQL",
+        ),
+        ({"TESSERA_DATABASE_URL": DIRECT.replace("/auth", "/auth?pooler=odyssey")}, "TESSERA_DATABASE_URL", "pooler"),
+    ],
+)
+def test_a_pooler_setting_tessera_cannot_honour_is_refused_naming_its_variable(
+    environment: dict[str, str], variable: str, problem: str
+) -> None:
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env(environment)
+    assert refused.value.variable == variable and problem in str(refused.value)
+    assert "hunter2" not in str(refused.value)
