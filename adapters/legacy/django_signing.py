@@ -95,7 +95,7 @@ def session_object(payload: str) -> dict[str, Any]:
         raise InvalidLegacySession(LegacyRefusal.PICKLED)
     try:
         session = json.loads(data.decode("latin-1"))  # JSONSerializer.loads decodes latin-1
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than the decoder reads: refused, not a crash
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
     if not isinstance(session, dict):
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE)

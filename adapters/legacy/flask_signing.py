@@ -73,7 +73,7 @@ def cookie_session(cookie: str, secrets: tuple[bytes, ...]) -> tuple[dict[str, A
             if inflater.unconsumed_tail:
                 raise ValueError("too large")
         session = untagged(json.loads(data))
-    except (ValueError, binascii.Error, zlib.error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, zlib.error, UnicodeDecodeError, RecursionError):  # too deep: refused
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
     if not isinstance(session, dict):
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE)

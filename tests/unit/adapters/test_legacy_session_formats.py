@@ -3,7 +3,8 @@ Django's signing (fallback keys, a pickled session), Flask's tagged JSON, Flask-
 serialisers (and its pickle fallback, which tessera refuses)."""
 
 import pickle
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -11,10 +12,12 @@ from django.core import signing
 from flask import Flask
 from flask.json.tag import TaggedJSONSerializer
 
-from adapters.legacy.django_sessions import password_unchanged
+from adapters.legacy.django_file_legacy_sessions import DjangoFileLegacySessions
+from adapters.legacy.django_sessions import COOKIE_AGE, FILE_PREFIX, USER_KEY, password_unchanged
 from adapters.legacy.django_signing import STORED_SESSION_SALT, DjangoSecret, session_auth_hash, session_object, unsign
 from adapters.legacy.flask_session_redis_legacy_sessions import _decoded
 from adapters.legacy.flask_signing import cookie_session
+from adapters.system_clock import SystemClock
 from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.legacy_sessions import LegacySession
 from tests.support.django_sessions import django_settings, new_secret
@@ -100,3 +103,89 @@ def test_flask_session_values_decode_from_msgpack_or_json_and_a_pickle_is_refuse
     with pytest.raises(InvalidLegacySession) as unreadable:
         _decoded(msgspec.json.encode(["not", "a", "session"]))
     assert unreadable.value.reason is LegacyRefusal.UNREADABLE
+
+
+DEEP = 100_000
+"""Nesting deeper than any decoder's recursion limit (json and msgspec raise RecursionError)."""
+DEEP_JSON = b'{"_user_id": "7", "cart": ' + b"[" * DEEP + b"]" * DEEP + b"}"
+
+
+class RawSerializer:
+    """Signs prepared bytes as they are: what a legacy app's own serializer could have written."""
+
+    def dumps(self, obj: bytes) -> bytes:
+        return obj
+
+    def loads(self, data: bytes) -> object:
+        raise AssertionError("only signing")
+
+
+def test_a_signed_django_session_nested_too_deep_to_decode_is_unreadable_not_a_crash() -> None:
+    secret = new_secret()
+    with django_settings(secret):
+        signed = signing.dumps(DEEP_JSON, salt=STORED_SESSION_SALT, serializer=RawSerializer, compress=True)
+    payload, _ = unsign(signed, STORED_SESSION_SALT, DjangoSecret(secret.encode()))
+    with pytest.raises(InvalidLegacySession) as refused:
+        session_object(payload)
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
+
+
+def test_a_signed_flask_cookie_nested_too_deep_to_decode_is_unreadable_not_a_crash() -> None:
+    import hashlib
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    # itsdangerous probes `dumps({})` for text output; everything else is the prepared JSON
+    dump = staticmethod(lambda obj: obj.decode() if isinstance(obj, bytes) else "{}")
+    text_serializer = type("Text", (), {"dumps": dump, "loads": None})
+    serializer = URLSafeTimedSerializer(
+        "s" * 32,
+        salt="cookie-session",
+        serializer=text_serializer,
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+    cookie = serializer.dumps(DEEP_JSON)
+    with pytest.raises(InvalidLegacySession) as refused:
+        cookie_session(cookie, (b"s" * 32,))
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
+
+
+@pytest.mark.parametrize("value", [DEEP_JSON, b"\x81\xa4cart" + b"\x91" * DEEP + b"\xc0"], ids=["json", "msgpack"])
+def test_a_flask_session_value_nested_too_deep_to_decode_is_unreadable_not_a_crash(value: bytes) -> None:
+    with pytest.raises(InvalidLegacySession) as refused:
+        _decoded(value)
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
+
+
+@pytest.mark.parametrize("framework", ["express", "litestar"])
+def test_a_stored_json_session_nested_too_deep_to_decode_is_unreadable_not_a_crash(framework: str) -> None:
+    """Express (connect-redis) and Litestar stores hold JSON the legacy app wrote unsigned; V8's
+    JSON.stringify nests far deeper than Python's decoders read."""
+    from adapters.legacy import express_sessions, litestar_sessions
+
+    module = express_sessions if framework == "express" else litestar_sessions
+    with pytest.raises(InvalidLegacySession) as refused:
+        module.decoded("sid", DEEP_JSON, None, module.USER_KEY)
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
+
+
+@pytest.mark.anyio
+async def test_a_django_session_file_nested_too_deep_to_decode_is_refused_and_left_in_place(tmp_path: Path) -> None:
+    """The file backend claims (renames) a file before reading it: a decoding crash used to leave it
+    claimed under a hidden name, the session lost to both apps."""
+    secret = new_secret()
+    key = "a" * 32
+    with django_settings(secret):
+        content = signing.dumps(DEEP_JSON, salt=STORED_SESSION_SALT, serializer=RawSerializer, compress=True)
+    (tmp_path / f"{FILE_PREFIX}{key}").write_text(content)
+    adapter = DjangoFileLegacySessions(
+        tmp_path, FILE_PREFIX, timedelta(seconds=COOKIE_AGE), DjangoSecret(secret.encode()), USER_KEY, SystemClock()
+    )
+    with pytest.raises(InvalidLegacySession) as refused:
+        await adapter.take(key)
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
+    assert _directory(tmp_path) == {f"{FILE_PREFIX}{key}": content}
+
+
+def _directory(directory: Path) -> dict[str, str]:
+    return {path.name: path.read_text() for path in directory.iterdir()}
