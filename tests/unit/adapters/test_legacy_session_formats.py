@@ -3,9 +3,12 @@ Django's signing (fallback keys, a pickled session), Flask's tagged JSON, Flask-
 serialisers (and its pickle fallback, which tessera refuses)."""
 
 import pickle
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from unittest import mock
 
+import itsdangerous
 import msgspec
 import pytest
 from django.core import signing
@@ -14,9 +17,19 @@ from flask.json.tag import TaggedJSONSerializer
 
 from adapters.legacy.django_file_legacy_sessions import DjangoFileLegacySessions
 from adapters.legacy.django_sessions import COOKIE_AGE, FILE_PREFIX, USER_KEY, password_unchanged
-from adapters.legacy.django_signing import STORED_SESSION_SALT, DjangoSecret, session_auth_hash, session_object, unsign
+from adapters.legacy.django_signed_cookie_legacy_sessions import DjangoSignedCookieLegacySessions
+from adapters.legacy.django_signing import (
+    SIGNED_COOKIES_SALT,
+    STORED_SESSION_SALT,
+    DjangoSecret,
+    session_auth_hash,
+    session_object,
+    unsign,
+)
+from adapters.legacy.flask_cookie_legacy_sessions import FlaskCookieLegacySessions
 from adapters.legacy.flask_session_redis_legacy_sessions import _decoded
 from adapters.legacy.flask_signing import cookie_session
+from adapters.memory.in_memory_spent_legacy_cookies import InMemorySpentLegacyCookies
 from adapters.system_clock import SystemClock
 from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.legacy_sessions import LegacySession
@@ -189,3 +202,59 @@ async def test_a_django_session_file_nested_too_deep_to_decode_is_refused_and_le
 
 def _directory(directory: Path) -> dict[str, str]:
     return {path.name: path.read_text() for path in directory.iterdir()}
+
+
+def _django_signed_cookie(secret: str, stamp: str) -> str:
+    """A `signed_cookies` session of `{}` signed at the base62 `stamp`, as TimestampSigner signs."""
+    return signing.Signer(key=secret, salt=SIGNED_COOKIES_SALT).sign(f"e30:{stamp}")
+
+
+def _flask_cookie(secret: str, signed_at: int) -> str:
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = secret
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    with mock.patch("itsdangerous.timed.time.time", return_value=signed_at):
+        return serializer.dumps({"_user_id": "7"})
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("framework", ["django", "flask"])
+async def test_a_signed_cookie_stamped_beyond_the_calendar_is_unreadable_not_a_crash(framework: str) -> None:
+    """Only a holder of the secret can sign one; still a refusal, never a server error."""
+    secret = new_secret()
+    spent = InMemorySpentLegacyCookies()
+    adapter: DjangoSignedCookieLegacySessions | FlaskCookieLegacySessions
+    if framework == "django":
+        cookie = _django_signed_cookie(secret, "z" * 20)
+        adapter = DjangoSignedCookieLegacySessions(
+            spent, timedelta(seconds=COOKIE_AGE), DjangoSecret(secret.encode()), USER_KEY, SystemClock()
+        )
+    else:
+        cookie = _flask_cookie(secret, 10**15)
+        adapter = FlaskCookieLegacySessions(spent, timedelta(days=31), (secret.encode(),), USER_KEY, SystemClock())
+    with pytest.raises(InvalidLegacySession) as refused:
+        await adapter.take(cookie)
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
+    assert spent.spent == {}
+
+
+@pytest.mark.anyio
+async def test_a_flask_cookie_signed_in_the_future_is_refused_as_flask_refuses_it() -> None:
+    """itsdangerous' `loads(max_age=…)` raises SignatureExpired for a negative age: Flask starts a
+    new, empty session instead, so the cookie logs nobody in there and is not exchanged here."""
+    secret = new_secret()
+    future = int(time.time()) + 3600
+    cookie = _flask_cookie(secret, future)
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = secret
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    with pytest.raises(itsdangerous.SignatureExpired):
+        serializer.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds()))
+    spent = InMemorySpentLegacyCookies()
+    adapter = FlaskCookieLegacySessions(spent, timedelta(days=31), (secret.encode(),), USER_KEY, SystemClock())
+    with pytest.raises(InvalidLegacySession) as refused:
+        await adapter.take(cookie)
+    assert refused.value.reason is LegacyRefusal.EXPIRED
+    assert spent.spent == {}
+    taken = await adapter.take(_flask_cookie(secret, int(time.time()) + 5))  # a Flask host's clock a little ahead
+    assert taken.data == {"_user_id": "7"} and len(spent.spent) == 1
