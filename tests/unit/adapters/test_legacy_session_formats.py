@@ -258,3 +258,39 @@ async def test_a_flask_cookie_signed_in_the_future_is_refused_as_flask_refuses_i
     assert spent.spent == {}
     taken = await adapter.take(_flask_cookie(secret, int(time.time()) + 5))  # a Flask host's clock a little ahead
     assert taken.data == {"_user_id": "7"} and len(spent.spent) == 1
+
+
+@pytest.mark.anyio
+async def test_a_django_session_file_expiring_beyond_the_calendar_is_refused_and_left_in_place(tmp_path: Path) -> None:
+    """`set_expiry(10**12)` keeps an integer Django honours as an age; its date is past year 9999."""
+    secret = new_secret()
+    key = "b" * 32
+    session = b'{"_auth_user_id":"7","_session_expiry":1000000000000}'
+    with django_settings(secret):
+        content = signing.dumps(session, salt=STORED_SESSION_SALT, serializer=RawSerializer, compress=True)
+    (tmp_path / f"{FILE_PREFIX}{key}").write_text(content)
+    adapter = DjangoFileLegacySessions(
+        tmp_path, FILE_PREFIX, timedelta(seconds=COOKIE_AGE), DjangoSecret(secret.encode()), USER_KEY, SystemClock()
+    )
+    with pytest.raises(InvalidLegacySession) as refused:
+        await adapter.take(key)
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
+    assert _directory(tmp_path) == {f"{FILE_PREFIX}{key}": content}
+
+
+@pytest.mark.anyio
+async def test_a_django_session_file_is_put_back_whatever_fails_while_it_is_claimed(tmp_path: Path) -> None:
+    secret = new_secret()
+    key = "c" * 32
+    with django_settings(secret):
+        content = signing.dumps(b'{"_auth_user_id":"7"}', salt=STORED_SESSION_SALT, serializer=RawSerializer)
+    (tmp_path / f"{FILE_PREFIX}{key}").write_text(content)
+    adapter = DjangoFileLegacySessions(
+        tmp_path, FILE_PREFIX, timedelta(seconds=COOKIE_AGE), DjangoSecret(secret.encode()), USER_KEY, SystemClock()
+    )
+    with (
+        mock.patch.object(DjangoFileLegacySessions, "_expiry", side_effect=RuntimeError("a bug")),
+        pytest.raises(RuntimeError),
+    ):
+        await adapter.take(key)
+    assert _directory(tmp_path) == {f"{FILE_PREFIX}{key}": content}
