@@ -294,3 +294,9 @@ async def test_a_django_session_file_is_put_back_whatever_fails_while_it_is_clai
     ):
         await adapter.take(key)
     assert _directory(tmp_path) == {f"{FILE_PREFIX}{key}": content}
+
+
+def test_an_auth_hash_with_non_ascii_characters_is_a_changed_password_not_a_crash() -> None:
+    """`hmac.compare_digest` raises TypeError for str with non-ASCII characters."""
+    session = LegacySession("k", {"_auth_user_hash": "é" * 64}, b"", None, "7")
+    assert not password_unchanged(session, "pbkdf2_sha256$1000000$salt$abcdef", DjangoSecret(b"key"))
