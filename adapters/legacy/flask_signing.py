@@ -92,6 +92,8 @@ def untagged(value: Any) -> Any:
         ((key, inner),) = value.items()
         if key in _TAGS:
             if key == " di":
+                if not isinstance(inner, dict):
+                    raise ValueError("a tagged dict holding no dict")  # unreadable
                 return {key[:-2]: untagged(item) for key, item in inner.items()}  # TagDict appends "__"
             return untagged(inner)
     return {key: untagged(item) for key, item in value.items()}

@@ -143,7 +143,8 @@ def test_a_signed_django_session_nested_too_deep_to_decode_is_unreadable_not_a_c
     assert refused.value.reason is LegacyRefusal.UNREADABLE
 
 
-def test_a_signed_flask_cookie_nested_too_deep_to_decode_is_unreadable_not_a_crash() -> None:
+def _flask_signed(prepared: bytes) -> str:
+    """Prepared JSON signed as Flask signs its session cookie."""
     import hashlib
 
     from itsdangerous import URLSafeTimedSerializer
@@ -157,9 +158,14 @@ def test_a_signed_flask_cookie_nested_too_deep_to_decode_is_unreadable_not_a_cra
         serializer=text_serializer,
         signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
     )
-    cookie = serializer.dumps(DEEP_JSON)
+    return serializer.dumps(prepared)
+
+
+@pytest.mark.parametrize("prepared", [DEEP_JSON, b'{" di": ["not", "a", "dict"]}', b'{"a": {" di": 7}}'])
+def test_a_signed_flask_cookie_it_cannot_decode_is_unreadable_not_a_crash(prepared: bytes) -> None:
+    """Nested too deep for the decoder, or a tagged dict (` di`) holding no dict."""
     with pytest.raises(InvalidLegacySession) as refused:
-        cookie_session(cookie, (b"s" * 32,))
+        cookie_session(_flask_signed(prepared), (b"s" * 32,))
     assert refused.value.reason is LegacyRefusal.UNREADABLE
 
 
