@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from unittest import mock
 
+import anyio
 import itsdangerous
 import msgspec
 import pytest
@@ -306,3 +307,18 @@ def test_an_auth_hash_with_non_ascii_characters_is_a_changed_password_not_a_cras
     """`hmac.compare_digest` raises TypeError for str with non-ASCII characters."""
     session = LegacySession("k", {"_auth_user_hash": "é" * 64}, b"", None, "7")
     assert not password_unchanged(session, "pbkdf2_sha256$1000000$salt$abcdef", DjangoSecret(b"key"))
+
+
+@pytest.mark.anyio
+async def test_a_litestar_file_session_with_a_naive_expiry_is_unreadable_not_a_crash(tmp_path: Path) -> None:
+    """Litestar writes an aware instant (a MessagePack timestamp); a naive one cannot be compared."""
+    from adapters.legacy.file_legacy_sessions import FileLegacySessions
+    from adapters.legacy.litestar_sessions import USER_KEY as LITESTAR_USER_KEY
+
+    adapter = FileLegacySessions(tmp_path, 16, LITESTAR_USER_KEY, SystemClock())
+    session_id = "ab" * 16
+    content = msgspec.msgpack.encode({"expires_at": "2999-01-01T00:00:00", "data": b'{"user_id": "7"}'})
+    await anyio.Path(adapter.path(session_id)).write_bytes(content)
+    with pytest.raises(InvalidLegacySession) as refused:
+        await adapter.take(session_id)
+    assert refused.value.reason is LegacyRefusal.UNREADABLE
