@@ -43,8 +43,9 @@ class DjangoSecret:
 
     @classmethod
     def from_text(cls, text: str) -> "DjangoSecret":
-        """A secret file: `SECRET_KEY` on its first line, each fallback on a line of its own."""
-        lines = [line for line in text.splitlines() if line]
+        """A secret file: `SECRET_KEY` on its first line, each fallback on a line of its own. A line of
+        whitespace only is skipped: as a key it would be one anyone can guess."""
+        lines = [line for line in text.splitlines() if line.strip()]
         if not lines:
             raise ValueError("the secret file is empty")
         return cls(lines[0].encode(), tuple(line.encode() for line in lines[1:]))
