@@ -35,6 +35,7 @@ from adapters.system_clock import SystemClock
 from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.legacy_sessions import LegacySession
 from tests.support.django_sessions import django_settings, new_secret
+from tests.support.hostile_sessions import DEEP, DEEP_JSON, RawSerializer, signed_as_flask
 
 SESSION = {"_auth_user_id": "7", "flash": ["hello"]}
 
@@ -119,21 +120,6 @@ def test_flask_session_values_decode_from_msgpack_or_json_and_a_pickle_is_refuse
     assert unreadable.value.reason is LegacyRefusal.UNREADABLE
 
 
-DEEP = 100_000
-"""Nesting deeper than any decoder's recursion limit (json and msgspec raise RecursionError)."""
-DEEP_JSON = b'{"_user_id": "7", "cart": ' + b"[" * DEEP + b"]" * DEEP + b"}"
-
-
-class RawSerializer:
-    """Signs prepared bytes as they are: what a legacy app's own serializer could have written."""
-
-    def dumps(self, obj: bytes) -> bytes:
-        return obj
-
-    def loads(self, data: bytes) -> object:
-        raise AssertionError("only signing")
-
-
 def test_a_signed_django_session_nested_too_deep_to_decode_is_unreadable_not_a_crash() -> None:
     secret = new_secret()
     with django_settings(secret):
@@ -144,29 +130,11 @@ def test_a_signed_django_session_nested_too_deep_to_decode_is_unreadable_not_a_c
     assert refused.value.reason is LegacyRefusal.UNREADABLE
 
 
-def _flask_signed(prepared: bytes) -> str:
-    """Prepared JSON signed as Flask signs its session cookie."""
-    import hashlib
-
-    from itsdangerous import URLSafeTimedSerializer
-
-    # itsdangerous probes `dumps({})` for text output; everything else is the prepared JSON
-    dump = staticmethod(lambda obj: obj.decode() if isinstance(obj, bytes) else "{}")
-    text_serializer = type("Text", (), {"dumps": dump, "loads": None})
-    serializer = URLSafeTimedSerializer(
-        "s" * 32,
-        salt="cookie-session",
-        serializer=text_serializer,
-        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
-    )
-    return serializer.dumps(prepared)
-
-
 @pytest.mark.parametrize("prepared", [DEEP_JSON, b'{" di": ["not", "a", "dict"]}', b'{"a": {" di": 7}}'])
 def test_a_signed_flask_cookie_it_cannot_decode_is_unreadable_not_a_crash(prepared: bytes) -> None:
     """Nested too deep for the decoder, or a tagged dict (` di`) holding no dict."""
     with pytest.raises(InvalidLegacySession) as refused:
-        cookie_session(_flask_signed(prepared), (b"s" * 32,))
+        cookie_session(signed_as_flask(prepared), (b"s" * 32,))
     assert refused.value.reason is LegacyRefusal.UNREADABLE
 
 
