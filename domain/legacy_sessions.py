@@ -7,7 +7,7 @@ this: the session's decoded object, when it expires, and the user reference foun
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -71,6 +71,16 @@ class LegacySession:
     """When the framework would have stopped honouring it; None if it was stored without an expiry."""
     user_reference: str | None = None
     """The user the session names (see `UserKeyPath.find`), None for an anonymous session."""
+
+
+def signed_session_expiry(signed_at: int, lifetime: timedelta) -> datetime:
+    """When a stateless session signed at `signed_at` (seconds since the epoch) stops being honoured.
+    A signing time no calendar holds is `unreadable`: only a holder of the secret can sign one, and
+    it is refused all the same, never a server error."""
+    try:
+        return datetime.fromtimestamp(signed_at, UTC) + lifetime
+    except (OverflowError, OSError, ValueError):
+        raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
 
 
 def check_expiry(expires_at: datetime | None, now: datetime) -> None:

@@ -62,6 +62,9 @@ class DjangoFileLegacySessions(LegacySessions):
             keep = refused.reason is not LegacyRefusal.EXPIRED
             await _off_the_loop(lambda: self._release(path, self.path(key) if keep else None))
             raise
+        except Exception:  # whatever failed, the claimed file goes back: never lost to both apps
+            await _off_the_loop(lambda: self._release(path, self.path(key)))
+            raise
         await _off_the_loop(lambda: self._release(path, None))
         return django_sessions.django_session(key, data, content, expires_at, self._user_key)
 
@@ -83,13 +86,16 @@ class DjangoFileLegacySessions(LegacySessions):
             except ValueError:
                 raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        return modified + self._lifetime(data)
+        try:
+            return modified + self._lifetime(data)
+        except OverflowError:  # an age Django keeps as an integer, its date past year 9999
+            raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
 
     def _lifetime(self, data: dict[str, object]) -> timedelta:
         """From the file's modification time to its expiry, unless `_session_expiry` is a date."""
         expiry = data.get("_session_expiry")
         if isinstance(expiry, int) and not isinstance(expiry, bool) and expiry > 0:
-            return timedelta(seconds=expiry)
+            return timedelta(seconds=expiry)  # OverflowError past 999999999 days: `_expiry` refuses it
         return self._cookie_age
 
     def _claim(self, key: str) -> tuple[Path, bytes, datetime] | None:

@@ -55,4 +55,5 @@ def password_unchanged(session: LegacySession, password_hash: str, secret: Djang
     proof = session.data.get(AUTH_HASH_KEY)
     if not isinstance(proof, str):
         return False
-    return any(hmac.compare_digest(proof, session_auth_hash(password_hash, key)) for key in secret.keys)
+    presented = proof.encode()  # as bytes: compare_digest refuses str with non-ASCII characters
+    return any(hmac.compare_digest(presented, session_auth_hash(password_hash, key).encode()) for key in secret.keys)

@@ -8,7 +8,7 @@ legacy app itself keeps honouring the cookie until then: log users out there at 
 """
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from adapters.legacy import django_sessions
 from adapters.legacy.django_signing import SIGNED_COOKIES_SALT, DjangoSecret
@@ -16,7 +16,7 @@ from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from domain.errors import InvalidLegacySession, LegacyRefusal
-from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
+from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry, signed_session_expiry
 
 
 class DjangoSignedCookieLegacySessions(LegacySessions):
@@ -36,7 +36,7 @@ class DjangoSignedCookieLegacySessions(LegacySessions):
 
     async def take(self, cookie: str) -> LegacySession:
         data, signed_at = django_sessions.verified(cookie, SIGNED_COOKIES_SALT, self._secret)
-        expires_at = datetime.fromtimestamp(signed_at, UTC) + self._cookie_age
+        expires_at = signed_session_expiry(signed_at, self._cookie_age)
         now = self._clock.now()
         check_expiry(expires_at, now)
         digest = hashlib.sha256(cookie.encode()).hexdigest()

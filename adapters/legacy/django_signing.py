@@ -43,8 +43,9 @@ class DjangoSecret:
 
     @classmethod
     def from_text(cls, text: str) -> "DjangoSecret":
-        """A secret file: `SECRET_KEY` on its first line, each fallback on a line of its own."""
-        lines = [line for line in text.splitlines() if line]
+        """A secret file: `SECRET_KEY` on its first line, each fallback on a line of its own. A line of
+        whitespace only is skipped: as a key it would be one anyone can guess."""
+        lines = [line for line in text.splitlines() if line.strip()]
         if not lines:
             raise ValueError("the secret file is empty")
         return cls(lines[0].encode(), tuple(line.encode() for line in lines[1:]))
@@ -95,7 +96,7 @@ def session_object(payload: str) -> dict[str, Any]:
         raise InvalidLegacySession(LegacyRefusal.PICKLED)
     try:
         session = json.loads(data.decode("latin-1"))  # JSONSerializer.loads decodes latin-1
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than the decoder reads: refused, not a crash
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
     if not isinstance(session, dict):
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE)

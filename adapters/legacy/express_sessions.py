@@ -84,7 +84,7 @@ def decoded(session_id: str, stored: bytes, store_expiry: datetime | None, user_
     stored bytes keep it, for a restore)."""
     try:
         data = json.loads(stored)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested deeper than json reads: refused
         data = None
     if not isinstance(data, dict):
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE)

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import msgspec
 from anyio import to_thread
@@ -30,7 +30,8 @@ T = TypeVar("T")
 class StorageObject(msgspec.Struct):
     """The layout of Litestar's `StorageObject`, field for field."""
 
-    expires_at: datetime | None
+    expires_at: Annotated[datetime, msgspec.Meta(tz=True)] | None
+    """Litestar writes an aware instant; a naive one could not be compared, so it is unreadable."""
     data: bytes
 
 

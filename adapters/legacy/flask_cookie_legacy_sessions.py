@@ -1,17 +1,22 @@
 """Sessions of Flask's default `SecureCookieSessionInterface`: the `session` cookie IS the session
 (see flask_signing.py). Nothing can be deleted on the legacy side, so an exchanged cookie is recorded
 as spent (by its SHA-256) until it expires, and a replay is refused as `replayed`. Flask itself
-keeps honouring the cookie until then: log users out there at cut-over."""
+keeps honouring the cookie until then: log users out there at cut-over. As itsdangerous, a cookie
+signed later than now (a negative age) is refused as expired, give or take `CLOCK_SKEW`."""
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from adapters.legacy.flask_signing import cookie_session
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from domain.errors import InvalidLegacySession, LegacyRefusal
-from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
+from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry, signed_session_expiry
+
+CLOCK_SKEW = timedelta(seconds=60)
+"""Flask compares a cookie's signing time with its own clock, tessera with another machine's: a
+cookie signed a moment ago by a Flask host whose clock runs this much ahead is still honoured."""
 
 
 class FlaskCookieLegacySessions(LegacySessions):
@@ -31,8 +36,10 @@ class FlaskCookieLegacySessions(LegacySessions):
 
     async def take(self, cookie: str) -> LegacySession:
         data, signed_at = cookie_session(cookie, self._secrets)
-        expires_at = datetime.fromtimestamp(signed_at, UTC) + self._lifetime
+        expires_at = signed_session_expiry(signed_at, self._lifetime)
         now = self._clock.now()
+        if signed_at > int((now + CLOCK_SKEW).timestamp()):  # itsdangerous: "Signature age < 0"
+            raise InvalidLegacySession(LegacyRefusal.EXPIRED)
         check_expiry(expires_at, now)
         digest = hashlib.sha256(cookie.encode()).hexdigest()
         if not await self._spent.spend(digest, expires_at, now):

@@ -85,6 +85,8 @@ def _decoded(value: bytes) -> dict[str, object]:
             data = decoder(value)
         except msgspec.DecodeError:
             continue
+        except RecursionError:  # nested deeper than msgspec reads: refused, not a crash
+            raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
         if isinstance(data, dict):
             return data
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE)

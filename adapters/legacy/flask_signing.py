@@ -73,7 +73,7 @@ def cookie_session(cookie: str, secrets: tuple[bytes, ...]) -> tuple[dict[str, A
             if inflater.unconsumed_tail:
                 raise ValueError("too large")
         session = untagged(json.loads(data))
-    except (ValueError, binascii.Error, zlib.error, UnicodeDecodeError):
+    except (ValueError, binascii.Error, zlib.error, UnicodeDecodeError, RecursionError):  # too deep: refused
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
     if not isinstance(session, dict):
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE)
@@ -92,6 +92,8 @@ def untagged(value: Any) -> Any:
         ((key, inner),) = value.items()
         if key in _TAGS:
             if key == " di":
+                if not isinstance(inner, dict):
+                    raise ValueError("a tagged dict holding no dict")  # unreadable
                 return {key[:-2]: untagged(item) for key, item in inner.items()}  # TagDict appends "__"
             return untagged(inner)
     return {key: untagged(item) for key, item in value.items()}

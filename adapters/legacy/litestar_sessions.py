@@ -30,7 +30,7 @@ def decoded(session_id: str, stored: bytes, expires_at: datetime | None, user_ke
     """The stored JSON object as a session; anything else is `unreadable`."""
     try:
         data = json.loads(stored)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested deeper than json reads: refused
         data = None
     if not isinstance(data, dict):
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE)

@@ -12,8 +12,8 @@ from adapters.sql.models import UserRow
 from adapters.sql.row_mapping import to_user, to_user_row, to_user_values
 from application.ports.user_repository import UserRepository
 from domain.custom_claims import CustomClaims
-from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
-from domain.users import Email, User, Username
+from domain.errors import EmailAlreadyRegistered, InvalidLegacyId, UserAlreadyExists
+from domain.users import Email, User, Username, parse_legacy_id
 
 
 class _UserRows(SQLAlchemyAsyncRepository[UserRow]):
@@ -92,6 +92,12 @@ class SqlUserRepository(UserRepository):
         return None if row is None else to_user(row)
 
     async def get_by_legacy_id(self, legacy_id: str) -> User | None:
+        """None, without a query, for a string no legacy id can be (a legacy session names any: one
+        holding NUL is an error to PostgreSQL, not a miss)."""
+        try:
+            parse_legacy_id(legacy_id)
+        except InvalidLegacyId:
+            return None
         row = await self._rows.get_one_or_none(UserRow.legacy_id == legacy_id)
         return None if row is None else to_user(row)
 

@@ -23,7 +23,10 @@ class LegacySessions(Protocol):
 
         Refusals raise `MalformedLegacySessionCookie` or `InvalidLegacySession` with the
         `LegacyRefusal` that says why (bad_signature, expired, unknown, replayed, unreadable, pickled…).
-        A refused session is consumed if it was found expired; otherwise left as it was."""
+        A refused session is consumed if it was found expired; a forged or foreign one (a signature
+        checked before the store is touched) is left as it was. Where the take is one atomic
+        read-and-delete (Redis, Litestar's FileStore), a value refused after it was read
+        (`unreadable`, `pickled`) is consumed too; Django's stores put it back."""
 
     @abstractmethod
     async def restore(self, session: LegacySession) -> None:

@@ -119,8 +119,9 @@ async def _flask_sessions(
 
 
 def _secret_lines(path: Path) -> tuple[bytes, ...]:
-    """SECRET_KEY, then each fallback: one a line."""
-    return tuple(line.encode() for line in path.read_text().splitlines() if line)
+    """SECRET_KEY, then each fallback: one a line (a line of whitespace only is skipped: as a key it
+    would be one anyone can guess)."""
+    return tuple(line.encode() for line in path.read_text().splitlines() if line.strip())
 
 
 async def _express_sessions(bridge: LegacyBridgeSettings, clock: Clock) -> AsyncIterator[LegacySessions]:

@@ -288,6 +288,8 @@ async def framework(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     yield made
     await made.close()
     if engine is not None:
+        async with engine.begin() as connection:  # the shared PostgreSQL holds tessera's schema alone again
+            await connection.run_sync(table.metadata.drop_all)
         await engine.dispose()
 
 

@@ -272,6 +272,18 @@ async def test_a_user_is_found_by_the_legacy_id_it_was_stored_with_compared_exac
         assert await uow.users.get_by_legacy_id("") is None, "users without a legacy id are not found by one"
 
 
+async def test_a_legacy_id_no_user_can_have_finds_no_user_and_breaks_nothing(new_uow: UnitOfWorkFactory) -> None:
+    """A legacy session may name any string: one holding NUL (which PostgreSQL cannot store in text)
+    or longer than any legacy id is nobody's, not a database error."""
+    async with new_uow() as uow:
+        await uow.users.add(replace(a_user("ada@example.com"), legacy_id="42"))
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.users.get_by_legacy_id("42\x00") is None
+        assert await uow.users.get_by_legacy_id("4" * 320) is None
+        assert (await uow.users.get_by_legacy_id("42")) is not None
+
+
 async def test_a_taken_legacy_id_is_refused_alone_or_in_a_batch_and_many_users_have_none(
     new_uow: UnitOfWorkFactory,
 ) -> None:

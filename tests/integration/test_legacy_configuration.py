@@ -284,3 +284,42 @@ def test_serve_exits_78_naming_the_missing_express_secret_file(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "TESSERA_LEGACY_SECRET_FILE" in err and "express-session" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("framework", ["flask", "django"])
+def test_a_whitespace_only_line_of_the_secret_file_is_no_signing_key(framework: str, tmp_path: Path) -> None:
+    """A stray line of spaces in the secret file would otherwise be a fallback key anyone can guess:
+    a cookie signed with it must be refused as forged."""
+    from django.core import signing
+    from flask import Flask
+    from litestar.testing import TestClient
+    from prometheus_client import REGISTRY
+
+    from adapters.legacy.django_signing import SIGNED_COOKIES_SALT
+    from entrypoints.http.app import create_app
+    from tests.support.django_sessions import django_settings
+    from tests.support.http import settings_for_tests
+
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("a-real-secret-key-of-the-legacy-app\n  \n")
+    if framework == "flask":
+        flask = Flask(__name__)
+        flask.config["SECRET_KEY"] = "  "
+        cookie = flask.session_interface.get_signing_serializer(flask).dumps({"_user_id": "7"})  # type: ignore[attr-defined]
+        bridge = LegacyBridgeSettings("flask-cookie:", secret_file=secret_file)
+    else:
+        with django_settings("  "):
+            cookie = signing.dumps({"_auth_user_id": "7"}, salt=SIGNED_COOKIES_SALT, compress=True)
+        bridge = LegacyBridgeSettings("django-signed-cookies:", secret_file=secret_file)
+    app = create_app(settings_for_tests("memory://", tmp_path, legacy_bridge=bridge))
+
+    def forged() -> float:
+        return REGISTRY.get_sample_value("tessera_legacy_session_exchanges_total", {"outcome": "bad_signature"}) or 0.0
+
+    before = forged()
+    with TestClient(app) as client:
+        answer = client.post(
+            "/auth/session/exchange", json={"legacy_session_id": cookie}, headers={"X-Requested-With": "tessera"}
+        )
+    assert answer.status_code == 401
+    assert forged() == before + 1

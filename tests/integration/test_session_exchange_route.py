@@ -167,3 +167,62 @@ async def test_an_unreachable_legacy_store_is_503_with_retry_after(tmp_path: Pat
         assert response.status_code == 503
         assert response.headers["retry-after"] == "5"
         assert exchanged("unavailable") == before + 1
+
+
+HOSTILE_BODIES = [
+    b'{"legacy_session_id": "\\ud800abc.def.ghi"}',
+    b'{"legacy_session_id": "e30:1:\\ud800"}',
+    b'{"legacy_session_id": "e30.AAAA.\\ud800"}',
+    b'{"legacy_session_id": "\\u0000"}',
+    b'{"legacy_session_id": "' + b"x" * 8192 + b'"}',
+    b'{"legacy_session_id": ".eJw:zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz:sig"}',
+    b'{"legacy_session_id": "s%3Aabc.%ZZ"}',
+]
+HOSTILE_COOKIES = [b"\xff\xfe", b"e30:1:\xff", b'"quoted"', b"%ff", b".eJw.AAAA.sig", b"a" * 32, b"x" * 8000]
+
+
+def signed_hostile(kind: str) -> list[str]:
+    """Cookies signed with the test's secret (as only a holder of it can): too deeply nested to decode,
+    or stamped past year 9999."""
+    if kind == "flask-cookie:":
+        from tests.support.hostile_sessions import DEEP_JSON, signed_as_flask
+
+        return [signed_as_flask(DEEP_JSON, "a-secret-of-the-legacy-app")]
+    if kind == "django-signed-cookies:":
+        from django.core import signing
+
+        from adapters.legacy.django_signing import SIGNED_COOKIES_SALT
+        from tests.support.django_sessions import django_settings
+
+        with django_settings("a-secret-of-the-legacy-app"):
+            return [signing.Signer(salt=SIGNED_COOKIES_SALT).sign("e30:" + "z" * 20)]
+    return []
+
+
+@pytest.mark.parametrize("kind", ["flask-cookie:", "django-signed-cookies:", "django-file", "file"])
+async def test_hostile_legacy_cookies_and_bodies_get_a_problem_never_a_server_error(kind: str, tmp_path: Path) -> None:
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("a-secret-of-the-legacy-app\n")
+    (tmp_path / "sessions").mkdir()
+    url = kind if kind.endswith(":") else f"{kind}://{tmp_path / 'sessions'}"
+    bridge = LegacyBridgeSettings(url, secret_file=None if kind == "file" else secret_file)
+    name = bridge.cookie_name.encode()
+    app = create_app(settings_for_tests("memory://", tmp_path, legacy_bridge=bridge))
+    async with AsyncTestClient(app, base_url=OWN_ORIGIN) as hostile:
+        answers = [
+            await hostile.post(ROUTE, content=body, headers={**SAME_ORIGIN, "Content-Type": "application/json"})
+            for body in HOSTILE_BODIES
+        ]
+        for cookie in HOSTILE_COOKIES:
+            headers = [(b"x-requested-with", b"tessera"), (b"origin", OWN_ORIGIN.encode())]
+            headers.append((b"cookie", name + b"=" + cookie))
+            answers.append(await hostile.post(ROUTE, headers=headers))
+        forged = [
+            await hostile.post(ROUTE, json={"legacy_session_id": signed}, headers=SAME_ORIGIN)
+            for signed in signed_hostile(kind)
+        ]
+    assert [answer.status_code for answer in answers if answer.status_code not in (400, 401)] == []
+    assert [(answer.status_code, answer.json()["type"]) for answer in forged] == [
+        (401, "urn:tessera:problem:invalid-legacy-session")
+    ] * len(forged)
+    assert all(answer.headers["content-type"] == "application/problem+json" for answer in answers)

@@ -16,6 +16,7 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore as Sign
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import tests.support.django_settings  # noqa: F401  (Django is configured once a process, for every test)
 from adapters.legacy.django_db_legacy_sessions import DjangoDbLegacySessions
 from adapters.legacy.django_file_legacy_sessions import DjangoFileLegacySessions
 from adapters.legacy.django_sessions import COOKIE_AGE, FILE_PREFIX, USER_KEY
@@ -25,9 +26,6 @@ from adapters.memory.in_memory_spent_legacy_cookies import InMemorySpentLegacyCo
 from adapters.system_clock import SystemClock
 from application.ports.legacy_sessions import LegacySessions
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
-
-if not settings.configured:
-    settings.configure()
 
 AGE = timedelta(seconds=COOKIE_AGE)
 
