@@ -78,6 +78,9 @@ class LegacyBridgeSettings:
     """Django's SESSION_COOKIE_AGE or Flask's PERMANENT_SESSION_LIFETIME, in seconds."""
     file_prefix: str | None = None
     """Django's file backend names files `SESSION_COOKIE_NAME` + key: None for the cookie's name."""
+    read_only: bool = False
+    """Django's `django_session` is read, never written: exchanged sessions are recorded as spent in
+    tessera's database instead of deleted (a read-only database role for the bridge)."""
 
     @property
     def kind(self) -> LegacyStoreKind:
@@ -134,7 +137,7 @@ def legacy_bridge_from_env(env: Env) -> LegacyBridgeSettings | None:
         for name in ("LEGACY_COOKIE", "LEGACY_NAMESPACE", "LEGACY_USER_KEY", "LEGACY_USER_LOOKUP"):
             if env.text(name, ""):
                 raise ConfigError(name, f"has no effect unless {PREFIX}LEGACY_SESSIONS names the legacy store")
-        for name in ("LEGACY_SESSION_ID_BYTES", "LEGACY_SECRET_FILE", "LEGACY_SESSION_AGE_SECONDS"):
+        for name in ("LEGACY_SESSION_ID_BYTES", "LEGACY_SECRET_FILE", "LEGACY_SESSION_AGE_SECONDS", "LEGACY_READ_ONLY"):
             if env.text(name, ""):
                 raise ConfigError(name, f"has no effect unless {PREFIX}LEGACY_SESSIONS is set")
         if env.text("LEGACY_FILE_PREFIX", ""):
@@ -162,6 +165,9 @@ def legacy_bridge_from_env(env: Env) -> LegacyBridgeSettings | None:
     file_prefix = _short(env, "LEGACY_FILE_PREFIX", "") or None
     if file_prefix is not None and kind is not LegacyStoreKind.DJANGO_FILE:
         raise ConfigError("LEGACY_FILE_PREFIX", "applies to django-file:// stores only")
+    read_only = env.choice("LEGACY_READ_ONLY", "false", ("true", "false")) == "true"
+    if read_only and kind not in (LegacyStoreKind.DJANGO_DB, LegacyStoreKind.DJANGO_CACHED_DB):
+        raise ConfigError("LEGACY_READ_ONLY", "applies to django-db+ and django-cached-db+ stores only")
     age = None
     if kind.framework not in ("litestar", "express"):
         age = env.integer("LEGACY_SESSION_AGE_SECONDS", defaults.cookie_age, low=60, high=10 * 366 * 86400)
@@ -180,6 +186,7 @@ def legacy_bridge_from_env(env: Env) -> LegacyBridgeSettings | None:
         secret_file=_secret_file(env, kind),
         session_age=age,
         file_prefix=file_prefix,
+        read_only=read_only,
     )
 
 

@@ -8,12 +8,19 @@ with another secret (a misconfigured `TESSERA_LEGACY_SECRET_FILE`) is refused an
 so a wrong secret logs nobody out. tessera's database user needs SELECT and DELETE on the table,
 and INSERT for `restore` (docs/migration-guide.md).
 
+With a read-only database role (`TESSERA_LEGACY_READ_ONLY`), the row is only read: an exchanged
+session is recorded as spent on tessera's side (`SpentLegacyCookies`, by a digest of its key) until
+its `expire_date`, and a replay is refused as `replayed`, as for a signed cookie; Django itself keeps
+honouring the session until it ends or the user logs out there.
+
 `cached_db` keeps a copy in Django's cache too: after the row is deleted, the legacy app may still
 honour its cached copy until the cache entry times out; tessera refuses a second exchange all the same.
 """
 
+import hashlib
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, and_, delete, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -24,6 +31,7 @@ from adapters.legacy.django_signing import STORED_SESSION_SALT, DjangoSecret
 from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
+from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused
 from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
 
@@ -45,13 +53,22 @@ def session_table(name: str = "django_session") -> Table:
 
 class DjangoDbLegacySessions(LegacySessions):
     def __init__(
-        self, engine: AsyncEngine, table: Table, secret: DjangoSecret, user_key: UserKeyPath, clock: Clock
+        self,
+        engine: AsyncEngine,
+        table: Table,
+        secret: DjangoSecret,
+        user_key: UserKeyPath,
+        clock: Clock,
+        *,
+        read_only_with: SpentLegacyCookies | None = None,
     ) -> None:
         self._engine = engine
         self._table = table
         self._secret = secret
         self._user_key = user_key
         self._clock = clock
+        self._spent = read_only_with
+        """Set: the table is never written, exchanged sessions are recorded as spent here instead."""
 
     async def take(self, cookie: str) -> LegacySession:
         key = django_sessions.session_key_of(cookie)
@@ -88,6 +105,10 @@ class DjangoDbLegacySessions(LegacySessions):
             if refused.reason is not LegacyRefusal.EXPIRED:
                 raise  # left in place: a wrong secret must not log anyone out
             refusal = refused
+        if self._spent is not None:
+            if refusal is not None:
+                raise refusal  # an expired row is Django's to drop: this role writes nothing
+            return await self._recorded_as_spent(key, data, session_data, expires_at)
         same_row = and_(table.c.session_key == key, table.c.session_data == session_data)
         async with self._engine.begin() as connection:
             deleted = (await connection.execute(delete(table).where(same_row))).rowcount
@@ -97,7 +118,18 @@ class DjangoDbLegacySessions(LegacySessions):
             return None
         return django_sessions.django_session(key, data, session_data.encode(), expires_at, self._user_key)
 
+    async def _recorded_as_spent(
+        self, key: str, data: dict[str, Any], session_data: str, expires_at: datetime
+    ) -> LegacySession:
+        assert self._spent is not None
+        if not await self._spent.spend(_spent_digest(key), expires_at, self._clock.now()):
+            raise InvalidLegacySession(LegacyRefusal.REPLAYED)
+        return django_sessions.django_session(key, data, session_data.encode(), expires_at, self._user_key)
+
     async def restore(self, session: LegacySession) -> None:
+        if self._spent is not None:
+            await self._spent.forget(_spent_digest(session.session_id))
+            return
         if session.expires_at is not None and self._clock.now() >= session.expires_at:
             return
         row = {
@@ -115,3 +147,8 @@ class DjangoDbLegacySessions(LegacySessions):
 
     def password_unchanged(self, session: LegacySession, password_hash: str) -> bool:
         return django_sessions.password_unchanged(session, password_hash, self._secret)
+
+
+def _spent_digest(key: str) -> str:
+    """A row's key as the spent record holds it: never the key itself, which is a live credential."""
+    return hashlib.sha256(b"django-db:" + key.encode()).hexdigest()

@@ -91,7 +91,8 @@ async def _django_sessions(
     from adapters.legacy.django_db_legacy_sessions import DjangoDbLegacySessions, session_table
 
     engine = create_async_engine(bridge.database_url, pool_pre_ping=True, pool_timeout=DATABASE_TIMEOUT_SECONDS)
-    yield DjangoDbLegacySessions(engine, session_table(), secret, user_key, clock)
+    spent_instead = spent if bridge.read_only else None
+    yield DjangoDbLegacySessions(engine, session_table(), secret, user_key, clock, read_only_with=spent_instead)
     await engine.dispose()
 
 

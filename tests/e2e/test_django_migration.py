@@ -74,6 +74,8 @@ class Stack:
     export: str
     """The recipe's export block, ready to run in the project's directory."""
     tessera_env: dict[str, str]
+    consumes: bool = True
+    """Whether an exchange deletes the row: not with a read-only role (`TESSERA_LEGACY_READ_ONLY`)."""
 
     def exchange(self, cookie: str) -> httpx.Response:
         return httpx.post(f"{self.tessera}{ROUTE}", json={"legacy_session_id": cookie}, timeout=30)
@@ -114,6 +116,7 @@ def _postgres_database(admin_url: str) -> tuple[str, str]:
     params=[
         "db-sqlite",
         pytest.param("db-postgres", marks=pytest.mark.postgres),
+        pytest.param("db-postgres-read-only", marks=pytest.mark.postgres),
         "cached-db",
         "file",
         "signed-cookies",
@@ -127,10 +130,11 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     secret_file = work / "django-secret-key"
     secret_file.write_text(f"django-insecure-{secrets.token_urlsafe(40)}\n")
     database = str(work / "db.sqlite3")
-    if backend == "db-postgres":
+    read_only = backend.endswith("read-only")
+    if backend.startswith("db-postgres"):
         database, name = _postgres_database(request.getfixturevalue("postgres_url"))
     engine = {"db-sqlite": "db", "db-postgres": "db", "cached-db": "cached_db", "file": "file"}.get(
-        backend, "signed_cookies"
+        backend.removesuffix("-read-only"), "signed_cookies"
     )
     (work / "sessions").mkdir()
     django = Django(
@@ -155,7 +159,9 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     export = replaced(export, {"mysite.settings": "legacy_site.settings"})
     _run(export, project, {**django.env, **tessera_env})
     _run(import_, project, tessera_env)
-    if backend == "db-postgres":
+    if backend.startswith("db-postgres"):
+        if read_only:  # the role the guide gives a read-only bridge: SELECT alone
+            grant = grant.replace("SELECT, INSERT, DELETE", "SELECT")
         with psycopg.connect(database, autocommit=True) as connection:
             for statement in filter(str.strip, grant.split(";")):
                 connection.execute(statement.replace("tessera_bridge", f"tessera_bridge_{name}"))
@@ -177,9 +183,12 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     )
     assert "legacy_bridge.store_url = django-" in configured and "django-insecure" not in configured
     bridge = dict(line.split("=", 1) for line in (work / "bridge.env").read_text().splitlines())
+    if read_only:
+        bridge["TESSERA_LEGACY_READ_ONLY"] = "true"
     log = work / "serve.log"
     with serving({**tessera_env, **bridge}, work, log_path=log) as base:
-        yield Stack(django, base, log, backend != "signed-cookies", export, {**tessera_env, **bridge})
+        stateful = backend != "signed-cookies"
+        yield Stack(django, base, log, stateful, export, {**tessera_env, **bridge}, stateful and not read_only)
 
 
 def test_every_live_django_session_becomes_a_token_pair_without_a_new_login(stack: Stack) -> None:
@@ -206,13 +215,15 @@ def _claims(token: str) -> dict[str, Any]:
 def test_an_exchanged_session_is_gone_from_django_and_refused_when_replayed(stack: Stack) -> None:
     cookie = stack.django.log_in("ada")
     assert stack.exchange(cookie).status_code == 200
-    if stack.stateful:
+    if stack.consumes:
         assert stack.django.visit(cookie) == 401, "Django no longer knows the exchanged session"
+    elif stack.stateful:
+        assert stack.django.visit(cookie) == 200, "a read-only bridge leaves the row to Django"
     before = len(stack.refusals())
     again = stack.exchange(cookie)
     assert again.status_code == 401 and again.headers["content-type"] == "application/problem+json"
     assert again.headers["www-authenticate"] == 'Cookie realm="tessera", cookie-name="sessionid"'
-    assert stack.refused(before) == ("unknown" if stack.stateful else "replayed")
+    assert stack.refused(before) == ("unknown" if stack.consumes else "replayed")
 
 
 def test_parallel_exchanges_of_one_django_session_succeed_exactly_once(stack: Stack) -> None:

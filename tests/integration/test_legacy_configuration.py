@@ -178,6 +178,10 @@ def test_a_redis_namespace_of_none_means_bare_session_ids() -> None:
         ("TESSERA_LEGACY_SESSION_AGE_SECONDS", "3600", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
         ("TESSERA_LEGACY_FILE_PREFIX", "sess_", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
         ("TESSERA_LEGACY_SESSION_ID_BYTES", "16", {"TESSERA_LEGACY_SESSIONS": "flask-cookie:"}),
+        ("TESSERA_LEGACY_READ_ONLY", "true", {"TESSERA_LEGACY_SESSIONS": "flask-cookie:"}),
+        ("TESSERA_LEGACY_READ_ONLY", "true", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_READ_ONLY", "yes", {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1"}),
+        ("TESSERA_LEGACY_READ_ONLY", "true", {}),
     ],
 )
 def test_a_bad_bridge_value_is_refused_naming_its_variable(variable: str, value: str, extra: dict[str, str]) -> None:
@@ -323,3 +327,14 @@ def test_a_whitespace_only_line_of_the_secret_file_is_no_signing_key(framework: 
         )
     assert answer.status_code == 401
     assert forged() == before + 1
+
+
+def test_a_django_database_store_may_be_read_only_and_is_written_to_by_default(secret_file: Path) -> None:
+    env = {
+        "TESSERA_LEGACY_SESSIONS": "django-db+sqlite:////srv/db.sqlite3",
+        "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
+    }
+    deleting = Settings.from_env(env).legacy_bridge
+    reading = Settings.from_env({**env, "TESSERA_LEGACY_READ_ONLY": "true"}).legacy_bridge
+    assert deleting is not None and not deleting.read_only
+    assert reading is not None and reading.read_only

@@ -105,6 +105,20 @@ class DjangoDbSessions:
             await connection.execute(delete(self.table))
 
 
+class ReadOnlyDjangoDbSessions(DjangoDbSessions):
+    """The same rows, read by a bridge that may not write them (`TESSERA_LEGACY_READ_ONLY`): an
+    exchanged session stays in the table for Django and is recorded as spent on tessera's side."""
+
+    consumes = False
+
+    def __init__(self, engine: AsyncEngine, table: Table, spent: SpentLegacyCookies | None = None) -> None:
+        super().__init__(engine, table)
+        self.spent = spent or InMemorySpentLegacyCookies()
+        self.adapter = DjangoDbLegacySessions(
+            engine, table, DjangoSecret(self.secret.encode()), USER_KEY, SystemClock(), read_only_with=self.spent
+        )
+
+
 class DjangoFileSessions:
     """`django.contrib.sessions.backends.file`, saving into its own directory."""
 
