@@ -9,11 +9,12 @@ run host="127.0.0.1" port="8000":
     uv run --locked tessera db upgrade
     uv run --locked tessera serve --host {{host}} --port {{port}} --workers 1
 
-# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium), the legacy-session tests (Debian's redis-server; Node.js and sqlite3 for the Express one), the failover and pgbouncer tests (Debian's patroni, etcd-server, haproxy, pgbouncer) and the container image (Debian's podman)
+# Run the whole test suite, PostgreSQL included (a container, or a throwaway local cluster), the browser tests (Debian's Chromium), the legacy-session tests (Debian's redis-server and mariadb-server; Node.js and sqlite3 for the Express one), the failover and pgbouncer tests (Debian's patroni, etcd-server, haproxy, pgbouncer) and the container image (Debian's podman)
 test *args:
     bash .ci/ensure-postgres
     bash .ci/ensure-chromium
     bash .ci/ensure-redis
+    bash .ci/ensure-mariadb
     bash .ci/ensure-node
     bash .ci/ensure-ha
     bash .ci/ensure-podman --background
@@ -23,9 +24,9 @@ test *args:
 cluster *args="":
     uv run --locked python -m deploy.cluster {{args}}
 
-# Unit and contract tests on memory and SQLite only: no PostgreSQL, Redis, Chromium or served process (9 s wall on 2 shared cores)
+# Unit and contract tests on memory and SQLite only: no PostgreSQL, MariaDB, Redis, Chromium or served process (9 s wall on 2 shared cores)
 test-fast *args:
-    uv run --locked pytest tests/unit tests/contract -m "not postgres and not redis" {{args}}
+    uv run --locked pytest tests/unit tests/contract -m "not postgres and not redis and not mysql" {{args}}
 
 # Ruff, mypy (strict) and the import-linter layer contracts
 lint:

@@ -9,6 +9,7 @@ import pytest
 
 from adapters.sql.database import create_engine, upgrade_schema
 from tests.support.express import ExpressSessionWriter, NodeUnavailable, running_session_writer
+from tests.support.mariadb import MariaDb, MariaDbUnavailable, running_mariadb
 from tests.support.postgres import PostgresUnavailable, running_postgres
 from tests.support.redis import RedisUnavailable, running_redis
 
@@ -24,8 +25,9 @@ def _off_the_loop(work: Callable[[], T]) -> T:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Beside the `postgres` marker of pyproject.toml: `just test-fast` deselects both.
+    # Beside the `postgres` marker of pyproject.toml: `just test-fast` deselects all three.
     config.addinivalue_line("markers", "redis: needs a real Redis (Debian's redis-server)")
+    config.addinivalue_line("markers", "mysql: needs a real MySQL (Debian's MariaDB, tests/support/mariadb.py)")
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +48,27 @@ def postgres_url() -> Iterator[str]:
         yield url
     finally:
         server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def mariadb() -> Iterator[MariaDb]:
+    """One real MariaDB (Debian's mariadb-server) for the whole run: an empty database, a user with a
+    password, and an admin who may grant. Unavailable means failed, never skipped."""
+    server = running_mariadb()
+    try:
+        found = server.__enter__()
+    except MariaDbUnavailable as error:
+        pytest.fail(f"MariaDB is required for these tests: {error}", pytrace=False)
+    try:
+        yield found
+    finally:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def mariadb_url(mariadb: MariaDb) -> str:
+    """A `mysql+asyncmy://` URL of the database, as the user with all privileges on it alone."""
+    return mariadb.url
 
 
 @pytest.fixture(scope="session")

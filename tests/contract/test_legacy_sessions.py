@@ -8,31 +8,39 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import make_url, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from adapters.legacy.django_db_legacy_sessions import session_table
+from adapters.legacy.django_db_legacy_sessions import DjangoDbLegacySessions, session_table
+from adapters.legacy.django_sessions import USER_KEY as DJANGO_USER_KEY
+from adapters.legacy.django_signing import DjangoSecret
 from adapters.legacy.file_legacy_sessions import FileLegacySessions
 from adapters.legacy.litestar_sessions import SESSION_ID_BYTES, USER_KEY
 from adapters.legacy.redis_legacy_sessions import RedisLegacySessions
+from adapters.memory.in_memory_spent_legacy_cookies import InMemorySpentLegacyCookies
 from adapters.system_clock import SystemClock
 from application.errors import StorageUnavailable
 from application.ports.legacy_sessions import LegacySessions
 from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused, MalformedLegacySessionCookie
+from entrypoints.legacy_settings import LegacyBridgeSettings
 from tests.support.django_sessions import (
     DjangoDbSessions,
     DjangoFileSessions,
     DjangoSignedCookieSessions,
     ReadOnlyDjangoDbSessions,
+    create_django_session_table,
     new_secret,
 )
 from tests.support.express_stores import ExpressSessions
 from tests.support.flask_sessions import FlaskCookieSessions, FlaskSessionRedisSessions
 from tests.support.legacy_stores import LegacyStore, MemoryStore, file_store, new_session_id, redis_store
+from tests.support.mariadb import MariaDb
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.anyio
@@ -254,6 +262,8 @@ class Framework(Protocol):
         pytest.param("django-db-postgres", marks=pytest.mark.postgres),
         "django-db-read-only-sqlite",
         pytest.param("django-db-read-only-postgres", marks=pytest.mark.postgres),
+        pytest.param("django-db-mysql", marks=pytest.mark.mysql),
+        pytest.param("django-db-read-only-mysql", marks=pytest.mark.mysql),
         "django-file",
         "django-signed-cookies",
         "flask-cookie",
@@ -273,11 +283,14 @@ async def framework(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     elif kind == "litestar-redis":
         made = LitestarSessions(redis_store(request.getfixturevalue("redis_url"), f"LITESTAR_{uuid.uuid4().hex}"))
     elif kind.startswith("django-db"):
-        url = f"sqlite+aiosqlite:///{tmp_path / 'django.db'}" if kind.endswith("sqlite") else None
-        engine = create_async_engine(url or request.getfixturevalue("postgres_url"))
+        database = kind.rpartition("-")[2]
+        if database == "sqlite":
+            url = f"sqlite+aiosqlite:///{tmp_path / 'django.db'}"
+        else:
+            url = request.getfixturevalue("mariadb_url" if database == "mysql" else "postgres_url")
+        engine = create_async_engine(url)
         table = session_table(f"django_session_{uuid.uuid4().hex[:12]}")
-        async with engine.begin() as connection:
-            await connection.run_sync(table.metadata.create_all)
+        await create_django_session_table(engine, table)
         made = ReadOnlyDjangoDbSessions(engine, table) if "read-only" in kind else DjangoDbSessions(engine, table)
     elif kind == "django-file":
         made = DjangoFileSessions(tmp_path / "django-sessions")
@@ -296,7 +309,7 @@ async def framework(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     yield made
     await made.close()
     if engine is not None:
-        async with engine.begin() as connection:  # the shared PostgreSQL holds tessera's schema alone again
+        async with engine.begin() as connection:  # the shared PostgreSQL and MariaDB hold no session table again
             await connection.run_sync(table.metadata.drop_all)
         await engine.dispose()
 
@@ -370,3 +383,95 @@ async def test_a_restored_session_can_be_exchanged_again(framework: Framework) -
     again = await framework.adapter.take(cookie)
     assert again.data == taken.data and again.expires_at is not None and taken.expires_at is not None
     assert abs(again.expires_at - taken.expires_at) < timedelta(seconds=2)
+
+
+@asynccontextmanager
+async def _django_session_table_on_mysql(mariadb: MariaDb) -> AsyncIterator[tuple[DjangoDbSessions, str]]:
+    """A Django `django_session` table written as Django writes it (by the admin), and the name of a
+    MySQL user who may do nothing yet: each test grants it what the migration guide says."""
+    admin = create_async_engine(mariadb.admin_url)
+    table = session_table(f"django_session_{uuid.uuid4().hex[:12]}")
+    await create_django_session_table(admin, table)
+    bridge_user = f"bridge_{uuid.uuid4().hex[:12]}"
+    async with admin.begin() as connection:
+        await connection.execute(text(f"CREATE USER '{bridge_user}'@'127.0.0.1' IDENTIFIED BY '{bridge_user}'"))
+    try:
+        yield DjangoDbSessions(admin, table), bridge_user
+    finally:
+        async with admin.begin() as connection:
+            await connection.execute(text(f"DROP USER '{bridge_user}'@'127.0.0.1'"))
+            await connection.run_sync(table.metadata.drop_all)
+        await admin.dispose()
+
+
+async def _granted(django: DjangoDbSessions, user: str, privileges: str) -> AsyncEngine:
+    """An engine of `user`, granted `privileges` on the session table alone (the guide's GRANT)."""
+    url = make_url(str(django.engine.url.render_as_string(hide_password=False)))
+    async with django.engine.begin() as connection:
+        await connection.execute(
+            text(f"GRANT {privileges} ON {url.database}.{django.table.name} TO '{user}'@'127.0.0.1'")
+        )
+    return create_async_engine(url.set(username=user, password=user), pool_pre_ping=True)
+
+
+async def _stored_expiry(django: DjangoDbSessions, cookie: str) -> datetime | None:
+    async with django.engine.connect() as connection:
+        found = await connection.scalar(select(django.table.c.expire_date).where(django.table.c.session_key == cookie))
+    assert found is None or isinstance(found, datetime)
+    return found
+
+
+@pytest.mark.mysql
+async def test_on_mysql_a_user_granted_select_insert_delete_exchanges_once_and_restores_the_row_as_it_was(
+    mariadb: MariaDb,
+) -> None:
+    async with _django_session_table_on_mysql(mariadb) as (django, user):
+        engine = await _granted(django, user, "SELECT, INSERT, DELETE")
+        adapter = DjangoDbLegacySessions(
+            engine, django.table, DjangoSecret(django.secret.encode()), DJANGO_USER_KEY, SystemClock()
+        )
+        cookie = await django.login(USER)
+        written = await _stored_expiry(django, cookie)
+        assert written is not None and written.tzinfo is None  # naive UTC, as Django writes it on MySQL
+        taken = await adapter.take(cookie)
+        assert taken.expires_at == written.replace(tzinfo=UTC) and not await django.holds(cookie)
+        await adapter.restore(taken)
+        assert await _stored_expiry(django, cookie) == written  # the same instant, to the microsecond
+        await adapter.restore(taken)  # stored again since: kept, no error
+        assert (await adapter.take(cookie)).user_reference == "42"
+        await engine.dispose()
+
+
+@pytest.mark.mysql
+async def test_on_mysql_a_user_granted_select_alone_exchanges_read_only_and_refuses_a_replay(
+    mariadb: MariaDb,
+) -> None:
+    async with _django_session_table_on_mysql(mariadb) as (django, user):
+        engine = await _granted(django, user, "SELECT")
+        secret = DjangoSecret(django.secret.encode())
+        spent = InMemorySpentLegacyCookies()
+        adapter = DjangoDbLegacySessions(
+            engine, django.table, secret, DJANGO_USER_KEY, SystemClock(), read_only_with=spent
+        )
+        cookie = await django.login(USER)
+        assert (await adapter.take(cookie)).user_reference == "42"
+        assert await django.holds(cookie)
+        with pytest.raises(InvalidLegacySession) as replayed:
+            await adapter.take(cookie)
+        assert replayed.value.reason is LegacyRefusal.REPLAYED
+        writer = DjangoDbLegacySessions(engine, django.table, secret, DJANGO_USER_KEY, SystemClock())
+        with pytest.raises(StorageUnavailable):  # the same user without read-only: its DELETE is denied
+            await writer.take(cookie)
+        assert await django.holds(cookie)
+        await engine.dispose()
+
+
+async def test_an_unreachable_mysql_is_unavailable_storage() -> None:
+    bridge = LegacyBridgeSettings(f"django-db+mysql://tessera_bridge:choose-one@127.0.0.1:{free_port()}/mysite")
+    engine = create_async_engine(bridge.database_url, pool_pre_ping=True)
+    adapter = DjangoDbLegacySessions(
+        engine, session_table(), DjangoSecret(new_secret().encode()), DJANGO_USER_KEY, SystemClock()
+    )
+    with pytest.raises(StorageUnavailable):
+        await adapter.take("a" * 32)
+    await engine.dispose()

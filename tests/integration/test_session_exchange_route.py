@@ -1,6 +1,7 @@
-"""POST /auth/session/exchange in-process, on Litestar's FileStore (and an unreachable Redis):
+"""POST /auth/session/exchange in-process, on Litestar's FileStore (and an unreachable Redis or MySQL):
 its answers, its problems, its CSRF rule, its metrics, and its absence when switched off."""
 
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -226,3 +227,20 @@ async def test_hostile_legacy_cookies_and_bodies_get_a_problem_never_a_server_er
         (401, "urn:tessera:problem:invalid-legacy-session")
     ] * len(forged)
     assert all(answer.headers["content-type"] == "application/problem+json" for answer in answers)
+
+
+async def test_an_unreachable_django_mysql_database_is_503_with_retry_after(tmp_path: Path) -> None:
+    secret_file = tmp_path / "django-secret-key"
+    secret_file.write_text(secrets.token_urlsafe(40))
+    store_url = f"django-db+mysql://tessera_bridge:choose-one@127.0.0.1:{free_port()}/mysite"
+    app = create_app(
+        settings_for_tests(
+            "memory://", tmp_path, legacy_bridge=LegacyBridgeSettings(store_url, secret_file=secret_file)
+        )
+    )
+    async with AsyncTestClient(app, base_url=OWN_ORIGIN) as client:
+        before = exchanged("unavailable")
+        response = await client.post(ROUTE, headers={**SAME_ORIGIN, "Cookie": f"sessionid={'a' * 32}"})
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "5"
+        assert exchanged("unavailable") == before + 1

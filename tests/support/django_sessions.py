@@ -13,7 +13,7 @@ from unittest import mock
 from django.conf import settings
 from django.contrib.sessions.backends.file import SessionStore as FileSessionStore
 from django.contrib.sessions.backends.signed_cookies import SessionStore as SignedCookieSessionStore
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import tests.support.django_settings  # noqa: F401  (Django is configured once a process, for every test)
@@ -59,6 +59,24 @@ def signed_at(moment: datetime | None) -> Iterator[None]:
         yield
 
 
+async def create_django_session_table(engine: AsyncEngine, table: Table) -> None:
+    """`table` as Django's migration 0001 creates it. On MySQL/MariaDB that DDL is Django's own
+    (`sqlmigrate sessions 0001`, mysql backend): `datetime(6)` without a time zone, `longtext`, and the
+    database's collation (case-insensitive by default) on `session_key`; elsewhere `session_table()`."""
+    async with engine.begin() as connection:
+        if engine.dialect.name != "mysql":
+            await connection.run_sync(table.metadata.create_all)
+            return
+        name = table.name
+        await connection.execute(
+            text(
+                f"CREATE TABLE `{name}` (`session_key` varchar(40) NOT NULL PRIMARY KEY, "
+                "`session_data` longtext NOT NULL, `expire_date` datetime(6) NOT NULL)"
+            )
+        )
+        await connection.execute(text(f"CREATE INDEX `{name}_expire_date` ON `{name}` (`expire_date`)"))
+
+
 class DjangoDbSessions:
     """`django.contrib.sessions.backends.db`: the row Django's `save()` writes — the key it draws,
     `encode()` of the session, `get_expiry_date()` — in a `django_session` table."""
@@ -79,6 +97,8 @@ class DjangoDbSessions:
             key = store._get_new_session_key()
             session_data = store.encode(data)
         expire_date = datetime.now(UTC) + (-timedelta(seconds=1) if expired else AGE)
+        if self.engine.dialect.name == "mysql":  # Django with USE_TZ writes naive UTC there (no time zone support)
+            expire_date = expire_date.replace(tzinfo=None)
         async with self.engine.begin() as connection:
             row = {"session_key": key, "session_data": session_data, "expire_date": expire_date}
             await connection.execute(insert(self.table).values(row))
