@@ -254,7 +254,9 @@ def _check_store_url(url: str) -> LegacyStoreKind:
                 "LEGACY_SESSIONS", f"{kind_name}+sqlite takes an absolute path: {kind_name}+sqlite:////abs/db.sqlite3"
             )
         if inner == "mysql" and importlib.util.find_spec("asyncmy") is None:
-            raise ConfigError("LEGACY_SESSIONS", "a MySQL database needs the asyncmy driver installed beside tessera")
+            raise ConfigError(
+                "LEGACY_SESSIONS", "a MySQL database needs its driver, asyncmy (tessera-auth[legacy-mysql])"
+            )
         return LegacyStoreKind(kind_name)
     if (
         parts.scheme in (LegacyStoreKind.DJANGO_SIGNED_COOKIES, LegacyStoreKind.FLASK_COOKIE)

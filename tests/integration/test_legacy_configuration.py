@@ -1,5 +1,6 @@
 """TESSERA_LEGACY_*: the bridge is off unless the store is named; a bad value stops start-up, naming it."""
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,24 @@ def test_djangos_database_url_gets_an_asyncio_driver(secret_file: Path) -> None:
     assert bridge is not None and bridge.database_url == "postgresql+asyncpg://u:pw@db:5432/app"
     sqlite = LegacyBridgeSettings("django-db+sqlite:////srv/db.sqlite3")
     assert sqlite.database_url == "sqlite+aiosqlite:////srv/db.sqlite3"
+    mysql = Settings.from_env({**env, "TESSERA_LEGACY_SESSIONS": "django-db+mysql://u:pw@db:3306/app"}).legacy_bridge
+    assert mysql is not None and mysql.database_url == "mysql+asyncmy://u:pw@db:3306/app"
+
+
+def test_a_mysql_store_without_its_driver_is_refused_naming_the_extra_that_brings_it(
+    secret_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *more: None if name == "asyncmy" else find_spec(name, *more)
+    )
+    env = {
+        "TESSERA_LEGACY_SESSIONS": "django-db+mysql://u:pw@db:3306/app",
+        "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
+    }
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env(env)
+    assert "tessera-auth[legacy-mysql]" in str(refused.value) and "pw" not in str(refused.value)
 
 
 def test_the_django_file_prefix_is_the_cookie_name_unless_set(secret_file: Path) -> None:
