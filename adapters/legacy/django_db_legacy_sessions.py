@@ -13,6 +13,12 @@ session is recorded as spent on tessera's side (`SpentLegacyCookies`, by a diges
 its `expire_date`, and a replay is refused as `replayed`, as for a signed cookie; Django itself keeps
 honouring the session until it ends or the user logs out there.
 
+On MySQL/MariaDB `expire_date` is a DATETIME without a zone: Django (USE_TZ) writes naive UTC there,
+read back as naive and taken as UTC here; a restored row is written in UTC too, since the driver
+(asyncmy) drops an offset and keeps the wall time. `session_key` and `session_data` compare under the
+database's collation, case-insensitive by default: harmless, as a key is [a-z0-9] only
+(`session_key_of`) and two signed `session_data` differing only in case do not occur.
+
 `cached_db` keeps a copy in Django's cache too: after the row is deleted, the legacy app may still
 honour its cached copy until the cache entry times out; tessera refuses a second exchange all the same.
 """
@@ -135,7 +141,7 @@ class DjangoDbLegacySessions(LegacySessions):
         row = {
             "session_key": session.session_id,
             "session_data": session.stored.decode(),
-            "expire_date": session.expires_at or datetime.max.replace(tzinfo=UTC),
+            "expire_date": (session.expires_at or datetime.max.replace(tzinfo=UTC)).astimezone(UTC),
         }
         try:
             async with self._engine.begin() as connection:

@@ -5,11 +5,12 @@ express-session on connect-redis, whose sessions Node writes: tests/support/expr
 Sessions are written by the framework's own classes, as the legacy application writes them."""
 
 import asyncio
+import dataclasses
 import json
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -475,3 +476,24 @@ async def test_an_unreachable_mysql_is_unavailable_storage() -> None:
     with pytest.raises(StorageUnavailable):
         await adapter.take("a" * 32)
     await engine.dispose()
+
+
+@pytest.mark.mysql
+async def test_on_mysql_a_session_restored_with_its_expiry_in_another_time_zone_keeps_the_same_instant(
+    mariadb: MariaDb,
+) -> None:
+    """MySQL's DATETIME holds no zone and the driver drops the offset it is given: the bridge must
+    write UTC, as Django does, or a restored session would end hours early or late."""
+    async with _django_session_table_on_mysql(mariadb) as (django, user):
+        engine = await _granted(django, user, "SELECT, INSERT, DELETE")
+        adapter = DjangoDbLegacySessions(
+            engine, django.table, DjangoSecret(django.secret.encode()), DJANGO_USER_KEY, SystemClock()
+        )
+        cookie = await django.login(USER)
+        written = await _stored_expiry(django, cookie)
+        taken = await adapter.take(cookie)
+        assert taken.expires_at is not None
+        elsewhere = taken.expires_at.astimezone(timezone(timedelta(hours=-5)))
+        await adapter.restore(dataclasses.replace(taken, expires_at=elsewhere))
+        assert await _stored_expiry(django, cookie) == written
+        await engine.dispose()
