@@ -45,6 +45,7 @@ from tests.support.mariadb import MariaDb
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.anyio
+REPOSITORY = Path(__file__).resolve().parents[2]
 ADA = {"user_id": str(uuid.uuid4()), "email": "ada@example.com", "flash": ["Welcome back"]}
 
 
@@ -394,25 +395,37 @@ async def _django_session_table_on_mysql(mariadb: MariaDb) -> AsyncIterator[tupl
     table = session_table(f"django_session_{uuid.uuid4().hex[:12]}")
     await create_django_session_table(admin, table)
     bridge_user = f"bridge_{uuid.uuid4().hex[:12]}"
-    async with admin.begin() as connection:
-        await connection.execute(text(f"CREATE USER '{bridge_user}'@'127.0.0.1' IDENTIFIED BY '{bridge_user}'"))
     try:
         yield DjangoDbSessions(admin, table), bridge_user
     finally:
         async with admin.begin() as connection:
-            await connection.execute(text(f"DROP USER '{bridge_user}'@'127.0.0.1'"))
+            await connection.execute(text(f"DROP USER IF EXISTS '{bridge_user}'@'127.0.0.1'"))
             await connection.run_sync(table.metadata.drop_all)
         await admin.dispose()
 
 
+def _guides_mysql_grant() -> str:
+    """The SQL of docs/migration-guide.md's "MySQL and MariaDB" section, as an operator would run it."""
+    section = (REPOSITORY / "docs" / "migration-guide.md").read_text().split("### MySQL and MariaDB\n", 1)[1]
+    return section.split("```sql\n", 1)[1].split("```", 1)[0]
+
+
 async def _granted(django: DjangoDbSessions, user: str, privileges: str) -> AsyncEngine:
-    """An engine of `user`, granted `privileges` on the session table alone (the guide's GRANT)."""
-    url = make_url(str(django.engine.url.render_as_string(hide_password=False)))
+    """An engine of `user`, made and granted `privileges` on the session table by the guide's own SQL."""
+    url = make_url(django.engine.url.render_as_string(hide_password=False))
+    sql = _guides_mysql_grant()
+    names = {
+        "SELECT, INSERT, DELETE": privileges,
+        "mysite.django_session": f"{url.database}.{django.table.name}",
+        "'tessera_bridge'@'10.0.0.%'": f"'{user}'@'127.0.0.1'",
+    }
+    for written, used in names.items():
+        assert written in sql, written
+        sql = sql.replace(written, used)
     async with django.engine.begin() as connection:
-        await connection.execute(
-            text(f"GRANT {privileges} ON {url.database}.{django.table.name} TO '{user}'@'127.0.0.1'")
-        )
-    return create_async_engine(url.set(username=user, password=user), pool_pre_ping=True)
+        for statement in filter(str.strip, sql.split(";")):
+            await connection.execute(text(statement))
+    return create_async_engine(url.set(username=user, password="choose-one"), pool_pre_ping=True)
 
 
 async def _stored_expiry(django: DjangoDbSessions, cookie: str) -> datetime | None:
