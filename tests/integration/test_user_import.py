@@ -185,8 +185,11 @@ async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
         SimpleNamespace(pk=1, email="ada@example.com", password=make_password(PASSWORD), date_joined=joined, **fields),
         SimpleNamespace(pk=2, email="root@example.com", password=make_password(None), date_joined=joined, **fields),
     ]
-    for user, groups in zip(users, ([], [SimpleNamespace(name="Billing Team")]), strict=True):
+    for user, groups, username in zip(
+        users, ([], [SimpleNamespace(name="Billing Team")]), ("ada.l", "has a space"), strict=True
+    ):
         user.groups = SimpleNamespace(all=lambda groups=groups: groups)
+        user.get_username = lambda username=username: username
     users[1].is_superuser, users[1].is_active = True, False
 
     code, out, err = await import_cli(list(tessera_lines(users)))
@@ -195,6 +198,7 @@ async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
     ada = await _stored(client, "ada@example.com")
     assert ada is not None and ada.id == uuid.uuid5(namespace, "1") and ada.created_at == joined
     assert (ada.display_name, dict(ada.claims.as_dict())) == ("Ada Lovelace", {"legacy_id": 1})
+    assert ada.username is not None and str(ada.username) == "ada.l"
     response = await client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD})
     assert response.status_code == 200, response.text
     root = await _stored(client, "root@example.com")
@@ -203,6 +207,7 @@ async def test_the_migration_guides_django_export_imports_users_who_then_log_in(
         True,
         "",
     )
+    assert root.username is None  # "has a space" is no username Django's default rule allows: left out, not refused
     assert (ada.legacy_id, root.legacy_id) == ("1", "2")
 
 
