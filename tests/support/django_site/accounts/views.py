@@ -1,6 +1,8 @@
 """Logging in the way Django apps do: `authenticate` then `login`, which keeps the user's id and
 `_auth_user_hash` in the session; a page that needs the login; `logout`."""
 
+import time
+
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -12,6 +14,10 @@ def log_in(request: HttpRequest) -> JsonResponse:
     if user is None:
         return JsonResponse({"error": "wrong username or password"}, status=401)
     login(request, user)
+    # What apps keep beside the login. It also makes every login's session its own: a signed-cookie
+    # session is its data and its signing second, so two logins of one user in one second would
+    # otherwise be one cookie, the second already spent when the first was exchanged.
+    request.session["signed_in_at"] = time.time_ns()
     return JsonResponse({"id": user.pk})
 
 
