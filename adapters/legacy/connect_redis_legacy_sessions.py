@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from adapters.legacy.express_sessions import decoded, session_id_of
+from adapters.legacy.redis_legacy_sessions import TAKE_SCRIPT, UNREACHABLE
 from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
@@ -23,16 +22,6 @@ from domain.errors import InvalidLegacySession, LegacyRefusal
 from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
 
 log = logging.getLogger(__name__)
-
-_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
-
-_TAKE = b"""
-local value = redis.call('GET', KEYS[1])
-if not value then return nil end
-local ttl = redis.call('PTTL', KEYS[1])
-redis.call('DEL', KEYS[1])
-return {value, ttl}
-"""
 
 
 class ConnectRedisLegacySessions(LegacySessions):
@@ -45,7 +34,7 @@ class ConnectRedisLegacySessions(LegacySessions):
         self._secrets = tuple(secrets)
         self._prefix = prefix
         self._user_key = user_key
-        self._take = client.register_script(_TAKE)
+        self._take = client.register_script(TAKE_SCRIPT)
         self._clock = clock
 
     def key(self, session_id: str) -> str:
@@ -57,7 +46,7 @@ class ConnectRedisLegacySessions(LegacySessions):
         session_id = session_id_of(cookie, self._secrets)
         try:
             found = await self._take(keys=[self.key(session_id)])
-        except _UNREACHABLE as error:
+        except UNREACHABLE as error:
             raise StorageUnavailable from error
         except ResponseError:
             log.warning("the legacy session key of a presented cookie holds no Redis string")
@@ -84,5 +73,5 @@ class ConnectRedisLegacySessions(LegacySessions):
                 return
         try:
             await self._client.set(self.key(session.session_id), session.stored, px=lifetime, nx=True)
-        except _UNREACHABLE as error:
+        except UNREACHABLE as error:
             raise StorageUnavailable from error
