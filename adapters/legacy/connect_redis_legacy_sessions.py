@@ -8,17 +8,14 @@ atomically, so of concurrent exchanges of one cookie exactly one receives the se
 
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
 
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
 
 from adapters.legacy.express_sessions import decoded, session_id_of
-from adapters.legacy.redis_legacy_sessions import TAKE_SCRIPT, UNREACHABLE
+from adapters.legacy.redis_legacy_sessions import TAKE_SCRIPT, UNREACHABLE, take_value
 from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
-from domain.errors import InvalidLegacySession, LegacyRefusal
 from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
 
 log = logging.getLogger(__name__)
@@ -44,19 +41,9 @@ class ConnectRedisLegacySessions(LegacySessions):
         """A session past its `cookie.expires` is consumed and refused as `expired` (with connect-redis'
         default TTL Redis has dropped it by then: it is `unknown`)."""
         session_id = session_id_of(cookie, self._secrets)
-        try:
-            found = await self._take(keys=[self.key(session_id)])
-        except UNREACHABLE as error:
-            raise StorageUnavailable from error
-        except ResponseError:
-            log.warning("the legacy session key of a presented cookie holds no Redis string")
-            raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
-        if found is None:
-            raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
-        value, ttl_ms = found
         now = self._clock.now()
-        store_expiry = now + timedelta(milliseconds=ttl_ms) if ttl_ms > 0 else None
-        session = decoded(session_id, bytes(value), store_expiry, self._user_key)
+        value, store_expiry = await take_value(self._take, self.key(session_id), now)
+        session = decoded(session_id, value, store_expiry, self._user_key)
         check_expiry(session.expires_at, now)
         return session
 

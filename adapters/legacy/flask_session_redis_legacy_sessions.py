@@ -7,14 +7,12 @@ as `pickled` instead. Taking runs Litestar's Redis adapter's script (GET, PTTL, 
 
 import logging
 import string
-from datetime import timedelta
 
 import msgspec
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
 
 from adapters.legacy.flask_signing import FLASK_SESSION_SALT, unsign
-from adapters.legacy.redis_legacy_sessions import TAKE_SCRIPT, UNREACHABLE
+from adapters.legacy.redis_legacy_sessions import TAKE_SCRIPT, UNREACHABLE, take_value
 from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
@@ -49,17 +47,7 @@ class FlaskSessionRedisLegacySessions(LegacySessions):
 
     async def take(self, cookie: str) -> LegacySession:
         sid = self.session_id_of(cookie)
-        try:
-            found = await self._take(keys=[self._prefix + sid])
-        except UNREACHABLE as error:
-            raise StorageUnavailable from error
-        except ResponseError:
-            log.warning("the Flask-Session key of a presented cookie holds no Redis string")
-            raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
-        if found is None:
-            raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
-        value, ttl_ms = bytes(found[0]), found[1]
-        expires_at = self._clock.now() + timedelta(milliseconds=ttl_ms) if ttl_ms > 0 else None
+        value, expires_at = await take_value(self._take, self._prefix + sid, self._clock.now())
         data = _decoded(value)
         return LegacySession(sid, data, value, expires_at, self._user_key.find(data))
 

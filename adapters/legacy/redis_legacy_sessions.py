@@ -7,9 +7,10 @@ id when the namespace is None. The value is the JSON of the session object, stor
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -36,6 +37,23 @@ return {value, ttl}
 """
 
 
+async def take_value(take: AsyncScript, key: str, now: datetime) -> tuple[bytes, datetime | None]:
+    """The value under `key`, read and deleted in one step by `TAKE_SCRIPT`, and when Redis would have
+    dropped it (None for a key without a TTL). `StorageUnavailable` if Redis cannot be reached; refused
+    as `unreadable` if the key holds no string, as `unknown` if there is no such key."""
+    try:
+        found = await take(keys=[key])
+    except UNREACHABLE as error:
+        raise StorageUnavailable from error
+    except ResponseError:
+        log.warning("the legacy session key of a presented cookie holds no Redis string")
+        raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
+    if found is None:
+        raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
+    value, ttl_ms = found
+    return bytes(value), now + timedelta(milliseconds=ttl_ms) if ttl_ms > 0 else None
+
+
 class RedisLegacySessions(LegacySessions):
     def __init__(
         self, client: "Redis", namespace: str | None, session_id_bytes: int, user_key: UserKeyPath, clock: Clock
@@ -53,18 +71,8 @@ class RedisLegacySessions(LegacySessions):
     async def take(self, cookie: str) -> LegacySession:
         """Redis drops a session when its TTL runs out: an expired one is unknown here."""
         session_id = session_id_of(cookie, self._session_id_bytes)
-        try:
-            found = await self._take(keys=[self.key(session_id)])
-        except UNREACHABLE as error:
-            raise StorageUnavailable from error
-        except ResponseError:
-            log.warning("the legacy session key of a presented cookie holds no Redis string")
-            raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
-        if found is None:
-            raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
-        value, ttl_ms = found
-        expires_at = self._clock.now() + timedelta(milliseconds=ttl_ms) if ttl_ms > 0 else None
-        return decoded(session_id, bytes(value), expires_at, self._user_key)
+        value, expires_at = await take_value(self._take, self.key(session_id), self._clock.now())
+        return decoded(session_id, value, expires_at, self._user_key)
 
     def password_unchanged(self, session: LegacySession, password_hash: str) -> bool:
         return True  # Litestar keeps no proof of the password in a session
