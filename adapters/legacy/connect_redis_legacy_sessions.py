@@ -6,7 +6,6 @@ HMAC per secret and consumes nothing. The take is one Lua script (GET, PTTL, DEL
 atomically, so of concurrent exchanges of one cookie exactly one receives the session.
 """
 
-import logging
 from collections.abc import Sequence
 
 from redis.asyncio import Redis
@@ -17,8 +16,6 @@ from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
 from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
-
-log = logging.getLogger(__name__)
 
 
 class ConnectRedisLegacySessions(LegacySessions):

@@ -5,7 +5,6 @@ default `SESSION_SERIALIZATION_FORMAT`) or JSON, with a TTL of `PERMANENT_SESSIO
 Flask-Session still falls back to unpickling a value neither decoder reads; tessera refuses it
 as `pickled` instead. Taking runs Litestar's Redis adapter's script (GET, PTTL, DEL at once)."""
 
-import logging
 import string
 
 import msgspec
@@ -19,7 +18,6 @@ from application.ports.legacy_sessions import LegacySessions
 from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.legacy_sessions import LegacySession, UserKeyPath
 
-log = logging.getLogger(__name__)
 _SID = frozenset(string.ascii_letters + string.digits + "-_")
 _PICKLE_PROTOCOL_2_OR_LATER = b"\x80"
 
