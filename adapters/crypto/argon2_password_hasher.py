@@ -36,15 +36,19 @@ class Argon2PasswordHasher(PasswordHasher):
     A failed verification, and a dummy one, is padded (asleep, holding no thread) up to the slowest
     cost class this process has timed (`VerificationFloor`): an unknown email, a native user's wrong
     password and an imported user's take alike long. A success is not padded: only the password's
-    holder sees it."""
+    holder sees it.
+
+    The parameters are the configuration's (`entrypoints.config.Settings`), which states their defaults
+    once: this adapter has none of its own."""
 
     def __init__(
         self,
-        time_cost: int = 3,
-        memory_cost_kib: int = 65536,
-        parallelism: int = 1,
-        concurrency: int = 1,
-        foreign_concurrency: int = 1,
+        *,
+        time_cost: int,
+        memory_cost_kib: int,
+        parallelism: int,
+        concurrency: int,
+        foreign_concurrency: int,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> None:

@@ -77,13 +77,7 @@ class CoreProvider(Provider):
 
     @provide
     def password_hasher(self, settings: Settings) -> PasswordHasher:
-        return Argon2PasswordHasher(
-            time_cost=settings.argon2_time_cost,
-            memory_cost_kib=settings.argon2_memory_kib,
-            parallelism=settings.argon2_parallelism,
-            concurrency=settings.argon2_concurrency,
-            foreign_concurrency=settings.foreign_hash_concurrency,
-        )
+        return configured_password_hasher(settings)
 
     @provide
     def reset_link_template(self, settings: Settings) -> ResetLinkTemplate:
@@ -115,3 +109,14 @@ class CoreProvider(Provider):
     @provide
     def siblings(self, sockets: UnixSocketSiblingWorkers) -> SiblingWorkers:
         return sockets
+
+
+def configured_password_hasher(settings: Settings) -> Argon2PasswordHasher:
+    """argon2id at the configured parameters and bounds: the one place a hasher is built from settings."""
+    return Argon2PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+        concurrency=settings.argon2_concurrency,
+        foreign_concurrency=settings.foreign_hash_concurrency,
+    )

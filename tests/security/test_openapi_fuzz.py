@@ -24,11 +24,11 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.python.asgi import get_client
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
 from adapters.memory.in_memory_store import InMemoryStore
 from domain.users import Email, User
 from entrypoints.http.app import create_app
 from entrypoints.http.client_authentication import CLIENT_SCHEME
+from entrypoints.ioc.core import configured_password_hasher
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.oauth import CLIENT, basic
 
@@ -44,11 +44,7 @@ _key_dir = tempfile.TemporaryDirectory(prefix="tessera-openapi-fuzz-")  # remove
 _settings = settings_for_tests(
     "memory://", Path(_key_dir.name), oauth_clients=(CLIENT,), registration_max_per_address=1_000_000
 )
-_admin_hash = asyncio.run(
-    Argon2PasswordHasher(_settings.argon2_time_cost, _settings.argon2_memory_kib, _settings.argon2_parallelism).hash(
-        PASSWORD
-    )
-)
+_admin_hash = asyncio.run(configured_password_hasher(_settings).hash(PASSWORD))
 
 
 class StoreWithAnAdmin(Provider):

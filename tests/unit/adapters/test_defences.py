@@ -7,12 +7,12 @@ import json
 import pytest
 from joserfc import jws
 
-from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
 from adapters.crypto.joserfc_token_verifier import MAX_TOKEN_LENGTH, JoserfcTokenVerifier, _b64url
 from adapters.crypto.signing_keys import SigningKeySet, generate_key
 from adapters.memory.in_memory_session_repository import InMemorySessionRepository
 from application.use_cases.register_user import Registration
 from domain.errors import InvalidAccessToken, InvalidCredentials, InvalidRefreshToken
+from tests.support.argon2 import cheap_hasher
 from tests.unit.conftest import PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -71,7 +71,7 @@ def test_the_token_decoder_refuses_every_other_spelling(spelling: str) -> None:
 
 
 async def test_the_password_hasher_is_argon2id_and_rehashes_when_its_parameters_change() -> None:
-    weak = Argon2PasswordHasher(time_cost=1, memory_cost_kib=8, parallelism=1)
+    weak = cheap_hasher()
     stored = await weak.hash(PASSWORD)
 
     assert stored.startswith("$argon2id$")
@@ -79,8 +79,33 @@ async def test_the_password_hasher_is_argon2id_and_rehashes_when_its_parameters_
     assert not await weak.verify(stored, PASSWORD + "!")
     assert not await weak.verify("not a hash", PASSWORD)
     assert not weak.needs_rehash(stored)
-    assert Argon2PasswordHasher(time_cost=2, memory_cost_kib=16, parallelism=1).needs_rehash(stored)
+    assert cheap_hasher(time_cost=2, memory_cost_kib=16).needs_rehash(stored)
     await weak.verify_dummy(PASSWORD)
+
+
+STORED_WITH = {"memory_cost_kib": 32, "time_cost": 2, "parallelism": 2}
+PARAMETER_CHANGES = {
+    "memory up": {"memory_cost_kib": 64},
+    "memory down": {"memory_cost_kib": 16},
+    "time up": {"time_cost": 3},
+    "time down": {"time_cost": 1},
+    "lanes up": {"parallelism": 4},
+    "lanes down": {"parallelism": 1},
+}
+
+
+@pytest.mark.parametrize("change", PARAMETER_CHANGES.values(), ids=PARAMETER_CHANGES.keys())
+async def test_a_hash_made_with_any_other_memory_time_or_lanes_needs_a_rehash_up_or_down(
+    change: dict[str, int],
+) -> None:
+    """A deployment that lowers its cost (to OWASP's 19 MiB, t=2) rehashes as surely as one that raises it."""
+    stored = await cheap_hasher(**STORED_WITH).hash(PASSWORD)
+    now = cheap_hasher(**{**STORED_WITH, **change})
+
+    assert now.needs_rehash(stored)
+    assert await now.verify(stored, PASSWORD)  # the old hash still lets its owner in, to be rehashed
+    assert not await now.verify(stored, PASSWORD + "!")
+    assert not cheap_hasher(**STORED_WITH).needs_rehash(stored)
 
 
 async def test_a_malformed_email_spends_a_dummy_verification_like_an_unknown_one(app) -> None:
@@ -126,7 +151,7 @@ async def test_no_more_password_hashes_run_at_once_than_configured(monkeypatch: 
 
     import anyio
 
-    hasher = Argon2PasswordHasher(time_cost=1, memory_cost_kib=8, parallelism=1, concurrency=2)
+    hasher = cheap_hasher(concurrency=2)
     running, most, finished = 0, 0, 0
     changed = threading.Condition()
     let_one_go = threading.Semaphore(0)

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 import adapters.crypto.argon2_password_hasher as hasher_module
-from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
+from tests.support.argon2 import cheap_hasher
 
 pytestmark = pytest.mark.anyio
 
@@ -20,7 +20,7 @@ async def test_a_native_users_password_verifies_while_foreign_verifications_hold
 ) -> None:
     """Each foreign verification holds its thread until the test lets them go, so what overlaps is
     decided by the hasher's bounds alone, never by how busy the machine is."""
-    hasher = Argon2PasswordHasher(time_cost=1, memory_cost_kib=8, concurrency=1, foreign_concurrency=2)
+    hasher = cheap_hasher(foreign_concurrency=2)
     native = await hasher.hash(PASSWORD)
     imported = generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
     entered = 0

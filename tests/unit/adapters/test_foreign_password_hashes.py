@@ -13,6 +13,7 @@ from domain.errors import PasswordHashOutOfBounds, UnknownPasswordHashFormat
 from domain.imported_password_hashes import parse_password_hash
 from domain.password_hashes import hash_format
 from domain.users import NO_PASSWORD
+from tests.support.argon2 import cheap_hasher
 from tests.support.foreign_hashes import foreign_hashes
 
 pytestmark = pytest.mark.anyio
@@ -23,7 +24,7 @@ HASHES = foreign_hashes(PASSWORD)
 
 @pytest.fixture(scope="module")
 def hasher() -> Argon2PasswordHasher:
-    return Argon2PasswordHasher(time_cost=1, memory_cost_kib=8)
+    return cheap_hasher()
 
 
 @pytest.mark.parametrize("name", sorted(HASHES))

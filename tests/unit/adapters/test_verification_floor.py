@@ -8,8 +8,10 @@ from werkzeug.security import generate_password_hash
 
 import adapters.crypto.argon2_password_hasher as hasher_module
 from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
+from adapters.crypto.foreign_password_hashes import verify_foreign
 from adapters.crypto.verification_floor import MAX_COST_CLASSES, VerificationFloor
 from domain.users import NO_PASSWORD
+from tests.support.argon2 import cheap_hasher
 
 pytestmark = pytest.mark.anyio
 
@@ -49,7 +51,7 @@ def hasher(stopwatch: Stopwatch, waits: list[float]) -> Argon2PasswordHasher:
     async def sleep(seconds: float) -> None:
         waits.append(round(seconds, 6))
 
-    return Argon2PasswordHasher(time_cost=1, memory_cost_kib=8, monotonic=stopwatch, sleep=sleep)
+    return cheap_hasher(monotonic=stopwatch, sleep=sleep)
 
 
 async def test_after_an_imported_hash_is_timed_every_other_failure_waits_as_long_and_a_success_does_not(
@@ -90,6 +92,33 @@ async def test_before_any_imported_hash_is_timed_an_unknown_email_costs_what_a_n
     await hasher.verify_dummy("wrong password")
     assert not await hasher.verify(native, "wrong password")
     assert waits == []  # the same argon2id work, in the same cost class
+
+
+async def test_after_the_cost_is_lowered_a_hash_at_the_older_costlier_parameters_sets_the_floor_once_timed(
+    hasher: Argon2PasswordHasher, stopwatch: Stopwatch, waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deployment that lowers its argon2 cost keeps its users' older hashes until each logs in. Such a
+    hash verifies as a cost class of its own (its parameters), queued with the imported ones: until one
+    is timed, a wrong password at it takes longer than an unknown email (the accepted limitation of item
+    8); from then on every failure waits as long as it takes. Its work here: 1 ms per KiB × iteration."""
+
+    def timed_by_argon2_cost(format_: object, password_hash: str, password: str) -> bool:
+        memory, time_cost = (int(part.split("=")[1]) for part in password_hash.split("$")[3].split(",")[:2])
+        stopwatch.now += memory * time_cost / 1000
+        return verify_foreign(format_, password_hash, password)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hasher_module, "verify_foreign", timed_by_argon2_cost)
+    older = await cheap_hasher(memory_cost_kib=64, time_cost=3).hash(PASSWORD)  # the older default, scaled down
+    native = await hasher.hash(PASSWORD)
+
+    await hasher.verify_dummy("wrong password")
+    assert waits == []  # nothing costlier timed yet
+    assert not await hasher.verify(older, "wrong password")  # 0.192 s: now the slowest class
+    await hasher.verify_dummy("wrong password")
+    assert not await hasher.verify(native, "wrong password")
+    assert waits == [0.192] * 2
+    assert await hasher.verify(older, PASSWORD)
+    assert waits == [0.192] * 2
 
 
 def test_the_floor_follows_each_classs_latest_time_not_its_longest() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
 from entrypoints.config import Settings
+from entrypoints.ioc.core import configured_password_hasher
 
 REPOSITORY = Path(__file__).parents[3]
 DEFAULTS = Settings()
@@ -20,12 +20,7 @@ async def test_the_default_settings_hash_with_the_parameters_docs_security_state
     assert stated is not None, "docs/security.md no longer states argon2id's defaults in the expected form"
     time_cost, memory_mib, lanes = (int(group) for group in stated.groups())
 
-    hasher = Argon2PasswordHasher(
-        time_cost=DEFAULTS.argon2_time_cost,
-        memory_cost_kib=DEFAULTS.argon2_memory_kib,
-        parallelism=DEFAULTS.argon2_parallelism,
-    )
-    stored = await hasher.hash("a password hashed with the defaults")
+    stored = await configured_password_hasher(DEFAULTS).hash("a password hashed with the defaults")
 
     assert f"$m={memory_mib * 1024},t={time_cost},p={lanes}$" in stored
 
