@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import report_refresh, report_sections
+from benchmarks import report_refresh, report_sections, report_storm
 from benchmarks.report_checks import other_checks
 from benchmarks.report_common import LABELS, Row, median
 from benchmarks.report_plots import draw
@@ -43,7 +43,9 @@ def _markdown(results: dict[str, Any], images: dict[str, str]) -> list[str]:
         "",
         "## Targets",
         "",
-        *_table([*headline(results), *report_refresh.targets(results["refresh"])]),
+        *_table(
+            [*headline(results), *report_refresh.targets(results["refresh"]), *report_storm.targets(results["storm"])]
+        ),
         "",
         f"![revocation propagation]({images['propagation']})",
         "",
@@ -63,7 +65,7 @@ def _markdown(results: dict[str, Any], images: dict[str, str]) -> list[str]:
         "",
         *report_sections.micro(results["micro"]),
         "",
-        *report_sections.storm(results["storm"], images["storm"]),
+        *report_storm.section(results["storm"], images["storm"]),
         "",
         *report_sections.memory(results["memory"], images["memory"]),
         "",

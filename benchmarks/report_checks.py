@@ -3,7 +3,8 @@ in-process verification, the login storm and memory against sessions."""
 
 from typing import Any
 
-from benchmarks.report_common import MB, Row, median, rps, say
+from benchmarks.report_common import MB, Row, rps, say
+from benchmarks.report_storm import p99_row
 
 
 def other_checks(results: dict[str, Any]) -> list[Row]:
@@ -11,7 +12,6 @@ def other_checks(results: dict[str, Any]) -> list[Row]:
     live, jwt, redis = rps(results, "tessera_tokens"), rps(results, "jwtauth"), rps(results, "redis_session")
     bare = rps(results, "bare")
     micro = results["micro"]
-    idle_p99, storm_p99 = median(results["storm"]["idle"], "p99_ms"), median(results["storm"]["storm"], "p99_ms")
     memory = results["memory"]
     growth = (memory["tessera"][-1] - memory["tessera"][0]) / MB
     store_growth = (memory["memory_store"][-1] - memory["memory_store"][0]) / MB
@@ -53,17 +53,7 @@ def other_checks(results: dict[str, Any]) -> list[Row]:
                 "the claim checks, the result objects, the clock and the revocation look-up",
             ),
         ),
-        Row(
-            "Login storm: protected p99 ≤ 2× its idle p99",
-            f"{storm_p99 / idle_p99:.2f}×",
-            f"p99 {storm_p99:.2f} ms under the storm vs {idle_p99:.2f} ms idle; "
-            f"{median(results['storm']['logins'], 'requests_per_s'):.1f} logins/s",
-            say(
-                storm_p99 <= 2 * idle_p99,
-                "the hashing threads (TESSERA_ARGON2_CONCURRENCY at a time) and the load generator itself "
-                "compete with the event loop for this machine's two cores",
-            ),
-        ),
+        p99_row(results["storm"]),
         Row(
             f"RSS growth after {memory['active'][-1]:,} active sessions < 10 MB (beside an in-memory session store)",
             f"{growth:+.1f} MB",

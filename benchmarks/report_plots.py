@@ -49,9 +49,10 @@ def _propagation(propagation: dict[str, Any], path: Path) -> None:
 
 def _storm(storm: dict[str, Any], path: Path) -> None:
     figure, axes = plt.subplots(figsize=(6, 4))
-    rounds = range(1, len(storm["idle"]) + 1)
-    axes.plot(rounds, [r["p99_ms"] for r in storm["idle"]], "o-", label="idle")
-    axes.plot(rounds, [r["p99_ms"] for r in storm["storm"]], "s-", label="during the login storm")
+    rounds = range(1, len(storm["profiles"]["default"]["idle"]) + 1)
+    for name, profile in storm["profiles"].items():
+        axes.plot(rounds, [r["p99_ms"] for r in profile["idle"]], "o-", label=f"idle ({name} argon2id server)")
+        axes.plot(rounds, [r["p99_ms"] for r in profile["storm"]], "s-", label=f"during the {name} login storm")
     axes.set_xlabel("round")
     axes.set_ylabel("protected route p99 (ms)")
     axes.set_xticks(list(rounds))

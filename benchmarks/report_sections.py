@@ -45,27 +45,6 @@ def micro(rates: dict[str, float]) -> list[str]:
     return lines + [f"| {names[key]} | {value:,.0f} |" for key, value in rates.items()]
 
 
-def storm(result: dict[str, Any], image: str) -> list[str]:
-    lines = [
-        "## Login storm",
-        "",
-        f"![p99 under the login storm]({image})",
-        "",
-        f"The probe: wrk with {result['probe_connections']} connections, 1 thread, on `/api/user/session` (one "
-        "token replayed); the storm: wrk with 16 connections posting correct credentials to `/auth/login` at "
-        "argon2id's default cost (time 3, 64 MiB, parallelism 1), started 1 s before the probe.",
-        "",
-        "| Round | idle p99 ms | storm p99 ms | idle req/s | storm req/s | logins/s |",
-        "|---|---|---|---|---|---|",
-    ]
-    for i, (idle, busy, login) in enumerate(zip(result["idle"], result["storm"], result["logins"], strict=True)):
-        lines.append(
-            f"| {i + 1} | {idle['p99_ms']:.2f} | {busy['p99_ms']:.2f} | {idle['requests_per_s']:,.0f} | "
-            f"{busy['requests_per_s']:,.0f} | {login['requests_per_s']:.1f} |"
-        )
-    return lines
-
-
 def memory(result: dict[str, Any], image: str) -> list[str]:
     lines = [
         "## Memory against active sessions",
@@ -106,7 +85,8 @@ def commands(results: dict[str, Any]) -> list[str]:
     for runs in results["throughput"].values():
         seen.setdefault(runs[0]["command"].split(" http")[0], runs[0]["command"])
     shown = [*seen.values(), next(iter(results["refresh"]["runs"].values()))[0]["command"]]
-    shown += [results["storm"]["idle"][0]["command"], results["storm"]["logins"][0]["command"]]
+    storm = results["storm"]["profiles"]["default"]
+    shown += [storm["idle"][0]["command"], storm["logins"][0]["command"]]
     return [
         "## Commands",
         "",
