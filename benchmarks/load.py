@@ -44,13 +44,6 @@ function response(status, headers, body)
 end
 """
 
-LOGIN_LUA = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"email":"%s","password":"%s"}'
-"""
-
-
 @dataclass(frozen=True)
 class Run:
     requests_per_s: float
