@@ -44,6 +44,7 @@ function response(status, headers, body)
 end
 """
 
+
 @dataclass(frozen=True)
 class Run:
     requests_per_s: float
