@@ -46,9 +46,10 @@ def _why_missed(default: dict[str, Any], rate: float, cpu_ms: float, nproc: int)
         )
     return (
         f"the hashing threads did {rate / ceiling:.0%} of the logins they could (ceiling: {ceiling:.0f} logins/s, "
-        f"{ceiling / nproc:.1f} per core): the rest of each login ({rest_ms:.1f} ms of server CPU: the user read, "
-        "the session written, the token signed, on the event loop) waited behind the probe's requests, and wrk and "
-        "the machine's other processes shared the cores; next lever: that rest of a login (issue 23, target 5)"
+        f"{ceiling / nproc:.1f} per core): the rest of each login ({rest_ms:.1f} ms of server CPU, most of it the "
+        "throttle and user reads and the session written through the ORM and aiosqlite's thread, then the framework "
+        "and the token's signature) waited behind the probe's requests on the event loop, and wrk and the machine's "
+        "other processes shared the cores; next lever: that rest of a login (issue 23, target 5)"
     )
 
 
