@@ -49,8 +49,8 @@ class Settings:
     argon2_parallelism: int = 1
     """argon2id at 19 MiB, 2 iterations, 1 lane: the first of OWASP's recommended parameter sets (its
     Password Storage Cheat Sheet). The stronger profile that docs/deployment.md documents (64 MiB, 3
-    iterations) costs about eight times the CPU and memory per login. A change rehashes each password
-    at its owner's next login."""
+    iterations) costs about eight times the CPU per login, and 3.4 times the memory. A change rehashes
+    each password at its owner's next login."""
     argon2_concurrency: int = max(1, (os.cpu_count() or 2) - 1)
     foreign_hash_concurrency: int = 1
     """How many imported (foreign) hashes verify at once, apart from the argon2id ones."""
