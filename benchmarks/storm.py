@@ -51,7 +51,7 @@ def login_storm(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
 def _profile(work: Path, name: str, overrides: dict[str, str], seconds: float, rounds: int) -> dict[str, Any]:
     database = work / f"storm-{name}.db"
     env = {**tessera_env(work, f"sqlite+aiosqlite:///{database}", fast_argon2=False), **overrides}
-    settings = Settings.from_env(env)
+    settings = Settings.from_env({**os.environ, **env})  # as the server reads it
     db_upgrade(env)
     cost = Argon2Cost.of(settings)
     hash_s = cost.cpu_seconds_per_hash()
