@@ -5,8 +5,9 @@ protected route's latency alone, then beside the logins.
 The login throttles stay at their defaults: they count failed logins only, and every login here is
 correct, so none is refused (each run's errors say so). The users are hashed at the server's own
 parameters before it starts, so no login rehashes: each costs one argon2id verification, one user read
-and one session written. Besides wrk's rates, the server's own CPU time per login is read from
-/proc (less the probe's share, timed alone): a figure the machine's other load barely moves."""
+and one session written. Each round also runs the logins alone, first: their rate with nothing beside
+them, and the server's own CPU time per login (from /proc), a figure the machine's other load barely
+moves."""
 
 import contextlib
 import math
@@ -55,37 +56,35 @@ def _profile(work: Path, name: str, overrides: dict[str, str], seconds: float, r
     db_upgrade(env)
     cost = Argon2Cost.of(settings)
     hash_s = cost.cpu_seconds_per_hash()
-    most = settings.argon2_concurrency / hash_s * (seconds + 2 * STORM_LEAD_S) * rounds
+    most = settings.argon2_concurrency / hash_s * (2 * seconds + 2 * STORM_LEAD_S) * rounds
     users = write_users(database, work / f"storm-{name}-users.txt", settings, max(100, math.ceil(most * USERS_MARGIN)))
     members = population.write_members(database, PROBE_TOKENS)
     minted = population.mint(population.signing_key_file(env), members, PROBE_TOKENS)
     tokens = TokenList(population.write_tokens(work / f"storm-{name}-tokens.txt", minted), PROBE_TOKENS)
     logins = LoginList(work / f"storm-{name}-users.txt", users)
-    idle, storm, storms, cpu_ms = [], [], [], []
+    idle, storm, storms, alone, cpu_ms = [], [], [], [], []
     with tessera(work, env, f"tessera-storm-{name}") as (service, pid):
-        url = f"{service}/api/user/session"
+        url, login_url = f"{service}/api/user/session", f"{service}/auth/login"
         tokens.run(url, 2, PROBE_CONNECTIONS, 1, go_on=False)  # every token verified once: the cache holds them
         for _ in range(rounds):
-            started = _cpu_s(pid)
-            alone = tokens.run(url, seconds, PROBE_CONNECTIONS, 1, go_on=False)
-            probe_cpu_s = (_cpu_s(pid) - started) / max(1, alone.requests)
             opened, started = _sessions(database), _cpu_s(pid)
+            alone.append(asdict(logins.run(login_url, seconds, STORM_CONNECTIONS)))
+            opened = _settled_sessions(database) - opened  # logins wrk left in flight finish first
+            cpu_ms.append(1000 * (_cpu_s(pid) - started) / max(1, opened))
+            idle.append(asdict(tokens.run(url, seconds, PROBE_CONNECTIONS, 1, go_on=False)))
             into: list[Run] = []
-            thread = threading.Thread(target=_storm, args=(logins, f"{service}/auth/login", seconds, into))
+            thread = threading.Thread(target=_storm, args=(logins, login_url, seconds, into))
             thread.start()
             time.sleep(STORM_LEAD_S)
-            beside = tokens.run(url, seconds, PROBE_CONNECTIONS, 1, go_on=False)
+            storm.append(asdict(tokens.run(url, seconds, PROBE_CONNECTIONS, 1, go_on=False)))
             thread.join()
-            opened = _settled_sessions(database) - opened  # logins wrk left in flight finish first
-            login_cpu_s = _cpu_s(pid) - started - probe_cpu_s * beside.requests
-            idle.append(asdict(alone))
-            storm.append(asdict(beside))
             storms.append(asdict(into[0]))
-            cpu_ms.append(1000 * login_cpu_s / max(1, opened))
+            _settled_sessions(database)
     return {
         "idle": idle,
         "storm": storm,
         "logins": storms,
+        "logins_alone": alone,
         "server_cpu_ms_per_login": cpu_ms,
         "argon2": str(cost),
         "hash_cpu_ms": 1000 * hash_s,
