@@ -68,9 +68,11 @@ FLOORS = {
     ),
 }
 LEVER = (
-    "every unit of work is a transaction, so a lone statement costs BEGIN and COMMIT (or ROLLBACK) besides: "
-    "the next lever is to send a unit of work that stands in one statement without them (asyncpg in "
-    "autocommit; the SQLite adapter takes its write lock with BEGIN IMMEDIATE and keeps its transaction)"
+    "a unit of work is a transaction unless declared `without_transaction` (`UnitOfWork.without_transaction`: "
+    "on PostgreSQL its statements go in autocommit, without BEGIN and COMMIT or ROLLBACK), which login's reads, "
+    "logout, logout everywhere and the background poll are; the next lever is the same for the profile miss "
+    "(one read) and for the common refresh (one statement; a transaction opened only when it falls back to "
+    "judging the token in full)"
 )
 SLACK = 0.05
 """Figures are averages with the background's rate subtracted: a few hundredths either way are noise."""

@@ -45,9 +45,9 @@ class LogIn:
     A success clears its (account, network) count, and re-hashes a password stored with older argon2
     parameters.
 
-    Storage sees two units of work: one read (the account, then every count the attempt is judged by,
-    at once) before the password check, so that no transaction stays open across argon2; and one write
-    that opens the session (`_open_session`).
+    Storage sees two units of work: reads without a transaction (the account, then every count the
+    attempt is judged by, at once) before the password check, so that nothing stays open across argon2;
+    and one transaction that opens the session (`_open_session`).
 
     A password change or reset that commits while a login is under way wins: the login opens no session
     on the old password, and a session it opened first is ended by the change (`_open_session`).
@@ -78,14 +78,14 @@ class LogIn:
     async def execute(self, credentials: Credentials) -> TokenPair:
         now = self._clock.now()
         address = credentials.client_address
-        # The account and the counts that judge the attempt, read in one unit of work.
-        async with self._uow as uow:
+        # The account and the counts that judge the attempt: reads only, no transaction needed.
+        async with self._uow.without_transaction() as uow:
             user, name = await self._find_user(uow, credentials)
             keys = self._throttle.keys(name if user is None else user.email.value, address)
             await self._throttle.refuse_if_throttled_in(uow, keys, user.id if user else None, now)
         for attempt in range(_ATTEMPTS):
             if attempt:  # the hash changed under the first check: read the user as it now stands
-                async with self._uow as uow:
+                async with self._uow.without_transaction() as uow:
                     user, _ = await self._find_user(uow, credentials)
             authenticated = await self._verify(user, credentials.password)
             if user is None or not authenticated:
