@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import report_refresh, report_sections, report_storm
+from benchmarks import report_db_work, report_refresh, report_sections, report_storm
 from benchmarks.report_checks import other_checks
 from benchmarks.report_common import LABELS, Row, median
 from benchmarks.report_plots import draw
@@ -44,7 +44,12 @@ def _markdown(results: dict[str, Any], images: dict[str, str]) -> list[str]:
         "## Targets",
         "",
         *_table(
-            [*headline(results), *report_refresh.targets(results["refresh"]), *report_storm.targets(results["storm"])]
+            [
+                *headline(results),
+                *report_refresh.targets(results["refresh"]),
+                *report_storm.targets(results["storm"]),
+                *report_db_work.targets(results["db_work"]),
+            ]
         ),
         "",
         f"![revocation propagation]({images['propagation']})",
@@ -70,6 +75,8 @@ def _markdown(results: dict[str, Any], images: dict[str, str]) -> list[str]:
         *report_sections.memory(results["memory"], images["memory"]),
         "",
         *report_refresh.section(results["refresh"]),
+        "",
+        *report_db_work.section(results["db_work"]),
         "",
         *report_sections.machine(),
         "",
