@@ -14,7 +14,13 @@ from adapters.memory.in_memory_spent_legacy_cookies import InMemorySpentLegacyCo
 from adapters.memory.in_memory_storage_health import InMemoryStorageHealth
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
-from adapters.sql.database import create_engine, pending_migrations, session_factory, upgrade_schema
+from adapters.sql.database import (
+    create_engine,
+    create_sqlite_reader_engine,
+    pending_migrations,
+    session_factory,
+    upgrade_schema,
+)
 from adapters.sql.postgres_pooler import checked_pooler, is_pooled
 from adapters.sql.postgres_tls import libpq_tls_url
 from adapters.sql.sql_profile_reader import SqlProfileReader
@@ -50,7 +56,17 @@ class SqlStorageProvider(StorageProvider):
         return lambda: SqlUnitOfWork(sessions)
 
     health = provide(SqlStorageHealth, provides=StorageHealth, scope=Scope.APP)
-    profile_reader = provide(SqlProfileReader, provides=ProfileReader, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    async def profile_reader(self, engine: AsyncEngine) -> AsyncIterator[ProfileReader]:
+        """On SQLite, a connection of its own, so that a profile miss never queues behind a writer."""
+        if engine.dialect.name != "sqlite":
+            yield SqlProfileReader(engine)
+            return
+        readers = create_sqlite_reader_engine(self.url)
+        yield SqlProfileReader(readers)
+        await readers.dispose()
+
     spent_legacy_cookies = provide(SqlSpentLegacyCookies, provides=SpentLegacyCookies, scope=Scope.APP)
 
 

@@ -5,12 +5,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import anyio
 import pytest
 
 from adapters.memory.in_memory_profile_reader import InMemoryProfileReader
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
-from adapters.sql.database import create_engine, session_factory
+from adapters.sql.database import create_engine, create_sqlite_reader_engine, session_factory
 from adapters.sql.sql_profile_reader import SqlProfileReader
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.errors import StorageUnavailable
@@ -39,7 +40,10 @@ async def storage(request: pytest.FixtureRequest) -> AsyncIterator[Storage]:
     url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "clean_postgres_url")
     engine = create_engine(url)
     sessions = session_factory(engine)
-    yield Storage(lambda: SqlUnitOfWork(sessions), SqlProfileReader(engine))
+    # As the composition root builds it: on SQLite, a read-only connection of its own.
+    readers = create_sqlite_reader_engine(url) if request.param == "sqlite" else engine
+    yield Storage(lambda: SqlUnitOfWork(sessions), SqlProfileReader(readers))
+    await readers.dispose()
     await engine.dispose()
 
 
@@ -93,6 +97,24 @@ async def test_a_committed_change_shows_in_the_next_read_and_a_rolled_back_one_n
     assert profile.roles == ("support",)
     async with storage.new_uow() as uow:
         assert (await uow.users.get(user.id)) == replace(user, roles=("support",)), "what is stored agrees"
+
+
+async def test_a_read_during_another_units_uncommitted_change_answers_the_committed_profile_at_once(
+    storage: Storage,
+) -> None:
+    """A profile read waits for no writer (no lock, no transaction, on SQLite not the writers' connection)."""
+    user = await _stored(storage, a_user(roles=("support",)))
+
+    async with storage.new_uow() as uow:
+        await uow.users.set_roles(user.id, ("admin",))
+        with anyio.fail_after(10):
+            during = await storage.reader.read(user.id)
+        await uow.commit()
+
+    assert during == _profile_of(user)
+    after = await storage.reader.read(user.id)
+    assert after is not None
+    assert after.roles == ("admin",)
 
 
 # aiosqlite's worker thread of the failed connection reports to the test's loop after it closed (the
