@@ -1,11 +1,12 @@
 """A profile by primary key in one statement on a pooled connection: no ORM session, no transaction.
 
-A profile request that misses the cache paid for a whole unit of work: a session, the greenlet bridge
+A profile request that missed the cache paid for a whole unit of work: a session, the greenlet bridge
 for each step, BEGIN (IMMEDIATE on SQLite, so the write lock), the SELECT and ROLLBACK, each a thread
 hop on aiosqlite or a round trip on PostgreSQL, and an ORM object built and mapped. Here the statement
 is compiled once, for the engine's dialect, with the columns' own conversions, and sent straight to the
-driver as a statement of its own: one thread hop on SQLite (plus the pool's no-op rollback when the
-connection goes back), one round trip on PostgreSQL (asyncpg keeps it prepared)."""
+driver on a connection taken from the pool: one thread hop on SQLite (its reader engine resets nothing
+on return, `create_sqlite_reader_engine`), one round trip on PostgreSQL (asyncpg keeps it prepared, and
+a connection that began no transaction has nothing to roll back)."""
 
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -14,6 +15,7 @@ from uuid import UUID
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from adapters.sql.models import UserRow
 from adapters.sql.sql_unit_of_work import is_unreachable
@@ -40,9 +42,12 @@ class SqlProfileReader(ProfileReader):
 
     async def read(self, user_id: UUID) -> Profile | None:
         try:
-            async with self._engine.connect() as connection:
-                driver = (await connection.get_raw_connection()).driver_connection
-                rows = await self._fetch(driver, self._sql, self._bind(user_id))
+            connection = await self._engine.raw_connection()
+            try:
+                rows = await self._fetch(connection.driver_connection, self._sql, self._bind(user_id))
+            finally:
+                # Back to the pool; its reset on return (PostgreSQL's) may need the greenlet bridge.
+                await greenlet_spawn(connection.close)
         except Exception as error:
             if isinstance(error, sqlite3.OperationalError) or is_unreachable(error):
                 raise StorageUnavailable from error
