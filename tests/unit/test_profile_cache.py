@@ -10,6 +10,7 @@ import pytest
 from adapters.local.lru_profile_cache import LruProfileCache
 from application.actors import OPERATOR
 from application.ports.profile_cache import ProfileCache
+from application.ports.profile_reader import ProfileReader
 from application.results import Profile
 from application.use_cases.disable_user import DisableUser
 from application.use_cases.enable_user import EnableUser
@@ -17,6 +18,7 @@ from application.use_cases.get_profile import GetProfile
 from application.use_cases.grant_role import GrantRole
 from application.use_cases.register_user import Registration
 from application.use_cases.revoke_role import RevokeRole
+from application.use_cases.sync_replica import SyncReplica
 from domain.users import Email
 from tests.unit.conftest import PASSWORD
 
@@ -210,3 +212,24 @@ async def test_a_change_to_another_user_keeps_this_users_cached_profile(app) -> 
     await app.run(GrantRole, Email.parse("grace@example.com"), "support", OPERATOR)
 
     assert cache.get(principal.user_id) == cached
+
+
+async def test_a_poll_that_finds_other_users_changes_keeps_a_profile_read_while_it_ran(app) -> None:
+    """Every poll of the lookback finds a recent change again: it must cost only that user's profile,
+    not every profile being read meanwhile (the first pass over many users would never fill the cache)."""
+    principal = app.verify((await app.log_in()).access_token)
+    grace = await app.register(Registration("grace@example.com", PASSWORD, "Grace"))
+    await app.run(GrantRole, Email.parse("grace@example.com"), "support", OPERATOR)
+    cache = await app.container.get(ProfileCache)
+    cache.put(replace(grace, roles=()), cache.generation)
+    in_flight = cache.generation
+    read = await (await app.container.get(ProfileReader)).read(principal.user_id)
+    assert read is not None
+
+    await app.run(SyncReplica)
+    cache.put(read, in_flight)
+
+    assert cache.get(principal.user_id) == read, "Ada's profile, read while the poll evicted Grace, is kept"
+    assert cache.get(grace.id) is None, "the poll evicted the user it found changed"
+    cache.put(replace(grace, roles=()), in_flight)
+    assert cache.get(grace.id) is None, "and refuses her profile read before it"
