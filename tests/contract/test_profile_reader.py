@@ -1,6 +1,7 @@
 """The profile reader over every storage adapter: one user's committed profile, read outside any unit
 of work, and equal to what the unit of work stores."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -83,6 +84,20 @@ async def test_an_unknown_user_reads_as_none(storage: Storage) -> None:
     assert await storage.reader.read(a_user().id) is None
 
 
+async def test_many_concurrent_reads_each_answer_their_own_users_profile(storage: Storage) -> None:
+    """Concurrent misses may share a statement (the SQL reader coalesces them): each still gets its own."""
+    users = [
+        await _stored(storage, replace(a_user(f"user{n}@example.com"), display_name=f"User {n}")) for n in range(30)
+    ]
+    unknown = a_user().id
+    wanted = [user.id for user in users] + [users[0].id, unknown, users[7].id]
+
+    answers = await asyncio.gather(*(storage.reader.read(user_id) for user_id in wanted))
+
+    expected = [_profile_of(user) for user in users] + [_profile_of(users[0]), None, _profile_of(users[7])]
+    assert answers == expected
+
+
 async def test_a_committed_change_shows_in_the_next_read_and_a_rolled_back_one_never(storage: Storage) -> None:
     user = await _stored(storage, a_user())
     async with storage.new_uow() as uow:
@@ -117,13 +132,16 @@ async def test_a_read_during_another_units_uncommitted_change_answers_the_commit
     assert after.roles == ("admin",)
 
 
-# aiosqlite's worker thread of the failed connection reports to the test's loop after it closed (the
-# unit of work's same failure warns alike): noise about the library, not about the reader.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
-async def test_a_sqlite_file_that_cannot_be_opened_is_storage_unavailable(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing-folder' / 'tessera.db'}")
+async def test_a_sqlite_database_that_cannot_answer_is_storage_unavailable_to_every_waiting_read(
+    tmp_path: Path,
+) -> None:
+    """The database's own failure (here a file without the schema: SQLite's OperationalError) is a 503
+    to the caller, never a crash, for every read that shared the failed statement."""
+    engine = create_sqlite_reader_engine(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    reader = SqlProfileReader(engine)
     try:
-        with pytest.raises(StorageUnavailable):
-            await SqlProfileReader(engine).read(a_user().id)
+        answers = await asyncio.gather(*(reader.read(a_user().id) for _ in range(3)), return_exceptions=True)
     finally:
         await engine.dispose()
+
+    assert [type(answer) for answer in answers] == [StorageUnavailable] * 3
