@@ -59,7 +59,8 @@ LABELS = {
         "tessera profile, first pass (every request a miss)",
         "`GET /api/user/profile` with the tokens above, on a tessera started afresh this round, each token met "
         "once before on `/api/user/session` (so verified from the cache), each user never read by this server: "
-        "the profile read from SQLite (one row by primary key), kept in the profile cache, with its ETag; the "
+        "the profile read from SQLite (by primary key, concurrent misses in one statement), kept in the profile "
+        "cache, with its ETag; the "
         "run stops before a thread's share of the list does (`benchmarks/profile_passes.py`)",
     ),
     "tessera_profile_seen": (

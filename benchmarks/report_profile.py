@@ -12,8 +12,9 @@ STILL_FILLING = 1.1
 """A second run more than this much faster than the first after the pass: the cache was not full yet."""
 ROUTE = "`GET /api/user/profile`, 20,000 users (each its own token), "
 WHERE_MISS = (
-    "a cached token's checks, then the profile read from SQLite (one SELECT by primary key sent to aiosqlite on "
-    "the one pooled connection, no unit of work), the profile kept, the body encoded and hashed for the ETag"
+    "a cached token's checks, then the profile read from SQLite (a SELECT by primary key on a read-only "
+    "connection through aiosqlite's thread, the misses that arrive meanwhile coalesced into one statement; "
+    "no unit of work), the profile kept, the body encoded and hashed for the ETag"
 )
 WHERE_HIT = (
     "a cached token's checks, then the injected use case, the cache look-up, the body encoded and hashed for the "
