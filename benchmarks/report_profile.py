@@ -9,7 +9,8 @@ from benchmarks.report_common import Row, rps, say
 
 FIRST_PASS_TARGET, SEEN_TARGET = 0.3, 0.6
 STILL_FILLING = 1.1
-"""A second run more than this much faster than the first after the pass: the cache was not full yet."""
+"""The run after the first, more than this much faster in every round: the cache was not full after the pass
+(in one round alone, the noise of a shared machine can do it)."""
 ROUTE = "`GET /api/user/profile`, 20,000 users (each its own token), "
 WHERE_MISS = (
     "a cached token's checks, then the profile read from SQLite (a SELECT by primary key on a read-only "
@@ -46,10 +47,11 @@ def _first_pass(results: dict[str, Any]) -> Row:
 def _seen(results: dict[str, Any]) -> Row:
     mine, again, bare = rps(results, SEEN), rps(results, SEEN_AGAIN), rps(results, "bare_tokens")
     trouble = _errors(results["throughput"][SEEN], "bare_tokens", results)
-    if again > STILL_FILLING * mine:
+    pairs = zip(results["throughput"][SEEN], results["throughput"][SEEN_AGAIN], strict=True)
+    if all(after["requests_per_s"] > STILL_FILLING * first["requests_per_s"] for first, after in pairs):
         trouble.append(
-            f"the cache was still filling after one pass: the run after was {again / mine - 1:.0%} faster, so "
-            "profiles read in the pass were lost or evicted"
+            f"the cache was still filling after one pass: the run after was {again / mine - 1:.0%} faster (in every "
+            "round), so profiles read in the pass were lost or evicted"
         )
     reason = f"{1e6 / mine - 1e6 / bare:.0f} µs more a request than the bare app on one worker ({WHERE_HIT})"
     return Row(
