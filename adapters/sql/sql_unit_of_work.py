@@ -23,7 +23,7 @@ _UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeou
 _UNREACHABLE_DRIVER = (*_UNREACHABLE, PostgresConnectionError, OperatorInterventionError, DriverInterfaceError)
 
 
-def _is_unreachable(error: BaseException) -> bool:
+def is_unreachable(error: BaseException) -> bool:
     """Driver errors that mean "the database is not there", as opposed to a bug or a constraint.
 
     asyncpg raises some of them unwrapped (a server shutting down or starting up refuses new
@@ -84,7 +84,7 @@ class SqlUnitOfWork(UnitOfWork):
                 await session.rollback()
             with contextlib.suppress(*_UNREACHABLE):
                 await session.close()
-        if exc is not None and _is_unreachable(exc):
+        if exc is not None and is_unreachable(exc):
             raise StorageUnavailable from exc
 
     async def commit(self) -> None:
