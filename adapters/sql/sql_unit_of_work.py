@@ -82,7 +82,11 @@ class SqlUnitOfWork(UnitOfWork):
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
 
-    async def rotate_live(self, rotation: PlannedRotation) -> Rotated | None:
-        assert self._session is not None, "rotate_live outside of a unit of work"
-        rotated = await rotate_live(await self._session.connection(), rotation)
-        return None if rotated is None else Rotated(*rotated)
+    async def commit_live_rotation(self, rotation: PlannedRotation) -> Rotated | None:
+        assert self._session is not None, "commit_live_rotation outside of a unit of work"
+        assert not self._session.in_transaction(), "commit_live_rotation is its unit of work's only step"
+        rotated = await rotate_live(self._session, rotation)
+        if rotated is None:
+            return None
+        await self.commit()
+        return Rotated(*rotated)
