@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
 from adapters.sql.idle_ping import ping_when_idle
-from adapters.sql.postgres_pooler import pooled_connect_args
+from adapters.sql.postgres_pooler import pooled_connect_args, pooled_execution_options
 from adapters.sql.postgres_tls import asyncpg_tls
 from adapters.sql.sqlite_file import create_private_sqlite_file, serialize_sqlite_writers
 
@@ -54,6 +54,7 @@ def database_config(url: str) -> SQLAlchemyAsyncConfig:
             **pool,
             pool_pre_ping=False,  # PostgreSQL: pinged when idle (adapters/sql/idle_ping.py); a SQLite file cannot drop
             pool_timeout=POOL_TIMEOUT_SECONDS,
+            execution_options=pooled_execution_options(pooled),
             connect_args=(
                 {
                     "timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS,

@@ -2,7 +2,8 @@
 
 On PostgreSQL the one statement is atomic by itself, so it runs on its own (autocommit): committed as
 it completes, without the BEGIN and COMMIT round trips a transaction around it would cost (two of the
-three a refresh made). Its unit of work does nothing else (`UnitOfWork.commit_live_rotation`). SQLite's
+three a refresh made). Its unit of work does nothing else (`UnitOfWork.commit_live_rotation`). Behind a
+transaction pooler it keeps its transaction (`postgres_pooler.STATEMENTS_IN_TRANSACTIONS`). SQLite's
 four statements run in the unit of work's transaction, which begins IMMEDIATE.
 
 Both mirror `domain.rotation.rotates_at_once` as a query (the contract tests hold them to it): the
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.live_rotation_rows import enabled_user_of, session_of
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
+from adapters.sql.postgres_pooler import STATEMENTS_IN_TRANSACTIONS
 from domain.rotation import PlannedRotation
 from domain.sessions import Session
 from domain.users import User
@@ -132,7 +134,8 @@ async def rotate_live(session: AsyncSession, rotation: PlannedRotation) -> tuple
     values = _values(rotation)
     assert session.bind is not None
     if session.bind.dialect.name == "postgresql":
-        connection = await session.connection(execution_options=_ON_ITS_OWN)
+        pooled = session.bind.sync_engine.get_execution_options().get(STATEMENTS_IN_TRANSACTIONS, False)
+        connection = await session.connection(execution_options=None if pooled else _ON_ITS_OWN)
         row = (await connection.execute(_POSTGRES, values)).mappings().first()
         return None if row is None else (session_of(row), enabled_user_of(row))
     return await (await session.connection()).run_sync(_rotate_on_sqlite, values)
