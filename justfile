@@ -45,7 +45,7 @@ bench *args:
     uv sync --locked
     uv run --locked python -m benchmarks.run {{args}}
 
-# The harness end to end in seconds (1 s runs, 1 round, 400 sessions, 20,000 tokens never seen, 10 logouts), its report and plots in /tmp
+# The harness end to end in seconds (1 s runs, 1 round, 400 sessions, 20,000 tokens never seen, 10 logouts, 20 of each operation counted in PostgreSQL), its report and plots in /tmp
 bench-smoke:
     uv sync --locked
-    uv run --locked python -m benchmarks.run --seconds 1 --rounds 1 --sessions 400 --cold-tokens 20000 --revocations 10 --refresh-sessions 400 --breakdown-refreshes 20 --out /tmp/tessera-bench/performance.md
+    uv run --locked python -m benchmarks.run --seconds 1 --rounds 1 --sessions 400 --cold-tokens 20000 --revocations 10 --refresh-sessions 400 --breakdown-refreshes 20 --db-operations 20 --out /tmp/tessera-bench/performance.md

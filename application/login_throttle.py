@@ -62,17 +62,20 @@ class LoginThrottle:
     async def refuse_if_throttled(self, keys: ThrottleKeys, user_id: UUID | None, now: datetime) -> None:
         """`LoginThrottled` past any limit, until its window ends (the right password included); past
         the account's limit only, unless the client's network is one `user_id` has logged in from."""
-        window = self._throttling.window
         async with self._uow as uow:
-            waits = [
-                wait_before_next_attempt(await uow.login_failures.get(key), limit, window, now)
-                for key, limit in keys.limits.items()
-            ]
-            account_wait = wait_before_next_attempt(
-                await uow.login_failures.get(keys.account), keys.account_limit, window, now
-            )
-            if account_wait is not None and not await self._is_known(uow, keys, user_id):
-                waits.append(account_wait)
+            await self.refuse_if_throttled_in(uow, keys, user_id, now)
+
+    async def refuse_if_throttled_in(
+        self, uow: UnitOfWork, keys: ThrottleKeys, user_id: UUID | None, now: datetime
+    ) -> None:
+        """`refuse_if_throttled` in the caller's unit of work (a login reads the account in the same
+        one): every count the attempt is judged by is read at once."""
+        window = self._throttling.window
+        counts = await uow.login_failures.get_many([*keys.limits, keys.account])
+        waits = [wait_before_next_attempt(counts.get(key), limit, window, now) for key, limit in keys.limits.items()]
+        account_wait = wait_before_next_attempt(counts.get(keys.account), keys.account_limit, window, now)
+        if account_wait is not None and not await self._is_known(uow, keys, user_id):
+            waits.append(account_wait)
         longest = max((wait for wait in waits if wait is not None), default=None)
         if longest is not None:
             self._refuse(keys, longest)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import report_refresh, report_sections
+from benchmarks import report_db_work, report_refresh, report_sections
 from benchmarks.report_checks import other_checks
 from benchmarks.report_common import LABELS, Row, median
 from benchmarks.report_plots import draw
@@ -43,7 +43,13 @@ def _markdown(results: dict[str, Any], images: dict[str, str]) -> list[str]:
         "",
         "## Targets",
         "",
-        *_table([*headline(results), *report_refresh.targets(results["refresh"])]),
+        *_table(
+            [
+                *headline(results),
+                *report_refresh.targets(results["refresh"]),
+                *report_db_work.targets(results["db_work"]),
+            ]
+        ),
         "",
         f"![revocation propagation]({images['propagation']})",
         "",
@@ -68,6 +74,8 @@ def _markdown(results: dict[str, Any], images: dict[str, str]) -> list[str]:
         *report_sections.memory(results["memory"], images["memory"]),
         "",
         *report_refresh.section(results["refresh"]),
+        "",
+        *report_db_work.section(results["db_work"]),
         "",
         *report_sections.machine(),
         "",

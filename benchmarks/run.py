@@ -1,7 +1,7 @@
 """`just bench`: every server measured side by side, in alternating rounds, and docs/performance.md written.
 
 python -m benchmarks.run [--seconds 10] [--rounds 3] [--sessions 100000] [--cold-tokens 150000]
-                         [--revocations 200] [--out docs/performance.md]
+                         [--revocations 200] [--db-operations 200] [--out docs/performance.md]
 python -m benchmarks.run --only throughput --variants tessera_tokens,bare_tokens   # a quick look, no report
 """
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import micro, report
+from benchmarks.db_work import db_work
 from benchmarks.memory import memory
 from benchmarks.processes import ROOT, ensure_tools
 from benchmarks.propagation import revocation_propagation
@@ -21,7 +22,7 @@ from benchmarks.report_common import median
 from benchmarks.storm import login_storm
 from benchmarks.throughput import throughput
 
-PARTS = ("micro", "throughput", "propagation", "refresh", "storm", "memory")
+PARTS = ("micro", "throughput", "propagation", "refresh", "storm", "memory", "db_work")
 
 
 def main() -> None:
@@ -38,6 +39,7 @@ def main() -> None:
     parser.add_argument("--refresh-sessions", type=int, default=4_000, help="live refresh tokens a refresh run rotates")
     parser.add_argument("--breakdown-refreshes", type=int, default=300, help="refreshes timed one by one in process")
     parser.add_argument("--revocations", type=int, default=200, help="logouts whose propagation is timed")
+    parser.add_argument("--db-operations", type=int, default=200, help="each operation whose database work is counted")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--plots", type=Path, default=None, help="folder of the PNGs (default: beside --out)")
     parser.add_argument(
@@ -78,6 +80,9 @@ def _measure(work: Path, args: argparse.Namespace, parts: list[str] | tuple[str,
     if "memory" in parts:
         step("memory against active sessions")
         results["memory"] = memory(work, args.sessions, args.seconds)
+    if "db_work" in parts:
+        step(f"the database's side of each operation on PostgreSQL ({args.db_operations} of each)")
+        results["db_work"] = db_work(work, args.db_operations)
     return results
 
 

@@ -130,6 +130,9 @@ class LegacyRefusal(StrEnum):
     """A stateless cookie session already exchanged once (recorded as spent until its expiry)."""
     UNREADABLE = "unreadable"
     """The stored value is not a session object of the framework's format."""
+    OVERSIZED = "oversized"
+    """The stored session is larger than tessera reads (`MAX_STORED_SESSION_BYTES`): left in place for the
+    legacy app; the user logs in again at tessera."""
     PICKLED = "pickled"
     """The session was serialised with pickle, which tessera never loads: switch the legacy app to JSON."""
     NO_USER_REFERENCE = "no_user_reference"

@@ -59,6 +59,12 @@ class UserKeyPath:
         return None
 
 
+MAX_STORED_SESSION_BYTES = 1 << 20
+"""The largest session a bridge reads, stored or decompressed: a login carries a few hundred bytes, so a
+session past 1 MiB is one the legacy app let a user grow, and reading it whole would let that user make
+tessera hold it in memory. Larger ones are refused as `oversized` and left where they are."""
+
+
 @dataclass(frozen=True, slots=True)
 class LegacySession:
     session_id: str

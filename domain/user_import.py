@@ -46,9 +46,11 @@ class ImportedUser:
     def as_update_of(self, stored: User, *, force_passwords: bool = False) -> User:
         """The user the line makes of a stored one: a field the line leaves out keeps its stored value
         (so an update never takes a password away), a hash tessera wrote since the last import stays
-        (`keeps_password_of`), and a user disabled already stays so since then."""
+        (`keeps_password_of`), and a user disabled already stays so since then. When the user last chose
+        a password at tessera stays too: a hash from the legacy app is no new password chosen here."""
         user = self.user
         kept = {name: getattr(stored, name) for name in _KEPT_WHEN_LEFT_OUT if name not in self.given}
+        kept["password_changed_at"] = stored.password_changed_at
         if (
             "password_hash" not in self.given
             or user.password_hash == stored.password_hash

@@ -137,6 +137,9 @@ class User:
     """A second name to log in with (`Username`), unique among users; imported, never registered."""
     imported_hash_digest: str | None = None
     """SHA-256 of the password hash as last imported, None if none was (`domain.imported_passwords`)."""
+    password_changed_at: datetime | None = None
+    """When the user last chose a new password at tessera (a change or a reset; never a re-hash of the
+    same password). From then on no session of a legacy app proves their password."""
 
     @property
     def is_disabled(self) -> bool:

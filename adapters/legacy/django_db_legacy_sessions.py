@@ -28,7 +28,22 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, and_, delete, insert, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    null,
+    select,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -39,7 +54,7 @@ from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused
-from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
+from domain.legacy_sessions import MAX_STORED_SESSION_BYTES, LegacySession, UserKeyPath, check_expiry
 
 log = logging.getLogger(__name__)
 _ATTEMPTS = 3
@@ -96,12 +111,14 @@ class DjangoDbLegacySessions(LegacySessions):
         async with self._engine.connect() as connection:
             row = (
                 await connection.execute(
-                    select(table.c.session_data, table.c.expire_date).where(table.c.session_key == key)
+                    select(_bounded(table.c.session_data), table.c.expire_date).where(table.c.session_key == key)
                 )
             ).one_or_none()
         if row is None:
             raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
         session_data, expire_date = row
+        if session_data is None:
+            raise InvalidLegacySession(LegacyRefusal.OVERSIZED)
         expires_at = expire_date if expire_date.tzinfo else expire_date.replace(tzinfo=UTC)
         refusal: LegacySessionRefused | None = None
         try:
@@ -153,6 +170,12 @@ class DjangoDbLegacySessions(LegacySessions):
 
     def password_unchanged(self, session: LegacySession, password_hash: str) -> bool:
         return django_sessions.password_unchanged(session, password_hash, self._secret)
+
+
+def _bounded(session_data: ColumnElement[str]) -> ColumnElement[str | None]:
+    """The row's data, or NULL (never sent) when it is larger than a bridge reads. Django's column is
+    NOT NULL, and its data is base64 and punctuation, so characters and bytes count alike."""
+    return case((func.length(session_data) <= MAX_STORED_SESSION_BYTES, session_data), else_=null())
 
 
 def _spent_digest(key: str) -> str:

@@ -19,6 +19,7 @@ from anyio import to_thread
 
 from adapters.legacy import django_sessions
 from adapters.legacy.django_signing import STORED_SESSION_SALT, DjangoSecret
+from adapters.legacy.file_legacy_sessions import read_at_most
 from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
@@ -106,7 +107,11 @@ class DjangoFileLegacySessions(LegacySessions):
         except FileNotFoundError:
             return None
         modified = datetime.fromtimestamp(claimed.stat().st_mtime, UTC)
-        return claimed, claimed.read_bytes(), modified
+        content = read_at_most(claimed)
+        if content is None:
+            self._release(claimed, target)
+            raise InvalidLegacySession(LegacyRefusal.OVERSIZED)
+        return claimed, content, modified
 
     @staticmethod
     def _release(claimed: Path, back_to: Path | None) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
+from domain.legacy_sessions import MAX_STORED_SESSION_BYTES
 
 STORED_SESSION_SALT = "django.contrib.sessions.SessionStore"
 """`SessionBase.key_salt`: "django.contrib.sessions." + the class's `__qualname__`, which is
@@ -29,8 +30,6 @@ SIGNED_COOKIES_SALT = "django.contrib.sessions.backends.signed_cookies"
 AUTH_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-MAX_SESSION_BYTES = 1 << 20
-"""A decompressed session larger than this is refused (only a holder of the secret can make one)."""
 _PICKLE_PROTOCOL_2_OR_LATER = b"\x80"
 
 
@@ -87,11 +86,11 @@ def session_object(payload: str) -> dict[str, Any]:
         data = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
         if compressed:
             inflater = zlib.decompressobj()
-            data = inflater.decompress(data, MAX_SESSION_BYTES)
-            if inflater.unconsumed_tail:
-                raise InvalidLegacySession(LegacyRefusal.UNREADABLE)
+            data = inflater.decompress(data, MAX_STORED_SESSION_BYTES + 1)
     except (binascii.Error, zlib.error):
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
+    if len(data) > MAX_STORED_SESSION_BYTES:
+        raise InvalidLegacySession(LegacyRefusal.OVERSIZED)
     if data.startswith(_PICKLE_PROTOCOL_2_OR_LATER):
         raise InvalidLegacySession(LegacyRefusal.PICKLED)
     try:

@@ -22,7 +22,7 @@ from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
 from domain.errors import InvalidLegacySession, LegacyRefusal
-from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
+from domain.legacy_sessions import MAX_STORED_SESSION_BYTES, LegacySession, UserKeyPath, check_expiry
 
 T = TypeVar("T")
 
@@ -68,16 +68,25 @@ class FileLegacySessions(LegacySessions):
 
     def _take(self, session_id: str) -> bytes | None:
         """Renaming is atomic: of concurrent takers, one moves the file and the others find none.
-        Only the one that moved it reads it, then removes it."""
+        Only the one that moved it reads it, then removes it; a file larger than a bridge reads is
+        linked back in place unread."""
         target = self.path(session_id)
         claimed = target.with_name(f"{target.name}.exchanging-{secrets.token_hex(8)}")
         try:
             target.rename(claimed)
         except FileNotFoundError:
             return None
+        oversized = True
         try:
-            return claimed.read_bytes()
+            content = read_at_most(claimed)
+            oversized = content is None
+            if content is None:
+                raise InvalidLegacySession(LegacyRefusal.OVERSIZED)
+            return content
         finally:
+            if oversized:
+                with contextlib.suppress(FileExistsError):
+                    os.link(claimed, target)
             claimed.unlink(missing_ok=True)
 
     def _restore(self, session_id: str, content: bytes) -> None:
@@ -90,6 +99,13 @@ class FileLegacySessions(LegacySessions):
                 os.link(aside, target)
         finally:
             aside.unlink(missing_ok=True)
+
+
+def read_at_most(path: Path) -> bytes | None:
+    """The file's content, or None (read no further) if it is larger than a bridge reads."""
+    with path.open("rb") as file:
+        content = file.read(MAX_STORED_SESSION_BYTES + 1)
+    return None if len(content) > MAX_STORED_SESSION_BYTES else content
 
 
 async def _off_the_loop(work: Callable[[], T]) -> T:

@@ -22,10 +22,10 @@ import zlib
 from typing import Any
 
 from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
+from domain.legacy_sessions import MAX_STORED_SESSION_BYTES
 
 COOKIE_SESSION_SALT = b"cookie-session"
 FLASK_SESSION_SALT = b"flask-session"
-MAX_SESSION_BYTES = 1 << 20
 _B64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 _TAGS = frozenset((" t", " u", " b", " m", " d", " di"))
 
@@ -69,9 +69,9 @@ def cookie_session(cookie: str, secrets: tuple[bytes, ...]) -> tuple[dict[str, A
         data = _b64decode(payload.removeprefix(b"."))
         if compressed:
             inflater = zlib.decompressobj()
-            data = inflater.decompress(data, MAX_SESSION_BYTES)
-            if inflater.unconsumed_tail:
-                raise ValueError("too large")
+            data = inflater.decompress(data, MAX_STORED_SESSION_BYTES + 1)
+        if len(data) > MAX_STORED_SESSION_BYTES:
+            raise InvalidLegacySession(LegacyRefusal.OVERSIZED)
         session = untagged(json.loads(data))
     except (ValueError, binascii.Error, zlib.error, UnicodeDecodeError, RecursionError):  # too deep: refused
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None

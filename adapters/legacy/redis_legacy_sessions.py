@@ -20,15 +20,17 @@ from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
 from domain.errors import InvalidLegacySession, LegacyRefusal
-from domain.legacy_sessions import LegacySession, UserKeyPath
+from domain.legacy_sessions import MAX_STORED_SESSION_BYTES, LegacySession, UserKeyPath
 
 log = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 # GET, PTTL and DEL as one script: Redis runs a script atomically, so no other client sees the
-# key between the read and the delete, and the remaining lifetime comes with the value.
+# key between the read and the delete, and the remaining lifetime comes with the value. A value
+# larger than ARGV[1] bytes is neither read nor deleted (STRLEN is 0 for a missing key).
 TAKE_SCRIPT = b"""
+if redis.call('STRLEN', KEYS[1]) > tonumber(ARGV[1]) then return -1 end
 local value = redis.call('GET', KEYS[1])
 if not value then return nil end
 local ttl = redis.call('PTTL', KEYS[1])
@@ -40,9 +42,10 @@ return {value, ttl}
 async def take_value(take: AsyncScript, key: str, now: datetime) -> tuple[bytes, datetime | None]:
     """The value under `key`, read and deleted in one step by `TAKE_SCRIPT`, and when Redis would have
     dropped it (None for a key without a TTL). `StorageUnavailable` if Redis cannot be reached; refused
-    as `unreadable` if the key holds no string, as `unknown` if there is no such key."""
+    as `unreadable` if the key holds no string, as `unknown` if there is no such key, as `oversized` (and
+    left in place) if its value is larger than a bridge reads."""
     try:
-        found = await take(keys=[key])
+        found = await take(keys=[key], args=[MAX_STORED_SESSION_BYTES])
     except UNREACHABLE as error:
         raise StorageUnavailable from error
     except ResponseError:
@@ -50,6 +53,8 @@ async def take_value(take: AsyncScript, key: str, now: datetime) -> tuple[bytes,
         raise InvalidLegacySession(LegacyRefusal.UNREADABLE) from None
     if found is None:
         raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
+    if found == -1:
+        raise InvalidLegacySession(LegacyRefusal.OVERSIZED)
     value, ttl_ms = found
     return bytes(value), now + timedelta(milliseconds=ttl_ms) if ttl_ms > 0 else None
 

@@ -5,7 +5,7 @@ from adapters.legacy.litestar_sessions import SESSION_ID_BYTES, USER_KEY, decode
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
 from domain.errors import InvalidLegacySession, LegacyRefusal
-from domain.legacy_sessions import LegacySession, UserKeyPath, check_expiry
+from domain.legacy_sessions import MAX_STORED_SESSION_BYTES, LegacySession, UserKeyPath, check_expiry
 
 
 class InMemoryLegacySessions(LegacySessions):
@@ -25,10 +25,13 @@ class InMemoryLegacySessions(LegacySessions):
 
     async def take(self, cookie: str) -> LegacySession:
         session_id = session_id_of(cookie, SESSION_ID_BYTES)
-        found = self.stored.pop(session_id, None)
+        found = self.stored.get(session_id)
         if found is None:
             raise InvalidLegacySession(LegacyRefusal.UNKNOWN)
         value, expires_at = found
+        if len(value) > MAX_STORED_SESSION_BYTES:
+            raise InvalidLegacySession(LegacyRefusal.OVERSIZED)
+        del self.stored[session_id]
         check_expiry(expires_at, self._clock.now())
         return decoded(session_id, value, expires_at, self._user_key)
 

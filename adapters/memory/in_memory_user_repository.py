@@ -70,6 +70,11 @@ class InMemoryUserRepository(UserRepository):
         if user is not None:
             self._tables.users[user_id] = replace(user, password_hash=password_hash)
 
+    async def replace_password(self, user_id: UUID, password_hash: str, changed_at: datetime) -> None:
+        user = self._tables.users.get(user_id)
+        if user is not None:
+            self._tables.users[user_id] = replace(user, password_hash=password_hash, password_changed_at=changed_at)
+
     async def get_by_email(self, email: Email) -> User | None:
         return next((user for user in self._tables.users.values() if user.email == email), None)
 

@@ -28,6 +28,8 @@ class UserRow(UUIDBase):
     """SHA-256 (hex) of the password hash as last imported: tells an import whether tessera changed it since."""
     changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), index=True)
     """When the user last changed in a way every replica must hear of (see `UserChanges`)."""
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """When the user last chose a new password here (`User.password_changed_at`)."""
 
 
 class SessionRow(UUIDBase):

@@ -20,6 +20,7 @@ def to_user_row(user: User) -> UserRow:
         legacy_id=user.legacy_id,
         imported_hash_digest=user.imported_hash_digest,
         username=None if user.username is None else user.username.value,
+        password_changed_at=user.password_changed_at,
     )
 
 
@@ -37,6 +38,7 @@ def to_user_values(user: User) -> dict[str, object]:
         "legacy_id": user.legacy_id,
         "imported_hash_digest": user.imported_hash_digest,
         "username": None if user.username is None else user.username.value,
+        "password_changed_at": user.password_changed_at,
     }
 
 
@@ -53,6 +55,7 @@ def to_user(row: UserRow) -> User:
         legacy_id=row.legacy_id,
         imported_hash_digest=row.imported_hash_digest,
         username=None if row.username is None else Username(row.username),
+        password_changed_at=row.password_changed_at,
     )
 
 

@@ -43,15 +43,30 @@ def _is_unreachable(error: BaseException) -> bool:
 
 
 class SqlUnitOfWork(UnitOfWork):
-    """One database transaction per `async with`; it rolls back unless `commit` was called."""
+    """One database transaction per `async with`; it rolls back unless `commit` was called. A block
+    declared `without_transaction` runs on PostgreSQL in autocommit: each statement without BEGIN and COMMIT.
+    SQLite keeps its transaction: its writers take the write lock with BEGIN IMMEDIATE
+    (`serialize_sqlite_writers`), and its round trips stay in the process."""
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
         self._after_commit: list[Callable[[], None]] = []
+        self._autocommit = False
+
+    def without_transaction(self) -> Self:
+        self._autocommit = True
+        return self
 
     async def __aenter__(self) -> Self:
+        autocommit, self._autocommit = self._autocommit, False
         self._session = self._session_factory()
+        if autocommit and self._session.get_bind().dialect.name == "postgresql":
+            try:  # set as the connection is taken from the pool, and reset when it returns there
+                await self._session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            except BaseException as error:  # no block runs: close the session, and say if the database is gone
+                await self.__aexit__(type(error), error, error.__traceback__)
+                raise
         self.users = SqlUserRepository(self._session)
         self.sessions = SqlSessionRepository(self._session)
         self.login_failures = SqlLoginFailureRepository(self._session)

@@ -87,6 +87,13 @@ class SqlUserRepository(UserRepository):
             update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
         )
 
+    async def replace_password(self, user_id: UUID, password_hash: str, changed_at: datetime) -> None:
+        await self._rows.session.execute(
+            update(UserRow)
+            .where(UserRow.id == user_id)
+            .values(password_hash=password_hash, password_changed_at=changed_at)
+        )
+
     async def get_by_email(self, email: Email) -> User | None:
         row = await self._rows.get_one_or_none(UserRow.email == email.value)
         return None if row is None else to_user(row)

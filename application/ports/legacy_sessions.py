@@ -26,7 +26,9 @@ class LegacySessions(Protocol):
         A refused session is consumed if it was found expired; a forged or foreign one (a signature
         checked before the store is touched) is left as it was. Where the take is one atomic
         read-and-delete (Redis, Litestar's FileStore), a value refused after it was read
-        (`unreadable`, `pickled`) is consumed too; Django's stores put it back."""
+        (`unreadable`, `pickled`) is consumed too; Django's stores put it back. A session larger than
+        `MAX_STORED_SESSION_BYTES` (stored, or once decompressed) is `oversized` and left in place by
+        every store, read no further than the bound."""
 
     @abstractmethod
     async def restore(self, session: LegacySession) -> None:

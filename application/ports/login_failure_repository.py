@@ -1,4 +1,5 @@
 from abc import abstractmethod
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -10,6 +11,12 @@ class LoginFailureRepository(Protocol):
 
     @abstractmethod
     async def get(self, key: str) -> FailureCount | None: ...
+
+    async def get_many(self, keys: Collection[str]) -> dict[str, FailureCount]:
+        """The counts of those of `keys` that have one. One look-up each here; an adapter that can read
+        them in one query does (a login asks for up to three)."""
+        found = {key: await self.get(key) for key in keys}
+        return {key: count for key, count in found.items() if count is not None}
 
     @abstractmethod
     async def record(self, key: str, now: datetime, window: timedelta) -> FailureCount:

@@ -47,6 +47,15 @@ class UnitOfWork(Protocol):
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the transaction has committed; drop it if the unit of work ends without."""
 
+    def without_transaction(self) -> Self:
+        """Declares that the next block needs no transaction: it writes in one statement at most (atomic by
+        itself), and its statements need no snapshot in common (at READ COMMITTED each reads its own inside a
+        transaction too). An adapter may then send each statement on its own, without BEGIN and COMMIT or
+        ROLLBACK: two round trips fewer (this default keeps the transaction). A block that writes still calls
+        `commit`, which runs the after-commit callbacks, and must not count on a rollback: its write may be
+        stored as soon as it is sent. Holds for that one block only."""
+        return self
+
     async def rotate_live(self, rotation: PlannedRotation) -> Rotated | None:
         """The common refresh in one step: if the presented token `rotates_at_once`, spend it, store its
         successor and touch the session. None if it does not (or lost a race): then nothing may be

@@ -48,7 +48,12 @@ class UserRepository(Protocol):
         PostgreSQL row lock; SQLite and the memory store run one unit of work at a time anyway.)"""
 
     @abstractmethod
-    async def update_password_hash(self, user_id: UUID, password_hash: str) -> None: ...
+    async def update_password_hash(self, user_id: UUID, password_hash: str) -> None:
+        """The same password under a new hash (a re-hash at login): nothing else about the user changes."""
+
+    @abstractmethod
+    async def replace_password(self, user_id: UUID, password_hash: str, changed_at: datetime) -> None:
+        """A new password chosen (a change or a reset): its hash stored and `password_changed_at` set."""
 
     @abstractmethod
     async def get_by_email(self, email: Email) -> User | None: ...

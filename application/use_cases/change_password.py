@@ -86,7 +86,7 @@ class ChangePassword:
             if current.password_hash != verified.password_hash:
                 return None
             await self._throttle.clear(uow, keys)
-            await uow.users.update_password_hash(current.id, new_hash)
+            await uow.users.replace_password(current.id, new_hash, now)
             await uow.password_resets.void_all_of_user(current.id, now)
             ended = await self._revoker.end_all_of_user(
                 uow, current.id, RevocationReason.PASSWORD_CHANGED, keep=principal.session_id

@@ -47,7 +47,7 @@ class ConfirmPasswordReset:
             user = await uow.users.get_for_update(found.user_id)
             if user is None or user.is_disabled or not await uow.password_resets.redeem(token_hash, now):
                 raise InvalidPasswordResetToken
-            await uow.users.update_password_hash(user.id, new_hash)
+            await uow.users.replace_password(user.id, new_hash, now)
             await uow.password_resets.void_all_of_user(user.id, now)
             ended = await self._revoker.end_all_of_user(uow, user.id, RevocationReason.PASSWORD_RESET)
             await uow.commit()

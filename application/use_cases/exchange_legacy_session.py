@@ -107,7 +107,9 @@ class ExchangeLegacySession:
         return self._issuer.pair(user, session, refresh, now)
 
     async def _user_of(self, legacy: LegacySession, address: str | None) -> User:
-        """The user the session names, who must still hold the password the session was made with."""
+        """The user the session names, who must still hold the password the session was made with: not
+        if they chose a new one at tessera since (the legacy app's sessions prove the old one at most),
+        nor if the framework's own proof in the session (Django's `_auth_user_hash`) says otherwise."""
         reference = legacy.user_reference
         if reference is None:
             self._refused(LegacyRefusal.NO_USER_REFERENCE, address)
@@ -116,7 +118,7 @@ class ExchangeLegacySession:
         if user is None:
             self._refused(LegacyRefusal.NO_USER, address)
             raise InvalidLegacySession(LegacyRefusal.NO_USER)
-        if not self._legacy.password_unchanged(legacy, user.password_hash):
+        if user.password_changed_at is not None or not self._legacy.password_unchanged(legacy, user.password_hash):
             self._refused(LegacyRefusal.PASSWORD_CHANGED, address)
             raise InvalidLegacySession(LegacyRefusal.PASSWORD_CHANGED)
         return user

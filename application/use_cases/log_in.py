@@ -45,6 +45,10 @@ class LogIn:
     A success clears its (account, network) count, and re-hashes a password stored with older argon2
     parameters.
 
+    Storage sees two units of work: reads without a transaction (the account, then every count the
+    attempt is judged by, at once) before the password check, so that nothing stays open across argon2;
+    and one transaction that opens the session (`_open_session`).
+
     A password change or reset that commits while a login is under way wins: the login opens no session
     on the old password, and a session it opened first is ended by the change (`_open_session`).
 
@@ -74,12 +78,15 @@ class LogIn:
     async def execute(self, credentials: Credentials) -> TokenPair:
         now = self._clock.now()
         address = credentials.client_address
-        user, name = await self._find_user(credentials)
-        keys = self._throttle.keys(name if user is None else user.email.value, address)
-        await self._throttle.refuse_if_throttled(keys, user.id if user else None, now)
+        # The account and the counts that judge the attempt: reads only, no transaction needed.
+        async with self._uow.without_transaction() as uow:
+            user, name = await self._find_user(uow, credentials)
+            keys = self._throttle.keys(name if user is None else user.email.value, address)
+            await self._throttle.refuse_if_throttled_in(uow, keys, user.id if user else None, now)
         for attempt in range(_ATTEMPTS):
             if attempt:  # the hash changed under the first check: read the user as it now stands
-                user, _ = await self._find_user(credentials)
+                async with self._uow.without_transaction() as uow:
+                    user, _ = await self._find_user(uow, credentials)
             authenticated = await self._verify(user, credentials.password)
             if user is None or not authenticated:
                 await self._throttle.record_failure(keys, now)
@@ -132,7 +139,7 @@ class LogIn:
             await uow.commit()
         return current, session, refresh
 
-    async def _find_user(self, credentials: Credentials) -> tuple[User | None, str]:
+    async def _find_user(self, uow: UnitOfWork, credentials: Credentials) -> tuple[User | None, str]:
         """The account the name names among the kinds the service accepts, an email first (None for a
         name that is no valid email or username, or names nobody), and the name as the first kind it is
         of normalises it (as given if of none). Looked up before the throttle, which keys the account's
@@ -143,18 +150,15 @@ class LogIn:
         have a count each where a known one's share one, and the spelling still heard past the limit
         would tell which usernames exist."""
         normal: str | None = None
-        async with self._uow as uow:
-            for kind in self._identifiers.tried_for(credentials.kind):
-                try:
-                    name = (Email if kind is IdentifierKind.EMAIL else Username).parse(credentials.identifier)
-                except (InvalidEmail, InvalidUsername):  # not of this kind's form
-                    continue
-                normal = normal or name.value
-                found = await (
-                    uow.users.get_by_email(name) if isinstance(name, Email) else uow.users.get_by_username(name)
-                )
-                if found is not None:
-                    return found, normal
+        for kind in self._identifiers.tried_for(credentials.kind):
+            try:
+                name = (Email if kind is IdentifierKind.EMAIL else Username).parse(credentials.identifier)
+            except (InvalidEmail, InvalidUsername):  # not of this kind's form
+                continue
+            normal = normal or name.value
+            found = await (uow.users.get_by_email(name) if isinstance(name, Email) else uow.users.get_by_username(name))
+            if found is not None:
+                return found, normal
         return None, normal or credentials.identifier
 
     async def _verify(self, user: User | None, password: str) -> bool:

@@ -10,7 +10,9 @@ from domain.sessions import RevocationReason, hash_refresh_token
 class LogOutByRefreshToken:
     """Ends the session a refresh token belongs to: for a browser whose access cookie has expired
     and whose refresh cookie is all it still holds. Nothing is rotated or issued. Any unexpired
-    token of the family names its session (spent ones too: whoever holds one wants it gone)."""
+    token of the family names its session (spent ones too: whoever holds one wants it gone).
+
+    Two reads and one conditional UPDATE: no transaction is needed around them (`without_transaction`)."""
 
     def __init__(self, uow: UnitOfWork, revoker: SessionRevoker, clock: Clock, events: SecurityEvents) -> None:
         self._uow = uow
@@ -19,7 +21,7 @@ class LogOutByRefreshToken:
         self._events = events
 
     async def execute(self, presented: str, client_address: str | None = None) -> None:
-        async with self._uow as uow:
+        async with self._uow.without_transaction() as uow:
             token = await uow.sessions.find_refresh_token(hash_refresh_token(presented))
             expired = token is None or token.has_expired(self._clock.now())
             session = None if token is None or expired else await uow.sessions.get(token.session_id)

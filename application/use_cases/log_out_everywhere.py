@@ -5,10 +5,11 @@ from domain.sessions import RevocationReason
 
 
 class LogOutEverywhere(LogOut):
-    """Revokes every live session of the caller's user, this one included: a logout at every device."""
+    """Revokes every live session of the caller's user, this one included: a logout at every device. One
+    UPDATE ends them all, so no transaction is needed around it (`without_transaction`)."""
 
     async def execute(self, principal: Principal, client_address: str | None = None) -> None:
-        async with self._uow as uow:
+        async with self._uow.without_transaction() as uow:
             revoked = await self._revoker.end_all_of_user(uow, principal.user_id, RevocationReason.LOGOUT_EVERYWHERE)
             await uow.commit()
         detail = f"sessions={len(revoked)}"

@@ -22,7 +22,7 @@ class SyncReplica:
     async def execute(self, last_synced: datetime | None = None, lookback: timedelta | None = None) -> int:
         """Applies what changed since `since(...)`; the number of revocations read. Twice changes nothing."""
         moment = self.since(self._clock.now(), last_synced, lookback)
-        async with self._uow as uow:
+        async with self._uow.without_transaction() as uow:  # two reads: no transaction needed
             revocations = await uow.sessions.revoked_since(moment)
             users = await uow.users.changed_since(moment)
         self._propagation.apply(Changes(tuple(revocations), tuple(users)))

@@ -7,8 +7,9 @@ Sessions are written by the framework's own classes, as the legacy application w
 import asyncio
 import dataclasses
 import json
+import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -29,6 +30,7 @@ from adapters.system_clock import SystemClock
 from application.errors import StorageUnavailable
 from application.ports.legacy_sessions import LegacySessions
 from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused, MalformedLegacySessionCookie
+from domain.legacy_sessions import MAX_STORED_SESSION_BYTES
 from entrypoints.legacy_settings import LegacyBridgeSettings
 from tests.support.django_sessions import (
     DjangoDbSessions,
@@ -368,6 +370,27 @@ async def test_a_session_signed_with_another_secret_is_refused_and_left_in_place
         await framework.adapter.take(cookie)
     assert refused.value.reason is LegacyRefusal.BAD_SIGNATURE
     assert await framework.holds(cookie)
+
+
+@pytest.mark.parametrize(
+    "grown",
+    [
+        pytest.param(lambda: "x" * MAX_STORED_SESSION_BYTES, id="compressible"),  # a signed value inflates past it
+        pytest.param(lambda: secrets.token_urlsafe(2 * MAX_STORED_SESSION_BYTES), id="random"),  # stored past it
+    ],
+)
+async def test_a_session_larger_than_tessera_reads_is_refused_as_oversized_and_left_in_place(
+    framework: Framework, grown: Callable[[], str]
+) -> None:
+    # A legacy app that lets a user grow a session (a cart, a flash queue): tessera must not read it whole.
+    cookie = await framework.login({**USER, "cart": grown()})
+    with pytest.raises(InvalidLegacySession) as refused:
+        await framework.adapter.take(cookie)
+    assert refused.value.reason is LegacyRefusal.OVERSIZED
+    assert await framework.holds(cookie)
+    with pytest.raises(InvalidLegacySession) as again:  # nothing recorded as spent: refused alike, not a replay
+        await framework.adapter.take(cookie)
+    assert again.value.reason is LegacyRefusal.OVERSIZED
 
 
 async def test_of_concurrent_exchanges_of_one_cookie_exactly_one_receives_the_session(framework: Framework) -> None:

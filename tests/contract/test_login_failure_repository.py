@@ -77,3 +77,16 @@ async def test_purging_deletes_only_counters_whose_window_has_ended(new_uow: Uni
     async with new_uow() as uow:
         assert await uow.login_failures.get(KEY) is None
         assert await uow.login_failures.get("b" * 64) == FailureCount(1, T0 + timedelta(minutes=10))
+
+
+async def test_many_counts_are_read_at_once_and_keys_without_a_count_are_left_out(new_uow: UnitOfWorkFactory) -> None:
+    await _record(new_uow, timedelta(0))
+    await _record(new_uow, timedelta(minutes=1))
+    async with new_uow() as uow:
+        await uow.login_failures.record("b" * 64, T0 + timedelta(minutes=2), WINDOW)
+        await uow.commit()
+    async with new_uow() as uow:
+        counts = await uow.login_failures.get_many([KEY, "b" * 64, "never-recorded", KEY])
+        nothing = await uow.login_failures.get_many([])
+    assert counts == {KEY: FailureCount(2, T0), "b" * 64: FailureCount(1, T0 + timedelta(minutes=2))}
+    assert nothing == {}

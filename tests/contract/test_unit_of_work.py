@@ -86,3 +86,31 @@ async def test_a_unit_of_work_entered_again_does_not_carry_the_announcements_of_
         await uow.commit()
 
     assert heard == []
+
+
+async def test_a_block_without_transaction_stores_its_write_and_announces_it_at_commit(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ran: list[str] = []
+    user = a_user()
+    async with new_uow().without_transaction() as uow:
+        await uow.users.add(user)
+        uow.after_commit(lambda: ran.append("announced"))
+        await uow.commit()
+        assert ran == ["announced"]
+    async with new_uow() as uow:
+        assert await uow.users.get(user.id) == user
+
+
+async def test_the_block_after_one_without_transaction_is_a_transaction_again(new_uow: UnitOfWorkFactory) -> None:
+    """The declaration holds for one block: the next block of the same unit of work (a request's) rolls back."""
+    first, second = a_user("ada@example.com"), a_user("grace@example.com")
+    uow = new_uow()
+    async with uow.without_transaction():
+        await uow.users.add(first)
+        await uow.commit()
+    async with uow:
+        await uow.users.add(second)
+    async with new_uow() as reader:
+        assert await reader.users.get(first.id) == first
+        assert await reader.users.get(second.id) is None

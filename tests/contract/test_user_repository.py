@@ -232,6 +232,7 @@ async def test_replace_many_overwrites_every_field_and_mark_many_changed_stamps(
         claims=CustomClaims.parse({"tenant": "acme"}),
         legacy_id="ada",
         imported_hash_digest="ab" * 32,
+        password_changed_at=T0 - timedelta(hours=1),
     )
     async with new_uow() as uow:
         await uow.users.replace_many([new_ada])
@@ -381,3 +382,35 @@ async def test_replacing_a_user_with_another_users_email_legacy_id_or_username_s
     async with new_uow() as uow:
         assert await uow.users.get(ada.id) == ada
         assert await uow.users.get(bob.id) == bob
+
+
+async def test_a_new_password_is_stored_with_its_moment_and_a_rehash_leaves_the_moment_as_it_was(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    ada, bob = a_user("ada@example.com"), a_user("bob@example.com")
+    async with new_uow() as uow:
+        await uow.users.add_many([ada, bob])
+        await uow.commit()
+    async with new_uow() as uow:
+        await uow.users.replace_password(ada.id, "$argon2id$new", T0 + timedelta(minutes=5))
+        await uow.commit()
+    async with new_uow() as uow:
+        await uow.users.update_password_hash(ada.id, "$argon2id$rehashed")
+        await uow.users.update_password_hash(bob.id, "$argon2id$rehashed")
+        await uow.commit()
+    async with new_uow() as uow:
+        assert await uow.users.get(ada.id) == replace(
+            ada, password_hash="$argon2id$rehashed", password_changed_at=T0 + timedelta(minutes=5)
+        )
+        assert await uow.users.get(bob.id) == replace(bob, password_hash="$argon2id$rehashed")
+
+
+async def test_a_new_password_not_committed_is_not_stored(new_uow: UnitOfWorkFactory) -> None:
+    ada = a_user()
+    async with new_uow() as uow:
+        await uow.users.add(ada)
+        await uow.commit()
+    async with new_uow() as uow:
+        await uow.users.replace_password(ada.id, "$argon2id$new", T0)
+    async with new_uow() as uow:
+        assert await uow.users.get(ada.id) == ada

@@ -228,6 +228,8 @@ def test_the_documented_django_and_flask_services_answer_each_credential_as_thei
             assert httpx.post(f"{url}/api/orders", headers=bearer).status_code == 201
             drf_missing = httpx.get(f"{url}/api/whoami")
             assert (drf_missing.status_code, drf_missing.headers["www-authenticate"]) == (401, 'Bearer realm="api"')
+            assert drf_missing.headers["content-type"] == "application/problem+json"  # the documented handler
+            assert drf_missing.json()["status"] == 401
             assert refused(httpx.get(f"{url}/api/whoami", headers={"Authorization": f"Bearer {tampered(token)}"}))
             drf_lacking = httpx.get(f"{url}/api/admin", headers=bearer)
             assert drf_lacking.status_code == 403

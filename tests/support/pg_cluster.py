@@ -20,8 +20,10 @@ from tests.support.postgres import PostgresUnavailable, _binaries, _wait_for, ra
 
 
 class PostgresCluster:
-    def __init__(self, root: Path, port: int) -> None:
+    def __init__(self, root: Path, port: int, settings: dict[str, str] | None = None) -> None:
         self._bin = _binaries()
+        self.settings = settings or {}
+        """Server settings passed at start after the defaults below, which they override."""
         self._as_root = os.geteuid() == 0
         self.root = root
         self.port = port
@@ -52,7 +54,7 @@ class PostgresCluster:
         options = (
             f"-p {self.port} -k {self._sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        ) + "".join(f" -c {name}={value}" for name, value in self.settings.items())
         self._pg_ctl("-l", str(self.log_path), "-o", options, "-w", "-t", "60", "start")
         _wait_for(self.port)
         return time.monotonic() - began
@@ -93,12 +95,13 @@ class PostgresCluster:
 
 
 @contextlib.contextmanager
-def local_cluster() -> Iterator[PostgresCluster]:
-    """A new cluster, started; destroyed with its files on exit. Raises PostgresUnavailable."""
+def local_cluster(settings: dict[str, str] | None = None) -> Iterator[PostgresCluster]:
+    """A new cluster, started (with `settings` over the defaults); destroyed with its files on exit.
+    Raises PostgresUnavailable."""
     # Not under pytest's tmp_path: the `postgres` account could not traverse root's 0700 folders.
     root = Path(tempfile.mkdtemp(prefix="tessera-pg-scale-"))
     try:
-        cluster = PostgresCluster(root, free_port())
+        cluster = PostgresCluster(root, free_port(), settings)
     except PostgresUnavailable:
         shutil.rmtree(root, ignore_errors=True)
         raise

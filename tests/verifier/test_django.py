@@ -290,3 +290,68 @@ def test_drf_behind_the_wsgi_middleware_alone_resolves_the_claims_user_and_refus
             403,
             'Bearer realm="api", error="insufficient_scope"',
         )
+
+
+@pytest.fixture
+def drf_problems(drf_only: Client) -> Iterator[Client]:
+    """DRF with tessera's exception handler: refusals as RFC 9457 problem JSON, DRF's headers kept."""
+    rest = {
+        "DEFAULT_AUTHENTICATION_CLASSES": ["tessera_verifier.drf.TesseraAuthentication"],
+        "UNAUTHENTICATED_USER": None,
+        "EXCEPTION_HANDLER": "tessera_verifier.drf.problem_exception_handler",
+    }
+    with override_settings(REST_FRAMEWORK=rest):
+        yield drf_only
+
+
+def _problem(answer: Any) -> dict[str, Any]:
+    assert answer["Content-Type"] == "application/problem+json"
+    body: dict[str, Any] = answer.json()
+    assert body["status"] == answer.status_code and body["type"] == "about:blank"
+    return body
+
+
+def test_drf_with_the_problem_handler_answers_problem_json_with_the_same_status_and_headers(
+    drf_problems: Client,
+) -> None:
+    missing = drf_problems.get("/api/me")
+    assert (missing.status_code, missing["WWW-Authenticate"]) == (401, 'Bearer realm="api"')
+    assert _problem(missing) == {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "Authentication credentials were not provided.",
+    }
+    forged = drf_problems.get("/api/me", **bearer(iss="https://evil.example"))
+    assert (forged.status_code, forged["WWW-Authenticate"]) == (401, 'Bearer realm="api", error="invalid_token"')
+    assert _problem(forged)["detail"] == "The access token is invalid or expired."
+    lacking = drf_problems.get("/api/report", **bearer(roles=["support"]))
+    assert (lacking.status_code, lacking["WWW-Authenticate"]) == (403, 'Bearer realm="api", error="insufficient_scope"')
+    assert _problem(lacking)["title"] == "Forbidden"
+    drf_problems.cookies[COOKIE] = token()
+    assert _problem(drf_problems.post("/api/me"))["status"] == 403  # a cookie POST without the CSRF proofs
+    assert drf_problems.get("/api/me", **bearer()).json()["pk"] == USER  # an admitted request is untouched
+
+
+def test_drf_with_the_problem_handler_answers_a_stale_feed_as_problem_json_with_retry_after(
+    stale_verifier: Verifier, drf_problems: Client
+) -> None:
+    with override_settings(TESSERA={"VERIFIER": stale_verifier}):
+        answer = Client().get("/api/me", **bearer())
+    assert (answer.status_code, answer["Retry-After"]) == (503, "1")
+    assert _problem(answer)["title"] == "Service Unavailable"
+
+
+def test_the_problem_handler_lists_a_validation_errors_fields_and_leaves_other_errors_to_django() -> None:
+    from rest_framework.exceptions import ValidationError
+    from tessera_verifier.drf import problem_exception_handler
+
+    answer = problem_exception_handler(ValidationError({"name": ["This field is required."]}), {})
+    assert answer is not None and answer.content_type == "application/problem+json"
+    assert answer.data == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "errors": {"name": ["This field is required."]},
+    }
+    assert problem_exception_handler(RuntimeError("a bug"), {}) is None

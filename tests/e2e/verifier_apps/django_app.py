@@ -29,6 +29,7 @@ settings.configure(
     REST_FRAMEWORK={
         "DEFAULT_AUTHENTICATION_CLASSES": ["tessera_verifier.drf.TesseraAuthentication"],
         "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+        "EXCEPTION_HANDLER": "tessera_verifier.drf.problem_exception_handler",
     },
 )
 

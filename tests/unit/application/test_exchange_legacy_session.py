@@ -15,17 +15,22 @@ from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
+from application.use_cases.change_password import ChangePassword, PasswordChange
+from application.use_cases.confirm_password_reset import ConfirmPasswordReset
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession, LegacyExchange
+from application.use_cases.log_in import Credentials, LogIn
+from application.use_cases.request_password_reset import RequestPasswordReset
 from domain.errors import AccountDisabled, InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.events import EventKind
 from domain.legacy_sessions import UserKeyPath, UserLookup
 from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
 from entrypoints.legacy_settings import LegacyBridgeSettings
-from tests.unit.conftest import SETTINGS, Fakes, Tessera
+from tests.unit.conftest import PASSWORD, SETTINGS, Fakes, Tessera
 
 pytestmark = pytest.mark.anyio
 SESSION_ID = "ab" * 32
+OUTDATED = f"plain-older-parameters${PASSWORD}"
 
 
 class LegacyFake(Provider):
@@ -223,3 +228,49 @@ async def test_when_tesseras_database_is_down_the_legacy_session_is_put_back(app
         await bridge.exchange()
     assert bridge.fake.sessions.stored[SESSION_ID] == stored
     assert bridge.events.events[-1].detail == "unavailable"
+
+
+async def _reset_link(app: Tessera) -> str:
+    await app.run(RequestPasswordReset, "ada@example.com", "198.51.100.7")
+    return app.outbox.sent[-1].body.split("token=", 1)[1].split()[0]
+
+
+async def test_after_a_password_change_at_tessera_no_legacy_session_of_the_user_is_exchanged(
+    app: Tessera, ada: str
+) -> None:
+    """A session the legacy app made, or makes later, proves the old password at most: a change at
+    tessera (after a theft, say) voids them all, as it ends every tessera session."""
+    caller = app.verify((await app.log_in()).access_token)
+    await app.run(ChangePassword, caller, PasswordChange(PASSWORD, "a brand new passphrase", "198.51.100.7"))
+    assert app.store.tables.users[caller.user_id].password_changed_at == app.clock.now()
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada}, app.clock.now() + timedelta(days=1))
+    with pytest.raises(InvalidLegacySession) as refused:
+        await bridge.exchange()
+    assert refused.value.reason is LegacyRefusal.PASSWORD_CHANGED
+    assert bridge.events.events[-1].detail == "password_changed"
+    assert [s.id for s in app.store.tables.sessions.values() if not s.is_revoked] == [caller.session_id]
+
+
+async def test_after_a_password_reset_no_legacy_session_of_the_user_is_exchanged(app: Tessera, ada: str) -> None:
+    await app.run(ConfirmPasswordReset, await _reset_link(app), "a brand new passphrase")
+    assert next(iter(app.store.tables.users.values())).password_changed_at == app.clock.now()
+    bridge = Bridge(app)
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada})
+    with pytest.raises(InvalidLegacySession) as refused:
+        await bridge.exchange()
+    assert refused.value.reason is LegacyRefusal.PASSWORD_CHANGED
+    assert app.store.tables.sessions == {}
+
+
+async def test_a_login_that_rehashes_the_password_leaves_legacy_sessions_exchangeable(app: Tessera, ada: str) -> None:
+    """The same password under a new hash is no change: the legacy app's sessions still prove it."""
+    user = next(iter(app.store.tables.users.values()))
+    app.store.tables.users[user.id] = replace(user, password_hash=OUTDATED)  # needs rehashing
+    bridge = Bridge(app)  # the login in the bridge's process: one sequence of refresh tokens
+    async with bridge.container() as request:
+        await (await request.get(LogIn)).execute(Credentials("ada@example.com", PASSWORD))
+    stored = app.store.tables.users[user.id]
+    assert stored.password_hash != OUTDATED and stored.password_changed_at is None
+    bridge.fake.sessions.put(SESSION_ID, {"user_id": ada})
+    assert str(app.session_of(await bridge.exchange()).user_id) == ada

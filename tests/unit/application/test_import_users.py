@@ -191,6 +191,23 @@ async def test_an_update_keeps_a_hash_rewritten_at_tessera_since_the_import_and_
     assert app.store.tables.users[grace.id].password_hash == first, "an imported hash gives way to the next import"
 
 
+async def test_an_update_even_with_forced_passwords_keeps_when_the_user_last_chose_a_password_at_tessera(
+    app: Any,
+) -> None:
+    """An imported hash is the legacy app's, not a password chosen here: the legacy sessions stay void."""
+    assert (await _import(app, [_line("grace@example.com", legacy_id="g")])).created == 1
+    grace = next(user for user in app.store.tables.users.values() if user.legacy_id == "g")
+    async with app.uow() as uow:
+        await uow.users.replace_password(grace.id, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", app.clock.now())
+        await uow.commit()
+    line = _line("grace@example.com", id=grace.id, password_hash="$2b$12$" + "B" * 53, display_name="Grace")
+
+    assert (await _import(app, [line], update=True, force_passwords=True)).updated == 1
+
+    stored = app.store.tables.users[grace.id]
+    assert (stored.password_hash, stored.password_changed_at) == ("$2b$12$" + "B" * 53, app.clock.now())
+
+
 async def test_usernames_are_stored_normalised_and_one_in_another_case_is_refused_naming_the_earlier_line(
     app: Any,
 ) -> None:

@@ -11,14 +11,16 @@ the same, an inactive one refused). No credential: DRF answers 401 with the bare
 (this class's `authenticate_header`, RFC 6750 §3.1); an invalid token 401 with `error="invalid_token"`; a
 missing role 403 with `error="insufficient_scope"`; a cookie request without tessera's CSRF proof, or without
 Django's CSRF token where CsrfViewMiddleware is installed, 403; 503 with `Retry-After` while revocations cannot
-be known."""
+be known. DRF writes the body (`{"detail": ...}`) unless `problem_exception_handler` is its EXCEPTION_HANDLER."""
 
+from http import HTTPStatus
 from typing import Any
 
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import APIException, AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from tessera_verifier.claims import Claims
 from tessera_verifier.credentials import presented
@@ -115,3 +117,25 @@ class HasRoles(BasePermission):
         if not set(self.roles) <= set(claims.roles):
             raise InsufficientScope("This needs a role the token does not have.", tessera_settings().realm)
         return True
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's own answer to an API error, its body as RFC 9457 problem JSON (as tessera and the verifier's other
+    integrations answer): the same status and headers (`WWW-Authenticate`, `Retry-After`), `detail` DRF's message,
+    and a validation error's fields under `errors` as DRF lists them. Anything else is left to Django, as DRF
+    leaves it. `REST_FRAMEWORK = {"EXCEPTION_HANDLER": "tessera_verifier.drf.problem_exception_handler"}`."""
+    from rest_framework.views import exception_handler  # here: DRF's views load this module's authentication
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    status = response.status_code
+    problem: dict[str, Any] = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status}
+    data = response.data
+    if isinstance(data, dict) and set(data) == {"detail"}:
+        problem["detail"] = str(data["detail"])
+    else:
+        problem["errors"] = data
+    response.data = problem
+    response.content_type = "application/problem+json"
+    return response
