@@ -31,9 +31,9 @@ def say(met: bool, reason: str) -> str:
 
 LIVE = "one of 20,000 live RS256 access tokens (each its own user and session), the next on each request"
 CACHED = (
-    "signature and clock-free claims from the bounded cache of verified tokens (50,000; every token was met in "
-    "the warm-up, as a client's second request finds it), else checked and parsed; then the time claims and the "
-    "revocation look-up (in memory)"
+    "signature, clock-free claims and principal from the bounded cache of verified tokens (50,000; every token "
+    "was met in the warm-up, as a client's second request finds it), else checked and parsed; then the time claims "
+    "and the revocation look-up (in memory)"
 )
 LABELS = {
     "bare": ("Litestar, no auth (plain wrk)", "`GET /ping`, the same request every time, no script, no header"),

@@ -37,7 +37,8 @@ WHAT = {
 
 WHERE = {
     "tessera_tokens": "the access-token and request-container middlewares, reading the Bearer header, the "
-    "cache look-up, the time-claim and revocation checks, the principal, the Cache-Control header",
+    "cache look-up (the principal kept with the claims), the time-claim and revocation checks, the `request` "
+    "parameter Litestar parses, the Cache-Control header",
     "tessera_cold": "as a cached token, plus the verification: strict base64url, header and payload parsed, "
     "the signature, the claims read into UUIDs, the result cached (50,000 kept, the oldest evicted)",
     "verifier_tokens": "the middleware reading the Bearer header, the verifier's cache look-up, the time-claim "
