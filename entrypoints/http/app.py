@@ -23,7 +23,7 @@ from entrypoints.http.cookies import ACCESS_COOKIE
 from entrypoints.http.demo_routes import demo_router
 from entrypoints.http.device_routes import device_router
 from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
-from entrypoints.http.json_bodies import drop_hook_where_no_json_body, require_json_body
+from entrypoints.http.json_bodies import require_json_body
 from entrypoints.http.oauth_routes import oauth_router
 from entrypoints.http.openapi_bodies import ClosedStructSchemaPlugin
 from entrypoints.http.operations_routes import health, ready
@@ -84,7 +84,6 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         plugins=[ClosedStructSchemaPlugin(withheld_fields(settings))],
         debug=False,
     )
-    drop_hook_where_no_json_body(app)
     app.state.dishka_container = container  # dishka's convention: tests reach stored state through it
     return app
 

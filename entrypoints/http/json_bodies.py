@@ -9,17 +9,15 @@ A JSON body that is not UTF-8 (RFC 8259 §8.1) is a 400, never a decoder's crash
 
 `require_json_body` is the app's `before_request` hook; a router or handler that set its own would
 replace it there, which tests/integration/test_json_bodies.py (every JSON route of the route table) catches.
-A route that takes no JSON body has nothing for it to check, so it is not called there at all.
 """
 
 import re
 from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import BodyKwarg
-from litestar.routes import HTTPRoute
 
 from entrypoints.http.errors import InvalidRequest, UnsupportedMediaType
 
@@ -55,15 +53,3 @@ async def require_json_body(request: Request[Any, Any, Any]) -> None:
         body.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidRequest("The request body is not UTF-8 JSON.") from None
-
-
-def drop_hook_where_no_json_body(app: Litestar) -> None:
-    """Called once, on the built app: a handler that takes no JSON body (every GET among them, the hot
-    protected routes too) is told that it has no `before_request` hook, instead of awaiting, on every
-    request, one that returns at once. A handler that resolves to a hook of its own keeps it."""
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute):
-            continue
-        for handler in route.route_handlers:
-            if handler.resolve_before_request() is require_json_body and not takes_json_body(handler):
-                handler._resolved_before_request = None  # Litestar's memo of the resolved hook: resolved as none

@@ -13,7 +13,7 @@ from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from entrypoints.http.app import create_app
-from entrypoints.http.json_bodies import require_json_body, takes_json_body
+from entrypoints.http.json_bodies import takes_json_body
 from entrypoints.legacy_settings import LegacyBridgeSettings
 from tests.integration.cookies import OWN_ORIGIN, assert_problem
 from tests.integration.flows import Client, bearer, log_in, register
@@ -111,17 +111,3 @@ async def test_json_with_a_utf8_charset_or_a_json_suffix_is_accepted(client: Cli
 async def test_a_json_body_that_is_not_utf8_is_a_400_problem(client: Client, path: str, body: bytes) -> None:
     response = await client.post(path, content=body, headers={"Content-Type": "application/json"})
     assert_problem(response, 400, "invalid-request")
-
-
-def test_every_json_route_keeps_the_hook_and_no_other_route_awaits_it() -> None:
-    app = bridged_app(Path("/nonexistent"))
-    hooks = {
-        (route.path, method): handler.resolve_before_request()
-        for route in app.routes
-        if isinstance(route, HTTPRoute)
-        for handler in route.route_handlers
-        for method in handler.http_methods
-    }
-    with_hook = sorted(path for (path, _), hook in hooks.items() if hook is require_json_body)
-    assert with_hook == JSON_ROUTES
-    assert {hook for (path, _), hook in hooks.items() if path not in JSON_ROUTES} == {None}
