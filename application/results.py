@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.claims import AccessClaims
 from domain.custom_claims import NO_CLAIMS, CustomClaims
 from domain.users import User
 
@@ -26,6 +27,10 @@ class Principal:
     session_id: UUID
     token_id: UUID
     roles: tuple[str, ...]
+
+    @classmethod
+    def of(cls, claims: AccessClaims) -> "Principal":
+        return cls(user_id=claims.sub, session_id=claims.sid, token_id=claims.jti, roles=claims.roles)
 
 
 @dataclass(frozen=True, slots=True)

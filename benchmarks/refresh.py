@@ -7,12 +7,13 @@ Besides wrk's figures, each run reads the CPU that the server's processes and Po
 refresh; and before the runs, `refresh_breakdown` splits one refresh's time in process."""
 
 import contextlib
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from benchmarks import load
-from benchmarks.refresh_breakdown import breakdown, children_of, cpu_spent, process_cpu_seconds
+from benchmarks.refresh_breakdown import breakdown, cpu_seconds, cpu_spent
 from benchmarks.refresh_population import seed_refresh_tokens
 from benchmarks.servers import db_upgrade, tessera, tessera_env
 from benchmarks.throughput import CONNECTIONS, THREADS
@@ -20,6 +21,8 @@ from benchmarks.throughput import CONNECTIONS, THREADS
 SESSIONS = 4_000
 """Live refresh tokens in each run's queue: each is rotated about every SESSIONS / rate seconds."""
 BREAKDOWN_REFRESHES = 300
+SETTLE_SECONDS = 1.0
+"""Between seeding and the run: the seeding connections' server processes end, and their CPU is not the run's."""
 VARIANTS = (("postgres", 2), ("postgres", 1), ("sqlite", 1))
 
 FIFO_LUA = """
@@ -90,8 +93,9 @@ def refresh(
 
 def _measured(service: str, pid: int, postmaster: int, seconds: float, pools: Path) -> dict[str, Any]:
     def cpu() -> tuple[dict[int, float], dict[int, float]]:
-        return process_cpu_seconds(children_of(pid)), process_cpu_seconds(children_of(postmaster))
+        return cpu_seconds(pid), cpu_seconds(postmaster)
 
+    time.sleep(SETTLE_SECONDS)
     before = cpu()
     run = load.wrk(service, seconds, CONNECTIONS, THREADS, script=FIFO_LUA, script_args=(str(pools),))
     after = cpu()

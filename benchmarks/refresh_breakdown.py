@@ -2,8 +2,9 @@
 
 One refresh after another (no queueing, so each figure is what one refresh costs): the database round
 trips it makes, the wall time spent awaiting the driver and the database, the rest of SQLAlchemy
-(ORM, statement compilation, the pool), the signature, and what is left (the use case itself).
-Under load, `cpu_per_request` adds the CPU of the server and of PostgreSQL per refresh."""
+(ORM, statement compilation, the pool), the signature, and what is left (the use case itself); and
+the CPU this process spent per refresh, all its threads (the audit log's writer included). Under load,
+`refresh.py` reads the CPU of the server and of PostgreSQL per refresh with `cpu_seconds`."""
 
 import asyncio
 import secrets
@@ -14,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from application.ports.token_signer import TokenSigner
@@ -37,13 +38,16 @@ SQLALCHEMY_CALLS = (
 class Breakdown:
     refreshes: int = 0
     round_trips: int = 0
-    """Statements sent, plus each transaction's BEGIN and COMMIT and each pool pre-ping."""
+    """Statements sent, plus each transaction's BEGIN and COMMIT (none for a statement run on its own,
+    in autocommit) and each pool pre-ping."""
     total_ms: float = 0.0
     database_ms: float = 0.0
     """Awaiting the driver and the database: statements, BEGIN and COMMIT."""
     sqlalchemy_ms: float = 0.0
     """Inside SQLAlchemy's session calls, the database excluded: ORM, compilation, the pool."""
     signing_ms: float = 0.0
+    cpu_ms: float = 0.0
+    """This process's CPU, all threads: the use case, the container, SQLAlchemy, the driver, the audit log."""
 
     def per_refresh(self) -> dict[str, float]:
         n = self.refreshes
@@ -55,6 +59,7 @@ class Breakdown:
             "sqlalchemy_ms": self.sqlalchemy_ms / n,
             "signing_ms": self.signing_ms / n,
             "rest_ms": rest / n,
+            "cpu_ms": self.cpu_ms / n,
         }
 
 
@@ -75,10 +80,11 @@ async def _breakdown(settings: Settings, refreshes: int) -> dict[str, Any]:
         measured = Breakdown()
         with _database_time(engine, measured), _sqlalchemy_time(measured), _signing_time(signer, measured):
             for token in tokens:
-                began = time.perf_counter()
+                began, cpu_began = time.perf_counter(), time.process_time()
                 async with container() as request:
                     await (await request.get(RefreshSession)).execute(token)
                 measured.total_ms += (time.perf_counter() - began) * 1e3
+                measured.cpu_ms += (time.process_time() - cpu_began) * 1e3
                 measured.refreshes += 1
         return {"backend": engine.dialect.name, **measured.per_refresh(), "raw": asdict(measured)}
     finally:
@@ -109,13 +115,17 @@ def _database_time(engine: AsyncEngine, measured: Breakdown) -> Iterator[None]:
         measured.database_ms += (time.perf_counter() - started.pop()) * 1e3
         measured.round_trips += 1
 
+    def sent(connection: Connection) -> None:
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            measured.round_trips += 1
+
     hooks: list[tuple[Any, str, Callable[..., None]]] = [
         (sync_engine, "before_cursor_execute", before),
         (sync_engine, "after_cursor_execute", after),
-        (sync_engine, "commit", lambda *_: _count(measured)),
+        (sync_engine, "commit", sent),
     ]
     if engine.dialect.name == "postgresql":
-        hooks.append((sync_engine, "begin", lambda *_: _count(measured)))
+        hooks.append((sync_engine, "begin", sent))
     if sync_engine.pool._pre_ping:
         hooks.append((sync_engine.pool, "checkout", lambda *_: _count(measured)))
     for target, name, hook in hooks:
@@ -186,6 +196,18 @@ def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
             continue
         found[pid] = (int(fields[11]) + int(fields[12])) / _clock_ticks()
     return found
+
+
+def cpu_seconds(pid: int) -> dict[int, float]:
+    """The CPU of `pid` and its children so far: those alive, each by its pid, and those that ended and
+    were waited for, together under `-pid`. PostgreSQL's server processes come and go (a connection's
+    own, autovacuum's): reading only those alive at the end missed the CPU of every one gone by then."""
+    found = process_cpu_seconds(children_of(pid))
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return found
+    return {**found, -pid: (int(fields[13]) + int(fields[14])) / _clock_ticks()}
 
 
 def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:

@@ -4,6 +4,7 @@ same requests, the gain of a second worker, and how fast a logout reaches every 
 import statistics
 from typing import Any
 
+from benchmarks import report_profile
 from benchmarks.report_common import Row, rps, say
 
 REVOCATION_P99_MS = 100
@@ -14,7 +15,7 @@ def headline(results: dict[str, Any]) -> list[Row]:
     return [
         _against_bare(results, "tessera_tokens", "bare_tokens", 0.8, "Token-only route (`GET /api/user/session`), "),
         _against_bare(results, "tessera_cold", "bare_cold", 0.6, "Token-only route, "),
-        _against_bare(results, "tessera_profile", "bare_tokens", 0.5, "`GET /api/user/profile`, "),
+        *report_profile.targets(results),
         _against_bare(
             results,
             "verifier_tokens",
@@ -30,18 +31,16 @@ def headline(results: dict[str, Any]) -> list[Row]:
 WHAT = {
     "tessera_tokens": "20,000 live tokens, one after another, ≥ 0.8× the bare app",
     "tessera_cold": "every token never seen before, ≥ 0.6× the bare app",
-    "tessera_profile": "20,000 users (each its own token), ≥ 0.5× the bare app",
     "verifier_tokens": "20,000 live tokens, one after another, ≥ 0.8× the same app's unauthenticated route",
 }
 
 
 WHERE = {
     "tessera_tokens": "the access-token and request-container middlewares, reading the Bearer header, the "
-    "cache look-up, the time-claim and revocation checks, the principal, the Cache-Control header",
+    "cache look-up (the principal kept with the claims), the time-claim and revocation checks, the `request` "
+    "parameter Litestar parses, the Cache-Control header",
     "tessera_cold": "as a cached token, plus the verification: strict base64url, header and payload parsed, "
     "the signature, the claims read into UUIDs, the result cached (50,000 kept, the oldest evicted)",
-    "tessera_profile": "as a cached token, plus the injected use case, the cache look-up, the body encoded and "
-    "hashed for the ETag, the ETag and Cache-Control headers",
     "verifier_tokens": "the middleware reading the Bearer header, the verifier's cache look-up, the time-claim "
     "and revocation checks, the claims and user put in the scope, the claims read by the route",
 }

@@ -1,7 +1,8 @@
 """Requests per second of every variant, all servers up at once, in alternating rounds.
 
 tessera is measured as real API traffic reaches it: 20,000 users, each its own live session and access
-token, one token after another (`*_tokens`, `tessera_profile`), and tokens never seen before (`*_cold`);
+token, one token after another (`*_tokens`), and tokens never seen before (`*_cold`); the profile route on
+servers of its own, started afresh each round (`benchmarks.profile_passes`);
 the bare Litestar app is sent exactly the same requests by the same Lua script, so their ratio holds the
 script's cost on both sides. One token replayed, `/health`, JWTAuth and Redis sessions stay beside them."""
 
@@ -13,6 +14,8 @@ from typing import Any
 
 from benchmarks import load, population
 from benchmarks.load import Run
+from benchmarks.profile_passes import NAMES as PROFILE_NAMES
+from benchmarks.profile_passes import profile_passes
 from benchmarks.servers import baseline, db_upgrade, tessera, tessera_env, verifier_app
 from benchmarks.tessera_setup import post
 from benchmarks.token_load import TokenList
@@ -20,9 +23,9 @@ from tests.support.redis import running_redis
 
 CONNECTIONS, THREADS = 32, 2
 MEMBERS = 20_000
-WARM_UP_SECONDS = {"tokens": 10.0, "tokens_2_workers": 20.0, "profile": 10.0}
-"""Each warm-up chunk: long enough for each worker to meet every one of the 20,000 tokens (and, for the
-profile, every user) before a measured run, as a client's second request finds them."""
+WARM_UP_SECONDS = {"tokens": 10.0, "tokens_2_workers": 20.0}
+"""Each warm-up chunk: long enough for each worker to meet every one of the 20,000 tokens before a measured
+run, as a client's second request finds them."""
 WARM_UP_CHUNKS = 12
 """A warm-up is repeated until two chunks in a row agree within 10% (the caches are full), at most this often."""
 
@@ -71,7 +74,6 @@ def throughput(
             "bare_cold": never_seen(bare),
             "tessera_tokens": tokens(service),
             "tessera_cold": never_seen(service_cold),
-            "tessera_profile": tokens(service, "/api/user/profile"),
             "tessera_replayed": plain(f"{service}/api/user/session", f"Authorization: Bearer {replayed}"),
             "tessera_health": plain(f"{service}/health"),
             "jwtauth": plain(f"{jwt}/ping", jwt_bearer),
@@ -82,11 +84,14 @@ def throughput(
             "verifier_tokens": tokens(protected),
         }
         if only is not None:
-            unknown = set(only) - set(variants)
+            unknown = set(only) - set(variants) - set(PROFILE_NAMES)
             if unknown:
                 raise SystemExit(f"benchmarks: unknown variant(s) {', '.join(sorted(unknown))}; see report.LABELS")
-            variants = {name: variants[name] for name in only}
-        return _rounds(variants, seconds, rounds)
+            variants = {name: variants[name] for name in only if name in variants}
+        runs = _rounds(variants, seconds, rounds)
+        if only is None or set(only) & set(PROFILE_NAMES):
+            runs |= profile_passes(work, env, hot, MEMBERS, seconds, rounds, CONNECTIONS, THREADS)
+        return runs
 
 
 def _rounds(variants: dict[str, Variant], seconds: float, rounds: int) -> dict[str, list[dict[str, Any]]]:

@@ -6,6 +6,7 @@ from types import MappingProxyType
 
 from adapters.crypto.signing_keys import SigningKeySet
 from application.ports.token_verifier import TokenVerifier
+from application.results import Principal
 from domain.claims import AccessClaims, Validity
 from domain.policy import TokenPolicy
 
@@ -14,18 +15,27 @@ DEFAULT_MAX_TOKENS = 50_000
 
 
 class _Verified:
-    __slots__ = ("claims", "payload", "policy")
+    __slots__ = ("claims", "payload", "policy", "principal")
 
     def __init__(self, payload: Mapping[str, object]) -> None:
         self.payload = payload
         self.policy: TokenPolicy | None = None
         self.claims: tuple[AccessClaims, Validity] | None = None
+        self.principal: Principal | None = None
+
+    def judged(self, policy: TokenPolicy) -> tuple[tuple[AccessClaims, Validity], Principal]:
+        """The clock-free claims under `policy`, and the principal they name: made once for that policy."""
+        if self.claims is None or self.principal is None or self.policy is not policy:
+            claims = AccessClaims.timeless_from_payload(self.payload, policy)
+            self.claims, self.principal, self.policy = claims, Principal.of(claims[0]), policy
+        return self.claims, self.principal
 
 
 class CachingTokenVerifier(TokenVerifier):
-    """Remembers, by the exact token string, what the real verifier accepted (payload and clock-free
-    claims): a token seen again costs a look-up, not an RSA check. Failures are never cached; any key-set
-    change empties it; the least recently used go first past `max_tokens`."""
+    """Remembers, by the exact token string, what the real verifier accepted (payload, clock-free claims
+    and the principal they name): a token seen again costs a look-up, not an RSA check nor a new principal.
+    Failures are never cached; any key-set change empties it; the least recently used go first past
+    `max_tokens`."""
 
     def __init__(self, inner: TokenVerifier, keys: SigningKeySet, max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
         if max_tokens < 1:
@@ -40,10 +50,11 @@ class CachingTokenVerifier(TokenVerifier):
         return self._entry(token).payload
 
     def verified_claims(self, token: str, policy: TokenPolicy) -> tuple[AccessClaims, Validity]:
-        entry = self._entry(token)
-        if entry.claims is None or entry.policy is not policy:
-            entry.claims, entry.policy = AccessClaims.timeless_from_payload(entry.payload, policy), policy
-        return entry.claims
+        return self._entry(token).judged(policy)[0]
+
+    def verified_principal(self, token: str, policy: TokenPolicy) -> tuple[Principal, Validity]:
+        (_, validity), principal = self._entry(token).judged(policy)
+        return principal, validity
 
     def _entry(self, token: str) -> _Verified:
         if self._keys.generation != self._generation:

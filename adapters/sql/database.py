@@ -10,13 +10,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
 from adapters.sql.idle_ping import ping_when_idle
-from adapters.sql.postgres_pooler import pooled_connect_args
+from adapters.sql.postgres_pooler import pooled_connect_args, pooled_execution_options
 from adapters.sql.postgres_tls import asyncpg_tls
-from adapters.sql.sqlite_file import create_private_sqlite_file, serialize_sqlite_writers
+from adapters.sql.sqlite_file import create_private_sqlite_file, read_only_sqlite_connections, serialize_sqlite_writers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_versions"
@@ -26,6 +26,14 @@ VERSION_TABLE = "alembic_versions"
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 POSTGRES_STATEMENT_TIMEOUT_SECONDS = 15
 POOL_TIMEOUT_SECONDS = 5
+POSTGRES_POOL_SIZE = 15
+"""Connections a process keeps to PostgreSQL, each kept once opened, the most recently returned used
+first (so at low traffic the same few are used, and the others idle). SQLAlchemy's default (5 kept, 10
+more opened under load and closed as soon as they come back) opened and closed a connection every ~20
+refreshes with 16 requests in flight a worker: a TCP start and TLS handshake (or its refusal), a new
+server process warming its catalog caches, every statement prepared again; CPU on both sides that the
+benchmark's figure for PostgreSQL missed (the processes were gone by its end), and a stall for the
+requests queued behind it. The most a worker opens is unchanged: 15."""
 
 
 def database_config(url: str) -> SQLAlchemyAsyncConfig:
@@ -35,13 +43,18 @@ def database_config(url: str) -> SQLAlchemyAsyncConfig:
     parsed, pooled = pooled_connect_args(parsed) if postgres else (parsed, {})
     # SQLite has one writer at a time, and writers that meet spin in its busy handler, sleeping up to
     # 100 ms a turn: one connection a process makes them queue at the pool instead, first come first served.
-    single_connection: dict[str, Any] = {} if postgres else {"pool_size": 1, "max_overflow": 0}
+    pool: dict[str, Any] = (
+        {"pool_size": POSTGRES_POOL_SIZE, "max_overflow": 0, "pool_use_lifo": True}
+        if postgres
+        else {"pool_size": 1, "max_overflow": 0}
+    )
     return SQLAlchemyAsyncConfig(
         connection_string=parsed.render_as_string(hide_password=False),
         engine_config=EngineConfig(
-            **single_connection,
+            **pool,
             pool_pre_ping=False,  # PostgreSQL: pinged when idle (adapters/sql/idle_ping.py); a SQLite file cannot drop
             pool_timeout=POOL_TIMEOUT_SECONDS,
+            execution_options=pooled_execution_options(pooled),
             connect_args=(
                 {
                     "timeout": POSTGRES_CONNECT_TIMEOUT_SECONDS,
@@ -68,6 +81,28 @@ def create_engine(url: str) -> AsyncEngine:
         create_private_sqlite_file(url)
     else:
         ping_when_idle(engine)
+    return engine
+
+
+def create_sqlite_reader_engine(url: str) -> AsyncEngine:
+    """SQLite: a connection of its own for reads that need no transaction (`SqlProfileReader`).
+
+    The one connection of `create_engine` serializes writers; a read queued behind them would wait for
+    a whole unit of work. In WAL mode a reader neither waits for the writer nor holds it up, and
+    `query_only` makes sure this connection never writes. It never holds a transaction either, so the
+    pool has nothing to roll back when it comes back (a thread hop saved on every read)."""
+    json = database_config(url).engine_config  # the same JSON codec as the units of work read with
+    engine = create_async_engine(
+        url,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        pool_reset_on_return=None,
+        json_serializer=json.json_serializer,
+        json_deserializer=json.json_deserializer,
+    )
+    read_only_sqlite_connections(engine)
+    create_private_sqlite_file(url)
     return engine
 
 

@@ -1,5 +1,11 @@
 """`rotate_live` in SQL, without the ORM: one statement on PostgreSQL, four on SQLite.
 
+On PostgreSQL the one statement is atomic by itself, so it runs on its own (autocommit): committed as
+it completes, without the BEGIN and COMMIT round trips a transaction around it would cost (two of the
+three a refresh made). Its unit of work does nothing else (`UnitOfWork.commit_live_rotation`). Behind a
+transaction pooler it keeps its transaction (`postgres_pooler.STATEMENTS_IN_TRANSACTIONS`). SQLite's
+four statements run in the unit of work's transaction, which begins IMMEDIATE.
+
 Both mirror `domain.rotation.rotates_at_once` as a query (the contract tests hold them to it): the
 presented token unspent and unexpired, its session not revoked and within its absolute lifetime,
 the session's user enabled; the successor's expiry is capped at the session's absolute end. The
@@ -8,10 +14,11 @@ statements are built once; SQLAlchemy caches their compiled form, so a call only
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, exists, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sql.live_rotation_rows import enabled_user_of, session_of
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
+from adapters.sql.postgres_pooler import statements_on_their_own
 from domain.rotation import PlannedRotation
 from domain.sessions import Session
 from domain.users import User
@@ -117,13 +124,21 @@ _SQLITE_TOUCH = (
 _SQLITE_USER = select(*_user_columns).where(_users.c.id == bindparam("user_id"))
 
 
-async def rotate_live(connection: AsyncConnection, rotation: PlannedRotation) -> tuple[Session, User] | None:
-    """On the unit of work's own connection: committed, or rolled back, with it."""
+_ON_ITS_OWN = {"isolation_level": "AUTOCOMMIT"}
+"""Reset when the connection goes back to the pool: the next unit of work on it has its transaction."""
+
+
+async def rotate_live(session: AsyncSession, rotation: PlannedRotation) -> tuple[Session, User] | None:
+    """On the unit of work's own session, before anything else in it: on PostgreSQL committed as it
+    returns; on SQLite committed, or rolled back, with the unit of work."""
     values = _values(rotation)
-    if connection.dialect.name == "postgresql":
+    assert session.bind is not None
+    if session.bind.dialect.name == "postgresql":
+        alone = statements_on_their_own(session.bind.sync_engine)
+        connection = await session.connection(execution_options=_ON_ITS_OWN if alone else None)
         row = (await connection.execute(_POSTGRES, values)).mappings().first()
         return None if row is None else (session_of(row), enabled_user_of(row))
-    return await connection.run_sync(_rotate_on_sqlite, values)
+    return await (await session.connection()).run_sync(_rotate_on_sqlite, values)
 
 
 def _rotate_on_sqlite(connection: Connection, values: dict[str, Any]) -> tuple[Session, User] | None:

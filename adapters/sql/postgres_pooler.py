@@ -16,10 +16,14 @@ clients between transactions, and notifications are lost), so a pooled URL needs
 
 from typing import Any
 
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 
 POOLERS = ("pgbouncer",)
 PARAMETER = "pooler"
+STATEMENTS_IN_TRANSACTIONS = "tessera_statements_in_transactions"
+"""An engine execution option, set behind a pooler: no statement runs on its own (autocommit). A prepared
+statement's Parse and its Execute are two round trips; only inside a transaction are both sure to reach
+the same server connection."""
 
 
 class InvalidPoolerParameter(ValueError):
@@ -43,3 +47,17 @@ def pooled_connect_args(url: URL) -> tuple[URL, dict[str, Any]]:
     if url.query.get(PARAMETER) is None:
         return url, {}
     return url.difference_update_query([PARAMETER]), {"statement_cache_size": 0, "prepared_statement_cache_size": 0}
+
+
+def pooled_execution_options(connect_args: dict[str, Any]) -> dict[str, Any]:
+    """The engine's execution options for these connect arguments: behind a pooler, statements in transactions."""
+    return {STATEMENTS_IN_TRANSACTIONS: True} if connect_args else {}
+
+
+def statements_on_their_own(engine: Engine) -> bool:
+    """Whether a statement atomic by itself may run without BEGIN and COMMIT (autocommit): on PostgreSQL,
+    unless behind a transaction pooler. SQLite keeps its transactions: its writers take the write lock with
+    BEGIN IMMEDIATE, and its round trips stay in the process."""
+    return engine.dialect.name == "postgresql" and not engine.get_execution_options().get(
+        STATEMENTS_IN_TRANSACTIONS, False
+    )

@@ -10,6 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.live_rotation import rotate_live
+from adapters.sql.postgres_pooler import statements_on_their_own
 from adapters.sql.sql_login_failure_repository import SqlLoginFailureRepository
 from adapters.sql.sql_password_reset_repository import SqlPasswordResetRepository
 from adapters.sql.sql_session_repository import SqlSessionRepository
@@ -23,7 +24,7 @@ _UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeou
 _UNREACHABLE_DRIVER = (*_UNREACHABLE, PostgresConnectionError, OperatorInterventionError, DriverInterfaceError)
 
 
-def _is_unreachable(error: BaseException) -> bool:
+def is_unreachable(error: BaseException) -> bool:
     """Driver errors that mean "the database is not there", as opposed to a bug or a constraint.
 
     asyncpg raises some of them unwrapped (a server shutting down or starting up refuses new
@@ -44,9 +45,8 @@ def _is_unreachable(error: BaseException) -> bool:
 
 class SqlUnitOfWork(UnitOfWork):
     """One database transaction per `async with`; it rolls back unless `commit` was called. A block
-    declared `without_transaction` runs on PostgreSQL in autocommit: each statement without BEGIN and COMMIT.
-    SQLite keeps its transaction: its writers take the write lock with BEGIN IMMEDIATE
-    (`serialize_sqlite_writers`), and its round trips stay in the process."""
+    declared `without_transaction` runs on PostgreSQL in autocommit: each statement without BEGIN and COMMIT
+    (`statements_on_their_own`: not behind a transaction pooler, nor on SQLite)."""
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -61,7 +61,7 @@ class SqlUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         autocommit, self._autocommit = self._autocommit, False
         self._session = self._session_factory()
-        if autocommit and self._session.get_bind().dialect.name == "postgresql":
+        if autocommit and statements_on_their_own(self._session.get_bind().engine):
             try:  # set as the connection is taken from the pool, and reset when it returns there
                 await self._session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             except BaseException as error:  # no block runs: close the session, and say if the database is gone
@@ -84,7 +84,7 @@ class SqlUnitOfWork(UnitOfWork):
                 await session.rollback()
             with contextlib.suppress(*_UNREACHABLE):
                 await session.close()
-        if exc is not None and _is_unreachable(exc):
+        if exc is not None and is_unreachable(exc):
             raise StorageUnavailable from exc
 
     async def commit(self) -> None:
@@ -97,7 +97,11 @@ class SqlUnitOfWork(UnitOfWork):
     def after_commit(self, callback: Callable[[], None]) -> None:
         self._after_commit.append(callback)
 
-    async def rotate_live(self, rotation: PlannedRotation) -> Rotated | None:
-        assert self._session is not None, "rotate_live outside of a unit of work"
-        rotated = await rotate_live(await self._session.connection(), rotation)
-        return None if rotated is None else Rotated(*rotated)
+    async def commit_live_rotation(self, rotation: PlannedRotation) -> Rotated | None:
+        assert self._session is not None, "commit_live_rotation outside of a unit of work"
+        assert not self._session.in_transaction(), "commit_live_rotation is its unit of work's only step"
+        rotated = await rotate_live(self._session, rotation)
+        if rotated is None:
+            return None
+        await self.commit()
+        return Rotated(*rotated)

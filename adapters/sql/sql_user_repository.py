@@ -22,7 +22,16 @@ class _UserRows(SQLAlchemyAsyncRepository[UserRow]):
 
 class SqlUserRepository(UserRepository):
     def __init__(self, session: AsyncSession) -> None:
-        self._rows = _UserRows(session=session, auto_expunge=True)
+        self._session = session
+        self._made: _UserRows | None = None
+
+    @property
+    def _rows(self) -> _UserRows:
+        # Made on first use: every unit of work has a user repository, most requests never touch it
+        # (a refresh reads its user in the rotation's one statement), and making one builds a SELECT.
+        if self._made is None:
+            self._made = _UserRows(session=self._session, auto_expunge=True)
+        return self._made
 
     async def add(self, user: User) -> None:
         row = to_user_row(user)

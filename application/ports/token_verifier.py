@@ -2,6 +2,7 @@ from abc import abstractmethod
 from collections.abc import Mapping
 from typing import Protocol
 
+from application.results import Principal
 from domain.claims import AccessClaims, Validity
 from domain.policy import TokenPolicy
 
@@ -19,3 +20,9 @@ class TokenVerifier(Protocol):
         """The token's claims judged by the domain's clock-free rules; its time claims are the caller's
         to judge at each moment. A caching adapter may remember the answer for the exact token."""
         return AccessClaims.timeless_from_payload(self.verify(token), policy)
+
+    def verified_principal(self, token: str, policy: TokenPolicy) -> tuple[Principal, Validity]:
+        """Who the token speaks for, from its claims judged as `verified_claims` judges them, and its time
+        claims. A caching adapter may remember the principal too: a frozen value, the same for every request."""
+        claims, validity = self.verified_claims(token, policy)
+        return Principal.of(claims), validity

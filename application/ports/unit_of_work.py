@@ -56,13 +56,15 @@ class UnitOfWork(Protocol):
         stored as soon as it is sent. Holds for that one block only."""
         return self
 
-    async def rotate_live(self, rotation: PlannedRotation) -> Rotated | None:
-        """The common refresh in one step: if the presented token `rotates_at_once`, spend it, store its
-        successor and touch the session. None if it does not (or lost a race): then nothing may be
-        committed, and the caller judges the token in full.
+    async def commit_live_rotation(self, rotation: PlannedRotation) -> Rotated | None:
+        """The common refresh in one committed step: if the presented token `rotates_at_once`, spend it,
+        store its successor and touch the session, and commit. None if it does not (or lost a race):
+        then nothing is stored, and the caller judges the token in full. A unit of work that calls it
+        does nothing else, so that an adapter may make the whole step one statement, committed by
+        itself (PostgreSQL: no BEGIN and COMMIT round trips around it).
 
         This default is built from the repositories, so every adapter has it; a SQL adapter replaces
-        it with fewer round trips (one statement on PostgreSQL) that the same contract tests hold to.
+        it with fewer round trips that the same contract tests hold to.
         """
         token = await self.sessions.find_refresh_token(rotation.presented_hash)
         session = None if token is None else await self.sessions.get(token.session_id)
@@ -75,6 +77,7 @@ class UnitOfWork(Protocol):
         await self.sessions.add_refresh_token(rotation.successor_in(session))
         if not await self.sessions.touch(session.id, now):
             return None
+        await self.commit()
         return Rotated(session.touched(now), user)
 
 

@@ -57,9 +57,7 @@ class RefreshSession:
         now = self._clock.now()
         secret, plan = self._issuer.plan_rotation(presented, now, self._seal_key)
         async with self._uow as uow:
-            rotated = await uow.rotate_live(plan)
-            if rotated is not None:
-                await uow.commit()
+            rotated = await uow.commit_live_rotation(plan)
         if rotated is None:
             return await self._judged(presented, client_address, now)
         session, user = rotated.session, rotated.user

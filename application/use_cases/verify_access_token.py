@@ -19,9 +19,9 @@ class VerifyAccessToken:
 
     def execute(self, token: str) -> Principal:
         now = self._clock.now()
-        claims, validity = self._verifier.verified_claims(token, self._policy)
+        principal, validity = self._verifier.verified_principal(token, self._policy)
         if not validity.holds_at(now.timestamp(), self._leeway):
             raise InvalidAccessToken
-        if self._revocations.is_revoked(claims.sid, now):
+        if self._revocations.is_revoked(principal.session_id, now):
             raise InvalidAccessToken
-        return Principal(user_id=claims.sub, session_id=claims.sid, token_id=claims.jti, roles=claims.roles)
+        return principal

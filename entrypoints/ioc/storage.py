@@ -9,17 +9,26 @@ from urllib.parse import urlsplit
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.memory.in_memory_profile_reader import InMemoryProfileReader
 from adapters.memory.in_memory_spent_legacy_cookies import InMemorySpentLegacyCookies
 from adapters.memory.in_memory_storage_health import InMemoryStorageHealth
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
-from adapters.sql.database import create_engine, pending_migrations, session_factory, upgrade_schema
+from adapters.sql.database import (
+    create_engine,
+    create_sqlite_reader_engine,
+    pending_migrations,
+    session_factory,
+    upgrade_schema,
+)
 from adapters.sql.postgres_pooler import checked_pooler, is_pooled
 from adapters.sql.postgres_tls import libpq_tls_url
+from adapters.sql.sql_profile_reader import SqlProfileReader
 from adapters.sql.sql_spent_legacy_cookies import SqlSpentLegacyCookies
 from adapters.sql.sql_storage_health import SqlStorageHealth
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.ports.change_listener import ChangeListener
+from application.ports.profile_reader import ProfileReader
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from application.ports.storage_health import StorageHealth
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -47,6 +56,17 @@ class SqlStorageProvider(StorageProvider):
         return lambda: SqlUnitOfWork(sessions)
 
     health = provide(SqlStorageHealth, provides=StorageHealth, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    async def profile_reader(self, engine: AsyncEngine) -> AsyncIterator[ProfileReader]:
+        """On SQLite, a connection of its own, so that a profile miss never queues behind a writer."""
+        if engine.dialect.name != "sqlite":
+            yield SqlProfileReader(engine)
+            return
+        readers = create_sqlite_reader_engine(self.url)
+        yield SqlProfileReader(readers)
+        await readers.dispose()
+
     spent_legacy_cookies = provide(SqlSpentLegacyCookies, provides=SpentLegacyCookies, scope=Scope.APP)
 
 
@@ -62,6 +82,7 @@ class MemoryStorageProvider(StorageProvider):
         return lambda: InMemoryUnitOfWork(store)
 
     health = provide(InMemoryStorageHealth, provides=StorageHealth, scope=Scope.APP)
+    profile_reader = provide(InMemoryProfileReader, provides=ProfileReader, scope=Scope.APP)
     spent_legacy_cookies = provide(InMemorySpentLegacyCookies, provides=SpentLegacyCookies, scope=Scope.APP)
 
 

@@ -1,6 +1,6 @@
-"""`UnitOfWork.rotate_live`, the common refresh in one step: every adapter, its own version or the
-default built from the repositories, spends a live token, stores its successor and touches the
-session, or stores nothing at all."""
+"""`UnitOfWork.commit_live_rotation`, the common refresh in one committed step: every adapter, its own
+version or the default built from the repositories, spends a live token, stores its successor and
+touches the session, and commits; or stores nothing at all."""
 
 import asyncio
 import uuid
@@ -61,8 +61,7 @@ async def test_a_live_token_is_spent_its_successor_stored_and_the_session_touche
     plan = _plan(token)
 
     async with new_uow() as uow:
-        rotated = await uow.rotate_live(plan)
-        await uow.commit()
+        rotated = await uow.commit_live_rotation(plan)
 
     assert rotated is not None
     assert rotated.session == session.touched(SOON)
@@ -83,8 +82,7 @@ async def test_the_rotated_user_comes_back_with_their_claims_as_stored_now(new_u
         await uow.commit()
 
     async with new_uow() as uow:
-        rotated = await uow.rotate_live(_plan(token))
-        await uow.commit()
+        rotated = await uow.commit_live_rotation(_plan(token))
 
     assert rotated is not None
     assert rotated.user == replace(user, claims=claims)
@@ -93,15 +91,14 @@ async def test_the_rotated_user_comes_back_with_their_claims_as_stored_now(new_u
 async def _refused(new_uow: UnitOfWorkFactory, token: RefreshToken, plan: PlannedRotation) -> None:
     before = await _state(new_uow, token, plan)
     async with new_uow() as uow:
-        assert await uow.rotate_live(plan) is None
+        assert await uow.commit_live_rotation(plan) is None
     assert await _state(new_uow, token, plan) == before
 
 
 async def test_a_spent_token_is_left_to_the_full_judgement_and_nothing_is_stored(new_uow: UnitOfWorkFactory) -> None:
     _, _, token = await _stored(new_uow)
     async with new_uow() as uow:
-        assert await uow.rotate_live(_plan(token)) is not None
-        await uow.commit()
+        assert await uow.commit_live_rotation(_plan(token)) is not None
 
     await _refused(new_uow, token, _plan(token, SOON + timedelta(seconds=1)))
 
@@ -126,29 +123,38 @@ async def test_a_disabled_users_token_rotates_nothing(new_uow: UnitOfWorkFactory
     await _refused(new_uow, token, _plan(token))
 
 
-async def test_a_rotation_left_without_commit_never_happened(new_uow: UnitOfWorkFactory) -> None:
-    _, _, token = await _stored(new_uow)
-    plan = _plan(token)
-    before = await _state(new_uow, token, plan)
+async def test_a_unit_of_work_after_a_rotation_still_stores_nothing_it_leaves_uncommitted(
+    new_uow: UnitOfWorkFactory,
+) -> None:
+    # One unit of work at a time: a pooled store hands the rotation's connection to the next one.
+    _, session, token = await _stored(new_uow)
+    async with new_uow() as uow:
+        assert await uow.commit_live_rotation(_plan(token)) is not None
 
     async with new_uow() as uow:
-        assert await uow.rotate_live(plan) is not None
+        await uow.sessions.revoke(session.id, SOON, RevocationReason.LOGOUT)
 
-    assert await _state(new_uow, token, plan) == before
+    async with new_uow() as uow:
+        stored = await uow.sessions.get(session.id)
+    assert stored is not None and stored.revoked_at is None
 
 
 async def test_concurrent_rotations_of_one_token_have_exactly_one_winner(new_uow: UnitOfWorkFactory) -> None:
-    _, _, token = await _stored(new_uow)
+    _, session, token = await _stored(new_uow)
     plans = [_plan(token) for _ in range(5)]
 
     async def attempt(plan: PlannedRotation) -> bool:
         async with new_uow() as uow:
-            rotated = await uow.rotate_live(plan)
-            await asyncio.sleep(0.05)  # hold the transaction open so that the attempts overlap
-            await uow.commit()
-            return rotated is not None
+            return await uow.commit_live_rotation(plan) is not None
 
-    results = await asyncio.gather(*(attempt(plan) for plan in plans))
+    # A unit of work holding the session (its row lock, the store's write lock or lock) while the
+    # attempts start, so that they meet at it and go on together once it lets go without committing.
+    async with new_uow() as holder:
+        assert await holder.sessions.touch(session.id, T0 + timedelta(minutes=1))
+        attempts = [asyncio.ensure_future(attempt(plan)) for plan in plans]
+        for _ in range(20):
+            await asyncio.sleep(0)
+    results = await asyncio.gather(*attempts)
 
     assert sorted(results) == [False, False, False, False, True]
     async with new_uow() as uow:
@@ -183,8 +189,7 @@ async def test_the_successor_never_outlives_the_sessions_absolute_end(new_uow: U
     plan = _plan(token)
 
     async with new_uow() as uow:
-        rotated = await uow.rotate_live(plan)
-        await uow.commit()
+        rotated = await uow.commit_live_rotation(plan)
 
     assert rotated is not None and rotated.session == session.touched(SOON)
     _, successor, _ = await _state(new_uow, token, plan)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from adapters.sql.database import database_config
+from adapters.sql.postgres_pooler import STATEMENTS_IN_TRANSACTIONS, statements_on_their_own
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
 from entrypoints.ioc.storage import storage_provider
@@ -26,6 +27,23 @@ def test_a_pooled_url_turns_both_statement_caches_off_and_reaches_the_driver_wit
 def test_a_direct_url_keeps_the_statement_caches() -> None:
     arguments = database_config(DIRECT).engine_config.connect_args
     assert "statement_cache_size" not in arguments and "prepared_statement_cache_size" not in arguments
+
+
+def test_behind_a_pooler_no_statement_runs_on_its_own_and_directly_the_rotation_may() -> None:
+    # asyncpg prepares and executes in two round trips: outside a transaction, a pooler may hand each to
+    # another server connection, where the statement is unknown.
+    assert database_config(POOLED).engine_config.execution_options == {STATEMENTS_IN_TRANSACTIONS: True}
+    assert not database_config(DIRECT).engine_config.execution_options
+
+
+def test_the_engines_behind_a_pooler_send_no_statement_on_its_own_and_direct_ones_may() -> None:
+    # One rule for the rotation and for the blocks declared `without_transaction` (logout, login's reads).
+    asyncpg = "postgresql+asyncpg://"
+    assert not statements_on_their_own(
+        database_config(POOLED.replace("postgresql://", asyncpg)).get_engine().sync_engine
+    )
+    assert statements_on_their_own(database_config(DIRECT.replace("postgresql://", asyncpg)).get_engine().sync_engine)
+    assert not statements_on_their_own(database_config("sqlite+aiosqlite:///tessera.db").get_engine().sync_engine)
 
 
 def test_a_pooled_database_url_with_a_direct_listen_url_is_accepted_and_the_listener_uses_the_direct_one() -> None:

@@ -10,6 +10,7 @@ import pytest
 from adapters.local.lru_profile_cache import LruProfileCache
 from application.actors import OPERATOR
 from application.ports.profile_cache import ProfileCache
+from application.ports.profile_reader import ProfileReader
 from application.results import Profile
 from application.use_cases.disable_user import DisableUser
 from application.use_cases.enable_user import EnableUser
@@ -17,6 +18,7 @@ from application.use_cases.get_profile import GetProfile
 from application.use_cases.grant_role import GrantRole
 from application.use_cases.register_user import Registration
 from application.use_cases.revoke_role import RevokeRole
+from application.use_cases.sync_replica import SyncReplica
 from domain.users import Email
 from tests.unit.conftest import PASSWORD
 
@@ -89,20 +91,62 @@ def test_a_profile_read_before_an_eviction_is_not_kept_after_it() -> None:
     assert cache.get(UUID(int=1)) == a_profile(1, roles=("support",)), "a profile read after the eviction is kept"
 
 
-def test_any_eviction_refuses_a_put_from_before_it_even_of_another_user() -> None:
+def test_an_eviction_of_another_user_keeps_a_put_read_before_it() -> None:
+    """A poll or a change elsewhere must not cost the profiles being read meanwhile: a first pass
+    over many users would otherwise never fill the cache while anyone changes."""
     cache = LruProfileCache()
     read_at = cache.generation
 
     cache.evict([UUID(int=2)])
     cache.put(a_profile(1), read_at)
 
+    assert cache.get(UUID(int=1)) == a_profile(1)
+    assert len(cache) == 1
+
+
+def test_an_eviction_that_names_no_user_keeps_every_put_read_before_it() -> None:
+    cache = LruProfileCache()
+    read_at = cache.generation
+
+    cache.evict([])
+    cache.put(a_profile(1), read_at)
+
+    assert cache.get(UUID(int=1)) == a_profile(1)
+
+
+def test_a_user_evicted_again_refuses_a_put_read_between_the_two_evictions() -> None:
+    cache = LruProfileCache()
+    cache.evict([UUID(int=1)])
+    read_at = cache.generation
+    cache.evict([UUID(int=3), UUID(int=1)])
+
+    cache.put(a_profile(1), read_at)
+
     assert cache.get(UUID(int=1)) is None
+
+
+def test_evictions_no_longer_remembered_one_by_one_refuse_every_put_read_before_them() -> None:
+    """Past its bound the cache forgets who was evicted, never that someone was: a put read before a
+    forgotten eviction is refused whoever it is for, and one read after it is kept."""
+    cache = LruProfileCache(evictions_remembered=2)
+    read_at = cache.generation
+    cache.evict([UUID(int=1)])
+    cache.evict([UUID(int=2), UUID(int=3)])  # user 1's eviction is no longer told apart
+
+    cache.put(a_profile(1), read_at)
+    cache.put(a_profile(4), read_at)
+
+    assert (cache.get(UUID(int=1)), cache.get(UUID(int=4))) == (None, None)
+    cache.put(a_profile(1), cache.generation)
+    assert cache.get(UUID(int=1)) == a_profile(1)
 
 
 @pytest.mark.parametrize("bound", [0, -1])
 def test_a_cache_of_no_profiles_is_refused(bound: int) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         LruProfileCache(max_profiles=bound)
+    with pytest.raises(ValueError, match="at least 1"):
+        LruProfileCache(evictions_remembered=bound)
 
 
 async def _sneak_in_a_new_display_name(app, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -168,3 +212,24 @@ async def test_a_change_to_another_user_keeps_this_users_cached_profile(app) -> 
     await app.run(GrantRole, Email.parse("grace@example.com"), "support", OPERATOR)
 
     assert cache.get(principal.user_id) == cached
+
+
+async def test_a_poll_that_finds_other_users_changes_keeps_a_profile_read_while_it_ran(app) -> None:
+    """Every poll of the lookback finds a recent change again: it must cost only that user's profile,
+    not every profile being read meanwhile (the first pass over many users would never fill the cache)."""
+    principal = app.verify((await app.log_in()).access_token)
+    grace = await app.register(Registration("grace@example.com", PASSWORD, "Grace"))
+    await app.run(GrantRole, Email.parse("grace@example.com"), "support", OPERATOR)
+    cache = await app.container.get(ProfileCache)
+    cache.put(replace(grace, roles=()), cache.generation)
+    in_flight = cache.generation
+    read = await (await app.container.get(ProfileReader)).read(principal.user_id)
+    assert read is not None
+
+    await app.run(SyncReplica)
+    cache.put(read, in_flight)
+
+    assert cache.get(principal.user_id) == read, "Ada's profile, read while the poll evicted Grace, is kept"
+    assert cache.get(grace.id) is None, "the poll evicted the user it found changed"
+    cache.put(replace(grace, roles=()), in_flight)
+    assert cache.get(grace.id) is None, "and refuses her profile read before it"

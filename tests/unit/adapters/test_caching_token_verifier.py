@@ -194,3 +194,22 @@ def test_a_cached_token_is_refused_under_a_policy_its_claims_do_not_meet(key: As
     world.verify.execute(token)
     with pytest.raises(InvalidAccessToken):  # the same, cached token judged under another policy
         foreign.execute(token)
+
+
+def test_a_token_seen_again_names_the_principal_made_the_first_time(key: AsymmetricKey) -> None:
+    world = World(key)
+    token = world.token()
+    first = world.verify.execute(token)
+    assert world.verify.execute(token) is first
+    assert world.cache.verified_principal(token, POLICY)[0] is first
+
+
+def test_a_cached_token_judged_under_another_policy_names_a_principal_of_its_own_claims(key: AsymmetricKey) -> None:
+    world = World(key)
+    token = world.token()
+    first = world.verify.execute(token)
+    other = VerifyAccessToken(world.cache, world.revocations, world.clock, replace(POLICY, leeway=timedelta(0)))
+    again = other.execute(token)
+    assert again == first
+    assert again is not first
+    assert world.counting.calls == 1
