@@ -1,8 +1,13 @@
+import asyncio
+import contextlib
+import os
+import threading
 import time
 from collections.abc import Awaitable, Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import anyio
-import anyio.to_thread
 from argon2 import PasswordHasher as Argon2Hasher
 from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -15,6 +20,18 @@ from domain.password_hashes import HashFormat, hash_format, hash_parameters
 
 _NATIVE = "tessera argon2id"
 """The cost class of tessera's own hashes, and of the dummy verification (the same argon2id work)."""
+HASHING_NICENESS = 10
+"""How much lower than the event loop's the hashing threads' scheduling priority is (Linux `nice`, per
+thread): where the cores are all busy, the kernel runs the loop's requests first and the hash after."""
+T = TypeVar("T")
+
+
+def lower_this_threads_priority() -> None:
+    """The calling thread's niceness raised by `HASHING_NICENESS` (best effort: where threads have no
+    priority of their own, or it cannot be changed, the hash runs as it would have)."""
+    with contextlib.suppress(AttributeError, OSError):
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + HASHING_NICENESS)
 
 
 class Argon2PasswordHasher(PasswordHasher):
@@ -28,7 +45,10 @@ class Argon2PasswordHasher(PasswordHasher):
 
     A hash is meant to take a core for a while. Run unbounded, a login storm would take every core
     and stall the requests that only check a token; bounded (by default one core fewer than the
-    machine has), logins queue among themselves and the event loop keeps a core. Foreign hashes have
+    machine has), logins queue among themselves and the event loop keeps a core. The hashing threads
+    are this adapter's own, at a lower priority than the loop (`HASHING_NICENESS`): when other work
+    (another worker, the load balancer, a client on the same host) takes the loop's core too, the
+    kernel runs the loop's requests before the hashes. Foreign hashes have
     their own queue: their cost is the other system's choice (up to the bounds of
     `domain.imported_password_hashes`, about half a second), and unauthenticated attempts at imported
     accounts must not starve the logins of tessera's own users.
@@ -58,18 +78,18 @@ class Argon2PasswordHasher(PasswordHasher):
         self._dummy_hash = self._argon2.hash("tessera dummy password, never a real one")
         self._concurrency = concurrency
         self._foreign_concurrency = foreign_concurrency
-        self._limiters: tuple[anyio.CapacityLimiter, anyio.CapacityLimiter] | None = None
+        self._pools: tuple[ThreadPoolExecutor, ThreadPoolExecutor] | None = None
         self._monotonic = monotonic
         self._sleep = sleep
         self._floor = VerificationFloor()
 
     async def hash(self, password: str) -> str:
-        return await anyio.to_thread.run_sync(self._argon2.hash, password, limiter=self._bounded(foreign=False))
+        return await self._on_thread(self._argon2.hash, password, foreign=False)
 
     async def verify(self, password_hash: str, password: str) -> bool:
         foreign = hash_format(password_hash) is not None and self.needs_rehash(password_hash)
-        cost_class, verified, seconds = await anyio.to_thread.run_sync(
-            self._timed_verify, password_hash, password, limiter=self._bounded(foreign=foreign)
+        cost_class, verified, seconds = await self._on_thread(
+            self._timed_verify, password_hash, password, foreign=foreign
         )
         self._floor.record(cost_class, seconds)
         if not verified:
@@ -77,9 +97,7 @@ class Argon2PasswordHasher(PasswordHasher):
         return verified
 
     async def verify_dummy(self, password: str) -> None:
-        cost_class, _, seconds = await anyio.to_thread.run_sync(
-            self._timed_verify, self._dummy_hash, password, limiter=self._bounded(foreign=False)
-        )
+        cost_class, _, seconds = await self._on_thread(self._timed_verify, self._dummy_hash, password, foreign=False)
         self._floor.record(cost_class, seconds)
         await self._pad(seconds)
 
@@ -89,11 +107,15 @@ class Argon2PasswordHasher(PasswordHasher):
         except InvalidHashError:
             return True
 
-    def _bounded(self, *, foreign: bool) -> anyio.CapacityLimiter:
-        if self._limiters is None:  # made on first use, inside the event loop they will serve
-            native = anyio.CapacityLimiter(self._concurrency)
-            self._limiters = (native, anyio.CapacityLimiter(self._foreign_concurrency))
-        return self._limiters[1 if foreign else 0]
+    async def _on_thread(self, work: Callable[..., T], *args: str, foreign: bool) -> T:
+        """`work` on one of the native or the foreign hashing threads, in the order asked (first come,
+        first served); the awaiting request waits for it, like every other step of its work."""
+        if self._pools is None:  # made on first use: a process that never hashes starts no thread
+            self._pools = (
+                ThreadPoolExecutor(self._concurrency, "argon2id", initializer=lower_this_threads_priority),
+                ThreadPoolExecutor(self._foreign_concurrency, "foreign-hash", initializer=lower_this_threads_priority),
+            )
+        return await asyncio.get_running_loop().run_in_executor(self._pools[1 if foreign else 0], work, *args)
 
     async def _pad(self, seconds: float) -> None:
         shortfall = self._floor.shortfall(seconds)
