@@ -23,8 +23,20 @@ SEEN = "tessera_profile_seen"
 SEEN_AGAIN = "tessera_profile_seen_again"
 NAMES = (FIRST_PASS, SEEN, SEEN_AGAIN)
 FIRST_PASS_SECONDS = 4.0
-"""At most this long, so that the run ends before a thread's share does (10,000 users a thread): at
-2,500 misses a second a thread would need 8 s."""
+"""At most this long, and shorter still when the bare app is fast (`first_pass_seconds`)."""
+FIRST_PASS_SHARE = 0.8
+"""The part of the users the first pass may reach at the bare app's rate, which no tessera route passes:
+so the run ends before a thread's share does, whatever the machine's speed."""
+
+
+def first_pass_seconds(seconds: float, members: int, bare_rps: float | None) -> float:
+    """How long the first pass runs, in whole seconds as wrk counts them (at least 1): never long enough to
+    send any user twice, even at `bare_rps` (the fastest the bare app answered the same requests; None:
+    unknown, `FIRST_PASS_SECONDS` then)."""
+    bound = FIRST_PASS_SECONDS if not bare_rps else min(FIRST_PASS_SECONDS, FIRST_PASS_SHARE * members / bare_rps)
+    return max(1, int(min(seconds, bound)))
+
+
 PASS_CHUNK_SECONDS = 5.0
 PASS_CHUNKS = 12
 """How often a chunk that starts at the top of the list is sent until one has gone through every thread's
@@ -75,8 +87,10 @@ def profile_passes(
     rounds: int,
     connections: int,
     threads: int,
+    bare_rps: float | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in NAMES}
+    first_seconds = first_pass_seconds(seconds, members, bare_rps)
     for round_number in range(rounds):
         with tessera(work, env, f"tessera-profile-{round_number}") as (base, _):
             list_ = TokenList(tokens, members)
@@ -85,7 +99,7 @@ def profile_passes(
                 return list_.run(base + path, duration, connections, threads, go_on=go_on)
 
             one_pass(base + SESSION, tokens, connections, threads)
-            first = run(PROFILE, min(seconds, FIRST_PASS_SECONDS), go_on=True)
+            first = run(PROFILE, first_seconds, go_on=True)
             one_pass(base + PROFILE, tokens, connections, threads)
             runs[FIRST_PASS].append(asdict(first))
             runs[SEEN].append(asdict(run(PROFILE, seconds, go_on=False)))

@@ -90,7 +90,8 @@ def throughput(
             variants = {name: variants[name] for name in only if name in variants}
         runs = _rounds(variants, seconds, rounds)
         if only is None or set(only) & set(PROFILE_NAMES):
-            runs |= profile_passes(work, env, hot, MEMBERS, seconds, rounds, CONNECTIONS, THREADS)
+            bare = max((run["requests_per_s"] for run in runs.get("bare_tokens", [])), default=None)
+            runs |= profile_passes(work, env, hot, MEMBERS, seconds, rounds, CONNECTIONS, THREADS, bare)
         return runs
 
 
