@@ -1,6 +1,6 @@
 """`just bench`: every server measured side by side, in alternating rounds, and docs/performance.md written.
 
-python -m benchmarks.run [--seconds 10] [--rounds 3] [--sessions 100000] [--cold-tokens 150000]
+python -m benchmarks.run [--seconds 10] [--rounds 3] [--sessions 100000] [--cold-tokens 400000]
                          [--revocations 200] [--db-operations 200] [--out docs/performance.md]
 python -m benchmarks.run --only throughput --variants tessera_tokens,bare_tokens   # a quick look, no report
 """
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument(
         "--cold-tokens",
         type=int,
-        default=150_000,
+        default=400_000,
         help="tokens never seen before: more than any run sends, and than the server's token cache holds",
     )
     parser.add_argument("--refresh-sessions", type=int, default=4_000, help="live refresh tokens a refresh run rotates")
