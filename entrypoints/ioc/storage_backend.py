@@ -9,6 +9,9 @@ from dishka import Provider, Scope, provide
 
 from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from application.ports.change_listener import ChangeListener
+from application.ports.profile_reader import ProfileReader
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.unit_of_work_profile_reader import UnitOfWorkProfileReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,11 @@ class StorageProvider(Provider):
         self.url = url
         self._backend = backend
         self._listen_url = listen_url or url
+
+    @provide(scope=Scope.APP)
+    def profile_reader(self, new_uow: UnitOfWorkFactory) -> ProfileReader:
+        """A backend's provider may replace it (by this name) with a reader that needs no unit of work."""
+        return UnitOfWorkProfileReader(new_uow)
 
     @provide(scope=Scope.APP)
     def listeners(self, siblings: UnixSocketSiblingWorkers) -> list[ChangeListener]:
