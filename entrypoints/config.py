@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from adapters.sql.database import POSTGRES_POOL_SIZE
 from domain.clients import TrustedClient
 from domain.custom_claims import AllowedClaimNames
 from domain.keys import KeyTimings
@@ -30,6 +31,8 @@ class Settings:
     listen_database_url: str | None = None
     """Set (TESSERA_LISTEN_DATABASE_URL): where the change listener LISTENs, PostgreSQL itself, when
     `database_url` goes through a transaction pooler (`?pooler=pgbouncer`); unset, `database_url`."""
+    database_pool_size: int = POSTGRES_POOL_SIZE
+    """PostgreSQL connections each process keeps (TESSERA_DATABASE_POOL_SIZE, 1 to 100); SQLite keeps one."""
     issuer: str = _TOKENS.issuer
     audience: str = _TOKENS.audience
     access_ttl: timedelta = _TOKENS.access_ttl

@@ -22,6 +22,7 @@ def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Setting
     settings = cls(
         database_url=env.database_url("DATABASE_URL", defaults.database_url),
         listen_database_url=env.optional_database_url("LISTEN_DATABASE_URL"),
+        database_pool_size=env.integer("DATABASE_POOL_SIZE", defaults.database_pool_size, low=1, high=100),
         issuer=env.text("ISSUER", defaults.issuer),
         audience=env.text("AUDIENCE", defaults.audience),
         access_ttl=env.seconds("ACCESS_TTL_SECONDS", defaults.access_ttl, low=2, high=24 * 3600),

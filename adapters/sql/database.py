@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
+from adapters.sql.first_come_pool import FirstComeQueuePool
 from adapters.sql.idle_ping import ping_when_idle
 from adapters.sql.postgres_pooler import pooled_connect_args, pooled_execution_options
 from adapters.sql.postgres_tls import asyncpg_tls
@@ -26,25 +27,29 @@ VERSION_TABLE = "alembic_versions"
 POSTGRES_CONNECT_TIMEOUT_SECONDS = 5
 POSTGRES_STATEMENT_TIMEOUT_SECONDS = 15
 POOL_TIMEOUT_SECONDS = 5
-POSTGRES_POOL_SIZE = 15
-"""Connections a process keeps to PostgreSQL, each kept once opened, the most recently returned used
-first (so at low traffic the same few are used, and the others idle). SQLAlchemy's default (5 kept, 10
-more opened under load and closed as soon as they come back) opened and closed a connection every ~20
-refreshes with 16 requests in flight a worker: a TCP start and TLS handshake (or its refusal), a new
-server process warming its catalog caches, every statement prepared again; CPU on both sides that the
-benchmark's figure for PostgreSQL missed (the processes were gone by its end), and a stall for the
-requests queued behind it. The most a worker opens is unchanged: 15."""
+POSTGRES_POOL_SIZE = 4
+"""Connections a process keeps to PostgreSQL by default (TESSERA_DATABASE_POOL_SIZE), each kept once
+opened, the most recently returned used first, and handed to the requests waiting for one in their order
+of arrival (`FirstComeQueuePool`). A worker is one event loop, and a refresh holds its connection for one
+statement: a few connections keep a worker busy, and more only let more database processes run at once.
+With 15 a worker, 2 workers on 2 cores (30 PostgreSQL processes), those processes preempted the workers
+and one another while holding the locks of the pages every refresh writes: statements stalled for up to
+1.6 s in bursts, the workers' event loops stood still up to 120 ms, and wrk's p99 was 0.13 to 0.93 s
+where 4 a worker gave 42 to 47 ms at a higher rate (issue 23). Kept once opened: SQLAlchemy's default
+(5 kept, 10 more opened under load and closed as they come back) opened and closed a connection every ~20
+refreshes, each a new server process and every statement prepared again."""
 
 
-def database_config(url: str) -> SQLAlchemyAsyncConfig:
+def database_config(url: str, pool_size: int = POSTGRES_POOL_SIZE) -> SQLAlchemyAsyncConfig:
     parsed = make_url(url)
     postgres = parsed.get_backend_name() == "postgresql"
     parsed, tls = asyncpg_tls(parsed) if postgres else (parsed, {})
     parsed, pooled = pooled_connect_args(parsed) if postgres else (parsed, {})
     # SQLite has one writer at a time, and writers that meet spin in its busy handler, sleeping up to
-    # 100 ms a turn: one connection a process makes them queue at the pool instead, first come first served.
+    # 100 ms a turn: one connection a process makes them queue at the pool instead, first come first served
+    # (`FirstComeQueuePool`, as on PostgreSQL).
     pool: dict[str, Any] = (
-        {"pool_size": POSTGRES_POOL_SIZE, "max_overflow": 0, "pool_use_lifo": True}
+        {"pool_size": pool_size, "max_overflow": 0, "pool_use_lifo": True}
         if postgres
         else {"pool_size": 1, "max_overflow": 0}
     )
@@ -52,6 +57,7 @@ def database_config(url: str) -> SQLAlchemyAsyncConfig:
         connection_string=parsed.render_as_string(hide_password=False),
         engine_config=EngineConfig(
             **pool,
+            poolclass=FirstComeQueuePool,
             pool_pre_ping=False,  # PostgreSQL: pinged when idle (adapters/sql/idle_ping.py); a SQLite file cannot drop
             pool_timeout=POOL_TIMEOUT_SECONDS,
             execution_options=pooled_execution_options(pooled),
@@ -74,8 +80,9 @@ def database_config(url: str) -> SQLAlchemyAsyncConfig:
     )
 
 
-def create_engine(url: str) -> AsyncEngine:
-    engine = database_config(url).get_engine()
+def create_engine(url: str, pool_size: int = POSTGRES_POOL_SIZE) -> AsyncEngine:
+    """`pool_size`: PostgreSQL connections kept (SQLite keeps one)."""
+    engine = database_config(url, pool_size).get_engine()
     if engine.dialect.name == "sqlite":
         serialize_sqlite_writers(engine)
         create_private_sqlite_file(url)

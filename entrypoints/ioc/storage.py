@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the environment reads this registry, and the settings are b
 class SqlStorageProvider(StorageProvider):
     @provide(scope=Scope.APP)
     async def engine(self) -> AsyncIterator[AsyncEngine]:
-        engine = create_engine(self.url)
+        engine = create_engine(self.url, self.pool_size)
         yield engine
         await engine.dispose()
 
@@ -156,4 +156,4 @@ def listen_url_refused(database_url: str, listen_url: str | None) -> str | None:
 
 def storage_provider(settings: "Settings") -> Provider:
     backend = backend_for(settings.database_url)
-    return backend.provider(settings.database_url, backend, settings.listen_database_url)
+    return backend.provider(settings.database_url, backend, settings.listen_database_url, settings.database_pool_size)

@@ -46,9 +46,10 @@ class StorageProvider(Provider):
     `UnitOfWorkFactory` and `StorageHealth` (APP scope). The change listeners come from its backend:
     the sibling workers of a shared store, plus whatever the backend hears from other replicas."""
 
-    def __init__(self, url: str, backend: StorageBackend, listen_url: str | None = None) -> None:
+    def __init__(self, url: str, backend: StorageBackend, listen_url: str | None, pool_size: int) -> None:
         super().__init__()
         self.url = url
+        self.pool_size = pool_size  # connections a process keeps, where the backend pools them
         self._backend = backend
         self._listen_url = listen_url or url
 

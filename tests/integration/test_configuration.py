@@ -57,6 +57,9 @@ def test_every_documented_variable_is_read() -> None:
         ("TESSERA_REVOCATION_LOOKBACK_SECONDS", "2"),
         ("TESSERA_KEY_ENCRYPTION_KEY", "c2hvcnQ="),
         ("TESSERA_SCHEMA_PAGES", "yes"),
+        ("TESSERA_DATABASE_POOL_SIZE", "0"),
+        ("TESSERA_DATABASE_POOL_SIZE", "101"),
+        ("TESSERA_DATABASE_POOL_SIZE", "four"),
     ],
 )
 def test_a_bad_value_is_refused_naming_its_variable(variable: str, value: str) -> None:
@@ -86,6 +89,11 @@ def test_the_registration_limit_is_read_from_the_environment() -> None:
     )
     policy = settings.throttle_policy()
     assert (policy.max_registrations_per_address, policy.registration_window) == (3, timedelta(minutes=1))
+
+
+def test_each_worker_keeps_4_database_connections_unless_told_otherwise() -> None:
+    assert Settings.from_env({}).database_pool_size == 4
+    assert Settings.from_env({"TESSERA_DATABASE_POOL_SIZE": "12"}).database_pool_size == 12
 
 
 def test_the_password_reset_limit_per_address_is_read_from_the_environment() -> None:
