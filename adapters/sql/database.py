@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
-from adapters.sql.first_come_pool import FirstComeQueuePool
+from adapters.sql.connection_turns import TURNS, ConnectionTurns
 from adapters.sql.idle_ping import ping_when_idle
 from adapters.sql.postgres_pooler import pooled_connect_args, pooled_execution_options
 from adapters.sql.postgres_tls import asyncpg_tls
@@ -29,15 +29,15 @@ POSTGRES_STATEMENT_TIMEOUT_SECONDS = 15
 POOL_TIMEOUT_SECONDS = 5
 POSTGRES_POOL_SIZE = 4
 """Connections a process keeps to PostgreSQL by default (TESSERA_DATABASE_POOL_SIZE), each kept once
-opened, the most recently returned used first, and handed to the requests waiting for one in their order
-of arrival (`FirstComeQueuePool`). A worker is one event loop, and a refresh holds its connection for one
-statement: a few connections keep a worker busy, and more only let more database processes run at once.
-With 15 a worker, 2 workers on 2 cores (30 PostgreSQL processes), those processes preempted the workers
-and one another while holding the locks of the pages every refresh writes: statements stalled for up to
-1.6 s in bursts, the workers' event loops stood still up to 120 ms, and wrk's p99 was 0.13 to 0.93 s
-where 4 a worker gave 42 to 47 ms at a higher rate (issue 23). Kept once opened: SQLAlchemy's default
-(5 kept, 10 more opened under load and closed as they come back) opened and closed a connection every ~20
-refreshes, each a new server process and every statement prepared again."""
+opened, the most recently returned used first; units of work take them in turn (`ConnectionTurns`). A
+worker is one event loop, and a refresh holds its connection for one statement: a few connections keep a
+worker busy, and more only let more database processes run at once. With 15 a worker, 2 workers on 2
+cores (30 PostgreSQL processes), those processes preempted the workers and one another while holding the
+locks of the pages every refresh writes: statements stalled for up to 1.6 s in bursts, the workers' event
+loops stood still up to 120 ms, and wrk's p99 was 0.13 to 0.93 s where 4 a worker gave 42 to 47 ms at a
+higher rate (issue 23). Kept once opened: SQLAlchemy's default (5 kept, 10 more opened under load and
+closed as they come back) opened and closed a connection every ~20 refreshes, each a new server process
+and every statement prepared again."""
 
 
 def database_config(url: str, pool_size: int = POSTGRES_POOL_SIZE) -> SQLAlchemyAsyncConfig:
@@ -46,8 +46,7 @@ def database_config(url: str, pool_size: int = POSTGRES_POOL_SIZE) -> SQLAlchemy
     parsed, tls = asyncpg_tls(parsed) if postgres else (parsed, {})
     parsed, pooled = pooled_connect_args(parsed) if postgres else (parsed, {})
     # SQLite has one writer at a time, and writers that meet spin in its busy handler, sleeping up to
-    # 100 ms a turn: one connection a process makes them queue at the pool instead, first come first served
-    # (`FirstComeQueuePool`, as on PostgreSQL).
+    # 100 ms a turn: one connection a process makes them queue at the pool instead, first come first served.
     pool: dict[str, Any] = (
         {"pool_size": pool_size, "max_overflow": 0, "pool_use_lifo": True}
         if postgres
@@ -57,7 +56,6 @@ def database_config(url: str, pool_size: int = POSTGRES_POOL_SIZE) -> SQLAlchemy
         connection_string=parsed.render_as_string(hide_password=False),
         engine_config=EngineConfig(
             **pool,
-            poolclass=FirstComeQueuePool,
             pool_pre_ping=False,  # PostgreSQL: pinged when idle (adapters/sql/idle_ping.py); a SQLite file cannot drop
             pool_timeout=POOL_TIMEOUT_SECONDS,
             execution_options=pooled_execution_options(pooled),
@@ -114,7 +112,9 @@ def create_sqlite_reader_engine(url: str) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions that take their turn at the engine's connections (`ConnectionTurns`) before they may use one."""
+    turns = ConnectionTurns.of(engine, POOL_TIMEOUT_SECONDS)
+    return async_sessionmaker(engine, expire_on_commit=False, info={TURNS: turns})
 
 
 def upgrade_schema(url: str) -> None:
