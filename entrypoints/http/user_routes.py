@@ -10,7 +10,7 @@ from litestar.params import HeaderParameter
 
 from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth_schemas import ProfileResponse, SessionResponse
-from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
+from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware, authenticated_caller
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
 from entrypoints.http.request_container import APP_SCOPE_ONLY
 from entrypoints.http.requests import AuthenticatedRequest
@@ -61,8 +61,8 @@ async def profile(
     cache_control=CacheControlHeader(private=True, no_cache=True),
     responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
 )
-async def session(request: AuthenticatedRequest) -> SessionResponse:
-    principal = request.user
+async def session() -> SessionResponse:
+    principal = authenticated_caller()
     return SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
 
 
