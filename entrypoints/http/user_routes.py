@@ -11,6 +11,7 @@ from litestar.params import HeaderParameter
 from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth_schemas import ProfileResponse, SessionResponse
 from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware, authenticated_caller
+from entrypoints.http.json_answer import JsonAnswer
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
 from entrypoints.http.request_container import APP_SCOPE_ONLY
 from entrypoints.http.requests import AuthenticatedRequest
@@ -61,9 +62,11 @@ async def profile(
     cache_control=CacheControlHeader(private=True, no_cache=True),
     responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
 )
-async def session() -> SessionResponse:
+async def session() -> JsonAnswer[SessionResponse]:
     principal = authenticated_caller()
-    return SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
+    return JsonAnswer(
+        SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
+    )
 
 
 user_router = Router("/api/user", route_handlers=[profile, session], middleware=[AccessTokenMiddleware], tags=["user"])
