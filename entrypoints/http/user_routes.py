@@ -14,7 +14,6 @@ from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware, au
 from entrypoints.http.json_answer import JsonAnswer
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
 from entrypoints.http.request_container import APP_SCOPE_ONLY
-from entrypoints.http.requests import AuthenticatedRequest
 
 PRIVATE = "private, no-cache"
 """Personal data: never kept by a shared cache; a browser keeps it but asks again each time (ETag)."""
@@ -32,11 +31,10 @@ PRIVATE = "private, no-cache"
 )
 @inject
 async def profile(
-    request: AuthenticatedRequest,
     use_case: FromDishka[GetProfile],
     if_none_match: Annotated[str | None, HeaderParameter(name="If-None-Match", required=False)] = None,
 ) -> Response[Any]:
-    found = await use_case.execute(request.user)
+    found = await use_case.execute(authenticated_caller())
     body = msgspec.json.encode(
         ProfileResponse(
             id=found.id,
