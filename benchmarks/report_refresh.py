@@ -90,11 +90,10 @@ def _postgres_next(rate: float, p99: float, runs: list[dict[str, Any]]) -> str:
         tail = (
             f"; the tail: wrk counts a request slower than twice the mean ({CONNECTIONS / rate * 1e3:.0f} ms at "
             f"{rate:,.0f}/s) once more for each further mean it lasted, so p99 is the few slowest requests' (p50 "
-            f"{median(runs, 'p50_ms'):.0f} ms). Timed one by one (issue 23), with 15 connections a worker those "
-            "were statements stalled in PostgreSQL and event loops preempted by its 30 processes on the 2 cores; "
-            "with 4 a worker (TESSERA_DATABASE_POOL_SIZE's default) the loops never stood still 30 ms, but a "
-            "statement could still wait 1 to 2 s on a page lock (LWLock BufferContent) while other work shared "
-            "the cores"
+            f"{median(runs, 'p50_ms'):.0f} ms). Timed one by one (issue 23), those were statements that stalled "
+            "0.6 to 2 s now and then, with 4 or 15 connections a worker, their cause not found yet (not the "
+            "statement's execution as PostgreSQL logs it, nor a new connection, autovacuum or a checkpoint); "
+            "with 15, also event loops preempted by PostgreSQL's 30 processes (up to 120 ms)"
         )
     return (
         tail + "; next levers: ES256 or EdDSA signatures (TESSERA_SIGNING_ALG; RS256 stays the default) and the "

@@ -32,14 +32,13 @@ POSTGRES_POOL_SIZE = 4
 opened, the most recently returned used first; units of work take them in turn (`ConnectionTurns`). A
 worker is one event loop, and a refresh holds its connection for one statement: a few connections keep a
 worker busy, and more only let more database processes run at once. With 15 a worker, 2 workers on 2
-cores (30 PostgreSQL processes), those processes preempted the workers and one another while holding the
-locks of the pages every refresh writes: the workers' event loops stood still up to 120 ms (under 30 ms
-with 4), PostgreSQL spent up to twice the CPU a refresh, and on a quiet machine statements stalled up to
-1.6 s in bursts: wrk's p99 was 76 to 931 ms where 4 a worker gave 42 to 50 ms at the same or a higher
-rate. With other work on the cores, a statement could still wait a second on a page lock (issue 23).
-Kept once opened: SQLAlchemy's default (5 kept, 10 more opened under load and closed as they come back)
-opened and closed a connection every ~20 refreshes, each a new server process and every statement
-prepared again."""
+cores (30 PostgreSQL processes), those processes preempted the workers: their event loops stood still up
+to 60 to 120 ms (under 30 ms with 4), PostgreSQL spent up to twice the CPU a refresh, and the rate
+was mostly 4 to 7 % lower (issue 23). Statements that stall 0.6 to 2 s, now and then, are seen with either
+size. Kept
+once opened: SQLAlchemy's default (5 kept, 10 more opened under load and closed as they come back) opened
+and closed a connection every ~20 refreshes, each a new server process and every statement prepared
+again."""
 
 
 def database_config(url: str, pool_size: int = POSTGRES_POOL_SIZE) -> SQLAlchemyAsyncConfig:
