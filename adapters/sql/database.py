@@ -35,10 +35,9 @@ worker busy, and more only let more database processes run at once. With 15 a wo
 cores (30 PostgreSQL processes), those processes preempted the workers: their event loops stood still up
 to 60 to 120 ms (under 30 ms with 4), PostgreSQL spent up to twice the CPU a refresh, and the rate
 was mostly 4 to 7 % lower (issue 23). Statements that stall 0.6 to 2 s, now and then, are seen with either
-size. Kept
-once opened: SQLAlchemy's default (5 kept, 10 more opened under load and closed as they come back) opened
-and closed a connection every ~20 refreshes, each a new server process and every statement prepared
-again."""
+size. Kept once opened: SQLAlchemy's default (5 kept, 10 more opened under load and closed as they come
+back) opened and closed a connection every ~20 refreshes, each a new server process and every statement
+prepared again."""
 
 
 def database_config(url: str, pool_size: int = POSTGRES_POOL_SIZE) -> SQLAlchemyAsyncConfig:
