@@ -1,10 +1,15 @@
 """How a committed change reaches every process that serves requests."""
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from uuid import UUID
+
 from application.ports.profile_cache import ProfileCache
 from application.ports.revocation_view import RevocationView
 from application.ports.sibling_workers import SiblingWorkers
 from application.ports.unit_of_work import UnitOfWork
 from domain.changes import Changes
+from domain.sessions import Revocation
 
 
 class Propagation:
@@ -16,6 +21,7 @@ class Propagation:
         self._revocations = revocations
         self._profiles = profiles
         self._siblings = siblings
+        self._polled_users: dict[UUID, datetime] = {}
 
     def apply(self, changes: Changes) -> None:
         """What this process remembers: revoked sessions refused, changed users' profiles forgotten."""
@@ -23,6 +29,15 @@ class Propagation:
             self._revocations.add(changes.revocations)
         if changes.users:
             self._profiles.evict(changes.users)
+
+    def catch_up(self, revocations: Sequence[Revocation], users: Mapping[UUID, datetime]) -> None:
+        """What a poll read: the revocations, and the users changed with their stamps. The poll reads back
+        over a lookback (30 s by default), so it finds each change again about 30 times: a user is forgotten
+        only for a stamp the last poll did not already find, or their profile is read from the database again
+        on every poll. What the last poll found is all there is to remember: an older stamp cannot come again."""
+        fresh = tuple(user for user, stamp in users.items() if self._polled_users.get(user) != stamp)
+        self._polled_users = dict(users)
+        self.apply(Changes(tuple(revocations), fresh))
 
     def announce(self, changes: Changes) -> None:
         """Applied here, then told to this replica's sibling workers."""

@@ -111,8 +111,8 @@ class InMemoryUserRepository(UserRepository):
         for user_id in user_ids:
             await self.mark_changed(user_id, now)
 
-    async def changed_since(self, moment: datetime) -> list[UUID]:
-        return [user_id for user_id, changed_at in self._tables.user_changes.items() if changed_at >= moment]
+    async def changed_since(self, moment: datetime) -> dict[UUID, datetime]:
+        return {user: changed_at for user, changed_at in self._tables.user_changes.items() if changed_at >= moment}
 
 
 def _id(user: User) -> object:

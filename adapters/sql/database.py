@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 import adapters.sql.models  # noqa: F401  (registers the tables on the metadata that Alembic reads)
+from adapters.sql.connection_turns import TURNS, ConnectionTurns
 from adapters.sql.idle_ping import ping_when_idle
 from adapters.sql.postgres_pooler import pooled_connect_args, pooled_execution_options
 from adapters.sql.postgres_tls import asyncpg_tls
@@ -107,7 +108,9 @@ def create_sqlite_reader_engine(url: str) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions that take their turn at the engine's connections (`ConnectionTurns`) before they may use one."""
+    turns = ConnectionTurns.of(engine, POOL_TIMEOUT_SECONDS)
+    return async_sessionmaker(engine, expire_on_commit=False, info={TURNS: turns})
 
 
 def upgrade_schema(url: str) -> None:

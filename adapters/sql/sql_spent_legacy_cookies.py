@@ -5,6 +5,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.sql.connection_turns import session_in_turn
 from adapters.sql.models import SpentLegacyCookieRow
 from application.errors import StorageUnavailable
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
@@ -24,7 +25,7 @@ class SqlSpentLegacyCookies(SpentLegacyCookies):
 
     async def spend(self, digest: str, until: datetime, now: datetime) -> bool:
         try:
-            async with self._sessions.begin() as db:
+            async with session_in_turn(self._sessions) as db, db.begin():
                 dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
                 table = SpentLegacyCookieRow.__table__
                 statement = (
@@ -48,7 +49,7 @@ class SqlSpentLegacyCookies(SpentLegacyCookies):
 
     async def forget(self, digest: str) -> None:
         try:
-            async with self._sessions.begin() as db:
+            async with session_in_turn(self._sessions) as db, db.begin():
                 await db.execute(delete(SpentLegacyCookieRow).where(SpentLegacyCookieRow.digest == digest))
         except (DBAPIError, OSError) as error:
             raise StorageUnavailable from error

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.sql.connection_turns import turns_of
 from adapters.sql.live_rotation import rotate_live
 from adapters.sql.postgres_pooler import statements_on_their_own
 from adapters.sql.sql_login_failure_repository import SqlLoginFailureRepository
@@ -60,7 +61,9 @@ class SqlUnitOfWork(UnitOfWork):
 
     async def __aenter__(self) -> Self:
         autocommit, self._autocommit = self._autocommit, False
-        self._session = self._session_factory()
+        session = self._session_factory()
+        await turns_of(session).take()  # in the order units of work came (ConnectionTurns)
+        self._session = session
         if autocommit and statements_on_their_own(self._session.get_bind().engine):
             try:  # set as the connection is taken from the pool, and reset when it returns there
                 await self._session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
@@ -80,10 +83,13 @@ class SqlUnitOfWork(UnitOfWork):
         session, self._session = self._session, None
         self._after_commit = []
         if session is not None:
-            with contextlib.suppress(*_UNREACHABLE):  # the connection may be gone: nothing to roll back then
-                await session.rollback()
-            with contextlib.suppress(*_UNREACHABLE):
-                await session.close()
+            try:
+                with contextlib.suppress(*_UNREACHABLE):  # the connection may be gone: nothing to roll back then
+                    await session.rollback()
+                with contextlib.suppress(*_UNREACHABLE):
+                    await session.close()
+            finally:
+                turns_of(session).give_back()
         if exc is not None and is_unreachable(exc):
             raise StorageUnavailable from exc
 

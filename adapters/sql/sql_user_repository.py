@@ -165,5 +165,8 @@ class SqlUserRepository(UserRepository):
                 update(UserRow).where(UserRow.id.in_(list(user_ids))).values(changed_at=now)
             )
 
-    async def changed_since(self, moment: datetime) -> list[UUID]:
-        return list((await self._rows.session.scalars(select(UserRow.id).where(UserRow.changed_at >= moment))).all())
+    async def changed_since(self, moment: datetime) -> dict[UUID, datetime]:
+        rows = await self._rows.session.execute(
+            select(UserRow.id, UserRow.changed_at).where(UserRow.changed_at >= moment)
+        )
+        return {user_id: changed_at for user_id, changed_at in rows}

@@ -89,5 +89,5 @@ class UserRepository(Protocol):
         """`mark_changed` for each of these users, in one go."""
 
     @abstractmethod
-    async def changed_since(self, moment: datetime) -> list[UUID]:
-        """The users stamped changed at or after the moment."""
+    async def changed_since(self, moment: datetime) -> dict[UUID, datetime]:
+        """The users stamped changed at or after the moment, each with their stamp."""

@@ -3,7 +3,6 @@ from datetime import datetime, timedelta
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.propagation import Propagation
-from domain.changes import Changes
 from domain.policy import TokenPolicy
 
 
@@ -25,7 +24,7 @@ class SyncReplica:
         async with self._uow.without_transaction() as uow:  # two reads: no transaction needed
             revocations = await uow.sessions.revoked_since(moment)
             users = await uow.users.changed_since(moment)
-        self._propagation.apply(Changes(tuple(revocations), tuple(users)))
+        self._propagation.catch_up(revocations, users)
         return len(revocations)
 
     def since(self, now: datetime, last_synced: datetime | None, lookback: timedelta | None) -> datetime:

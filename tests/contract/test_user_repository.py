@@ -100,7 +100,7 @@ async def test_users_are_paged_oldest_first_without_gaps_or_repeats(new_uow: Uni
     assert [u.created_at for u in listed] == sorted(u.created_at for u in users)
 
 
-async def test_a_user_marked_changed_is_found_changed_at_or_after_that_moment_and_not_after_it(
+async def test_a_user_marked_changed_is_found_changed_with_the_stamp_at_or_after_that_moment_and_not_after_it(
     new_uow: UnitOfWorkFactory,
 ) -> None:
     changed, untouched = a_user(), a_user("grace@example.com")
@@ -111,9 +111,9 @@ async def test_a_user_marked_changed_is_found_changed_at_or_after_that_moment_an
         await uow.commit()
 
     async with new_uow() as uow:
-        assert await uow.users.changed_since(T0 - timedelta(seconds=1)) == [changed.id]
-        assert await uow.users.changed_since(T0) == [changed.id], "at the moment itself counts"
-        assert await uow.users.changed_since(T0 + timedelta(microseconds=1)) == []
+        assert await uow.users.changed_since(T0 - timedelta(seconds=1)) == {changed.id: T0}
+        assert await uow.users.changed_since(T0) == {changed.id: T0}, "at the moment itself counts"
+        assert await uow.users.changed_since(T0 + timedelta(microseconds=1)) == {}
 
 
 async def test_marking_a_user_changed_again_moves_the_stamp_forward(new_uow: UnitOfWorkFactory) -> None:
@@ -128,9 +128,9 @@ async def test_marking_a_user_changed_again_moves_the_stamp_forward(new_uow: Uni
         await uow.commit()
 
     async with new_uow() as uow:
-        assert await uow.users.changed_since(T0 + timedelta(seconds=1)) == [user.id]
-        assert await uow.users.changed_since(later) == [user.id]
-        assert await uow.users.changed_since(later + timedelta(microseconds=1)) == []
+        assert await uow.users.changed_since(T0 + timedelta(seconds=1)) == {user.id: later}
+        assert await uow.users.changed_since(later) == {user.id: later}, "with its latest stamp"
+        assert await uow.users.changed_since(later + timedelta(microseconds=1)) == {}
         assert await uow.users.get(user.id) == user, "the stamp changes nothing else about the user"
 
 
@@ -140,11 +140,11 @@ async def test_a_user_never_marked_or_marked_without_commit_is_not_found_changed
         await uow.users.add(user)
         await uow.commit()
     async with new_uow() as uow:
-        assert await uow.users.changed_since(T0 - timedelta(days=365)) == []
+        assert await uow.users.changed_since(T0 - timedelta(days=365)) == {}
         await uow.users.mark_changed(user.id, T0)
 
     async with new_uow() as uow:
-        assert await uow.users.changed_since(T0 - timedelta(days=365)) == []
+        assert await uow.users.changed_since(T0 - timedelta(days=365)) == {}
 
 
 async def test_marking_an_unknown_user_changed_stores_nothing(new_uow: UnitOfWorkFactory) -> None:
@@ -154,7 +154,7 @@ async def test_marking_an_unknown_user_changed_stores_nothing(new_uow: UnitOfWor
         await uow.commit()
 
     async with new_uow() as uow:
-        assert await uow.users.changed_since(T0 - timedelta(days=365)) == []
+        assert await uow.users.changed_since(T0 - timedelta(days=365)) == {}
         assert await uow.users.get(ghost.id) is None
         assert await uow.users.page(10, 0) == []
 
@@ -242,7 +242,7 @@ async def test_replace_many_overwrites_every_field_and_mark_many_changed_stamps(
     async with new_uow() as uow:
         assert await uow.users.get(ada.id) == new_ada
         assert await uow.users.get(bob.id) == bob
-        assert await uow.users.changed_since(T0 + timedelta(hours=1)) == [ada.id]
+        assert await uow.users.changed_since(T0 + timedelta(hours=1)) == {ada.id: T0 + timedelta(hours=1)}
 
 
 async def test_an_empty_batch_stores_nothing_and_is_no_error(new_uow: UnitOfWorkFactory) -> None:

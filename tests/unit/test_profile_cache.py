@@ -2,7 +2,7 @@
 holding a profile older than a change it has heard of."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -233,3 +233,32 @@ async def test_a_poll_that_finds_other_users_changes_keeps_a_profile_read_while_
     assert cache.get(grace.id) is None, "the poll evicted the user it found changed"
     cache.put(replace(grace, roles=()), in_flight)
     assert cache.get(grace.id) is None, "and refuses her profile read before it"
+
+
+async def test_a_change_the_poll_applied_once_is_not_applied_again_by_the_polls_that_find_it_again(app) -> None:
+    """Each poll reads back over its lookback (30 s), so it finds a change about 30 times: only the first
+    may forget the user's profile, or that user's every request is a database read for half a minute."""
+    principal = app.verify((await app.log_in()).access_token)
+    cache = await app.container.get(ProfileCache)
+    await app.run(GrantRole, ADA, "support", OPERATOR)
+    await app.run(SyncReplica)
+    read_again = await app.run(GetProfile, principal)
+
+    await app.run(SyncReplica)
+
+    assert cache.get(principal.user_id) == read_again
+
+
+async def test_a_later_change_of_the_same_user_is_applied_by_the_poll(app) -> None:
+    principal = app.verify((await app.log_in()).access_token)
+    cache = await app.container.get(ProfileCache)
+    await app.run(GrantRole, ADA, "support", OPERATOR)
+    await app.run(SyncReplica)
+    app.clock.advance(timedelta(seconds=1))
+    await app.run(RevokeRole, ADA, "support", OPERATOR)
+    stale = replace(await app.run(GetProfile, principal), roles=("support",))
+    cache.put(stale, cache.generation)  # as another process's cache would still hold it
+
+    await app.run(SyncReplica)
+
+    assert cache.get(principal.user_id) is None, "the new stamp is applied"
