@@ -24,8 +24,9 @@ test *args:
 cluster *args="":
     uv run --locked python -m deploy.cluster {{args}}
 
-# Unit and contract tests on memory and SQLite only: no PostgreSQL, MariaDB, Redis, Chromium or served process (9 s wall on 2 shared cores)
+# Unit and contract tests on memory and SQLite only: no PostgreSQL, MariaDB, Redis, Chromium or served process; Node runs bcryptjs for the foreign-hash tests (installed when missing)
 test-fast *args:
+    bash .ci/ensure-node
     uv run --locked pytest tests/unit tests/contract -m "not postgres and not redis and not mysql" {{args}}
 
 # Ruff, mypy (strict) and the import-linter layer contracts

@@ -1,7 +1,9 @@
 """`tessera config`: the settings this process would run with, after defaults and the environment, one a
 line. Secrets are masked: the key-encryption key, the trusted clients' secret hashes, the SMTP password,
 and in every URL its password and the values of its secret query parameters (`?password=`, `sslpassword=`,
-`?token=`, ...). Nothing is connected to; nothing is read beyond the environment."""
+`?token=`, ...). Nothing is connected to. Beyond the environment, the secret files it names are read, as
+the server reads them, to check them (the key-encryption key's `TESSERA_KEY_ENCRYPTION_KEY_FILE`, the legacy
+app's `TESSERA_LEGACY_SECRET_FILE`); their contents are never printed."""
 
 from dataclasses import fields
 from datetime import timedelta

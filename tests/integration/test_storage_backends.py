@@ -4,6 +4,7 @@ no schema never meets Alembic."""
 
 import base64
 import io
+import logging
 import os
 import secrets
 from collections.abc import Callable
@@ -31,7 +32,10 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """`tessera ARGS` in this process: exit code, stdout, stderr."""
+    """`tessera ARGS` in this process: exit code, stdout, stderr (what the command prints, not what it logs:
+    a handler an earlier test's app left on the root logger writes to that test's closed capture, and
+    its "Logging error" would land in this one's stderr)."""
+    monkeypatch.setattr(logging.getLogger(), "handlers", [logging.NullHandler()])
 
     def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))

@@ -17,7 +17,7 @@ from tests.integration.flows import Client, log_in, register
 from tests.security.forgery import lenient_b64decode
 from tests.security.test_token_attacks import INVALID_TOKEN_CHALLENGE, present
 from tests.support.http import settings_for_tests
-from tests.verifier.attacks import es256_forgeries, forgeries
+from tests.verifier.attacks import acceptances, es256_forgeries, forgeries
 
 pytestmark = pytest.mark.anyio
 
@@ -33,6 +33,13 @@ async def test_tessera_refuses_every_rs256_forgery_of_the_catalogue_the_verifier
     tokens = forgeries(signing_key, user_id, str((await log_in(client))["access_token"]))
     assert (await present(client, tokens.pop("control"))).status_code == 200
     assert [name for name, token in tokens.items() if not await refused_as_invalid(client, token)] == []
+
+
+async def test_tessera_accepts_every_token_of_the_catalogue_at_the_edges_of_its_rules(
+    client: Client, signing_key: RSAKey, user_id: str
+) -> None:
+    tokens = acceptances(signing_key, user_id)
+    assert [name for name, token in tokens.items() if (await present(client, token)).status_code != 200] == []
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """The server's token attacks (tests/security/test_token_attacks.py), as one catalogue of tokens that a
 downstream verifier must refuse too: each is valid but for its one defect (`forgeries(...)["control"]`,
 made the same way without a defect, is accepted). `forgeries` for an RS256 tessera, `es256_forgeries` for
-an ES256 one; the server replays both (tests/security/test_shared_attack_catalogue.py), and so does the
-verifier (tests/verifier/test_token_rules.py, tests/e2e/test_verifier_integrations.py)."""
+an ES256 one, and `acceptances`, the tokens at the edges of the rules that both must accept; the server
+replays them (tests/security/test_shared_attack_catalogue.py), and so does the verifier
+(tests/verifier/test_token_rules.py, tests/e2e/test_verifier_integrations.py). One catalogue, two
+readers: a rule changed on one side fails the other's tests."""
 
 import base64
 import functools
@@ -15,6 +17,7 @@ from joserfc import jwe
 from joserfc.jwk import ECKey, RSAKey
 
 from tests.security.forgery import (
+    AUDIENCE,
     ISSUER,
     P256_ORDER,
     attacker_ec_key,
@@ -119,4 +122,21 @@ def es256_forgeries(key: ECKey, user_id: str) -> dict[str, str]:
         "s equal to n": with_es256_s(genuine, P256_ORDER),
         "DER-encoded (r, s)": with_signature(genuine, encode_dss_signature(r, low)),
         "s with a leading zero byte (65 bytes)": with_signature(genuine, padded),
+    }
+
+
+def acceptances(key: RSAKey, user_id: str, issuer: str = ISSUER) -> dict[str, str]:
+    """By name: tokens both sides must accept, each at the edge of a rule the forgeries test from the other
+    side (the leeway of the time claims, the audience, the claims tessera does not write itself)."""
+    now = int(time.time())
+    ours = functools.partial(claims, user_id, iss=issuer)
+    header = header_for(key)
+    within = 20  # seconds, inside the 30-s leeway both sides apply
+    return {
+        "control": signed(header, ours(), key),
+        "nbf ahead, within the leeway": signed(header, ours(nbf=now + within), key),
+        "iat ahead, within the leeway": signed(header, ours(iat=now + within), key),
+        "exp passed, within the leeway": signed(header, ours(iat=now - 600, exp=now - within), key),
+        "aud a list naming us": signed(header, ours(aud=["another-api", AUDIENCE]), key),
+        "roles and custom claims": signed(header, ours(roles=["admin", "support"], tenant="acme"), key),
     }

@@ -1,7 +1,6 @@
 """The verifier refuses every token the server's own attack suite says tessera refuses (the same catalogue)."""
 
 import asyncio
-import time
 import uuid
 
 from joserfc.jwk import ECKey, RSAKey
@@ -9,7 +8,7 @@ from joserfc.jws import JWSRegistry
 from tessera_verifier import InvalidToken, Verifier
 
 from tests.security.forgery import claims, header_for, lenient_b64decode, signed
-from tests.verifier.attacks import es256_forgeries, forgeries
+from tests.verifier.attacks import acceptances, es256_forgeries, forgeries
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import FakeTessera
 
@@ -61,12 +60,11 @@ def test_every_forgery_is_refused_by_the_async_path_too(verifier: Verifier, key:
     assert asyncio.run(accepted()) == []
 
 
-def test_a_token_dated_within_the_leeway_is_accepted(verifier: Verifier, key: RSAKey) -> None:
-    assert verifier.verify(issued_by(key, nbf=int(time.time()) + 20)).sub == USER
-
-
-def test_an_audience_list_naming_us_is_accepted(verifier: Verifier, key: RSAKey) -> None:
-    assert verifier.verify(issued_by(key, aud=["another-api", "tessera-tests"])).sub == USER
+def test_every_token_of_the_servers_catalogue_at_the_edges_of_its_rules_is_accepted(
+    verifier: Verifier, key: RSAKey
+) -> None:
+    tokens = acceptances(key, USER)
+    assert {name: verifier.verify(token).sub for name, token in tokens.items()} == dict.fromkeys(tokens, USER)
 
 
 def accepted_by(verify: object, token: str) -> bool:
