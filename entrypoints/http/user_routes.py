@@ -10,10 +10,10 @@ from litestar.params import HeaderParameter
 
 from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth_schemas import ProfileResponse, SessionResponse
-from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware
+from entrypoints.http.authentication import PROTECTED, AccessTokenMiddleware, authenticated_caller
+from entrypoints.http.json_answer import JsonAnswer
 from entrypoints.http.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
 from entrypoints.http.request_container import APP_SCOPE_ONLY
-from entrypoints.http.requests import AuthenticatedRequest
 
 PRIVATE = "private, no-cache"
 """Personal data: never kept by a shared cache; a browser keeps it but asks again each time (ETag)."""
@@ -31,11 +31,10 @@ PRIVATE = "private, no-cache"
 )
 @inject
 async def profile(
-    request: AuthenticatedRequest,
     use_case: FromDishka[GetProfile],
     if_none_match: Annotated[str | None, HeaderParameter(name="If-None-Match", required=False)] = None,
 ) -> Response[Any]:
-    found = await use_case.execute(request.user)
+    found = await use_case.execute(authenticated_caller())
     body = msgspec.json.encode(
         ProfileResponse(
             id=found.id,
@@ -61,9 +60,11 @@ async def profile(
     cache_control=CacheControlHeader(private=True, no_cache=True),
     responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
 )
-async def session(request: AuthenticatedRequest) -> SessionResponse:
-    principal = request.user
-    return SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
+async def session() -> JsonAnswer[SessionResponse]:
+    principal = authenticated_caller()
+    return JsonAnswer(
+        SessionResponse(user_id=principal.user_id, session_id=principal.session_id, roles=list(principal.roles))
+    )
 
 
 user_router = Router("/api/user", route_handlers=[profile, session], middleware=[AccessTokenMiddleware], tags=["user"])

@@ -12,8 +12,9 @@ from litestar.testing import AsyncTestClient
 from application.results import Principal
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.errors import InvalidAccessToken
-from entrypoints.http.authentication import EXCLUDE_FROM_AUTH, AccessTokenMiddleware
+from entrypoints.http.authentication import EXCLUDE_FROM_AUTH, AccessTokenMiddleware, authenticated_caller
 from entrypoints.http.browser import BrowserPolicy
+from entrypoints.http.errors import MissingCredentials
 from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
 from entrypoints.http.request_container import APP_CONTAINER, RequestContainerMiddleware
 
@@ -42,6 +43,16 @@ async def open_route(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return {"user": request.scope.get("user")}
 
 
+@get("/caller")
+async def caller() -> dict[str, str]:
+    return {"user": str(authenticated_caller().user_id)}
+
+
+@get("/open-caller", opt={EXCLUDE_FROM_AUTH: True})
+async def open_caller() -> dict[str, str]:
+    return {"user": str(authenticated_caller().user_id)}
+
+
 class OneTokenProvider(Provider):
     scope = Scope.APP
 
@@ -55,7 +66,7 @@ class OneTokenProvider(Provider):
 
 
 def app() -> Litestar:
-    protected = Router("/", route_handlers=[who, open_route], middleware=[AccessTokenMiddleware])
+    protected = Router("/", route_handlers=[who, open_route, caller, open_caller], middleware=[AccessTokenMiddleware])
     container = make_async_container(OneTokenProvider())
     return Litestar(
         [protected],
@@ -109,3 +120,32 @@ async def test_a_request_without_credentials_is_a_401_problem_with_its_challenge
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_a_route_that_takes_no_request_is_told_who_the_token_speaks_for() -> None:
+    async with AsyncTestClient(app()) as client:
+        response = await client.get("/caller", headers={"Authorization": "Bearer alice"})
+    assert response.json() == {"user": str(ALICE.user_id)}
+
+
+async def test_a_route_served_without_authentication_has_no_caller_and_answers_401() -> None:
+    async with AsyncTestClient(app()) as client:
+        response = await client.get("/open-caller", headers={"Authorization": "Bearer alice"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_the_caller_is_forgotten_once_the_route_has_answered_even_in_the_same_task() -> None:
+    """Raw ASGI in this test's task: the route sees the caller, and the code that runs after it does not."""
+    seen: list[Principal] = []
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(authenticated_caller())
+
+    state = {APP_CONTAINER: make_async_container(OneTokenProvider())}
+    headers = [(b"authorization", b"Bearer alice")]
+    scope = {"type": "http", "method": "GET", "headers": headers, "route_handler": who, "state": state}
+    await AccessTokenMiddleware(inner)(scope, None, None)  # type: ignore[arg-type]
+    assert seen == [ALICE]
+    with pytest.raises(MissingCredentials):
+        authenticated_caller()
