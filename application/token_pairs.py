@@ -57,14 +57,14 @@ class TokenPairIssuer:
         )
         return secret, plan
 
-    def pair(self, user: User, session: Session, refresh: tuple[str, RefreshToken], now: datetime) -> TokenPair:
+    async def pair(self, user: User, session: Session, refresh: tuple[str, RefreshToken], now: datetime) -> TokenPair:
         """The one place a token pair is made (login, refresh, legacy exchange). Neither token outlives the
         session: the access token's `exp` and the refresh token's expiry are capped at its absolute end,
         and `expires_in` (hence the cookies' Max-Age) is read from the token's own claims, never the policy."""
         secret, record = refresh
         claims = access_claims_for(user, session, jti=self._ids.new_id(), now=now, policy=self._policy)
         return TokenPair(
-            access_token=self._signer.sign(claims),
+            access_token=await self._signer.sign(claims),
             expires_in=max(0, claims.exp - claims.iat),
             refresh_token=secret,
             refresh_expires_in=max(0, int((record.expires_at - now).total_seconds())),

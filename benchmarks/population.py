@@ -88,7 +88,7 @@ def _sign(key_file: Path, members: list[Member]) -> list[str]:
     signer = JoserfcTokenSigner(SigningKeySet(read_private_key(key_file, "RS256"), "RS256"))
     iat = int(datetime.now(UTC).timestamp())
     return [
-        signer.sign(
+        signer.sign_now(
             AccessClaims(
                 iss=ISSUER,
                 aud="tessera",

@@ -172,10 +172,10 @@ def _sqlalchemy_time(measured: Breakdown) -> Iterator[None]:
 def _signing_time(signer: TokenSigner, measured: Breakdown) -> Iterator[None]:
     original = signer.sign
 
-    def sign(claims: Any) -> str:
+    async def sign(claims: Any) -> str:  # awaited: the signer may sign on a thread of its own
         began = time.perf_counter()
         try:
-            return original(claims)
+            return await original(claims)
         finally:
             measured.signing_ms += (time.perf_counter() - began) * 1e3
 

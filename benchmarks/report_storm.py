@@ -58,9 +58,9 @@ def _why_missed(default: dict[str, Any], rate: float, nproc: int) -> str:
         f"the hashing threads did {rate / ceiling:.0%} of the logins they could (ceiling: {ceiling:.0f} logins/s, "
         f"{ceiling / nproc:.1f} per core; alone, without the probe, {alone:.1f}/s): the hashing thread shares the "
         "cores with the event loop, which the probe's requests keep busy, with wrk, and with the rest of each login "
-        f"({rest_ms:.1f} ms of server CPU beyond the hash, most of it the throttle and user reads and the session "
-        "written through the ORM and aiosqlite's thread, then the framework and the token's signature); next "
-        "lever: that rest of a login (issue 23, target 5)"
+        f"({rest_ms:.1f} ms of server CPU beyond the hash: the framework, the throttle and user reads and the session "
+        "written as table statements, each a hop to aiosqlite's thread, and the token's signature on a thread of "
+        "its own); next lever: that rest of a login (issue 23, target 5)"
     )
 
 
@@ -79,8 +79,9 @@ def p99_row(storm: dict[str, Any]) -> Row:
             f"beside the probe, {rate:.1f} logins/s each spend {rest_ms:.1f} ms of server CPU beyond the hash "
             f"({rate * rest_ms / 10:.0f}% of a core, most of it the event loop's turns and aiosqlite's thread, which "
             "the probe's requests wait behind), while the hashing thread keeps a core busy and wrk shares the rest; "
-            "the hashing threads already run 10 steps of nice below the loop; next lever: the loop's own share of a "
-            "login (its two units of work through the ORM and aiosqlite's thread, the RS256 signature)",
+            "the hashing threads already run 10 steps of nice below the loop, a login's statements are compiled "
+            "table statements and its signature runs off the loop; next lever: fewer turns of the loop a login (each "
+            "statement of its two units of work is a hop to aiosqlite's thread and back)",
         ),
     )
 

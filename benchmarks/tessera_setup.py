@@ -118,7 +118,7 @@ class SessionWriter:
                 connection.execute(insert(RefreshTokenRow), [live_refresh_token_row(sid, now) for sid in chunk])
         stamp = int(now.timestamp())
         return [
-            self._signer.sign(
+            self._signer.sign_now(
                 AccessClaims(
                     iss=ISSUER,
                     aud="tessera",

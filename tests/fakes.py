@@ -70,7 +70,7 @@ UNSIGNED_PREFIX = "unsigned."
 class JsonTokenSigner(TokenSigner):
     """No cryptography: the claims as URL-safe base64 JSON, behind a marker the verifier insists on."""
 
-    def sign(self, claims: AccessClaims) -> str:
+    async def sign(self, claims: AccessClaims) -> str:
         body = json.dumps(claims.as_payload()).encode()
         return UNSIGNED_PREFIX + base64.urlsafe_b64encode(body).decode()
 

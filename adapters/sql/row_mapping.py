@@ -1,5 +1,9 @@
 """Rows to domain objects and back: the one place that knows both shapes, so no row leaves this package."""
 
+from typing import Any
+
+from sqlalchemy import Row
+
 from adapters.sql.models import RefreshTokenRow, SessionRow, SigningKeyRow, UserRow
 from domain.custom_claims import CustomClaims
 from domain.keys import SigningKeyRecord
@@ -42,7 +46,8 @@ def to_user_values(user: User) -> dict[str, object]:
     }
 
 
-def to_user(row: UserRow) -> User:
+def to_user(row: UserRow | Row[Any]) -> User:
+    """A user from its ORM object, or from a row of its columns by name."""
     return User(
         id=row.id,
         email=Email(row.email),
@@ -59,19 +64,20 @@ def to_user(row: UserRow) -> User:
     )
 
 
-def to_session_row(session: Session) -> SessionRow:
-    return SessionRow(
-        id=session.id,
-        user_id=session.user_id,
-        created_at=session.created_at,
-        last_used_at=session.last_used_at,
-        expires_at=session.expires_at,
-        remember=session.remember,
-        revoked_at=session.revoked_at,
-        revocation_reason=session.revocation_reason,
-        user_agent=session.user_agent,
-        client_address=session.client_address,
-    )
+def to_session_values(session: Session) -> dict[str, object]:
+    """A session as the column values of its row, for an INSERT without the ORM's object."""
+    return {
+        "id": session.id,
+        "user_id": session.user_id,
+        "created_at": session.created_at,
+        "last_used_at": session.last_used_at,
+        "expires_at": session.expires_at,
+        "remember": session.remember,
+        "revoked_at": session.revoked_at,
+        "revocation_reason": session.revocation_reason,
+        "user_agent": session.user_agent,
+        "client_address": session.client_address,
+    }
 
 
 def to_session(row: SessionRow) -> Session:
@@ -89,17 +95,18 @@ def to_session(row: SessionRow) -> Session:
     )
 
 
-def to_refresh_token_row(token: RefreshToken) -> RefreshTokenRow:
-    return RefreshTokenRow(
-        id=token.id,
-        session_id=token.session_id,
-        token_hash=token.token_hash,
-        issued_at=token.issued_at,
-        expires_at=token.expires_at,
-        rotated_at=token.rotated_at,
-        successor_id=token.successor_id,
-        sealed_successor=token.sealed_successor,
-    )
+def to_refresh_token_values(token: RefreshToken) -> dict[str, object]:
+    """A refresh token as the column values of its row, for an INSERT without the ORM's object."""
+    return {
+        "id": token.id,
+        "session_id": token.session_id,
+        "token_hash": token.token_hash,
+        "issued_at": token.issued_at,
+        "expires_at": token.expires_at,
+        "rotated_at": token.rotated_at,
+        "successor_id": token.successor_id,
+        "sealed_successor": token.sealed_successor,
+    }
 
 
 def to_refresh_token(row: RefreshTokenRow) -> RefreshToken:

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from advanced_alchemy.exceptions import IntegrityError
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError as DriverIntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +14,31 @@ from application.ports.user_repository import UserRepository
 from domain.custom_claims import CustomClaims
 from domain.errors import EmailAlreadyRegistered, InvalidLegacyId, UserAlreadyExists
 from domain.users import Email, User, Username, parse_legacy_id
+
+_users: Table = UserRow.__table__  # type: ignore[assignment]
+_USER = select(
+    *(
+        _users.c[name]
+        for name in (
+            "id",
+            "email",
+            "display_name",
+            "password_hash",
+            "roles",
+            "created_at",
+            "disabled_at",
+            "claims",
+            "legacy_id",
+            "imported_hash_digest",
+            "username",
+            "password_changed_at",
+        )
+    )
+)
+_BY_EMAIL = _USER.where(_users.c.email == bindparam("email"))
+_BY_ID_FOR_UPDATE = _USER.where(_users.c.id == bindparam("user_id")).with_for_update()
+"""A login's two reads of its user, as column values rather than ORM objects: SQLAlchemy caches their
+compiled form, so a call binds one value and maps one row; no identity map, no object to expunge."""
 
 
 class _UserRows(SQLAlchemyAsyncRepository[UserRow]):
@@ -85,10 +110,7 @@ class SqlUserRepository(UserRepository):
     async def get_for_update(self, user_id: UUID) -> User | None:
         # FOR UPDATE on PostgreSQL; SQLAlchemy renders nothing for SQLite, whose units of work begin
         # IMMEDIATE and so hold the database's one write lock already.
-        statement = (
-            select(UserRow).where(UserRow.id == user_id).with_for_update().execution_options(populate_existing=True)
-        )
-        row = (await self._rows.session.scalars(statement)).one_or_none()
+        row = (await self._session.execute(_BY_ID_FOR_UPDATE, {"user_id": user_id})).one_or_none()
         return None if row is None else to_user(row)
 
     async def update_password_hash(self, user_id: UUID, password_hash: str) -> None:
@@ -104,7 +126,7 @@ class SqlUserRepository(UserRepository):
         )
 
     async def get_by_email(self, email: Email) -> User | None:
-        row = await self._rows.get_one_or_none(UserRow.email == email.value)
+        row = (await self._session.execute(_BY_EMAIL, {"email": email.value})).one_or_none()
         return None if row is None else to_user(row)
 
     async def get_by_legacy_id(self, legacy_id: str) -> User | None:

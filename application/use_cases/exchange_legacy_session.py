@@ -104,7 +104,7 @@ class ExchangeLegacySession:
             await uow.sessions.add_refresh_token(refresh[1])
             await uow.commit()
         self._events.emit(SecurityEvent(EventKind.LEGACY_SESSION_EXCHANGED, user.id, session.id, address))
-        return self._issuer.pair(user, session, refresh, now)
+        return await self._issuer.pair(user, session, refresh, now)
 
     async def _user_of(self, legacy: LegacySession, address: str | None) -> User:
         """The user the session names, who must still hold the password the session was made with: not

@@ -102,7 +102,7 @@ class LogIn:
             if opened is not None:
                 current, session, refresh = opened
                 self._events.emit(SecurityEvent(EventKind.LOGIN_SUCCEEDED, user.id, session.id, address))
-                return self._issuer.pair(current, session, refresh, now)
+                return await self._issuer.pair(current, session, refresh, now)
         raise InvalidCredentials  # the hash changed under every attempt: no session on a password not checked
 
     async def _open_session(

@@ -64,7 +64,7 @@ class RefreshSession:
         self._events.emit(
             SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=RefreshVerdict.ROTATE.value)
         )
-        return self._issuer.pair(user, session, (secret, plan.successor_in(session)), now)
+        return await self._issuer.pair(user, session, (secret, plan.successor_in(session)), now)
 
     async def _judged(self, presented: str, client_address: str | None, now: datetime) -> TokenPair:
         """Any other case, judged in full: a repeat within the grace window, reuse, expiry, revocation."""
@@ -84,7 +84,7 @@ class RefreshSession:
                 self._refuse(session, verdict, client_address)
             await uow.commit()
         self._events.emit(SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=verdict.value))
-        return self._issuer.pair(user, session, successor, now)
+        return await self._issuer.pair(user, session, successor, now)
 
     async def _settle(
         self, uow: UnitOfWork, token: RefreshToken, session: Session, presented: str, now: datetime

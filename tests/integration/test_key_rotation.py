@@ -44,7 +44,9 @@ class Replica:
     def token(self) -> str:
         now = int(self.clock.now().timestamp())
         user = a_user()
-        return self.signer.sign(AccessClaims("https://issuer", "aud", user.id, now + 900, now, user.id, user.id, ()))
+        return self.signer.sign_now(
+            AccessClaims("https://issuer", "aud", user.id, now + 900, now, user.id, user.id, ())
+        )
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ class World:
 
     def token(self, sid: uuid.UUID | None = None) -> str:
         now = int(self.clock.now().timestamp())
-        return self.signer.sign(
+        return self.signer.sign_now(
             AccessClaims(
                 iss=POLICY.issuer,
                 aud=POLICY.audience,
