@@ -172,7 +172,7 @@ def _sqlalchemy_time(measured: Breakdown) -> Iterator[None]:
 def _signing_time(signer: TokenSigner, measured: Breakdown) -> Iterator[None]:
     original = signer.sign
 
-    async def sign(claims: Any) -> str:  # awaited: the signer may sign on a thread of its own
+    async def sign(claims: Any) -> str:  # awaited: an adapter may sign elsewhere (a KMS)
         began = time.perf_counter()
         try:
             return await original(claims)

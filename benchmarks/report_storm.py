@@ -59,8 +59,8 @@ def _why_missed(default: dict[str, Any], rate: float, nproc: int) -> str:
         f"{ceiling / nproc:.1f} per core; alone, without the probe, {alone:.1f}/s): the hashing thread shares the "
         "cores with the event loop, which the probe's requests keep busy, with wrk, and with the rest of each login "
         f"({rest_ms:.1f} ms of server CPU beyond the hash: the framework, the throttle and user reads and the session "
-        "written as table statements, each a hop to aiosqlite's thread, and the token's signature on a thread of "
-        "its own); next lever: that rest of a login (issue 23, target 5)"
+        "written as table statements, each a hop to aiosqlite's thread, and the token's RS256 signature); next lever: "
+        "that rest of a login, fewer turns of the loop and hops to aiosqlite's thread"
     )
 
 
@@ -80,7 +80,8 @@ def p99_row(storm: dict[str, Any]) -> Row:
             f"({rate * rest_ms / 10:.0f}% of a core, most of it the event loop's turns and aiosqlite's thread, which "
             "the probe's requests wait behind), while the hashing thread keeps a core busy and wrk shares the rest; "
             "the hashing threads already run 10 steps of nice below the loop, a login's statements are compiled "
-            "table statements and its signature runs off the loop; next lever: fewer turns of the loop a login (each "
+            "table statements (its signature stays on the loop: on a thread of its own it cost every refresh more than "
+            "it saved); next lever: fewer turns of the loop a login (each "
             "statement of its two units of work is a hop to aiosqlite's thread and back)",
         ),
     )

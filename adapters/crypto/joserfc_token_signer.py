@@ -1,6 +1,4 @@
-import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 from joserfc import jws
 
@@ -14,22 +12,19 @@ class JoserfcTokenSigner(TokenSigner):
     """Signs with whichever key the key set names as signing now: a rotation needs no restart. An ES256
     signature is always written low-S (adapters/crypto/ecdsa_low_s.py), the only spelling the verifier accepts.
 
-    `sign` runs on a thread of this signer's own, off the event loop: the private-key operation
-    (cryptography's, which releases the GIL) took a fifth of a millisecond or more, in one piece, at the
-    end of every login and refresh, and every request queued behind it waited that long. One thread: the
-    loop signed one token at a time too, and a second would only queue for the GIL."""
+    `sign` signs on the event loop's own thread. On a thread of its own, the RS256 signature (about a
+    quarter of a millisecond, in one piece) no longer held up the requests queued behind it, but the hop
+    there and back cost more than it saved: 0.2 to 0.3 ms more CPU a refresh and 11 to 18 % fewer refreshes
+    a second on PostgreSQL (`benchmarks.run --only refresh`, issue 23)."""
 
     def __init__(self, keys: SigningKeySet) -> None:
         self._keys = keys
-        self._thread: ThreadPoolExecutor | None = None
 
     async def sign(self, claims: AccessClaims) -> str:
-        if self._thread is None:  # made on first use: a process that never signs starts no thread
-            self._thread = ThreadPoolExecutor(1, "token-signing")
-        return await asyncio.get_running_loop().run_in_executor(self._thread, self.sign_now, claims)
+        return self.sign_now(claims)
 
     def sign_now(self, claims: AccessClaims) -> str:
-        """`sign` on the calling thread (tools that sign outside an event loop, such as the benchmarks)."""
+        """`sign` for tools that sign outside an event loop (the benchmarks' token lists)."""
         key, alg = self._keys.active, self._keys.alg
         header = {"alg": alg, "typ": ACCESS_TOKEN_TYPE, "kid": self._keys.kid}
         payload = json.dumps(claims.as_payload(), separators=(",", ":"))
