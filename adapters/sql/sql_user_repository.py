@@ -16,25 +16,7 @@ from domain.errors import EmailAlreadyRegistered, InvalidLegacyId, UserAlreadyEx
 from domain.users import Email, User, Username, parse_legacy_id
 
 _users: Table = UserRow.__table__  # type: ignore[assignment]
-_USER = select(
-    *(
-        _users.c[name]
-        for name in (
-            "id",
-            "email",
-            "display_name",
-            "password_hash",
-            "roles",
-            "created_at",
-            "disabled_at",
-            "claims",
-            "legacy_id",
-            "imported_hash_digest",
-            "username",
-            "password_changed_at",
-        )
-    )
-)
+_USER = select(_users)  # every column, by name: `to_user` reads those it maps, and a new one needs no edit here
 _BY_EMAIL = _USER.where(_users.c.email == bindparam("email"))
 _BY_ID_FOR_UPDATE = _USER.where(_users.c.id == bindparam("user_id")).with_for_update()
 """A login's two reads of its user, as column values rather than ORM objects: SQLAlchemy caches their
