@@ -25,6 +25,7 @@ from entrypoints.http.device_routes import device_router
 from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
 from entrypoints.http.json_bodies import require_json_body
 from entrypoints.http.oauth_routes import oauth_router
+from entrypoints.http.openapi import MAX_BODY_BYTES
 from entrypoints.http.openapi_bodies import ClosedStructSchemaPlugin
 from entrypoints.http.operations_routes import health, ready
 from entrypoints.http.password_routes import password_routers
@@ -33,8 +34,6 @@ from entrypoints.http.request_container import RequestContainerMiddleware
 from entrypoints.http.schema_pages import schema_plugins, schema_router
 from entrypoints.http.user_routes import user_router
 from entrypoints.ioc.container import build_container
-
-MAX_BODY_BYTES = 64 * 1024
 
 
 def create_app(settings: Settings | None = None, *overrides: Provider) -> Litestar:

@@ -5,9 +5,16 @@ from litestar.openapi import ResponseSpec
 from entrypoints.http.problems import PROBLEM_JSON
 from entrypoints.http.schemas import ProblemDetails
 
+MAX_BODY_BYTES = 64 * 1024
+"""The largest request body the app reads (Litestar's `request_max_body_size`); a larger one is 413."""
+TOO_LARGE = f"A body larger than {MAX_BODY_BYTES // 1024} KiB: refused before it is read"
+
 
 def problems(**descriptions: str) -> dict[int, ResponseSpec]:
-    """`problems(e401="...", e409="...")`: one problem-JSON response per status."""
+    """`problems(e401="...", e409="...")`: one problem-JSON response per status. A route that reads a JSON
+    body (it documents 415) also answers 413 to a body larger than the app reads."""
+    if "e415" in descriptions:
+        descriptions = {"e413": TOO_LARGE, **descriptions}
     return {
         int(status.removeprefix("e")): ResponseSpec(
             data_container=ProblemDetails, description=description, media_type=PROBLEM_JSON, generate_examples=False

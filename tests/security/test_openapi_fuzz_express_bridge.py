@@ -9,7 +9,7 @@ import schemathesis
 
 from entrypoints.http.app import create_app
 from entrypoints.legacy_settings import LegacyBridgeSettings
-from tests.security.test_openapi_fuzz import FUZZING
+from tests.security.test_openapi_fuzz import FUZZING, refusing_large_bodies
 from tests.support.http import settings_for_tests
 from tests.support.ports import free_port
 
@@ -20,6 +20,7 @@ _bridge = LegacyBridgeSettings(f"express+redis://127.0.0.1:{free_port()}/0", sec
 app = create_app(settings_for_tests("memory://", Path(_work.name), legacy_bridge=_bridge))
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
 schema.config.generation.update(allow_extra_parameters=False)
+refusing_large_bodies(schema)
 
 
 @schema.include(path="/auth/session/exchange", method="POST").parametrize()

@@ -8,7 +8,7 @@ import schemathesis
 
 from entrypoints.http.app import create_app
 from entrypoints.legacy_settings import LegacyBridgeSettings
-from tests.security.test_openapi_fuzz import FUZZING
+from tests.security.test_openapi_fuzz import FUZZING, refusing_large_bodies
 from tests.support.http import settings_for_tests
 
 _work = tempfile.TemporaryDirectory(prefix="tessera-openapi-fuzz-bridge-")  # removed when the process ends
@@ -16,6 +16,7 @@ _bridge = LegacyBridgeSettings(f"file://{_work.name}/sessions")
 app = create_app(settings_for_tests("memory://", Path(_work.name), legacy_bridge=_bridge))
 schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
 schema.config.generation.update(allow_extra_parameters=False)
+refusing_large_bodies(schema)
 
 
 @schema.include(path="/auth/session/exchange", method="POST").parametrize()
