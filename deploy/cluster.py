@@ -26,7 +26,8 @@ from deploy.guide import guide
 from deploy.local_ha import ha_database
 from deploy.local_nginx import NGINX_ADDRESS, start_nginx
 from deploy.local_postgres import ClusterFailed, throwaway_postgres
-from deploy.local_replicas import answers, free_port, running_replicas, stop, tessera
+from deploy.local_replicas import answers, running_replicas, stop, tessera
+from deploy.ports import free_port
 
 REPLICAS, WORKERS = 3, 2
 OWN = ("DATABASE_URL", "KEY_ENCRYPTION_KEY", "KEY_ENCRYPTION_KEY_FILE", "SIGNING_KEY_FILE", "ISSUER")

@@ -24,8 +24,8 @@ from pathlib import Path
 from deploy.ha_node import HaNode, rest_status
 from deploy.ha_settings import haproxy_config, patroni_config
 from deploy.local_postgres import ClusterFailed, server_binaries
-from deploy.local_replicas import free_port
 from deploy.packages import install_when_missing
+from deploy.ports import free_port
 
 READY_WITHIN_SECONDS = 120.0
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from deploy.ha_settings import pgbouncer_config
 from deploy.local_postgres import ClusterFailed
-from deploy.local_replicas import free_port
 from deploy.packages import install_when_missing
+from deploy.ports import free_port
 
 
 @contextlib.contextmanager

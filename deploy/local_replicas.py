@@ -4,7 +4,6 @@ its own (its workers with it), so that Ctrl-C reaches the cluster script alone a
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deploy.local_postgres import ClusterFailed
+from deploy.ports import free_port
 
 READY_WITHIN_SECONDS = 180.0
 """A replica of 2 workers can take a minute to start on a loaded 2-core machine."""
@@ -22,12 +22,6 @@ READY_WITHIN_SECONDS = 180.0
 
 def tessera(*args: str) -> list[str]:
     return [sys.executable, "-m", "entrypoints.cli", *args]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

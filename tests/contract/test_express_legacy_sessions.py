@@ -17,11 +17,11 @@ from adapters.legacy.connect_redis_legacy_sessions import ConnectRedisLegacySess
 from adapters.legacy.express_sessions import USER_KEY
 from adapters.system_clock import SystemClock
 from application.errors import StorageUnavailable
+from deploy.ports import free_port
 from domain.errors import InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.legacy_sessions import UserKeyPath
 from tests.support.express import ExpressSessionWriter, running_session_writer
 from tests.support.express_stores import PREFIX, SECRETS
-from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.anyio, pytest.mark.redis]
 LOGGED_IN = {"passport": {"user": 42}, "flash": ["Welcome back"]}

@@ -29,6 +29,7 @@ from adapters.memory.in_memory_spent_legacy_cookies import InMemorySpentLegacyCo
 from adapters.system_clock import SystemClock
 from application.errors import StorageUnavailable
 from application.ports.legacy_sessions import LegacySessions
+from deploy.ports import free_port
 from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused, MalformedLegacySessionCookie
 from domain.legacy_sessions import MAX_STORED_SESSION_BYTES
 from entrypoints.legacy_settings import LegacyBridgeSettings
@@ -44,7 +45,6 @@ from tests.support.express_stores import ExpressSessions
 from tests.support.flask_sessions import FlaskCookieSessions, FlaskSessionRedisSessions
 from tests.support.legacy_stores import LegacyStore, MemoryStore, file_store, new_session_id, redis_store
 from tests.support.mariadb import MariaDb
-from tests.support.ports import free_port
 
 pytestmark = pytest.mark.anyio
 REPOSITORY = Path(__file__).resolve().parents[2]

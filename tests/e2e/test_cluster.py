@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from deploy.ports import free_port
 from tests.support.http import PASSWORD
-from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(600)]
 REPOSITORY = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 
+from deploy.ports import free_port
 from tests.support.http import PASSWORD
-from tests.support.ports import free_port
 from tests.support.served import TESSERA, environment, running, upgraded
 
 STARTED_WITHIN_SECONDS = 120.0

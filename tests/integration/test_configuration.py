@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from deploy.ports import free_port
 from domain.throttling import ThrottlePolicy
 from entrypoints import exit_codes
 from entrypoints.cli import main
 from entrypoints.config import Settings
 from entrypoints.environment import ConfigError
-from tests.support.ports import free_port
 
 
 def test_defaults_serve_sqlite_in_the_working_directory_with_rs256() -> None:

@@ -11,11 +11,11 @@ from litestar.testing import AsyncTestClient
 from prometheus_client import REGISTRY
 
 from adapters.legacy.express_sessions import signature
+from deploy.ports import free_port
 from entrypoints.http.app import create_app
 from entrypoints.legacy_settings import LegacyBridgeSettings
 from tests.integration.flows import Client
 from tests.support.http import settings_for_tests
-from tests.support.ports import free_port
 
 pytestmark = pytest.mark.anyio
 OWN_ORIGIN = "https://testserver.local"

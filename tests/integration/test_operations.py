@@ -9,10 +9,10 @@ from litestar.testing import AsyncTestClient
 
 from adapters.crypto.signing_keys import SigningKeySet
 from adapters.observability.metrics_listener import metrics_listener
+from deploy.ports import free_port
 from entrypoints.http.app import create_app
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD, settings_for_tests
-from tests.support.ports import free_port
 
 pytestmark = pytest.mark.anyio
 

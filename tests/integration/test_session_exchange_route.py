@@ -10,12 +10,12 @@ import pytest
 from litestar.testing import AsyncTestClient
 from prometheus_client import REGISTRY
 
+from deploy.ports import free_port
 from entrypoints.http.app import create_app
 from entrypoints.legacy_settings import LegacyBridgeSettings
 from tests.integration.flows import Client, bearer, register
 from tests.support.http import settings_for_tests
 from tests.support.legacy_stores import LitestarStore, file_store, new_session_id
-from tests.support.ports import free_port
 
 pytestmark = pytest.mark.anyio
 OWN_ORIGIN = "https://testserver.local"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.ports import free_port, listening, on_a_free_port, uvicorn_bound
+from deploy.ports import free_port
+from tests.support.ports import listening, on_a_free_port, uvicorn_bound
 
 REPO = Path(__file__).resolve().parents[2]
 READY_WITHIN_SECONDS = 60.0

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import schemathesis
 
+from deploy.ports import free_port
 from entrypoints.http.app import create_app
 from entrypoints.legacy_settings import LegacyBridgeSettings
 from tests.security.test_openapi_fuzz import FUZZING, refusing_large_bodies
 from tests.support.http import settings_for_tests
-from tests.support.ports import free_port
 
 _work = tempfile.TemporaryDirectory(prefix="tessera-openapi-fuzz-express-")  # removed when the process ends
 _secrets = Path(_work.name) / "express-session-secrets"

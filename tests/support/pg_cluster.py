@@ -15,7 +15,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.support.ports import free_port, on_a_free_port
+from deploy.ports import free_port
+from tests.support.ports import on_a_free_port
 from tests.support.postgres import PostgresUnavailable, _binaries, _wait_for, raise_if_port_taken
 
 

@@ -1,17 +1,19 @@
 """Ports of 127.0.0.1 for the servers the tests start.
 
-A port that is free when picked can be taken before the server binds it: by a server of a parallel
-test run, or as the source port of some client's connection. So a server is started on a picked
+A port that is free when picked (deploy/ports.py picks them below the ephemeral range, where no
+client connection takes its source port) can still be taken before the server binds it, by a server
+of a parallel test run. So a server is started on a picked
 port and trusted with it only once it has said it listens there (a server whose bind failed could
 otherwise be mistaken for whoever holds the port); if the port was taken, it starts again on another.
 """
 
-import socket
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+
+from deploy.ports import free_port
 
 T = TypeVar("T")
 ATTEMPTS = 5
@@ -23,13 +25,6 @@ class PortTaken(Exception):
 
 class ServerDidNotStart(RuntimeError):
     """The server exited, or did not listen in time, for another reason than a taken port."""
-
-
-def free_port() -> int:
-    """A port nobody listens on now; no promise that nobody will a moment later."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def on_a_free_port(start: Callable[[int], T]) -> T:
