@@ -23,6 +23,7 @@ from domain.rotation import PlannedRotation
 
 _UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, OSError, TimeoutError)
 _UNREACHABLE_DRIVER = (*_UNREACHABLE, PostgresConnectionError, OperatorInterventionError, DriverInterfaceError)
+READ_ONLY_SQL_TRANSACTION = "25006"
 
 
 def is_unreachable(error: BaseException) -> bool:
@@ -30,7 +31,8 @@ def is_unreachable(error: BaseException) -> bool:
 
     asyncpg raises some of them unwrapped (a server shutting down or starting up refuses new
     connections with SQLSTATE 57P03), so the whole cause chain is read, and the SQLSTATE classes
-    08 (connection exception) and 57 (operator intervention) count as unreachable too.
+    08 (connection exception) and 57 (operator intervention) count as unreachable too. So does a
+    write refused by a server that takes none (`is_read_only`): the primary is not there either.
     """
     seen: BaseException | None = error
     while seen is not None:
@@ -38,10 +40,31 @@ def is_unreachable(error: BaseException) -> bool:
             return True
         if isinstance(seen, _UNREACHABLE_DRIVER):
             return True
-        if str(getattr(seen, "sqlstate", "") or "").startswith(("08", "57")):
+        if _sqlstate(seen).startswith(("08", "57")) or _sqlstate(seen) == READ_ONLY_SQL_TRANSACTION:
             return True
-        seen = getattr(seen, "orig", None) or seen.__cause__
+        seen = _cause(seen)
     return False
+
+
+def is_read_only(error: BaseException) -> bool:
+    """A write refused because the server takes none (SQLSTATE 25006). In a failover, a connection
+    can reach a standby a moment before its promotion, or stay on a primary demoted a moment ago (a
+    multi-host URL keeps it there for good): the connection is dropped, not pooled again, so that the
+    next one is opened to wherever the primary is then."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if _sqlstate(seen) == READ_ONLY_SQL_TRANSACTION:
+            return True
+        seen = _cause(seen)
+    return False
+
+
+def _sqlstate(error: BaseException) -> str:
+    return str(getattr(error, "sqlstate", "") or "")
+
+
+def _cause(error: BaseException) -> BaseException | None:
+    return getattr(error, "orig", None) or error.__cause__
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -84,6 +107,9 @@ class SqlUnitOfWork(UnitOfWork):
         self._after_commit = []
         if session is not None:
             try:
+                if exc is not None and is_read_only(exc):
+                    with contextlib.suppress(*_UNREACHABLE):  # not pooled again: the primary is elsewhere
+                        await session.invalidate()
                 with contextlib.suppress(*_UNREACHABLE):  # the connection may be gone: nothing to roll back then
                     await session.rollback()
                 with contextlib.suppress(*_UNREACHABLE):
