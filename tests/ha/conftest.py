@@ -20,6 +20,7 @@ from tests.scale.replicas import Replica, ReplicaSet, tessera, tessera_environme
 
 PYCACHE = Path(tempfile.gettempdir()) / "tessera-scale-pycache"
 LOG_TAIL_CHARS = 6_000
+START_ATTEMPTS = 2
 MEASURED: list[tuple[str, str, str]] = []
 FAILOVER_SETTINGS = {
     # Long-lived access tokens: the verified requests of a test use one token throughout.
@@ -32,15 +33,22 @@ FAILOVER_SETTINGS = {
 
 @pytest.fixture(scope="module")
 def ha() -> Iterator[HaDatabase]:
-    run = Path(tempfile.mkdtemp(prefix="tessera-ha-"))
-    run.chmod(0o711)  # the postgres account goes through it
-    tier = ha_database(run)
-    try:
-        database = tier.__enter__()
-    except ClusterFailed as error:
-        _show_logs(run)
-        shutil.rmtree(run, ignore_errors=True)
-        pytest.fail(f"the HA tests need etcd, Patroni and HAProxy (.ci/ensure-ha): {error}", pytrace=False)
+    """The tier, started afresh (new directory, new ports) once more when it fails to form: it is
+    three programs over seven ports, and one bootstrap of Patroni may fail where the next succeeds.
+    The logs of a failed start are printed either way."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        run = Path(tempfile.mkdtemp(prefix="tessera-ha-"))
+        run.chmod(0o711)  # the postgres account goes through it
+        tier = ha_database(run)
+        try:
+            database = tier.__enter__()
+            break
+        except ClusterFailed as error:
+            print(f"--- the HA tier did not start (attempt {attempt} of {START_ATTEMPTS}): {error}")
+            _show_logs(run)
+            shutil.rmtree(run, ignore_errors=True)
+            if attempt == START_ATTEMPTS:
+                pytest.fail(f"the HA tests need etcd, Patroni and HAProxy (.ci/ensure-ha): {error}", pytrace=False)
     try:
         yield database
     finally:

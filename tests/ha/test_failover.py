@@ -113,7 +113,12 @@ def _through(
         bound = WINDOW_BOUND_SECONDS[fault]
         _wait(lambda: (new := ha.leader()) is not None and new is not leader, "a new primary", bound)
         promoted = time.monotonic()
-        _wait(lambda: _recovered(traffic, promoted), "a clean tail of traffic", bound + 20)
+        _wait(
+            lambda: _recovered(traffic, promoted),
+            "a clean tail of traffic",
+            bound + 20,
+            state=lambda: _traffic_state(traffic, promoted),
+        )
     finally:
         for client in traffic:
             client.finish()
@@ -160,7 +165,9 @@ def _refreshed(client: httpx.Client, tokens: dict[str, str]) -> dict[str, str]:
 
 def _recovered(traffic: list[Traffic], promoted: float) -> bool:
     """Since the new primary led and since its last 503, each thread refreshed twice, and the later of
-    the two moments is this long past."""
+    the two moments is this long past. A thread that stopped on a wrong answer fails the test at once."""
+    failed = [t.failure for t in traffic if t.failure is not None]
+    assert failed == [], f"traffic stopped: {failed}"
     now = time.monotonic()
     for thread in traffic:
         refused = [a.at for a in list(thread.answers) if a.status == 503]
@@ -168,6 +175,21 @@ def _recovered(traffic: list[Traffic], promoted: float) -> bool:
         if now - calm_since < CLEAN_TAIL_SECONDS or thread.refreshes_since(calm_since) < 2:
             return False
     return True
+
+
+def _traffic_state(traffic: list[Traffic], promoted: float) -> str:
+    """What each traffic thread saw since the new primary led: for a failed wait's message."""
+    lines = []
+    for number, thread in enumerate(traffic):
+        since = [a for a in list(thread.answers) if a.at > promoted]
+        statuses = sorted({a.status for a in since})
+        last = since[-1] if since else None
+        shown = f"{last.operation} {last.status} at +{last.at - promoted:.2f} s" if last else "none"
+        lines.append(
+            f"thread {number}: alive {thread.is_alive()}, {len(since)} answers since the promotion"
+            f" (statuses {statuses}), {thread.refreshes_since(promoted)} refreshes, the last {shown}"
+        )
+    return "; ".join(lines)
 
 
 def _window(writes: list[Answer], struck: float) -> float:
@@ -266,8 +288,14 @@ def _around(answers: list[Answer], struck: float) -> str:
     return ", ".join(f"{a.status} at +{a.at - struck:.2f} s from {a.where or 'a replica'}" for a in answers[:20])
 
 
-def _wait(holds: Callable[[], bool], what: str, within: float, pause: float = 0.1) -> None:
+def _wait(
+    holds: Callable[[], bool],
+    what: str,
+    within: float,
+    pause: float = 0.1,
+    state: Callable[[], str] = lambda: "",
+) -> None:
     deadline = time.monotonic() + within
     while not holds():
-        assert time.monotonic() < deadline, f"no {what} within {within} s"
+        assert time.monotonic() < deadline, f"no {what} within {within} s. {state()}"
         time.sleep(pause)
