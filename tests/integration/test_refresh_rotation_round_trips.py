@@ -19,10 +19,12 @@ from adapters.sql.database import create_engine, session_factory
 from adapters.sql.postgres_pooler import STATEMENTS_IN_TRANSACTIONS
 from adapters.sql.sql_refresh_rotations import sql_refresh_rotations
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
+from application.errors import StorageUnavailable
 from application.ports.refresh_rotations import RefreshRotations
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
+from deploy.ports import free_port
 from domain.rotation import PlannedRotation
 from domain.sessions import hash_refresh_token
 from entrypoints.ioc.container import build_container
@@ -146,3 +148,18 @@ async def test_a_rotation_waits_for_its_turn_at_the_connections(database_url: st
         await engine.dispose()
 
     assert rotated is not None and sent
+
+
+@pytest.mark.postgres
+async def test_a_rotation_on_a_database_that_is_not_there_is_storage_unavailable_and_gives_its_turn_back() -> None:
+    engine = create_engine(f"postgresql+asyncpg://tessera@127.0.0.1:{free_port()}/tessera")
+    sessions = session_factory(engine)
+    rotations = sql_refresh_rotations(engine, sessions)
+    plan = PlannedRotation(hash_refresh_token("a"), T0, uuid.uuid4(), hash_refresh_token("b"), T0, "5ea1ed")
+    try:
+        for _ in range(engine.pool.size() + 1):  # type: ignore[attr-defined]  # a turn kept would block the last
+            with pytest.raises(StorageUnavailable) as refused:
+                await asyncio.wait_for(rotations.rotate(plan), timeout=30)
+            assert not isinstance(refused.value.__cause__, TimeoutError), "refused for want of a turn"
+    finally:
+        await engine.dispose()
