@@ -22,10 +22,10 @@ from application.ports.token_signer import TokenSigner
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
-from entrypoints.config import Settings
+from entrypoints.cli.keys import check_shared_keys
 from entrypoints.ioc.container import build_container
 from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
-from entrypoints.key_commands import check_shared_keys
+from entrypoints.settings.config import Settings
 
 SQLALCHEMY_CALLS = (
     *((AsyncSession, name) for name in ("execute", "scalar", "scalars", "flush", "commit", "rollback", "close")),

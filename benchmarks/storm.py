@@ -25,7 +25,7 @@ from benchmarks.login_load import LoginList
 from benchmarks.login_population import PROFILES, Argon2Cost, write_users
 from benchmarks.servers import db_upgrade, tessera, tessera_env
 from benchmarks.token_load import TokenList
-from entrypoints.config import Settings
+from entrypoints.settings.config import Settings
 
 PROBE_CONNECTIONS, STORM_CONNECTIONS = 4, 16
 PROBE_TOKENS = 2_000

@@ -2,11 +2,11 @@
 
 from dishka import AsyncContainer, Provider, make_async_container
 
-from entrypoints.config import Settings
 from entrypoints.ioc.core import CoreProvider
 from entrypoints.ioc.keys import FileKeysProvider, KeyProvider, SharedKeysProvider
 from entrypoints.ioc.storage import storage_provider
 from entrypoints.ioc.use_cases import UseCaseProvider
+from entrypoints.settings.config import Settings
 
 
 def legacy_bridge_providers(settings: Settings) -> list[Provider]:

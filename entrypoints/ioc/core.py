@@ -30,9 +30,9 @@ from domain.password_resets import ResetLinkTemplate
 from domain.policy import TokenPolicy
 from domain.revocation_feed import RevocationFeed
 from domain.throttling import ThrottlePolicy
-from entrypoints.config import Settings
-from entrypoints.freshness import Freshness
-from entrypoints.http.browser import BrowserPolicy
+from entrypoints.background.freshness import Freshness
+from entrypoints.settings.browser import BrowserPolicy
+from entrypoints.settings.config import Settings
 
 
 class CoreProvider(Provider):

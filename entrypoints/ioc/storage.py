@@ -35,7 +35,7 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from entrypoints.ioc.storage_backend import Schema, StorageBackend, StorageProvider
 
 if TYPE_CHECKING:  # the environment reads this registry, and the settings are built from the environment
-    from entrypoints.config import Settings
+    from entrypoints.settings.config import Settings
 
 
 class SqlStorageProvider(StorageProvider):

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.cli.main import main
 from entrypoints.http.app import create_app
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
 from tests.integration.cookies import assert_problem
 from tests.integration.flows import bearer, log_in, register
 from tests.integration.test_admin import _admin

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from domain.clients import TrustedClients, parse_trusted_clients
-from entrypoints import exit_codes
-from entrypoints.cli import main
-from entrypoints.config import Settings
+from entrypoints.cli import exit_codes
+from entrypoints.cli.main import main
+from entrypoints.settings.config import Settings
 
 
 @pytest.fixture

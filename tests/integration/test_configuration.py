@@ -8,10 +8,10 @@ import pytest
 
 from deploy.ports import free_port
 from domain.throttling import ThrottlePolicy
-from entrypoints import exit_codes
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.cli import exit_codes
+from entrypoints.cli.main import main
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
 
 
 def test_defaults_serve_sqlite_in_the_working_directory_with_rs256() -> None:

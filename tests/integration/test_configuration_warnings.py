@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from joserfc.jwk import ECKey
 
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.config_warnings import KNOWN, SETTINGS, config_warnings
+from entrypoints.cli.main import main
+from entrypoints.settings.config import Settings
+from entrypoints.settings.config_warnings import KNOWN, SETTINGS, config_warnings
 
 ISSUER_WARNING = (
     "tessera: warning: TESSERA_ISSUER is not set: tokens name the development issuer http://localhost:8000; "

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
 
 
 def test_the_cookie_settings_default_to_strict_and_no_other_origin() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.config import Settings
 from entrypoints.http.app import create_app
+from entrypoints.settings.config import Settings
 from tests.integration.conftest import ClientFactory
 from tests.integration.cookies import APP_ORIGIN, OWN_ORIGIN
 from tests.integration.flows import Client

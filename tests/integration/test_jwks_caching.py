@@ -8,9 +8,9 @@ from joserfc.jwk import ECKey
 from litestar.testing import AsyncTestClient
 
 from adapters.crypto.signing_keys import SigningKeySet
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
 from entrypoints.http.app import create_app
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
 from tests.integration.flows import Client
 from tests.integration.stored import in_app
 from tests.support.http import settings_for_tests

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from domain.legacy_sessions import UserLookup
-from entrypoints import exit_codes
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
-from entrypoints.legacy_settings import LegacyBridgeSettings, LegacyStoreKind
+from entrypoints.cli import exit_codes
+from entrypoints.cli.main import main
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.legacy import LegacyBridgeSettings, LegacyStoreKind
 
 
 def test_the_bridge_is_off_by_default() -> None:
@@ -149,7 +149,7 @@ def test_an_unreadable_or_empty_secret_file_is_refused_without_echoing_it(tmp_pa
 
 
 def test_the_secret_never_appears_in_the_settings_or_tessera_config(secret_file: Path) -> None:
-    from entrypoints.config_command import effective_settings
+    from entrypoints.cli.show_config import effective_settings
 
     env = {
         "TESSERA_LEGACY_SESSIONS": "django-db+postgresql://u:pw@db/app",

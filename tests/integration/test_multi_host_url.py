@@ -6,7 +6,7 @@ from asyncpg import connect_utils
 
 from adapters.sql.database import database_config
 from adapters.sql.postgres_change_listener import libpq_dsn
-from entrypoints.config import Settings
+from entrypoints.settings.config import Settings
 
 MULTI_HOST = "postgresql://tessera:p%40ss@/auth?host=db1:5432&host=db2:5433&target_session_attrs=read-write"
 

@@ -17,9 +17,9 @@ from litestar.testing import AsyncTestClient
 from adapters.mail.smtp_mailer import SmtpServer
 from application.ports.mailer import Mail, Mailer
 from application.ports.unit_of_work import UnitOfWork
-from entrypoints.config import Settings
 from entrypoints.http.app import create_app
-from entrypoints.mail_settings import MailSettings
+from entrypoints.settings.config import Settings
+from entrypoints.settings.mail import MailSettings
 from tests.integration.cookies import assert_problem
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.integration.stored import in_app

@@ -7,9 +7,9 @@ from sqlalchemy.engine import make_url
 
 from adapters.sql.database import DatabaseUnreachable, database_config, pending_migrations
 from adapters.sql.postgres_change_listener import PostgresChangeListener
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.cli.main import main
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
 
 URL = "postgresql+asyncpg://tessera:pw@db.internal/auth"
 

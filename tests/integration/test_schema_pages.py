@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from entrypoints.config import Settings
-from entrypoints.http.schema_pages import REDOC_INTEGRITY, REDOC_URL
+from entrypoints.http.problems.schema_pages import REDOC_INTEGRITY, REDOC_URL
+from entrypoints.settings.config import Settings
 from tests.integration.conftest import ClientFactory
 from tests.integration.flows import Client
 

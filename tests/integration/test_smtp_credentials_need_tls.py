@@ -10,7 +10,7 @@ import pytest
 
 from adapters.mail.smtp_mailer import SmtpMailer
 from application.ports.mailer import Mail
-from entrypoints.config import Settings
+from entrypoints.settings.config import Settings
 from tests.support.smtp import Inbox, smtp_server
 
 pytestmark = pytest.mark.anyio

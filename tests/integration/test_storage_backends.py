@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from entrypoints import exit_codes
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.cli import exit_codes
+from entrypoints.cli.main import main
 from entrypoints.ioc.storage import BACKENDS
-from entrypoints.serve import default_workers
+from entrypoints.runtime.serve import default_workers
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
 from tests.support.toy_storage import PICKLE_FILE_BACKEND
 
 Cli = Callable[..., tuple[int, str, str]]

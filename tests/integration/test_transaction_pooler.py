@@ -7,9 +7,9 @@ from sqlalchemy.engine import make_url
 
 from adapters.sql.database import database_config
 from adapters.sql.postgres_pooler import STATEMENTS_IN_TRANSACTIONS, statements_on_their_own
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
 from entrypoints.ioc.storage import storage_provider
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
 
 POOLED = "postgresql://tessera:hunter2@pgbouncer.internal:6432/auth?pooler=pgbouncer"
 DIRECT = "postgresql://tessera:hunter2@db.internal:5432/auth"

@@ -5,8 +5,8 @@ import hashlib
 import pytest
 
 from domain.clients import InvalidClientEntry, TrustedClient, TrustedClients, parse_trusted_clients
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
 
 SECRET = "a-high-entropy-secret-of-more-than-32-chars"
 HASH = hashlib.sha256(SECRET.encode()).hexdigest()
