@@ -1,8 +1,9 @@
 """The periodic work of one process: keeping its revocation view, profile cache and key set current,
 hearing changes as they happen, and purging.
 
-Each loop survives a database outage: it logs, counts the failure, and tries again on its next
-tick. `Freshness` tells how stale this process's view of the shared state may be.
+Each loop survives a database outage: it logs, counts it (`tessera_storage_unavailable_total`), and
+tries again on its next tick. How stale this process's view is shows in the metrics
+(`tessera_revocation_view_age_seconds`, `tessera_key_set_age_seconds`).
 """
 
 import asyncio
@@ -10,7 +11,7 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from dishka import AsyncContainer
 
@@ -30,7 +31,6 @@ from application.use_cases.manage_signing_keys import ManageSigningKeys
 from application.use_cases.purge_expired import PurgeExpired
 from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from application.use_cases.sync_replica import SyncReplica
-from entrypoints.background.freshness import Freshness
 from entrypoints.settings.config import Settings
 
 log = logging.getLogger(__name__)
@@ -43,12 +43,13 @@ class BackgroundWork:
         self._schedule = settings.schedule()
         self._tasks: list[asyncio.Task[None]] = []
         self._listeners: list[ChangeListener] = []
+        self._last_sync: datetime | None = None
+        """When the last successful poll began: the next one reads what changed since (with its lookback)."""
 
     async def start(self) -> None:
         """Listen for changes, load the whole revocation window (and the key set) once, then keep
         them current. Raises if the database cannot be reached: a process does not start without them."""
         self._clock = await self._container.get(Clock)
-        self._freshness = await self._container.get(Freshness)
         self._revocations = await self._container.get(RevocationView)
         revocation_view_measured_by(self._revocations.size)
         propagation = await self._container.get(Propagation)
@@ -85,15 +86,14 @@ class BackgroundWork:
         started = self._clock.now()
         async with self._container() as request:
             sync = await request.get(SyncReplica)
-            await sync.execute(self._freshness.revocations, self._schedule.revocation_lookback)
-        self._freshness.revocations = started
+            await sync.execute(self._last_sync, self._schedule.revocation_lookback)
+        self._last_sync = started
         revocations_synced(started, self._revocations.size())
 
     async def _reload_keys(self) -> None:
         async with self._container() as request:
             await (await request.get(ReloadSigningKeys)).execute()
-        self._freshness.keys = self._clock.now()
-        keys_loaded(self._freshness.keys)
+        keys_loaded(self._clock.now())
 
     async def _purge(self) -> None:
         async with self._container() as request:
@@ -110,15 +110,10 @@ class BackgroundWork:
                 try:
                     await work()
                 except StorageUnavailable:
-                    self._failed(name)
                     STORAGE_UNAVAILABLE.inc()
                     log.warning("%s: the database cannot be reached; retrying in %s", name, every)
                 except Exception:
-                    self._failed(name)
                     log.exception("%s failed; retrying in %s", name, every)
                 await asyncio.sleep(every.total_seconds())
 
         self._tasks.append(asyncio.create_task(run(), name=f"tessera-{name}"))
-
-    def _failed(self, name: str) -> None:
-        self._freshness.failures[name] = self._freshness.failures.get(name, 0) + 1

@@ -1,7 +1,6 @@
 """`tessera keys list | rotate | retire`: the shared signing keys, managed from any machine that
 has the database URL and the key-encryption key."""
 
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -10,9 +9,8 @@ from typing import TypeVar
 from dishka import AsyncContainer
 
 from application.use_cases.manage_signing_keys import ManageSigningKeys
-from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from domain.errors import DomainError
-from entrypoints.ioc.container import build_container
+from entrypoints.ioc.container import in_one_request
 from entrypoints.settings.config import Settings
 from entrypoints.settings.environment import ConfigError
 
@@ -55,16 +53,6 @@ def require_shared_keys(settings: Settings) -> None:
         )
 
 
-def check_shared_keys(settings: Settings) -> None:
-    """Before serving: a key exists, and this key-encryption key opens it (else KeyConfigurationError)."""
-
-    async def check(request: AsyncContainer) -> None:
-        await (await request.get(ManageSigningKeys)).ensure_one(settings.signing_alg)
-        await (await request.get(ReloadSigningKeys)).execute()
-
-    _in_request(settings, check)
-
-
 def _list(settings: Settings) -> int:
     statuses = _with_keys(settings, lambda keys: keys.statuses())
     print(f"{'KID':<45} {'ALG':<8} {'STATE':<10} {'SIGNS FROM':<26} PUBLISHED UNTIL")
@@ -79,16 +67,4 @@ def _with_keys(settings: Settings, work: Callable[[ManageSigningKeys], Awaitable
     async def manage(request: AsyncContainer) -> T:
         return await work(await request.get(ManageSigningKeys))
 
-    return _in_request(settings, manage)
-
-
-def _in_request(settings: Settings, work: Callable[[AsyncContainer], Awaitable[T]]) -> T:
-    async def run() -> T:
-        container = build_container(settings)
-        try:
-            async with container() as request:
-                return await work(request)
-        finally:
-            await container.close()
-
-    return asyncio.run(run())
+    return in_one_request(settings, manage)

@@ -7,22 +7,25 @@ import os
 import sys
 from collections.abc import Sequence
 
+from dishka import AsyncContainer
+
 from adapters.crypto.signing_keys import KeyConfigurationError
 from adapters.sql.database import DatabaseUnreachable, SchemaCommandFailed
 from application.errors import StorageUnavailable
+from entrypoints.backends.registry import backend_for
 from entrypoints.cli import exit_codes
 from entrypoints.cli.clients import run_client_command
 from entrypoints.cli.keys import require_shared_keys, run_key_command
 from entrypoints.cli.parser import parse
 from entrypoints.cli.show_config import effective_settings
 from entrypoints.cli.users import run_user_command
-from entrypoints.ioc.storage import backend_for
 from entrypoints.runtime.log_setup import configure_logging
 from entrypoints.runtime.schema_check import SchemaBehind, require_current_schema
 from entrypoints.runtime.serve import serve_api
 from entrypoints.settings.config import Settings
 from entrypoints.settings.config_warnings import config_warnings
 from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.reader import settings_from_env
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
+    settings = settings_from_env()
     for warning in config_warnings(settings, os.environ):
         print(f"tessera: warning: {warning}", file=sys.stderr)
     if args.command == "config":
@@ -96,20 +99,13 @@ def _configure_logging(args: argparse.Namespace) -> None:
 
 
 def _purge(settings: Settings) -> int:
-    import asyncio
-
     from application.use_cases.purge_expired import PurgeExpired
-    from entrypoints.ioc.container import build_container
+    from entrypoints.ioc.container import in_one_request
 
-    async def purge() -> int:
-        container = build_container(settings)
-        try:
-            async with container() as request:
-                return await (await request.get(PurgeExpired)).execute()
-        finally:
-            await container.close()
+    async def purge(request: AsyncContainer) -> int:
+        return await (await request.get(PurgeExpired)).execute()
 
-    print(f"tessera: purged {asyncio.run(purge())} expired rows")
+    print(f"tessera: purged {in_one_request(settings, purge)} expired rows")
     return 0
 
 

@@ -3,12 +3,13 @@ the operator's hold on accounts, from any machine that has the database URL. Pas
 (or a prompt on a terminal), never from the command line, where `ps` and shell histories would keep them."""
 
 import argparse
-import asyncio
 import getpass
 import json
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TextIO, TypeVar
+
+from dishka import AsyncContainer
 
 from application.actors import OPERATOR
 from application.results import UserSummary
@@ -23,7 +24,7 @@ from application.use_cases.set_user_claims import SetUserClaims
 from domain.errors import DomainError, InvalidClaims, InvalidPassword
 from domain.users import Email
 from entrypoints.cli.user_import import add_import_command, run_import
-from entrypoints.ioc.container import build_container
+from entrypoints.ioc.container import in_one_request
 from entrypoints.settings.config import Settings
 
 T = TypeVar("T")
@@ -133,12 +134,7 @@ def _print_users(users: list[UserSummary]) -> None:
 
 
 def _with(settings: Settings, use_case: type[U], work: Callable[[U], Awaitable[T]]) -> T:
-    async def run() -> T:
-        container = build_container(settings)
-        try:
-            async with container() as request:
-                return await work(await request.get(use_case))
-        finally:
-            await container.close()
+    async def run(request: AsyncContainer) -> T:
+        return await work(await request.get(use_case))
 
-    return asyncio.run(run())
+    return in_one_request(settings, run)

@@ -34,13 +34,14 @@ from entrypoints.ioc.container import build_container
 from entrypoints.settings.browser import BrowserPolicy
 from entrypoints.settings.config import Settings
 from entrypoints.settings.environment import SameSite
+from entrypoints.settings.reader import settings_from_env
 
 
 def create_app(settings: Settings | None = None, *overrides: Provider) -> Litestar:
     """Everything the app uses comes from the one container; the factory only reads the browser policy
     from the settings, as the container does: Litestar needs its CORS before the first request, and
     the OpenAPI schema documents its SameSite."""
-    settings = settings or Settings.from_env()
+    settings = settings or settings_from_env()
     container = build_container(settings, *overrides)
     background = BackgroundWork(container, settings)
     browsers = BrowserPolicy.from_settings(settings)

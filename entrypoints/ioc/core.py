@@ -30,7 +30,6 @@ from domain.password_resets import ResetLinkTemplate
 from domain.policy import TokenPolicy
 from domain.revocation_feed import RevocationFeed
 from domain.throttling import ThrottlePolicy
-from entrypoints.background.freshness import Freshness
 from entrypoints.settings.browser import BrowserPolicy
 from entrypoints.settings.config import Settings
 
@@ -45,10 +44,6 @@ class CoreProvider(Provider):
     propagation = provide(Propagation)
     revoker = provide(SessionRevoker)
     user_changes = provide(UserChanges)
-
-    @provide
-    def freshness(self) -> Freshness:
-        return Freshness()
 
     @provide
     def policy(self, settings: Settings) -> TokenPolicy:

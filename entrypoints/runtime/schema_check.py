@@ -1,7 +1,7 @@
 """Every command that reads or writes the database checks its schema first: on an empty or older one it
 stops with one line naming `tessera db upgrade`, instead of a driver's traceback about a missing table."""
 
-from entrypoints.ioc.storage import backend_for
+from entrypoints.backends.registry import backend_for
 
 
 class SchemaBehind(RuntimeError):

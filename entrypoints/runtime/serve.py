@@ -9,14 +9,18 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from dishka import AsyncContainer
 from litestar import Litestar
 
 from adapters.observability.metrics_listener import metrics_listener
-from entrypoints.cli.keys import check_shared_keys
+from application.use_cases.manage_signing_keys import ManageSigningKeys
+from application.use_cases.reload_signing_keys import ReloadSigningKeys
+from entrypoints.backends.registry import backend_for
+from entrypoints.ioc.container import in_one_request
 from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
-from entrypoints.ioc.storage import backend_for
 from entrypoints.runtime.schema_check import require_current_schema
 from entrypoints.settings.config import Settings
+from entrypoints.settings.reader import settings_from_env
 
 WORKER_SOCKETS = "TESSERA_WORKER_SOCKETS"
 METRICS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
@@ -91,11 +95,21 @@ def serve_api(
     return 0
 
 
+def check_shared_keys(settings: Settings) -> None:
+    """Before serving: a key exists, and this key-encryption key opens it (else KeyConfigurationError)."""
+
+    async def check(request: AsyncContainer) -> None:
+        await (await request.get(ManageSigningKeys)).ensure_one(settings.signing_alg)
+        await (await request.get(ReloadSigningKeys)).execute()
+
+    in_one_request(settings, check)
+
+
 def worker_app() -> Litestar:
     """One worker's app, from the environment the serving parent checked and extended."""
     from entrypoints.http.app import create_app
 
-    return create_app(Settings.from_env())
+    return create_app(settings_from_env())
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 policy where it has one (the domain is what tests and benchmarks build without a `Settings`), else here."""
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +16,6 @@ from domain.throttling import ThrottlePolicy
 from entrypoints.settings.environment import SameSite
 from entrypoints.settings.legacy import LegacyBridgeSettings
 from entrypoints.settings.mail import MailSettings
-from entrypoints.settings.reader import read_settings
 from entrypoints.settings.schedule import Schedule
 
 _TOKENS = TokenPolicy(issuer="http://localhost:8000", audience="tessera")
@@ -153,7 +151,3 @@ class Settings:
     @property
     def jwks_cache_lifetime(self) -> timedelta:
         return self.key_timings().jwks_lifetime
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
-        return read_settings(cls, os.environ if environ is None else environ)

@@ -13,7 +13,7 @@ from adapters.sql.postgres_tls import InvalidTlsParameter
 from domain.clients import InvalidClientEntry, TrustedClient, parse_trusted_clients
 from domain.custom_claims import RESERVED_NAMES
 from domain.login_identifiers import LoginIdentifiers, UnknownIdentifierKind
-from entrypoints.ioc.storage import UnknownStorageUrl, normalised_url
+from entrypoints.backends.registry import UnknownStorageUrl, normalised_url
 from entrypoints.settings.origins import parse_origin
 
 PREFIX = "TESSERA_"

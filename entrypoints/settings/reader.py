@@ -1,25 +1,25 @@
 """Configuration from `TESSERA_*` environment variables. A bad value stops start-up with one line naming it."""
 
+import os
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
 from domain.key_errors import JwksOutlivesPropagation
 from domain.throttling import ThrottleLetsOneAddressLockOut
-from entrypoints.ioc.storage import listen_url_refused
+from entrypoints.backends.registry import listen_url_refused
+from entrypoints.settings.config import Settings
 from entrypoints.settings.environment import ConfigError, Env
 from entrypoints.settings.legacy import legacy_bridge_from_env
 from entrypoints.settings.mail import mail_settings_from_env
 
-if TYPE_CHECKING:
-    from entrypoints.settings.config import Settings
 
-
-def read_settings(cls: type["Settings"], environ: Mapping[str, str]) -> "Settings":
-    env = Env(environ)
-    defaults = cls()
-    settings = cls(
+def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings the `TESSERA_*` variables give (the process's own environment by default); a
+    variable set wrong raises `ConfigError` naming it."""
+    env = Env(os.environ if environ is None else environ)
+    defaults = Settings()
+    settings = Settings(
         database_url=env.database_url("DATABASE_URL", defaults.database_url),
         listen_database_url=env.optional_database_url("LISTEN_DATABASE_URL"),
         database_pool_size=env.integer("DATABASE_POOL_SIZE", defaults.database_pool_size, low=1, high=100),

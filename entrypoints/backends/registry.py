@@ -1,12 +1,12 @@
 """The storage backends, in one registry: which URL schemes tessera accepts, the dishka provider of
 each, whether it has a schema to migrate, and who hears of the changes committed to it. The
-environment, the CLI, `serve` and the composition root all ask `BACKENDS`; nothing else knows a scheme."""
+environment, the CLI, `serve` and the composition root all ask `BACKENDS`; nothing else knows a scheme.
+It sits below the settings, which read their URLs by it, and imports neither them nor the root."""
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from dishka import Provider, Scope, provide
+from dishka import Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.memory.in_memory_profile_reader import InMemoryProfileReader
@@ -32,10 +32,7 @@ from application.ports.profile_reader import ProfileReader
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from application.ports.storage_health import StorageHealth
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from entrypoints.ioc.storage_backend import Schema, StorageBackend, StorageProvider
-
-if TYPE_CHECKING:  # the environment reads this registry, and the settings are built from the environment
-    from entrypoints.settings.config import Settings
+from entrypoints.backends.backend import Schema, StorageBackend, StorageProvider
 
 
 class SqlStorageProvider(StorageProvider):
@@ -152,8 +149,3 @@ def listen_url_refused(database_url: str, listen_url: str | None) -> str | None:
     if is_pooled(listen_url):
         return "must reach PostgreSQL itself, not a transaction pooler: LISTEN hears nothing through one"
     return None
-
-
-def storage_provider(settings: "Settings") -> Provider:
-    backend = backend_for(settings.database_url)
-    return backend.provider(settings.database_url, backend, settings.listen_database_url, settings.database_pool_size)

@@ -1,4 +1,4 @@
-"""What a storage backend is, for the registry in entrypoints/ioc/storage.py: its URL schemes, its
+"""What a storage backend is, for the registry in entrypoints/backends/registry.py: its URL schemes, its
 provider, its schema or none, whether processes share it, and who hears of its changes. A new
 backend's provider subclasses `StorageProvider` in a module of its own, which the registry imports."""
 
