@@ -31,7 +31,7 @@ SETTINGS = frozenset(
         *("LOGIN_IDENTIFIERS", "FOREIGN_HASH_CONCURRENCY"),
     )
 )
-"""Every variable `Settings.from_env` reads (entrypoints/settings/reader.py and legacy_settings.py), including
+"""Every variable `settings_from_env` reads (entrypoints/settings/reader.py, mail.py and legacy.py), including
 `TESSERA_WORKER_SOCKETS`, which `tessera serve --workers` sets for its own workers."""
 
 ELSEWHERE = frozenset(
