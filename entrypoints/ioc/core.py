@@ -30,9 +30,8 @@ from domain.password_resets import ResetLinkTemplate
 from domain.policy import TokenPolicy
 from domain.revocation_feed import RevocationFeed
 from domain.throttling import ThrottlePolicy
-from entrypoints.config import Settings
-from entrypoints.freshness import Freshness
-from entrypoints.http.browser import BrowserPolicy
+from entrypoints.settings.browser import BrowserPolicy
+from entrypoints.settings.config import Settings
 
 
 class CoreProvider(Provider):
@@ -45,10 +44,6 @@ class CoreProvider(Provider):
     propagation = provide(Propagation)
     revoker = provide(SessionRevoker)
     user_changes = provide(UserChanges)
-
-    @provide
-    def freshness(self) -> Freshness:
-        return Freshness()
 
     @provide
     def policy(self, settings: Settings) -> TokenPolicy:

@@ -27,7 +27,7 @@ from adapters.memory.in_memory_store import InMemoryTables
 from adapters.memory.in_memory_user_repository import InMemoryUserRepository
 from application.ports.storage_health import StorageHealth
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from entrypoints.ioc.storage_backend import StorageBackend, StorageProvider
+from entrypoints.backends.backend import StorageBackend, StorageProvider
 
 
 class PickleFileStore:
