@@ -1,9 +1,9 @@
 """The SQL of `SqlRefreshRotations`, without the ORM: one statement on PostgreSQL, four on SQLite.
 
-Each is `domain.rotation.rotates_at_once` written as a query, and stores what a `PlannedRotation` says,
-the successor's expiry capped at the session's absolute end in SQL; tests/contract/test_refresh_rotations.py
-holds both to the rule. The statements are built once; SQLAlchemy caches their compiled form, so a call
-only binds values."""
+Each writes `domain.rotation.rotates_at_once` as a query and stores what a `PlannedRotation` says (the
+successor's expiry capped at the session's absolute end in SQL, as `successor_in` caps it);
+tests/contract/test_refresh_rotations.py holds both to the rule. The statements are built once; SQLAlchemy
+caches their compiled form, so a call only binds values."""
 
 from typing import Any
 
