@@ -21,8 +21,8 @@ from entrypoints.http.browser.cookies import (
     session_cookies,
 )
 from entrypoints.http.browser.csrf import require_csrf_proof
+from entrypoints.http.middleware.request_container import browser_policy
 from entrypoints.http.problems.errors import InvalidRequest
-from entrypoints.settings.browser import browser_policy
 
 TokenAnswer = Response[TokenResponse | CookieSessionResponse]
 RefreshCookie = Annotated[
