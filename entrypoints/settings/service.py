@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from adapters.crypto.caching_token_verifier import DEFAULT_MAX_TOKENS
-from adapters.local.lru_profile_cache import DEFAULT_MAX_PROFILES
+from adapters.process.lru_profile_cache import DEFAULT_MAX_PROFILES
 from domain.clients import TrustedClient
 from entrypoints.settings.declared import declared, flag, integer, path, seconds
 from entrypoints.settings.environment import Env

@@ -6,7 +6,7 @@ import msgspec
 from litestar.openapi import ResponseSpec
 
 from domain.claims import MAX_TOKEN_LENGTH
-from entrypoints.http.problems.openapi import problems
+from entrypoints.http.problems.openapi import error_responses
 from entrypoints.http.problems.problem import PROBLEM_JSON
 
 
@@ -49,7 +49,7 @@ class OAuthProblemDetails(msgspec.Struct):
 
 
 CLIENT_PROBLEMS = {
-    **problems(e400="The form has no `token`, or a parameter is too long"),
+    **error_responses(e400="The form has no `token`, or a parameter is too long"),
     401: ResponseSpec(
         data_container=OAuthProblemDetails,
         description="No HTTP Basic credentials, an unknown client or a wrong secret (the same answer for each); "

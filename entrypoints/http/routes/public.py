@@ -16,7 +16,7 @@ from litestar.params import HeaderParameter
 
 from application.ports.public_keys import PublicKeys
 from entrypoints.http.bodies.operations import JwkResponse, JwksResponse
-from entrypoints.http.problems.openapi import problems
+from entrypoints.http.problems.openapi import error_responses
 from entrypoints.http.routes.server_metadata import METADATA_PATH, ServerMetadata, issuer_is_a_url, server_metadata
 from entrypoints.settings.config import Settings
 
@@ -57,7 +57,7 @@ def _matches(if_none_match: str, etag: str) -> bool:
     ],
     responses={
         304: ResponseSpec(data_container=None, description="Not modified: the cached copy with this ETag is current"),
-        **problems(e400=f"An If-None-Match header longer than {MAX_IF_NONE_MATCH} characters"),
+        **error_responses(e400=f"An If-None-Match header longer than {MAX_IF_NONE_MATCH} characters"),
     },
 )
 @inject
@@ -87,7 +87,7 @@ async def jwks(
     ],
     responses={
         304: ResponseSpec(data_container=None, description="Not modified: the cached copy with this ETag is current"),
-        **problems(
+        **error_responses(
             e400=f"An If-None-Match header longer than {MAX_IF_NONE_MATCH} characters",
             e404="TESSERA_ISSUER is not an http(s) URL without query or fragment: there is no metadata to publish",
         ),
