@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import SigningKeySet, generate_key
-from adapters.local.process_revocation_view import ProcessRevocationView
+from adapters.process.process_revocation_view import ProcessRevocationView
 from adapters.system_clock import SystemClock
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.claims import AccessClaims

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from dishka import Provider, Scope, provide
 
-from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
+from adapters.process.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from application.ports.change_listener import ChangeListener
 from application.ports.profile_reader import ProfileReader
 from application.ports.refresh_rotations import RefreshRotations

@@ -6,11 +6,21 @@ fresh with `--generate`. Only its SHA-256 goes into configuration.
 
 import secrets
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from domain.clients import CLIENT_ID, MIN_SECRET_LENGTH, hash_client_secret
 
 GENERATED_SECRET_BYTES = 32
+
+
+def add_client_commands(commands: Any) -> None:  # argparse's subparsers action has no public type
+    clients = commands.add_parser("clients", help="trusted backend clients of /oauth/introspect and /oauth/revoke")
+    client_commands = clients.add_subparsers(dest="client_command", required=True)
+    hash_client = client_commands.add_parser(
+        "hash", help="print the TESSERA_OAUTH_CLIENTS entry of a client whose secret is on stdin"
+    )
+    hash_client.add_argument("client_id")
+    hash_client.add_argument("--generate", action="store_true", help="make a fresh secret and print it too")
 
 
 def run_client_command(client_id: str, *, generate: bool, stdin: TextIO | None = None) -> int:

@@ -4,7 +4,7 @@ has the database URL and the key-encryption key."""
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from dishka import AsyncContainer
 
@@ -15,6 +15,16 @@ from entrypoints.settings.config import Settings
 from entrypoints.settings.environment import ConfigError
 
 T = TypeVar("T")
+
+
+def add_key_commands(commands: Any) -> None:  # argparse's subparsers action has no public type
+    keys = commands.add_parser("keys", help="the shared signing keys (with TESSERA_KEY_ENCRYPTION_KEY)")
+    key_commands = keys.add_subparsers(dest="key_command", required=True)
+    key_commands.add_parser("list", help="every key, its state, and until when it is published")
+    rotate = key_commands.add_parser("rotate", help="a new key: published now, signing after the propagation delay")
+    rotate.add_argument("--now", action="store_true", help="sign with it at once (after a compromise)")
+    retire = key_commands.add_parser("retire", help="withdraw a key at once: its tokens stop verifying")
+    retire.add_argument("kid")
 
 
 def run_key_command(settings: Settings, command: str, *, now: bool = False, kid: str | None = None) -> int:

@@ -26,6 +26,10 @@ KEPT_VALUES = frozenset({"{token}"})
 """The reset link's placeholder is no secret: it says where the token goes."""
 
 
+def add_config_command(commands: Any) -> None:  # argparse's subparsers action has no public type
+    commands.add_parser("config", help="print the effective settings, secrets masked")
+
+
 def effective_settings(settings: Settings) -> list[str]:
     lines: list[str] = []
     for field in fields(settings):

@@ -15,6 +15,7 @@ from entrypoints.http.auth.authentication import BEARER_SCHEME, COOKIE_SCHEME
 from entrypoints.http.auth.client_authentication import CLIENT_SCHEME
 from entrypoints.http.bodies.auth import LoginRequest
 from entrypoints.http.browser.cookies import ACCESS_COOKIE
+from entrypoints.http.browser.cors import cors_config
 from entrypoints.http.middleware.json_bodies import require_json_body
 from entrypoints.http.middleware.request_container import RequestContainerMiddleware
 from entrypoints.http.problems.exception_handlers import EXCEPTION_HANDLERS
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_BODY_BYTES,
-        cors_config=browsers.cors(),
+        cors_config=cors_config(browsers),
         openapi_config=_openapi(settings.schema_pages),
         plugins=[ClosedStructSchemaPlugin(withheld_fields(settings))],
         debug=False,

@@ -5,12 +5,12 @@ from collections.abc import AsyncIterator
 from dishka import Provider, Scope, from_context, provide
 
 from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
-from adapters.local.lru_profile_cache import LruProfileCache
-from adapters.local.process_revocation_view import ProcessRevocationView
-from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.mail.logging_mailer import DiscardingMailer, LoggingMailer
 from adapters.mail.smtp_mailer import SmtpMailer
 from adapters.observability.logging_security_events import LoggingSecurityEvents
+from adapters.process.lru_profile_cache import LruProfileCache
+from adapters.process.process_revocation_view import ProcessRevocationView
+from adapters.process.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.secrets_token_generator import SecretsTokenGenerator
 from adapters.system_clock import SystemClock
 from application.ports.clock import Clock

@@ -6,32 +6,11 @@ import difflib
 from collections.abc import Mapping
 
 from entrypoints.settings.config import Settings
+from entrypoints.settings.declared import declared_variables
 from entrypoints.settings.environment import PREFIX
 
-SETTINGS = frozenset(
-    PREFIX + name
-    for name in (
-        "LISTEN_DATABASE_URL",
-        "DATABASE_POOL_SIZE",
-        *("DATABASE_URL", "ISSUER", "AUDIENCE", "ACCESS_TTL_SECONDS", "REFRESH_TTL_SECONDS", "LEEWAY_SECONDS"),
-        *("REFRESH_GRACE_SECONDS", "SIGNING_ALG", "SIGNING_KEY_FILE", "DEV_KEY_FILE"),
-        *("ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM", "ARGON2_CONCURRENCY"),
-        *("LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_FAILURE_WINDOW_SECONDS"),
-        *("COOKIE_SAMESITE", "ALLOWED_ORIGINS", "KEY_ENCRYPTION_KEY", "KEY_ENCRYPTION_KEY_FILE"),
-        *("KEY_PROPAGATION_SECONDS", "KEY_RELOAD_SECONDS", "JWKS_MAX_AGE_SECONDS", "REVOCATION_POLL_SECONDS"),
-        *("REVOCATION_LOOKBACK_SECONDS", "PURGE_INTERVAL_SECONDS", "FORWARDED_ALLOW_IPS", "OAUTH_CLIENTS"),
-        *("VERIFIED_TOKEN_CACHE", "PROFILE_CACHE", "WORKER_SOCKETS"),
-        *("LEGACY_SESSIONS", "LEGACY_COOKIE", "LEGACY_NAMESPACE", "LEGACY_USER_KEY", "LEGACY_USER_LOOKUP"),
-        *("LEGACY_SESSION_ID_BYTES", "LEGACY_SECRET_FILE", "LEGACY_SESSION_AGE_SECONDS", "LEGACY_FILE_PREFIX"),
-        "LEGACY_READ_ONLY",
-        *("LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS", "REGISTRATION_MAX_PER_ADDRESS", "REGISTRATION_WINDOW_SECONDS"),
-        *("METRICS_ADDRESS", "SCHEMA_PAGES", "CUSTOM_CLAIM_NAMES"),
-        *("SESSION_MAX_AGE_SECONDS", "SESSION_SHORT_MAX_AGE_SECONDS"),
-        *("SMTP_URL", "SMTP_ALLOW_PLAINTEXT_AUTH", "MAIL_FROM", "PASSWORD_RESET_URL", "PASSWORD_RESET_MAX_PER_ADDRESS"),
-        *("LOGIN_IDENTIFIERS", "FOREIGN_HASH_CONCURRENCY"),
-    )
-)
-"""Every variable `settings_from_env` reads (entrypoints/settings/reader.py, mail.py and legacy.py), including
+SETTINGS = frozenset(PREFIX + name for name in declared_variables(Settings))
+"""Every variable `settings_from_env` reads, as the fields of `Settings` declare them, including
 `TESSERA_WORKER_SOCKETS`, which `tessera serve --workers` sets for its own workers."""
 
 ELSEWHERE = frozenset(

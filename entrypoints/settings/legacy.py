@@ -19,6 +19,12 @@ from entrypoints.settings.environment import PREFIX, ConfigError, Env
 _COOKIE_NAME = frozenset(string.ascii_letters + string.digits + "!#$%&'*+-.^_`|~")
 """RFC 6265's cookie-name: an RFC 9110 token."""
 _NAMESPACE_OFF = "none"
+VARIABLES = (
+    *("LEGACY_SESSIONS", "LEGACY_COOKIE", "LEGACY_NAMESPACE", "LEGACY_USER_KEY", "LEGACY_USER_LOOKUP"),
+    *("LEGACY_SESSION_ID_BYTES", "LEGACY_SECRET_FILE", "LEGACY_SESSION_AGE_SECONDS", "LEGACY_FILE_PREFIX"),
+    "LEGACY_READ_ONLY",
+)
+"""Every variable `legacy_bridge_from_env` reads."""
 
 
 class LegacyStoreKind(StrEnum):

@@ -11,6 +11,8 @@ from domain.password_resets import TOKEN_PLACEHOLDER, ResetLinkHasNoToken, Reset
 from entrypoints.settings.environment import ConfigError, Env
 
 _DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+VARIABLES = ("SMTP_URL", "SMTP_ALLOW_PLAINTEXT_AUTH", "MAIL_FROM", "PASSWORD_RESET_URL")
+"""Every variable `mail_settings_from_env` reads."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from uuid import UUID
 import pytest
 from sqlalchemy import text
 
-from adapters.local.lru_profile_cache import LruProfileCache
-from adapters.local.process_revocation_view import ProcessRevocationView
-from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.memory.in_memory_security_events import InMemorySecurityEvents
+from adapters.process.lru_profile_cache import LruProfileCache
+from adapters.process.process_revocation_view import ProcessRevocationView
+from adapters.process.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.sql.database import create_engine, session_factory
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.login_throttle import LoginThrottle

@@ -6,12 +6,12 @@ from typing import Any, cast
 import pytest
 from dishka import Provider, Scope, provide
 
-from adapters.local.lru_profile_cache import LruProfileCache
-from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.memory.in_memory_mailer import InMemoryMailer
 from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
+from adapters.process.lru_profile_cache import LruProfileCache
+from adapters.process.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from application.ports.clock import Clock
 from application.ports.mailer import Mailer
 from application.ports.password_hasher import PasswordHasher

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.local.change_messages import MAX_ITEMS, decode, encode
+from adapters.process.change_messages import MAX_ITEMS, decode, encode
 from adapters.sql.postgres_change_listener import parse
 from domain.changes import Changes
 from domain.sessions import Revocation

@@ -6,8 +6,9 @@ import pytest
 from litestar.connection import ASGIConnection
 
 from entrypoints.http.browser.csrf import require_csrf_proof
+from entrypoints.http.middleware.request_container import BROWSER_POLICY
 from entrypoints.http.problems.errors import CrossSiteRequestRefused
-from entrypoints.settings.browser import BROWSER_POLICY, BrowserPolicy
+from entrypoints.settings.browser import BrowserPolicy
 from tests.verifier.browser_rules import CSRF_CASES, OWN_ORIGIN, CsrfCase
 
 PROOF = {"x-requested-with": "tessera", "origin": "https://auth.example.com"}

@@ -23,11 +23,15 @@ def test_a_port_someone_listens_on_is_never_handed_out(monkeypatch: pytest.Monke
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        picks = iter([port, port, port + 1 if port < 65_535 else port - 1])
-        monkeypatch.setattr(ports._chooser, "randint", lambda _low, _high: next(picks))
-        monkeypatch.setattr(ports, "_ephemeral_lowest", lambda: port + 5_000)
-        monkeypatch.setattr(ports, "LOWEST", max(1_024, port - 5_000))
+        first_picks = [port, port]  # the taken port comes up first, twice; then the chooser's own picks
+        pick = ports._chooser.randint
+        monkeypatch.setattr(
+            ports._chooser, "randint", lambda low, high: first_picks.pop() if first_picks else pick(low, high)
+        )
+        monkeypatch.setattr(ports, "_ephemeral_lowest", lambda: port + 1)
+        monkeypatch.setattr(ports, "LOWEST", port - ports.ROOM)
         assert ports.free_port() != port
+        assert first_picks == []
 
 
 def test_without_room_below_the_ephemeral_range_the_kernel_picks(

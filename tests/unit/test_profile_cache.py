@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from adapters.local.lru_profile_cache import LruProfileCache
+from adapters.process.lru_profile_cache import LruProfileCache
 from application.actors import OPERATOR
 from application.ports.profile_cache import ProfileCache
 from application.ports.profile_reader import ProfileReader

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 from litestar.connection import ASGIConnection
 
 from entrypoints.http.bodies.shared import Transport
+from entrypoints.http.middleware.request_container import browser_policy
 from entrypoints.http.problems.errors import CrossSiteRequestRefused
-from entrypoints.settings.browser import browser_policy
 from entrypoints.settings.origins import parse_origin
 
 CSRF_HEADER = "x-requested-with"

@@ -3,11 +3,14 @@
 from dishka import AsyncContainer
 from dishka import Scope as DIScope
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from entrypoints.settings.browser import BROWSER_POLICY, BrowserPolicy
+from entrypoints.settings.browser import BrowserPolicy
 
+BROWSER_POLICY = "tessera_browser_policy"
+"""Where the request state holds the container's policy, for the synchronous cookie and CSRF code."""
 APP_SCOPE_ONLY = "app_scope_only"
 """Route option: the handler (and its middleware) injects only application-wide objects, so no request
 container is opened for it: its `FromDishka` parameters come from the application container, and a
@@ -49,3 +52,8 @@ def application_container(scope: Scope) -> AsyncContainer:
     """The application's container, whichever the request resolves from."""
     container: AsyncContainer = scope["state"][APP_CONTAINER]
     return container
+
+
+def browser_policy(connection: ASGIConnection) -> BrowserPolicy:  # type: ignore[type-arg]
+    policy: BrowserPolicy = connection.scope["state"][BROWSER_POLICY]
+    return policy

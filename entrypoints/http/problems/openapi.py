@@ -10,8 +10,8 @@ MAX_BODY_BYTES = 64 * 1024
 TOO_LARGE = f"A body larger than {MAX_BODY_BYTES // 1024} KiB: refused before it is read"
 
 
-def problems(**descriptions: str) -> dict[int, ResponseSpec]:
-    """`problems(e401="...", e409="...")`: one problem-JSON response per status. A route that reads a JSON
+def error_responses(**descriptions: str) -> dict[int, ResponseSpec]:
+    """`error_responses(e401="...", e409="...")`: one problem-JSON response per status. A route that reads a JSON
     body (it documents 415) also answers 413 to a body larger than the app reads."""
     if "e415" in descriptions:
         descriptions = {"e413": TOO_LARGE, **descriptions}

@@ -21,7 +21,7 @@ from entrypoints.http.auth.authentication import PROTECTED, AccessTokenMiddlewar
 from entrypoints.http.auth.guards import requires_role
 from entrypoints.http.auth.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.bodies.management import AdminUser, EndedSessions, UsersPage
-from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
+from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, error_responses
 
 FORBIDDEN = 'The caller lacks the admin role (WWW-Authenticate: error="insufficient_scope")'
 UNSAFE_FORBIDDEN = f"{FORBIDDEN}; or {CROSS_SITE[0].lower()}{CROSS_SITE[1:]}"
@@ -60,7 +60,7 @@ def _admin_user(user: UserSummary) -> AdminUser:
     summary="Users, oldest first, a page at a time",
     security=PROTECTED,
     cache_control=NO_STORE,
-    responses=problems(
+    responses=error_responses(
         e400=f"A limit or offset out of range; or {CONFLICTING_CREDENTIALS}", e401=UNAUTHENTICATED, e403=FORBIDDEN
     ),
 )
@@ -75,7 +75,7 @@ async def list_users(
     return UsersPage([_admin_user(u) for u in users], offset + len(users) if len(users) == limit else None)
 
 
-_CHANGE = problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=UNSAFE_FORBIDDEN, e404=NO_USER)
+_CHANGE = error_responses(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=UNSAFE_FORBIDDEN, e404=NO_USER)
 
 
 @post(
@@ -83,7 +83,7 @@ _CHANGE = problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=UNSA
     status_code=200,
     summary="Disable a user: every session ends now, and login and refresh are refused until enabled",
     security=PROTECTED,
-    responses={**_CHANGE, **problems(e409="An admin cannot disable themself")},
+    responses={**_CHANGE, **error_responses(e409="An admin cannot disable themself")},
 )
 @inject
 async def disable_user(
@@ -116,7 +116,7 @@ async def enable_user(
     security=PROTECTED,
     responses={
         **_CHANGE,
-        **problems(
+        **error_responses(
             e400="Not a JSON object, too long, a reserved name (invalid-claims); a name outside "
             f"TESSERA_CUSTOM_CLAIM_NAMES (claim-not-allowed, the names given); or {CONFLICTING_CREDENTIALS}"
         ),

@@ -12,13 +12,13 @@ from application.use_cases.log_out import LogOut
 from application.use_cases.log_out_by_refresh_token import LogOutByRefreshToken
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
+from domain.claims import MAX_TOKEN_LENGTH
 from domain.errors import InvalidRefreshToken
 from domain.login_identifiers import LoginIdentifiers
 from entrypoints.http.auth.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
 from entrypoints.http.auth.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.bodies.auth import LoginRequest, RefreshRequest
 from entrypoints.http.browser.cookies import (
-    MAX_COOKIE_TOKEN_LENGTH,
     documented_cleared_cookies,
     documented_session_cookies,
 )
@@ -37,7 +37,7 @@ from entrypoints.http.problems.openapi import (
     NOT_JSON,
     SIGNED_OUT,
     UNAUTHENTICATED,
-    problems,
+    error_responses,
 )
 from entrypoints.http.routes.registration import register
 from entrypoints.settings.environment import SameSite
@@ -48,7 +48,7 @@ from entrypoints.settings.environment import SameSite
     status_code=200,
     cache_control=NO_STORE,
     summary="Open a session: an access and a refresh token, in the body or (transport: cookie) in cookies",
-    responses=problems(
+    responses=error_responses(
         e400="Malformed body; not exactly one of `email`, `username`, `identifier`; or a kind of name "
         "this service does not accept (TESSERA_LOGIN_IDENTIFIERS): `invalid_params` names the field",
         e401="Unknown account or wrong password (the same answer for both)",
@@ -81,7 +81,7 @@ async def login(
     status_code=200,
     cache_control=NO_STORE,
     summary="Rotate the refresh token: from the body, or else from the refresh cookie (answered in cookies)",
-    responses=problems(
+    responses=error_responses(
         e400="Malformed body, or `transport: bearer` without `refresh_token` (the refresh cookie's token is "
         "answered in cookies only, even beside a bearer request)",
         e401="Unknown, expired, revoked or already spent (a spent one revokes its session)",
@@ -106,7 +106,7 @@ async def refresh(
     summary="End this session (by access token, or by the refresh cookie alone) and clear the session cookies",
     security=PROTECTED,
     opt={SIGNS_OUT_BY_REFRESH_COOKIE: True},
-    responses={**problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE), **SIGNED_OUT},
+    responses={**error_responses(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE), **SIGNED_OUT},
 )
 @inject
 async def logout(
@@ -119,7 +119,7 @@ async def logout(
         await use_case.execute(request.user, client_address(request))
     elif refresh_cookie is None:
         raise MissingCredentials
-    elif len(refresh_cookie) > MAX_COOKIE_TOKEN_LENGTH:
+    elif len(refresh_cookie) > MAX_TOKEN_LENGTH:
         raise InvalidRefreshToken
     else:
         await by_refresh_token.execute(refresh_cookie, client_address(request))
@@ -131,7 +131,7 @@ async def logout(
     status_code=204,
     summary="End every session of the user and clear the session cookies",
     security=PROTECTED,
-    responses={**problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE), **SIGNED_OUT},
+    responses={**error_responses(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE), **SIGNED_OUT},
 )
 @inject
 async def logout_all(request: AuthenticatedRequest, use_case: FromDishka[LogOutEverywhere]) -> Response[None]:

@@ -14,7 +14,7 @@ from domain.errors import SessionNotFound
 from entrypoints.http.auth.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.auth.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.bodies.management import DeviceSession, SessionsResponse
-from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, problems
+from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, error_responses
 
 MAX_OFFSET = 2**31 - 1
 NOT_FOUND = "No live session of the caller's has this id: unknown, ended, another user's, or not a UUID (all alike)"
@@ -27,7 +27,7 @@ NOT_FOUND = "No live session of the caller's has this id: unknown, ended, anothe
     "the `offset` of the next page, null on the last.",
     security=PROTECTED,
     cache_control=NO_STORE,
-    responses=problems(
+    responses=error_responses(
         e400=f"`limit` or `offset` out of range (the detail names it); or {CONFLICTING_CREDENTIALS}",
         e401=UNAUTHENTICATED,
     ),
@@ -56,7 +56,7 @@ async def list_sessions(
     status_code=204,
     summary="End one of the caller's sessions, as a logout of that device would (the current one included)",
     security=PROTECTED,
-    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE, e404=NOT_FOUND),
+    responses=error_responses(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED, e403=CROSS_SITE, e404=NOT_FOUND),
 )
 @inject
 async def end_session(

@@ -24,7 +24,7 @@ from entrypoints.http.browser.cookies import documented_session_cookies
 from entrypoints.http.browser.csrf import require_csrf_proof
 from entrypoints.http.browser.transport import TokenAnswer, token_answer
 from entrypoints.http.problems.errors import InvalidRequest
-from entrypoints.http.problems.openapi import CROSS_SITE, NOT_JSON, problems
+from entrypoints.http.problems.openapi import CROSS_SITE, NOT_JSON, error_responses
 from entrypoints.http.problems.problem import REALM, problem
 from entrypoints.settings.environment import SameSite
 from entrypoints.settings.legacy import LegacyBridgeSettings, LegacyStoreKind
@@ -135,7 +135,7 @@ def exchange_router(bridge: LegacyBridgeSettings, same_site: SameSite) -> Router
         "needs the same CSRF proof).",
         response_cookies=[*documented_session_cookies(same_site), cleared],
         exception_handlers={InvalidLegacySession: refused},
-        responses=problems(
+        responses=error_responses(
             e400="No legacy session id (cookie or body), or one that is not a legacy session id; a malformed "
             "body; or `transport: bearer` without `legacy_session_id`",
             e401="Unknown, expired, forged (bad signature) or already exchanged legacy session, or one naming no "

@@ -11,7 +11,7 @@ from application.ports.storage_health import StorageHealth
 from application.ports.token_signer import TokenSigner
 from entrypoints.http.bodies.operations import HealthResponse
 from entrypoints.http.middleware.request_container import APP_SCOPE_ONLY
-from entrypoints.http.problems.openapi import problems
+from entrypoints.http.problems.openapi import error_responses
 from entrypoints.http.problems.problem import problem
 
 NO_STORE = CacheControlHeader(no_store=True)
@@ -33,7 +33,7 @@ async def health() -> HealthResponse:
     summary="Ready for traffic: the database answers now and a signing key is loaded",
     tags=["operations"],
     cache_control=NO_STORE,
-    responses=problems(e503="The database does not answer, or no signing key is loaded yet"),
+    responses=error_responses(e503="The database does not answer, or no signing key is loaded yet"),
 )
 @inject
 async def ready(signer: FromDishka[TokenSigner], storage: FromDishka[StorageHealth]) -> Response[Any]:

@@ -17,7 +17,13 @@ from entrypoints.http.auth.authentication import PROTECTED, AccessTokenMiddlewar
 from entrypoints.http.auth.requests import AuthenticatedRequest, client_address
 from entrypoints.http.bodies.password import PasswordChangeRequest, PasswordResetConfirmation, PasswordResetRequest
 from entrypoints.http.problems.errors import PasswordResetUnavailable
-from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, NOT_JSON, UNAUTHENTICATED, problems
+from entrypoints.http.problems.openapi import (
+    CONFLICTING_CREDENTIALS,
+    CROSS_SITE,
+    NOT_JSON,
+    UNAUTHENTICATED,
+    error_responses,
+)
 
 DONE = {204: ResponseSpec(data_container=None, description="Done; no body.")}
 ACCEPTED = {
@@ -36,7 +42,7 @@ ACCEPTED = {
     security=PROTECTED,
     responses={
         **DONE,
-        **problems(
+        **error_responses(
             e400=f"A new password outside 8–1024 characters; malformed body; or {CONFLICTING_CREDENTIALS.lower()}",
             e401=UNAUTHENTICATED,
             e403=f"The current password is wrong (wrong-current-password); or {CROSS_SITE.lower()}",
@@ -65,7 +71,7 @@ NO_MAIL = (
     status_code=202,
     summary="Mail a password-reset link: always 202 with an empty body, whether or not the email is registered",
     responses={
-        **problems(
+        **error_responses(
             e400="Malformed body, or an email that is no email address",
             e415=NOT_JSON,
             e429="Too many reset requests from this address, for any emails "
@@ -89,7 +95,7 @@ async def request_password_reset(
     summary="Set a new password with the mailed token: every session of the user ends",
     responses={
         **DONE,
-        **problems(
+        **error_responses(
             e400="A used, expired or unknown token (invalid-password-reset-token, all alike); a new password "
             "outside 8–1024 characters; or a malformed body",
             e415=NOT_JSON,

@@ -9,14 +9,14 @@ from litestar.params import JSONBody
 from application.use_cases.register_user import RegisterUser, Registration
 from entrypoints.http.auth.requests import client_address
 from entrypoints.http.bodies.auth import RegisterRequest, UserResponse
-from entrypoints.http.problems.openapi import NOT_JSON, problems
+from entrypoints.http.problems.openapi import NOT_JSON, error_responses
 
 
 @post(
     "/register",
     status_code=201,
     summary="Create an account",
-    responses=problems(
+    responses=error_responses(
         e400="Invalid email, password or display name; or a body that is not UTF-8 JSON",
         e409="The email is already registered",
         e415=NOT_JSON,

@@ -15,7 +15,7 @@ from domain.revocation_feed import FEED_PAGE_MAX, FeedCursor, FeedPage, Revocati
 from domain.sessions import Revocation
 from entrypoints.http.auth.client_authentication import TRUSTED_CLIENT
 from entrypoints.http.bodies.oauth import CLIENT_PROBLEMS
-from entrypoints.http.problems.openapi import problems
+from entrypoints.http.problems.openapi import error_responses
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
@@ -84,7 +84,9 @@ def feed_response(page: FeedPage, feed: RevocationFeed) -> RevocationFeedRespons
     "continues after the last entry given, none skipped or repeated). Poll about once a second.",
     security=TRUSTED_CLIENT,
     responses={
-        **problems(e400="`after` is not a cursor tessera gave, or `limit` is out of range (the detail names it)"),
+        **error_responses(
+            e400="`after` is not a cursor tessera gave, or `limit` is out of range (the detail names it)"
+        ),
         401: CLIENT_PROBLEMS[401],
     },
 )

@@ -12,7 +12,7 @@ from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth.authentication import PROTECTED, AccessTokenMiddleware, authenticated_caller
 from entrypoints.http.bodies.auth import ProfileResponse, SessionResponse
 from entrypoints.http.middleware.request_container import APP_SCOPE_ONLY
-from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, problems
+from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, error_responses
 from entrypoints.http.routes.json_answer import JsonAnswer
 
 PRIVATE = "private, no-cache"
@@ -25,7 +25,7 @@ PRIVATE = "private, no-cache"
     security=PROTECTED,
     opt={APP_SCOPE_ONLY: True},
     responses={
-        **problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
+        **error_responses(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
         304: ResponseSpec(data_container=None, description="Not modified: the copy with this ETag is current"),
     },
 )
@@ -58,7 +58,7 @@ async def profile(
     security=PROTECTED,
     opt={APP_SCOPE_ONLY: True},
     cache_control=CacheControlHeader(private=True, no_cache=True),
-    responses=problems(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
+    responses=error_responses(e400=CONFLICTING_CREDENTIALS, e401=UNAUTHENTICATED),
 )
 async def session() -> JsonAnswer[SessionResponse]:
     principal = authenticated_caller()

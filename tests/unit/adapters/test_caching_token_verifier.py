@@ -11,7 +11,7 @@ from adapters.crypto.caching_token_verifier import CachingTokenVerifier
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import AsymmetricKey, SigningKeySet, generate_key
-from adapters.local.process_revocation_view import ProcessRevocationView
+from adapters.process.process_revocation_view import ProcessRevocationView
 from application.ports.token_verifier import TokenVerifier
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.claims import AccessClaims

@@ -4,7 +4,7 @@ from uuid import UUID
 
 import pytest
 
-from adapters.local.process_revocation_view import ProcessRevocationView
+from adapters.process.process_revocation_view import ProcessRevocationView
 from application.use_cases.register_user import Registration
 from domain.errors import (
     EmailAlreadyRegistered,

@@ -6,7 +6,7 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from adapters.local.change_messages import decode, encode
+from adapters.process.change_messages import decode, encode
 from application.ports.change_listener import ChangeListener
 from application.ports.sibling_workers import SiblingWorkers
 from domain.changes import Changes
