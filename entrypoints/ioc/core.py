@@ -14,6 +14,7 @@ from adapters.observability.logging_security_events import LoggingSecurityEvents
 from adapters.secrets_token_generator import SecretsTokenGenerator
 from adapters.system_clock import SystemClock
 from application.ports.clock import Clock
+from application.ports.event_dispatcher import EventDispatcher
 from application.ports.mailer import Mailer
 from application.ports.password_hasher import PasswordHasher
 from application.ports.profile_cache import ProfileCache
@@ -22,6 +23,7 @@ from application.ports.security_events import SecurityEvents
 from application.ports.sibling_workers import SiblingWorkers
 from application.ports.token_generator import TokenGenerator
 from application.propagation import Propagation
+from application.routing_event_dispatcher import RoutingEventDispatcher
 from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.clients import TrustedClients
@@ -43,6 +45,7 @@ class CoreProvider(Provider):
     events = provide(LoggingSecurityEvents, provides=SecurityEvents)
     ids = provide(SecretsTokenGenerator, provides=TokenGenerator)
     propagation = provide(Propagation)
+    dispatcher = provide(RoutingEventDispatcher, provides=EventDispatcher)
     revoker = provide(SessionRevoker)
     user_changes = provide(UserChanges)
 
