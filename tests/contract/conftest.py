@@ -9,39 +9,20 @@ import importlib
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from adapters.local.lru_profile_cache import LruProfileCache
-from adapters.local.process_revocation_view import ProcessRevocationView
-from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
-from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from adapters.sql.database import create_engine, session_factory
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.ports.event_dispatcher import EventDispatcher
 from application.ports.unit_of_work import UnitOfWork
-from application.propagation import Propagation
-from application.routing_event_dispatcher import RoutingEventDispatcher
+from tests.support.heard import Heard
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 AdapterFactory = Callable[[Path, EventDispatcher], AbstractAsyncContextManager[UnitOfWorkFactory]]
-
-
-class Heard:
-    """The application's one dispatcher, over in-memory ends: what reached the audit log, and which
-    revocations this process heard of. Every unit of work of a contract test dispatches here."""
-
-    def __init__(self) -> None:
-        self.audit = InMemorySecurityEvents()
-        self.revocations = ProcessRevocationView(timedelta(minutes=15))
-        propagation = Propagation(self.revocations, LruProfileCache(), UnixSocketSiblingWorkers(None))
-        self.dispatcher = RoutingEventDispatcher(propagation, self.audit)
-
-
 ADAPTER_VARIABLE = "TESSERA_CONTRACT_ADAPTER"
 OWN_ADAPTERS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

@@ -34,7 +34,7 @@ from domain.password_resets import issue_reset_token
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
 from domain.users import User
-from tests.contract.conftest import Heard, UnitOfWorkFactory
+from tests.contract.conftest import UnitOfWorkFactory
 from tests.fakes import (
     UNSIGNED_PREFIX,
     FixedClock,
@@ -43,6 +43,7 @@ from tests.fakes import (
     SequentialTokenGenerator,
 )
 from tests.support.builders import T0, a_refresh_token, a_session, a_user
+from tests.support.heard import Heard
 
 pytestmark = pytest.mark.anyio
 

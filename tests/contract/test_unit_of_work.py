@@ -6,8 +6,9 @@ import pytest
 from domain.changes import Changes, RevocationFound
 from domain.events import EventKind, SecurityEvent
 from domain.sessions import Revocation
-from tests.contract.conftest import Heard, UnitOfWorkFactory
+from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_user
+from tests.support.heard import Heard
 
 pytestmark = pytest.mark.anyio
 

@@ -1,0 +1,21 @@
+"""The application's event dispatcher over in-memory ends, for tests that build units of work by hand."""
+
+from datetime import timedelta
+
+from adapters.local.lru_profile_cache import LruProfileCache
+from adapters.local.process_revocation_view import ProcessRevocationView
+from adapters.local.unix_socket_sibling_workers import UnixSocketSiblingWorkers
+from adapters.memory.in_memory_security_events import InMemorySecurityEvents
+from application.propagation import Propagation
+from application.routing_event_dispatcher import RoutingEventDispatcher
+
+
+class Heard:
+    """The application's one dispatcher, over in-memory ends: what reached the audit log, and which
+    revocations this process heard of. Every unit of work of a contract test dispatches to one."""
+
+    def __init__(self) -> None:
+        self.audit = InMemorySecurityEvents()
+        self.revocations = ProcessRevocationView(timedelta(minutes=15))
+        propagation = Propagation(self.revocations, LruProfileCache(), UnixSocketSiblingWorkers(None))
+        self.dispatcher = RoutingEventDispatcher(propagation, self.audit)
