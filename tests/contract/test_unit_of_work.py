@@ -46,6 +46,7 @@ async def test_events_of_a_committed_block_are_dispatched_at_commit_once_each_in
         await uow.commit()
 
     assert heard.audit.events == [LOGGED_OUT, SESSION_ENDED, PASSWORD_RESET], "a second commit: only what came since"
+    assert heard.metrics.counts == {EventKind.LOGGED_OUT: 1, EventKind.SESSION_ENDED: 1, EventKind.PASSWORD_RESET: 1}
     async with new_uow() as uow:
         assert await uow.users.get(user.id) == user
 
@@ -97,6 +98,7 @@ async def test_a_refusal_and_a_revocation_found_outlive_the_rollback_and_are_dis
             raise Abandoned
 
     assert heard.audit.events == [LOGIN_FAILED, REFRESH_REFUSED]
+    assert heard.metrics.counts == {EventKind.LOGIN_FAILED: 1, EventKind.REFRESH_REFUSED: 1}
     assert revoked(heard, found)
     assert not revoked(heard, made)
 
