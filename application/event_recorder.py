@@ -39,10 +39,11 @@ class EventRecorder:
             self._dispatcher.dispatch(waiting)
 
     def closed(self) -> None:
-        waiting, self._waiting = self._waiting or [], None
-        standing = [event for event in waiting if event.outlives_rollback]
-        if standing:
-            self._dispatcher.dispatch(standing)
+        waiting, self._waiting = self._waiting, None
+        if waiting:  # most blocks end with nothing waiting: committed, or nothing recorded
+            standing = [event for event in waiting if event.outlives_rollback]
+            if standing:
+                self._dispatcher.dispatch(standing)
 
 
 class _Nowhere(EventDispatcher):
