@@ -107,7 +107,7 @@ if __name__ == "__main__":
     os.environ["TESSERA_BENCH_VARIANT"] = args.variant
     if args.redis_url:
         os.environ["TESSERA_BENCH_REDIS_URL"] = args.redis_url
-    # The same server and settings as `tessera serve` (entrypoints/cli.py); an app named by import
+    # The same server and settings as `tessera serve` (entrypoints/cli/main.py); an app named by import
     # path (a factory) whatever the worker count, since uvicorn needs one to start several workers.
     uvicorn.run(
         "benchmarks.baseline_app:from_environment",

@@ -18,8 +18,8 @@ from argon2 import Type
 from sqlalchemy import create_engine, insert
 
 from adapters.sql.models import UserRow
-from entrypoints.config import Settings
 from entrypoints.ioc.core import configured_password_hasher
+from entrypoints.settings.config import Settings
 
 STRONG_PROFILE = {"TESSERA_ARGON2_MEMORY_KIB": "65536", "TESSERA_ARGON2_TIME_COST": "3"}
 """The stronger profile docs/deployment.md documents, as an operator sets it (parallelism stays at 1)."""

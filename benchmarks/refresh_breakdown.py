@@ -22,10 +22,11 @@ from application.ports.token_signer import TokenSigner
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_user import RegisterUser, Registration
-from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
 from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
-from entrypoints.key_commands import check_shared_keys
+from entrypoints.runtime.serve import check_shared_keys
+from entrypoints.settings.config import Settings
+from entrypoints.settings.reader import settings_from_env
 
 SQLALCHEMY_CALLS = (
     *((AsyncSession, name) for name in ("execute", "scalar", "scalars", "flush", "commit", "rollback", "close")),
@@ -64,7 +65,7 @@ class Breakdown:
 
 
 def breakdown(env: dict[str, str], refreshes: int) -> dict[str, Any]:
-    return asyncio.run(_breakdown(Settings.from_env(env), refreshes))
+    return asyncio.run(_breakdown(settings_from_env(env), refreshes))
 
 
 async def _breakdown(settings: Settings, refreshes: int) -> dict[str, Any]:

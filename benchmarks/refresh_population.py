@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from adapters.sql.database import create_engine
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
 from benchmarks.tessera_setup import live_session_row
-from entrypoints.ioc.storage import normalised_url
+from entrypoints.backends.registry import normalised_url
 
 CHUNK = 2_000
 

@@ -25,7 +25,7 @@ from benchmarks.login_load import LoginList
 from benchmarks.login_population import PROFILES, Argon2Cost, write_users
 from benchmarks.servers import db_upgrade, tessera, tessera_env
 from benchmarks.token_load import TokenList
-from entrypoints.config import Settings
+from entrypoints.settings.reader import settings_from_env
 
 PROBE_CONNECTIONS, STORM_CONNECTIONS = 4, 16
 PROBE_TOKENS = 2_000
@@ -52,7 +52,7 @@ def login_storm(work: Path, seconds: float, rounds: int) -> dict[str, Any]:
 def _profile(work: Path, name: str, overrides: dict[str, str], seconds: float, rounds: int) -> dict[str, Any]:
     database = work / f"storm-{name}.db"
     env = {**tessera_env(work, f"sqlite+aiosqlite:///{database}", fast_argon2=False), **overrides}
-    settings = Settings.from_env({**os.environ, **env})  # as the server reads it
+    settings = settings_from_env({**os.environ, **env})  # as the server reads it
     db_upgrade(env)
     cost = Argon2Cost.of(settings)
     hash_s = cost.cpu_seconds_per_hash()

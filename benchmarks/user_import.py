@@ -18,8 +18,8 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 from adapters.sql.database import upgrade_schema
-from entrypoints.config import Settings
-from entrypoints.user_import_command import run_import
+from entrypoints.cli.user_import import run_import
+from entrypoints.settings.config import Settings
 
 HASH = "$2b$12$" + "R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"[:53]
 

@@ -21,7 +21,7 @@ READY_WITHIN_SECONDS = 180.0
 
 
 def tessera(*args: str) -> list[str]:
-    return [sys.executable, "-m", "entrypoints.cli", *args]
+    return [sys.executable, "-m", "entrypoints.cli.main", *args]
 
 
 @dataclass

@@ -10,37 +10,39 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.login_identifiers import IdentifierKind
-from entrypoints.background import BackgroundWork
-from entrypoints.config import Settings
-from entrypoints.environment import SameSite
-from entrypoints.http.admin_routes import admin_router
-from entrypoints.http.auth_routes import auth_routers
-from entrypoints.http.auth_schemas import LoginRequest
-from entrypoints.http.authentication import BEARER_SCHEME, COOKIE_SCHEME
-from entrypoints.http.browser import BrowserPolicy
-from entrypoints.http.client_authentication import CLIENT_SCHEME
-from entrypoints.http.cookies import ACCESS_COOKIE
-from entrypoints.http.demo_routes import demo_router
-from entrypoints.http.device_routes import device_router
-from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
-from entrypoints.http.json_bodies import require_json_body
-from entrypoints.http.oauth_routes import oauth_router
-from entrypoints.http.openapi import MAX_BODY_BYTES
-from entrypoints.http.openapi_bodies import ClosedStructSchemaPlugin
-from entrypoints.http.operations_routes import health, ready
-from entrypoints.http.password_routes import password_routers
-from entrypoints.http.public_routes import jwks, metadata
-from entrypoints.http.request_container import RequestContainerMiddleware
-from entrypoints.http.schema_pages import schema_plugins, schema_router
-from entrypoints.http.user_routes import user_router
+from entrypoints.background.work import BackgroundWork
+from entrypoints.http.auth.authentication import BEARER_SCHEME, COOKIE_SCHEME
+from entrypoints.http.auth.client_authentication import CLIENT_SCHEME
+from entrypoints.http.bodies.auth import LoginRequest
+from entrypoints.http.browser.cookies import ACCESS_COOKIE
+from entrypoints.http.browser.cors import cors_config
+from entrypoints.http.middleware.json_bodies import require_json_body
+from entrypoints.http.middleware.request_container import RequestContainerMiddleware
+from entrypoints.http.problems.exception_handlers import EXCEPTION_HANDLERS
+from entrypoints.http.problems.openapi import MAX_BODY_BYTES
+from entrypoints.http.problems.openapi_bodies import ClosedStructSchemaPlugin
+from entrypoints.http.problems.schema_pages import schema_plugins, schema_router
+from entrypoints.http.routes.admin import admin_router
+from entrypoints.http.routes.auth import auth_routers
+from entrypoints.http.routes.demo import demo_router
+from entrypoints.http.routes.devices import device_router
+from entrypoints.http.routes.oauth import oauth_router
+from entrypoints.http.routes.operations import health, ready
+from entrypoints.http.routes.password import password_routers
+from entrypoints.http.routes.public import jwks, metadata
+from entrypoints.http.routes.user import user_router
 from entrypoints.ioc.container import build_container
+from entrypoints.settings.browser import BrowserPolicy
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import SameSite
+from entrypoints.settings.reader import settings_from_env
 
 
 def create_app(settings: Settings | None = None, *overrides: Provider) -> Litestar:
     """Everything the app uses comes from the one container; the factory only reads the browser policy
     from the settings, as the container does: Litestar needs its CORS before the first request, and
     the OpenAPI schema documents its SameSite."""
-    settings = settings or Settings.from_env()
+    settings = settings or settings_from_env()
     container = build_container(settings, *overrides)
     background = BackgroundWork(container, settings)
     browsers = BrowserPolicy.from_settings(settings)
@@ -78,7 +80,7 @@ def create_app(settings: Settings | None = None, *overrides: Provider) -> Litest
         on_startup=[start],
         on_shutdown=[stop],
         request_max_body_size=MAX_BODY_BYTES,
-        cors_config=browsers.cors(),
+        cors_config=cors_config(browsers),
         openapi_config=_openapi(settings.schema_pages),
         plugins=[ClosedStructSchemaPlugin(withheld_fields(settings))],
         debug=False,
@@ -98,7 +100,7 @@ def legacy_bridge_routes(settings: Settings, same_site: SameSite) -> list[Router
     """POST /auth/session/exchange, only when the bridge is configured: otherwise absent (404)."""
     if settings.legacy_bridge is None:
         return []
-    from entrypoints.http.legacy_routes import exchange_router
+    from entrypoints.http.routes.legacy import exchange_router
 
     return [exchange_router(settings.legacy_bridge, same_site)]
 

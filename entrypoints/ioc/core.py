@@ -34,9 +34,8 @@ from domain.password_resets import ResetLinkTemplate
 from domain.policy import TokenPolicy
 from domain.revocation_feed import RevocationFeed
 from domain.throttling import ThrottlePolicy
-from entrypoints.config import Settings
-from entrypoints.freshness import Freshness
-from entrypoints.http.browser import BrowserPolicy
+from entrypoints.settings.browser import BrowserPolicy
+from entrypoints.settings.config import Settings
 
 
 class CoreProvider(Provider):
@@ -51,10 +50,6 @@ class CoreProvider(Provider):
     dispatcher = provide(RoutingEventDispatcher, provides=EventDispatcher)
     revoker = provide(SessionRevoker)
     user_changes = provide(UserChanges)
-
-    @provide
-    def freshness(self) -> Freshness:
-        return Freshness()
 
     @provide
     def policy(self, settings: Settings) -> TokenPolicy:

@@ -16,8 +16,8 @@ from application.ports.token_verifier import TokenVerifier
 from application.use_cases.manage_signing_keys import ManageSigningKeys
 from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from domain.successor_seal import SealKey
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
 
 
 def load_signing_keys(settings: Settings) -> SigningKeySet:

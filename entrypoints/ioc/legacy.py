@@ -12,7 +12,7 @@ from application.ports.legacy_sessions import LegacySessions
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from application.use_cases.exchange_legacy_session import ExchangeLegacySession
 from domain.legacy_sessions import UserLookup
-from entrypoints.legacy_settings import LegacyBridgeSettings, LegacyStoreKind
+from entrypoints.settings.legacy import LegacyBridgeSettings, LegacyStoreKind
 
 REDIS_TIMEOUT_SECONDS = 2.0
 """An unreachable Redis answers 503 within this, instead of holding the request."""

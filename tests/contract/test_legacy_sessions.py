@@ -32,7 +32,7 @@ from application.ports.legacy_sessions import LegacySessions
 from deploy.ports import free_port
 from domain.errors import InvalidLegacySession, LegacyRefusal, LegacySessionRefused, MalformedLegacySessionCookie
 from domain.legacy_sessions import MAX_STORED_SESSION_BYTES
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.support.django_sessions import (
     DjangoDbSessions,
     DjangoFileSessions,

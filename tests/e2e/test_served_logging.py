@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from entrypoints import serve
-from entrypoints.cli import main
+from entrypoints.cli.main import main
+from entrypoints.runtime import serve
 from tests.support.served import TESSERA, environment, running, upgraded
 
 STARTED_WITHIN_SECONDS = 120.0  # a worker's start is slow on a loaded machine

@@ -15,7 +15,7 @@ import pytest
 from deploy.ha_node import HaNode
 from deploy.ha_settings import LOOP_WAIT_SECONDS, TTL_SECONDS
 from deploy.local_ha import HaDatabase
-from entrypoints.serve import default_workers
+from entrypoints.runtime.serve import default_workers
 from tests.ha.traffic import Answer, Traffic, Verifying
 from tests.scale.flows import Measure, bearer, log_in, new_email, refresh, register
 from tests.scale.ledger import query, stored_sessions

@@ -21,7 +21,7 @@ import pytest
 
 from deploy.local_pgbouncer import transaction_pooler
 from deploy.ports import free_port
-from entrypoints.serve import default_workers
+from entrypoints.runtime.serve import default_workers
 from tests.scale.flows import bearer, log_in, new_email, refresh, register
 from tests.scale.ledger import query, stored_sessions
 from tests.scale.replicas import Replica, ReplicaSet, tessera, tessera_command, tessera_environment

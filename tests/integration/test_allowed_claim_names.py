@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.cli.main import main
 from entrypoints.http.app import create_app
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.reader import settings_from_env
 from tests.integration.cookies import assert_problem
 from tests.integration.flows import bearer, log_in, register
 from tests.integration.test_admin import _admin
@@ -61,12 +61,12 @@ def test_the_cli_refuses_a_claim_outside_the_list_in_one_line_naming_it(
 def test_the_list_is_read_shown_by_tessera_config_and_may_not_name_a_reserved_claim(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert Settings.from_env({"TESSERA_CUSTOM_CLAIM_NAMES": " tenant, plan ,tenant"}).custom_claim_names == (
+    assert settings_from_env({"TESSERA_CUSTOM_CLAIM_NAMES": " tenant, plan ,tenant"}).custom_claim_names == (
         "tenant",
         "plan",
     )
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env({"TESSERA_CUSTOM_CLAIM_NAMES": "tenant,sub,roles"})
+        settings_from_env({"TESSERA_CUSTOM_CLAIM_NAMES": "tenant,sub,roles"})
     assert str(refused.value) == (
         "TESSERA_CUSTOM_CLAIM_NAMES: names reserved claims, which no user may have: roles, sub"
     )

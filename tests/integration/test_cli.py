@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from domain.clients import TrustedClients, parse_trusted_clients
-from entrypoints import exit_codes
-from entrypoints.cli import main
-from entrypoints.config import Settings
+from entrypoints.cli import exit_codes
+from entrypoints.cli.main import main
+from entrypoints.settings.reader import settings_from_env
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_clients_hash_prints_the_entry_of_a_secret_read_from_stdin(
 
     entry = capsys.readouterr().out.strip()
     assert secret not in entry
-    (client,) = Settings.from_env({"TESSERA_OAUTH_CLIENTS": entry}).oauth_clients
+    (client,) = settings_from_env({"TESSERA_OAUTH_CLIENTS": entry}).oauth_clients
     assert TrustedClients([client]).authenticate("orders", secret)
 
 

@@ -11,8 +11,8 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from entrypoints import exit_codes
-from entrypoints.cli import main
+from entrypoints.cli import exit_codes
+from entrypoints.cli.main import main
 from tests.support.served import environment, tessera
 
 DATABASE_COMMANDS = [["users", "list"], ["users", "create", "ada@example.com"], ["purge"], ["keys", "list"]]

@@ -4,12 +4,12 @@ from importlib.metadata import distribution
 
 import pytest
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 
 
 def test_the_distribution_tessera_auth_installs_the_tessera_command() -> None:
     (script,) = [point for point in distribution("tessera-auth").entry_points if point.group == "console_scripts"]
-    assert (script.name, script.value) == ("tessera", "entrypoints.cli:main")
+    assert (script.name, script.value) == ("tessera", "entrypoints.cli.main:main")
 
 
 def test_tessera_version_prints_the_installed_distribution_version(capsys: pytest.CaptureFixture[str]) -> None:

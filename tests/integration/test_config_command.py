@@ -6,8 +6,8 @@ import secrets
 import pytest
 
 from domain.clients import hash_client_secret
-from entrypoints.cli import main
-from entrypoints.config_command import redacted_url
+from entrypoints.cli.main import main
+from entrypoints.cli.show_config import redacted_url
 
 
 def test_config_prints_the_effective_settings_with_every_secret_masked(

@@ -8,14 +8,15 @@ import pytest
 
 from deploy.ports import free_port
 from domain.throttling import ThrottlePolicy
-from entrypoints import exit_codes
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.cli import exit_codes
+from entrypoints.cli.main import main
+from entrypoints.settings.config import Settings
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.reader import settings_from_env
 
 
 def test_defaults_serve_sqlite_in_the_working_directory_with_rs256() -> None:
-    settings = Settings.from_env({})
+    settings = settings_from_env({})
     assert settings.database_url == "sqlite+aiosqlite:///tessera.db"
     assert settings.signing_alg == "RS256"
     assert settings.access_ttl == timedelta(minutes=15)
@@ -24,7 +25,7 @@ def test_defaults_serve_sqlite_in_the_working_directory_with_rs256() -> None:
 
 
 def test_every_documented_variable_is_read() -> None:
-    settings = Settings.from_env(
+    settings = settings_from_env(
         {
             "TESSERA_DATABASE_URL": "postgresql://tessera@db.internal/tessera",
             "TESSERA_ISSUER": "https://auth.example.com",
@@ -64,27 +65,27 @@ def test_every_documented_variable_is_read() -> None:
 )
 def test_a_bad_value_is_refused_naming_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env({variable: value})
+        settings_from_env({variable: value})
     assert refused.value.variable == variable
     assert str(refused.value).startswith(variable + ": ")
 
 
 def test_a_refresh_lifetime_not_longer_than_the_access_lifetime_is_refused() -> None:
     with pytest.raises(ConfigError, match="TESSERA_REFRESH_TTL_SECONDS"):
-        Settings.from_env({"TESSERA_ACCESS_TTL_SECONDS": "3600", "TESSERA_REFRESH_TTL_SECONDS": "600"})
+        settings_from_env({"TESSERA_ACCESS_TTL_SECONDS": "3600", "TESSERA_REFRESH_TTL_SECONDS": "600"})
 
 
 def test_an_account_limit_one_address_could_reach_alone_is_refused() -> None:
     with pytest.raises(ConfigError, match="TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT: must be more than twice"):
-        Settings.from_env({"TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT": "10"})
-    settings = Settings.from_env(
+        settings_from_env({"TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT": "10"})
+    settings = settings_from_env(
         {"TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT": "10", "TESSERA_LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS": "4"}
     )
     assert (settings.login_max_failures_per_account, settings.login_max_failures_per_account_address) == (10, 4)
 
 
 def test_the_registration_limit_is_read_from_the_environment() -> None:
-    settings = Settings.from_env(
+    settings = settings_from_env(
         {"TESSERA_REGISTRATION_MAX_PER_ADDRESS": "3", "TESSERA_REGISTRATION_WINDOW_SECONDS": "60"}
     )
     policy = settings.throttle_policy()
@@ -92,12 +93,12 @@ def test_the_registration_limit_is_read_from_the_environment() -> None:
 
 
 def test_each_worker_keeps_4_database_connections_unless_told_otherwise() -> None:
-    assert Settings.from_env({}).database_pool_size == 4
-    assert Settings.from_env({"TESSERA_DATABASE_POOL_SIZE": "12"}).database_pool_size == 12
+    assert settings_from_env({}).database_pool_size == 4
+    assert settings_from_env({"TESSERA_DATABASE_POOL_SIZE": "12"}).database_pool_size == 12
 
 
 def test_the_password_reset_limit_per_address_is_read_from_the_environment() -> None:
-    policy = Settings.from_env({"TESSERA_PASSWORD_RESET_MAX_PER_ADDRESS": "4"}).throttle_policy()
+    policy = settings_from_env({"TESSERA_PASSWORD_RESET_MAX_PER_ADDRESS": "4"}).throttle_policy()
     assert policy.max_password_resets_per_address == 4
     assert ThrottlePolicy().max_password_resets_per_address == 10
 
@@ -128,8 +129,8 @@ def test_a_metrics_address_that_cannot_be_bound_stops_serving_in_one_line(
 
 def test_a_metrics_address_is_a_host_and_a_port() -> None:
     assert Settings().metrics_address is None
-    assert Settings.from_env({"TESSERA_METRICS_ADDRESS": "10.0.0.5:9100"}).metrics_address == ("10.0.0.5", 9100)
-    assert Settings.from_env({"TESSERA_METRICS_ADDRESS": "[::1]:9100"}).metrics_address == ("::1", 9100)
+    assert settings_from_env({"TESSERA_METRICS_ADDRESS": "10.0.0.5:9100"}).metrics_address == ("10.0.0.5", 9100)
+    assert settings_from_env({"TESSERA_METRICS_ADDRESS": "[::1]:9100"}).metrics_address == ("::1", 9100)
 
 
 def test_the_cli_reports_a_bad_value_in_one_line_without_a_traceback(
@@ -173,7 +174,7 @@ def test_db_upgrade_then_check_reports_an_up_to_date_schema(monkeypatch: pytest.
 
 def test_session_lifetimes_default_to_30_days_and_12_hours_and_are_read_from_the_environment() -> None:
     assert (Settings().session_max_age, Settings().short_session_max_age) == (timedelta(days=30), timedelta(hours=12))
-    settings = Settings.from_env(
+    settings = settings_from_env(
         {"TESSERA_SESSION_MAX_AGE_SECONDS": "86400", "TESSERA_SESSION_SHORT_MAX_AGE_SECONDS": "3600"}
     )
     policy = settings.token_policy()
@@ -182,12 +183,12 @@ def test_session_lifetimes_default_to_30_days_and_12_hours_and_are_read_from_the
 
 def test_a_short_session_lifetime_longer_than_the_remembered_one_is_refused() -> None:
     with pytest.raises(ConfigError, match="TESSERA_SESSION_SHORT_MAX_AGE_SECONDS: must be at most"):
-        Settings.from_env({"TESSERA_SESSION_MAX_AGE_SECONDS": "3600", "TESSERA_SESSION_SHORT_MAX_AGE_SECONDS": "7200"})
+        settings_from_env({"TESSERA_SESSION_MAX_AGE_SECONDS": "3600", "TESSERA_SESSION_SHORT_MAX_AGE_SECONDS": "7200"})
 
 
 def test_mail_settings_are_read_from_the_environment_and_the_smtp_password_never_shown() -> None:
-    assert Settings.from_env({}).mail.smtp is None
-    mail = Settings.from_env(
+    assert settings_from_env({}).mail.smtp is None
+    mail = settings_from_env(
         {
             "TESSERA_SMTP_URL": "smtps://mailer%40example.com:s3cr%3At@smtp.example.com",
             "TESSERA_MAIL_FROM": "accounts@example.com",
@@ -199,7 +200,7 @@ def test_mail_settings_are_read_from_the_environment_and_the_smtp_password_never
     assert (mail.smtp.username, mail.smtp.password) == ("mailer@example.com", "s3cr:t")
     assert "s3cr" not in repr(mail)
     assert mail.reset_link_template().link("abc") == "https://app.example.com/reset?token=abc"
-    plain = Settings.from_env({"TESSERA_SMTP_URL": "smtp://127.0.0.1:2525"}).mail.smtp
+    plain = settings_from_env({"TESSERA_SMTP_URL": "smtp://127.0.0.1:2525"}).mail.smtp
     assert plain is not None and (plain.port, plain.implicit_tls, plain.username) == (2525, False, None)
 
 
@@ -216,6 +217,6 @@ def test_mail_settings_are_read_from_the_environment_and_the_smtp_password_never
 )
 def test_a_bad_mail_setting_is_refused_naming_its_variable_without_its_value(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env({variable: value})
+        settings_from_env({variable: value})
     assert refused.value.variable == variable
     assert "notaport" not in str(refused.value)

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from joserfc.jwk import ECKey
 
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.config_warnings import KNOWN, SETTINGS, config_warnings
+from entrypoints.cli.main import main
+from entrypoints.settings.config import Settings
+from entrypoints.settings.config_warnings import KNOWN, SETTINGS, config_warnings
+from entrypoints.settings.reader import settings_from_env
 
 ISSUER_WARNING = (
     "tessera: warning: TESSERA_ISSUER is not set: tokens name the development issuer http://localhost:8000; "
@@ -57,7 +58,7 @@ def stderr_of(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_the_known_settings_are_exactly_the_variables_the_configuration_reads(tmp_path: Path) -> None:
     for values in ({}, {"TESSERA_LEGACY_SESSIONS": f"file://{tmp_path}"}):  # the bridge off, and on
         environ = RecordingEnviron(values)
-        Settings.from_env(environ)
+        settings_from_env(environ)
         assert environ.read == SETTINGS
 
 

@@ -4,18 +4,18 @@ from datetime import timedelta
 
 import pytest
 
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.reader import settings_from_env
 
 
 def test_the_cookie_settings_default_to_strict_and_no_other_origin() -> None:
-    settings = Settings.from_env({})
+    settings = settings_from_env({})
     assert settings.cookie_same_site == "strict"
     assert settings.allowed_origins == ()
 
 
 def test_allowed_origins_are_normalised_as_browsers_send_them() -> None:
-    settings = Settings.from_env(
+    settings = settings_from_env(
         {
             "TESSERA_COOKIE_SAMESITE": "lax",
             "TESSERA_ALLOWED_ORIGINS": "https://App.Example.com:443, http://localhost:5173,https://app.example.com",
@@ -26,9 +26,9 @@ def test_allowed_origins_are_normalised_as_browsers_send_them() -> None:
 
 
 def test_an_access_lifetime_of_two_seconds_is_allowed_and_one_is_not() -> None:
-    assert Settings.from_env({"TESSERA_ACCESS_TTL_SECONDS": "2"}).access_ttl == timedelta(seconds=2)
+    assert settings_from_env({"TESSERA_ACCESS_TTL_SECONDS": "2"}).access_ttl == timedelta(seconds=2)
     with pytest.raises(ConfigError, match=r"^TESSERA_ACCESS_TTL_SECONDS: "):
-        Settings.from_env({"TESSERA_ACCESS_TTL_SECONDS": "1"})
+        settings_from_env({"TESSERA_ACCESS_TTL_SECONDS": "1"})
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_an_access_lifetime_of_two_seconds_is_allowed_and_one_is_not() -> None:
 )
 def test_a_bad_cookie_setting_is_refused_naming_its_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env({variable: value})
+        settings_from_env({variable: value})
     assert refused.value.variable == variable
     assert str(refused.value).startswith(variable + ": ")
     assert "\n" not in str(refused.value)

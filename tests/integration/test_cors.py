@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.config import Settings
 from entrypoints.http.app import create_app
+from entrypoints.settings.reader import settings_from_env
 from tests.integration.conftest import ClientFactory
 from tests.integration.cookies import APP_ORIGIN, OWN_ORIGIN
 from tests.integration.flows import Client
@@ -64,7 +64,7 @@ async def test_another_origin_fails_the_preflight(start_browser_client: ClientFa
 
 async def test_allowed_origins_come_from_the_environment(tmp_path: Path) -> None:
     (tmp_path / "key.jwk").write_text(dev_key_text())
-    settings = Settings.from_env(
+    settings = settings_from_env(
         {
             "TESSERA_DATABASE_URL": "memory://",
             "TESSERA_DEV_KEY_FILE": str(tmp_path / "key.jwk"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 from entrypoints.http.app import create_app
 from tests.integration.flows import register
 from tests.support.http import settings_for_tests

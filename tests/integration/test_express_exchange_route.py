@@ -13,7 +13,7 @@ from prometheus_client import REGISTRY
 from adapters.legacy.express_sessions import signature
 from deploy.ports import free_port
 from entrypoints.http.app import create_app
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.integration.flows import Client
 from tests.support.http import settings_for_tests
 

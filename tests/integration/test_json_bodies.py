@@ -13,8 +13,8 @@ from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from entrypoints.http.app import create_app
-from entrypoints.http.json_bodies import takes_json_body
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.http.middleware.json_bodies import takes_json_body
+from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.integration.cookies import OWN_ORIGIN, assert_problem
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD, settings_for_tests

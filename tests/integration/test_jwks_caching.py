@@ -8,9 +8,9 @@ from joserfc.jwk import ECKey
 from litestar.testing import AsyncTestClient
 
 from adapters.crypto.signing_keys import SigningKeySet
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
 from entrypoints.http.app import create_app
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.reader import settings_from_env
 from tests.integration.flows import Client
 from tests.integration.stored import in_app
 from tests.support.http import settings_for_tests
@@ -83,11 +83,11 @@ async def test_the_max_age_follows_the_configured_propagation(tmp_path: Path) ->
 def test_the_max_age_is_derived_or_set_and_never_lets_a_key_sign_before_caches_hold_it(
     environment: dict[str, str], max_age: int
 ) -> None:
-    settings = Settings.from_env(environment)
+    settings = settings_from_env(environment)
     assert settings.jwks_cache_lifetime == timedelta(seconds=max_age)
     assert settings.key_reload + settings.jwks_cache_lifetime <= settings.key_propagation or max_age == 0
 
 
 def test_a_max_age_longer_than_the_propagation_allows_stops_start_up() -> None:
     with pytest.raises(ConfigError, match=r"TESSERA_JWKS_MAX_AGE_SECONDS: must be at most .* \(355\)"):
-        Settings.from_env({"TESSERA_JWKS_MAX_AGE_SECONDS": "356"})
+        settings_from_env({"TESSERA_JWKS_MAX_AGE_SECONDS": "356"})

@@ -6,19 +6,19 @@ from pathlib import Path
 import pytest
 
 from domain.legacy_sessions import UserLookup
-from entrypoints import exit_codes
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
-from entrypoints.legacy_settings import LegacyBridgeSettings, LegacyStoreKind
+from entrypoints.cli import exit_codes
+from entrypoints.cli.main import main
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.legacy import LegacyBridgeSettings, LegacyStoreKind
+from entrypoints.settings.reader import settings_from_env
 
 
 def test_the_bridge_is_off_by_default() -> None:
-    assert Settings.from_env({}).legacy_bridge is None
+    assert settings_from_env({}).legacy_bridge is None
 
 
 def test_every_bridge_variable_is_read() -> None:
-    settings = Settings.from_env(
+    settings = settings_from_env(
         {
             "TESSERA_LEGACY_SESSIONS": "redis://:secret@cache.internal:6380/2",
             "TESSERA_LEGACY_COOKIE": "app-session",
@@ -35,13 +35,13 @@ def test_every_bridge_variable_is_read() -> None:
 
 def test_a_refused_store_names_every_accepted_form() -> None:
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env({"TESSERA_LEGACY_SESSIONS": "memcached://127.0.0.1"})
+        settings_from_env({"TESSERA_LEGACY_SESSIONS": "memcached://127.0.0.1"})
     for form in ("redis://", "file:///", "django-db+postgresql://", "django-file:///", "django-signed-cookies:"):
         assert form in str(refused.value)
 
 
 def test_litestars_defaults_are_the_bridges_defaults(tmp_path: Path) -> None:
-    bridge = Settings.from_env({"TESSERA_LEGACY_SESSIONS": f"file://{tmp_path}"}).legacy_bridge
+    bridge = settings_from_env({"TESSERA_LEGACY_SESSIONS": f"file://{tmp_path}"}).legacy_bridge
     assert bridge == LegacyBridgeSettings(f"file://{tmp_path}")
     assert (bridge.cookie_name, bridge.namespace, bridge.session_id_bytes) == ("session", "LITESTAR", 32)
     assert bridge.directory == tmp_path and not bridge.uses_redis
@@ -68,20 +68,20 @@ def test_each_django_backend_is_named_by_its_url_with_djangos_defaults(
     url: str, kind: LegacyStoreKind, cookie: str, secret_file: Path
 ) -> None:
     env = {"TESSERA_LEGACY_SESSIONS": url, "TESSERA_LEGACY_SECRET_FILE": str(secret_file)}
-    bridge = Settings.from_env(env).legacy_bridge
+    bridge = settings_from_env(env).legacy_bridge
     assert bridge is not None
     assert (bridge.kind, bridge.cookie_name, bridge.user_lookup) == (kind, cookie, UserLookup.LEGACY_ID)
     assert (bridge.cookie_age, bridge.secret_file) == (1209600, secret_file)
 
 
 def test_flasks_stores_are_named_by_url_with_flasks_defaults(secret_file: Path) -> None:
-    cookie = Settings.from_env(
+    cookie = settings_from_env(
         {"TESSERA_LEGACY_SESSIONS": "flask-cookie:", "TESSERA_LEGACY_SECRET_FILE": str(secret_file)}
     )
     assert cookie.legacy_bridge is not None
     assert (cookie.legacy_bridge.kind, cookie.legacy_bridge.cookie_name) == (LegacyStoreKind.FLASK_COOKIE, "session")
     assert (cookie.legacy_bridge.cookie_age, cookie.legacy_bridge.user_lookup) == (2678400, UserLookup.LEGACY_ID)
-    redis = Settings.from_env({"TESSERA_LEGACY_SESSIONS": "flask-session+redis://127.0.0.1:6379/0"}).legacy_bridge
+    redis = settings_from_env({"TESSERA_LEGACY_SESSIONS": "flask-session+redis://127.0.0.1:6379/0"}).legacy_bridge
     assert redis is not None and (redis.kind, redis.namespace, redis.secret_file) == (
         LegacyStoreKind.FLASK_SESSION_REDIS,
         "session:",
@@ -95,11 +95,11 @@ def test_djangos_database_url_gets_an_asyncio_driver(secret_file: Path) -> None:
         "TESSERA_LEGACY_SESSIONS": "django-db+postgresql://u:pw@db:5432/app",
         "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
     }
-    bridge = Settings.from_env(env).legacy_bridge
+    bridge = settings_from_env(env).legacy_bridge
     assert bridge is not None and bridge.database_url == "postgresql+asyncpg://u:pw@db:5432/app"
     sqlite = LegacyBridgeSettings("django-db+sqlite:////srv/db.sqlite3")
     assert sqlite.database_url == "sqlite+aiosqlite:////srv/db.sqlite3"
-    mysql = Settings.from_env({**env, "TESSERA_LEGACY_SESSIONS": "django-db+mysql://u:pw@db:3306/app"}).legacy_bridge
+    mysql = settings_from_env({**env, "TESSERA_LEGACY_SESSIONS": "django-db+mysql://u:pw@db:3306/app"}).legacy_bridge
     assert mysql is not None and mysql.database_url == "mysql+asyncmy://u:pw@db:3306/app"
 
 
@@ -115,7 +115,7 @@ def test_a_mysql_store_without_its_driver_is_refused_naming_the_extra_that_bring
         "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
     }
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env(env)
+        settings_from_env(env)
     assert "tessera-auth[legacy-mysql]" in str(refused.value) and "pw" not in str(refused.value)
 
 
@@ -125,15 +125,15 @@ def test_the_django_file_prefix_is_the_cookie_name_unless_set(secret_file: Path)
         "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
         "TESSERA_LEGACY_COOKIE": "app_session",
     }
-    bridge = Settings.from_env(env).legacy_bridge
+    bridge = settings_from_env(env).legacy_bridge
     assert bridge is not None and bridge.django_file_prefix == "app_session"
-    prefixed = Settings.from_env({**env, "TESSERA_LEGACY_FILE_PREFIX": "sess_"}).legacy_bridge
+    prefixed = settings_from_env({**env, "TESSERA_LEGACY_FILE_PREFIX": "sess_"}).legacy_bridge
     assert prefixed is not None and prefixed.django_file_prefix == "sess_"
 
 
 def test_a_django_store_without_its_secret_is_refused_naming_the_secret_variable() -> None:
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env({"TESSERA_LEGACY_SESSIONS": "django-signed-cookies:"})
+        settings_from_env({"TESSERA_LEGACY_SESSIONS": "django-signed-cookies:"})
     assert refused.value.variable == "TESSERA_LEGACY_SECRET_FILE"
 
 
@@ -142,27 +142,27 @@ def test_an_unreadable_or_empty_secret_file_is_refused_without_echoing_it(tmp_pa
     empty.write_text("\n")
     for path in (tmp_path / "missing", empty):
         with pytest.raises(ConfigError) as refused:
-            Settings.from_env(
+            settings_from_env(
                 {"TESSERA_LEGACY_SESSIONS": "django-signed-cookies:", "TESSERA_LEGACY_SECRET_FILE": str(path)}
             )
         assert refused.value.variable == "TESSERA_LEGACY_SECRET_FILE"
 
 
 def test_the_secret_never_appears_in_the_settings_or_tessera_config(secret_file: Path) -> None:
-    from entrypoints.config_command import effective_settings
+    from entrypoints.cli.show_config import effective_settings
 
     env = {
         "TESSERA_LEGACY_SESSIONS": "django-db+postgresql://u:pw@db/app",
         "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
     }
-    shown = "\n".join(effective_settings(Settings.from_env(env)))
+    shown = "\n".join(effective_settings(settings_from_env(env)))
     assert "django-insecure" not in shown and "an-older-key" not in shown and ":pw@" not in shown
     assert f"legacy_bridge.secret_file = {secret_file}" in shown
 
 
 def test_a_redis_namespace_of_none_means_bare_session_ids() -> None:
     env = {"TESSERA_LEGACY_SESSIONS": "redis://127.0.0.1", "TESSERA_LEGACY_NAMESPACE": "none"}
-    bridge = Settings.from_env(env).legacy_bridge
+    bridge = settings_from_env(env).legacy_bridge
     assert bridge is not None and bridge.namespace is None
 
 
@@ -205,13 +205,13 @@ def test_a_redis_namespace_of_none_means_bare_session_ids() -> None:
 )
 def test_a_bad_bridge_value_is_refused_naming_its_variable(variable: str, value: str, extra: dict[str, str]) -> None:
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env({**extra, variable: value})
+        settings_from_env({**extra, variable: value})
     assert refused.value.variable == variable
 
 
 def test_a_refused_redis_url_is_never_echoed() -> None:
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env({"TESSERA_LEGACY_SESSIONS": "redis://:hunter2@127.0.0.1/db-one"})
+        settings_from_env({"TESSERA_LEGACY_SESSIONS": "redis://:hunter2@127.0.0.1/db-one"})
     assert "hunter2" not in str(refused.value)
 
 
@@ -235,7 +235,7 @@ def test_an_express_bridge_defaults_to_express_sessions_and_connect_redis_names(
         "TESSERA_LEGACY_SESSIONS": "express+redis://:pw@cache.internal:6380/2",
         "TESSERA_LEGACY_SECRET_FILE": express_secrets(tmp_path),
     }
-    bridge = Settings.from_env(env).legacy_bridge
+    bridge = settings_from_env(env).legacy_bridge
     assert bridge is not None and bridge.kind is LegacyStoreKind.EXPRESS_REDIS and bridge.uses_redis
     assert bridge.inner_url == "redis://:pw@cache.internal:6380/2"
     assert (bridge.cookie_name, bridge.namespace, bridge.user_key, bridge.user_lookup) == (
@@ -255,7 +255,7 @@ def test_every_express_bridge_variable_is_read(tmp_path: Path) -> None:
         "TESSERA_LEGACY_USER_KEY": "auth.account.id",
         "TESSERA_LEGACY_USER_LOOKUP": "email",
     }
-    bridge = Settings.from_env(env).legacy_bridge
+    bridge = settings_from_env(env).legacy_bridge
     assert bridge is not None
     assert (bridge.cookie_name, bridge.namespace, bridge.user_key, bridge.user_lookup) == (
         "app.sid",
@@ -263,7 +263,7 @@ def test_every_express_bridge_variable_is_read(tmp_path: Path) -> None:
         "auth.account.id",
         UserLookup.EMAIL,
     )
-    bare = Settings.from_env({**env, "TESSERA_LEGACY_NAMESPACE": "none"}).legacy_bridge
+    bare = settings_from_env({**env, "TESSERA_LEGACY_NAMESPACE": "none"}).legacy_bridge
     assert bare is not None and bare.namespace is None
 
 
@@ -295,7 +295,7 @@ def test_a_bad_express_bridge_value_is_refused_naming_its_variable(
     if extra:
         env.setdefault("TESSERA_LEGACY_SECRET_FILE", express_secrets(tmp_path))
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env(env)
+        settings_from_env(env)
     assert refused.value.variable == variable
 
 
@@ -353,7 +353,7 @@ def test_a_django_database_store_may_be_read_only_and_is_written_to_by_default(s
         "TESSERA_LEGACY_SESSIONS": "django-db+sqlite:////srv/db.sqlite3",
         "TESSERA_LEGACY_SECRET_FILE": str(secret_file),
     }
-    deleting = Settings.from_env(env).legacy_bridge
-    reading = Settings.from_env({**env, "TESSERA_LEGACY_READ_ONLY": "true"}).legacy_bridge
+    deleting = settings_from_env(env).legacy_bridge
+    reading = settings_from_env({**env, "TESSERA_LEGACY_READ_ONLY": "true"}).legacy_bridge
     assert deleting is not None and not deleting.read_only
     assert reading is not None and reading.read_only

@@ -6,7 +6,7 @@ from asyncpg import connect_utils
 
 from adapters.sql.database import database_config
 from adapters.sql.postgres_change_listener import libpq_dsn
-from entrypoints.config import Settings
+from entrypoints.settings.reader import settings_from_env
 
 MULTI_HOST = "postgresql://tessera:p%40ss@/auth?host=db1:5432&host=db2:5433&target_session_attrs=read-write"
 
@@ -21,7 +21,7 @@ def _as_asyncpg_reads(dsn: str) -> tuple[list[tuple[str, int]], str]:
 
 
 def test_the_pool_connects_to_every_host_of_a_multi_host_url_asking_for_a_writable_one() -> None:
-    url = Settings.from_env({"TESSERA_DATABASE_URL": MULTI_HOST}).database_url
+    url = settings_from_env({"TESSERA_DATABASE_URL": MULTI_HOST}).database_url
     engine = database_config(url).get_engine()
 
     _, arguments = engine.dialect.create_connect_args(engine.url)
@@ -30,7 +30,7 @@ def test_the_pool_connects_to_every_host_of_a_multi_host_url_asking_for_a_writab
 
 
 def test_the_change_listener_tries_every_host_of_a_multi_host_url_not_only_the_last() -> None:
-    url = Settings.from_env({"TESSERA_DATABASE_URL": MULTI_HOST}).database_url
+    url = settings_from_env({"TESSERA_DATABASE_URL": MULTI_HOST}).database_url
 
     assert _as_asyncpg_reads(libpq_dsn(url)) == ([("db1", 5432), ("db2", 5433)], "read-write")
 

@@ -16,7 +16,7 @@ from litestar.middleware.base import DefineMiddleware
 from packaging.requirements import Requirement
 
 from entrypoints.http.app import create_app
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.support.http import settings_for_tests
 from tests.support.served import REPOSITORY
 
@@ -29,7 +29,7 @@ SESSION_STORE_EXTRAS = {"redis", "valkey"}
 BRIDGE_MODULES = (
     "adapters.legacy",
     "entrypoints.ioc.legacy",
-    "entrypoints.http.legacy_routes",
+    "entrypoints.http.routes.legacy",
     "application.use_cases.exchange_legacy_session",
 )
 SESSION_MODULES = ("redis", "valkey", "litestar.middleware.session", "litestar.stores.redis", "litestar.stores.file")
@@ -72,7 +72,7 @@ PROBE = """
 import json, sys
 from pathlib import Path
 from entrypoints.http.app import create_app
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.support.http import settings_for_tests
 bridge = None if sys.argv[1] == "off" else LegacyBridgeSettings(sys.argv[1])
 create_app(settings_for_tests("memory://", Path(sys.argv[2]), legacy_bridge=bridge))
@@ -101,5 +101,5 @@ def test_with_the_bridge_off_none_of_its_modules_nor_a_store_client_is_imported(
 
 def test_with_the_bridge_on_a_file_store_no_redis_client_is_imported(tmp_path: Path) -> None:
     modules = imported_after_create_app(tmp_path, f"file://{tmp_path}/sessions")
-    assert "entrypoints.http.legacy_routes" in modules
+    assert "entrypoints.http.routes.legacy" in modules
     assert [m for m in modules if m.startswith(("redis", "litestar.middleware.session"))] == []

@@ -12,8 +12,8 @@ from litestar.testing import AsyncTestClient
 
 from application.ports.unit_of_work import UnitOfWork
 from domain.users import Email
-from entrypoints.config import Settings
 from entrypoints.http.app import create_app
+from entrypoints.settings.config import Settings
 from tests.integration.cookies import assert_problem
 from tests.integration.flows import Client, log_in, register
 from tests.integration.stored import in_app

@@ -17,9 +17,9 @@ from litestar.testing import AsyncTestClient
 from adapters.mail.smtp_mailer import SmtpServer
 from application.ports.mailer import Mail, Mailer
 from application.ports.unit_of_work import UnitOfWork
-from entrypoints.config import Settings
 from entrypoints.http.app import create_app
-from entrypoints.mail_settings import MailSettings
+from entrypoints.settings.mail import MailSettings
+from entrypoints.settings.reader import settings_from_env
 from tests.integration.cookies import assert_problem
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.integration.stored import in_app
@@ -215,6 +215,6 @@ async def test_outside_development_an_smtp_server_turns_the_reset_routes_on(tmp_
 def test_shared_key_mode_as_compose_runs_it_has_no_reset_by_mail_without_smtp() -> None:
     kek = base64.b64encode(secrets.token_bytes(32)).decode()
     environ = {"TESSERA_KEY_ENCRYPTION_KEY": kek, "TESSERA_ISSUER": "https://auth.example.com"}
-    assert not Settings.from_env(environ).password_reset_by_mail
-    assert Settings.from_env(environ | {"TESSERA_SMTP_URL": "smtp://127.0.0.1:2525"}).password_reset_by_mail
-    assert Settings.from_env({}).password_reset_by_mail  # development: `just run`, the log stands in for mail
+    assert not settings_from_env(environ).password_reset_by_mail
+    assert settings_from_env(environ | {"TESSERA_SMTP_URL": "smtp://127.0.0.1:2525"}).password_reset_by_mail
+    assert settings_from_env({}).password_reset_by_mail  # development: `just run`, the log stands in for mail

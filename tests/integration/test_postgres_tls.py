@@ -7,9 +7,9 @@ from sqlalchemy.engine import make_url
 
 from adapters.sql.database import DatabaseUnreachable, database_config, pending_migrations
 from adapters.sql.postgres_change_listener import PostgresChangeListener
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.cli.main import main
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.reader import settings_from_env
 
 URL = "postgresql+asyncpg://tessera:pw@db.internal/auth"
 
@@ -28,7 +28,7 @@ def test_a_url_without_sslmode_passes_no_ssl_argument() -> None:
 
 
 def test_asyncpgs_own_ssl_parameter_is_read_as_sslmode() -> None:
-    settings = Settings.from_env({"TESSERA_DATABASE_URL": "postgres://tessera:pw@db.internal/auth?ssl=require"})
+    settings = settings_from_env({"TESSERA_DATABASE_URL": "postgres://tessera:pw@db.internal/auth?ssl=require"})
     assert make_url(settings.database_url).query == {"sslmode": "require"}
 
 
@@ -42,7 +42,7 @@ def test_asyncpgs_own_ssl_parameter_is_read_as_sslmode() -> None:
 )
 def test_a_tls_parameter_tessera_cannot_honour_is_refused_naming_the_database_url(query: str, problem: str) -> None:
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env({"TESSERA_DATABASE_URL": f"postgresql://tessera:hunter2@db.internal/auth?{query}"})
+        settings_from_env({"TESSERA_DATABASE_URL": f"postgresql://tessera:hunter2@db.internal/auth?{query}"})
     assert refused.value.variable == "TESSERA_DATABASE_URL" and problem in str(refused.value)
     assert "hunter2" not in str(refused.value)
 

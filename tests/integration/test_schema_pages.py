@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from entrypoints.config import Settings
-from entrypoints.http.schema_pages import REDOC_INTEGRITY, REDOC_URL
+from entrypoints.http.problems.schema_pages import REDOC_INTEGRITY, REDOC_URL
+from entrypoints.settings.reader import settings_from_env
 from tests.integration.conftest import ClientFactory
 from tests.integration.flows import Client
 
@@ -50,5 +50,5 @@ async def test_the_opt_in_page_loads_one_pinned_hash_checked_script_under_a_poli
 
 
 def test_the_pages_are_off_unless_switched_on() -> None:
-    assert Settings.from_env({}).schema_pages is False
-    assert Settings.from_env({"TESSERA_SCHEMA_PAGES": "true"}).schema_pages is True
+    assert settings_from_env({}).schema_pages is False
+    assert settings_from_env({"TESSERA_SCHEMA_PAGES": "true"}).schema_pages is True

@@ -12,7 +12,7 @@ from prometheus_client import REGISTRY
 
 from deploy.ports import free_port
 from entrypoints.http.app import create_app
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.integration.flows import Client, bearer, register
 from tests.support.http import settings_for_tests
 from tests.support.legacy_stores import LitestarStore, file_store, new_session_id

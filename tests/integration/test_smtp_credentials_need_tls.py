@@ -10,7 +10,7 @@ import pytest
 
 from adapters.mail.smtp_mailer import SmtpMailer
 from application.ports.mailer import Mail
-from entrypoints.config import Settings
+from entrypoints.settings.reader import settings_from_env
 from tests.support.smtp import Inbox, smtp_server
 
 pytestmark = pytest.mark.anyio
@@ -27,7 +27,7 @@ def inbox() -> Iterator[Inbox]:
 
 def _mailer(inbox: Inbox, **environ: str) -> SmtpMailer:
     url = f"smtp://mailer%40example.com:smtp-hunter2@127.0.0.1:{inbox.port}"
-    mail = Settings.from_env({"TESSERA_SMTP_URL": url, **environ}).mail
+    mail = settings_from_env({"TESSERA_SMTP_URL": url, **environ}).mail
     assert mail.smtp is not None
     return SmtpMailer(mail.smtp, mail.sender)
 
@@ -54,7 +54,7 @@ async def test_the_refused_delivery_is_logged_with_its_reason_but_neither_passwo
 
 
 async def test_a_relay_allowed_plaintext_auth_receives_the_credentials_and_the_mail(inbox: Inbox) -> None:
-    assert Settings.from_env({"TESSERA_SMTP_ALLOW_PLAINTEXT_AUTH": "true"}).mail.smtp_allow_plaintext_auth
+    assert settings_from_env({"TESSERA_SMTP_ALLOW_PLAINTEXT_AUTH": "true"}).mail.smtp_allow_plaintext_auth
     await _mailer(inbox, TESSERA_SMTP_ALLOW_PLAINTEXT_AUTH="true").deliver(MAIL)
 
     assert inbox.credentials == [("mailer@example.com", "smtp-hunter2")]
@@ -63,7 +63,7 @@ async def test_a_relay_allowed_plaintext_auth_receives_the_credentials_and_the_m
 
 
 async def test_without_credentials_a_server_without_starttls_still_gets_the_mail(inbox: Inbox) -> None:
-    mail = Settings.from_env({"TESSERA_SMTP_URL": f"smtp://127.0.0.1:{inbox.port}"}).mail
+    mail = settings_from_env({"TESSERA_SMTP_URL": f"smtp://127.0.0.1:{inbox.port}"}).mail
     assert mail.smtp is not None
     await SmtpMailer(mail.smtp, mail.sender).deliver(MAIL)
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from entrypoints import exit_codes
-from entrypoints.cli import main
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
-from entrypoints.ioc.storage import BACKENDS
-from entrypoints.serve import default_workers
+from entrypoints.backends.registry import BACKENDS
+from entrypoints.cli import exit_codes
+from entrypoints.cli.main import main
+from entrypoints.runtime.serve import default_workers
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.reader import settings_from_env
 from tests.support.toy_storage import PICKLE_FILE_BACKEND
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -27,7 +27,7 @@ Cli = Callable[..., tuple[int, str, str]]
 @pytest.fixture
 def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     """The toy backend's one registry entry, as its author would add it to `BACKENDS`."""
-    monkeypatch.setattr("entrypoints.ioc.storage.BACKENDS", (*BACKENDS, PICKLE_FILE_BACKEND))
+    monkeypatch.setattr("entrypoints.backends.registry.BACKENDS", (*BACKENDS, PICKLE_FILE_BACKEND))
 
 
 @pytest.fixture
@@ -60,13 +60,13 @@ def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str, An
 def test_a_scheme_is_accepted_once_its_backend_is_registered(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     url = f"pickle://{tmp_path / 'store.pickle'}"
     with pytest.raises(ConfigError, match="sqlite://, postgresql:// or memory:// URL"):
-        Settings.from_env({"TESSERA_DATABASE_URL": url})
+        settings_from_env({"TESSERA_DATABASE_URL": url})
 
-    monkeypatch.setattr("entrypoints.ioc.storage.BACKENDS", (*BACKENDS, PICKLE_FILE_BACKEND))
+    monkeypatch.setattr("entrypoints.backends.registry.BACKENDS", (*BACKENDS, PICKLE_FILE_BACKEND))
 
-    assert Settings.from_env({"TESSERA_DATABASE_URL": url}).database_url == url
+    assert settings_from_env({"TESSERA_DATABASE_URL": url}).database_url == url
     with pytest.raises(ConfigError, match="sqlite://, postgresql://, memory:// or pickle:// URL"):
-        Settings.from_env({"TESSERA_DATABASE_URL": "mysql://somewhere/db"})
+        settings_from_env({"TESSERA_DATABASE_URL": "mysql://somewhere/db"})
 
 
 @pytest.mark.parametrize("url", ["pickle://{}/store.pickle", "memory://"])

@@ -7,9 +7,9 @@ from sqlalchemy.engine import make_url
 
 from adapters.sql.database import database_config
 from adapters.sql.postgres_pooler import STATEMENTS_IN_TRANSACTIONS, statements_on_their_own
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
-from entrypoints.ioc.storage import storage_provider
+from entrypoints.ioc.container import storage_provider
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.reader import settings_from_env
 
 POOLED = "postgresql://tessera:hunter2@pgbouncer.internal:6432/auth?pooler=pgbouncer"
 DIRECT = "postgresql://tessera:hunter2@db.internal:5432/auth"
@@ -47,7 +47,7 @@ def test_the_engines_behind_a_pooler_send_no_statement_on_its_own_and_direct_one
 
 
 def test_a_pooled_database_url_with_a_direct_listen_url_is_accepted_and_the_listener_uses_the_direct_one() -> None:
-    settings = Settings.from_env({"TESSERA_DATABASE_URL": POOLED, "TESSERA_LISTEN_DATABASE_URL": DIRECT})
+    settings = settings_from_env({"TESSERA_DATABASE_URL": POOLED, "TESSERA_LISTEN_DATABASE_URL": DIRECT})
 
     assert make_url(settings.database_url).query == {"pooler": "pgbouncer"}
     assert make_url(settings.listen_database_url or "").host == "db.internal"
@@ -75,6 +75,6 @@ def test_a_pooler_setting_tessera_cannot_honour_is_refused_naming_its_variable(
     environment: dict[str, str], variable: str, problem: str
 ) -> None:
     with pytest.raises(ConfigError) as refused:
-        Settings.from_env(environment)
+        settings_from_env(environment)
     assert refused.value.variable == variable and problem in str(refused.value)
     assert "hunter2" not in str(refused.value)

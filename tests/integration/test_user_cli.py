@@ -10,7 +10,7 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 from entrypoints.http.app import create_app
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.served import environment, serving, tessera, upgraded

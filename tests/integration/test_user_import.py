@@ -22,7 +22,7 @@ from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.log_in import Credentials, LogIn
 from domain.sessions import RevocationReason
 from domain.users import Email, User
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 from entrypoints.http.app import create_app
 from tests.integration.flows import Client, register
 from tests.integration.stored import in_app, stored_session

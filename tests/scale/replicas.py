@@ -53,7 +53,7 @@ def tessera_environment(database_url: str, key_encryption_key: str, pycache: Pat
 
 
 def tessera_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "entrypoints.cli", *args]
+    return [sys.executable, "-m", "entrypoints.cli.main", *args]
 
 
 def tessera(*args: str, env: dict[str, str], cwd: Path, input: str | None = None) -> subprocess.CompletedProcess[str]:

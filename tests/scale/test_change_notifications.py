@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from entrypoints.serve import default_workers
+from entrypoints.runtime.serve import default_workers
 from tests.scale.flows import Measure, bearer, log_in, new_email, register
 from tests.scale.ledger import query
 from tests.scale.replicas import Replica, tessera

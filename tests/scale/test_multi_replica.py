@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 from tests.scale.flows import (
     Measure,
     bearer,

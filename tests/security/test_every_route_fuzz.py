@@ -27,7 +27,7 @@ from application.actors import OPERATOR
 from application.use_cases.grant_role import GrantRole
 from domain.users import Email
 from entrypoints.http.app import create_app
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.security.http_strategies import bodies, headers, segments
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.oauth import CLIENT

@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from adapters.memory.in_memory_store import InMemoryStore
 from domain.users import Email, User
 from entrypoints.http.app import create_app
-from entrypoints.http.client_authentication import CLIENT_SCHEME
+from entrypoints.http.auth.client_authentication import CLIENT_SCHEME
 from entrypoints.ioc.core import configured_password_hasher
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.oauth import CLIENT, basic

@@ -7,7 +7,7 @@ from pathlib import Path
 import schemathesis
 
 from entrypoints.http.app import create_app
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.security.test_openapi_fuzz import FUZZING, refusing_large_bodies
 from tests.support.http import settings_for_tests
 

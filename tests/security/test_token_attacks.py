@@ -26,7 +26,7 @@ from joserfc import jwe
 from joserfc.jwk import RSAKey
 
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
-from entrypoints.http.cookies import ACCESS_COOKIE
+from entrypoints.http.browser.cookies import ACCESS_COOKIE
 from tests.integration.flows import Client, log_in
 from tests.security.forgery import (
     ISSUER,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from joserfc.jwk import RSAKey
 
-from entrypoints.config import Settings
+from entrypoints.settings.config import Settings
 
 FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1}
 PASSWORD = "correct horse battery staple"

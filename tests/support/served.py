@@ -14,7 +14,7 @@ import httpx
 from tests.support.ports import listening, on_a_free_port, uvicorn_bound
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-TESSERA = [sys.executable, "-m", "entrypoints.cli"]
+TESSERA = [sys.executable, "-m", "entrypoints.cli.main"]
 
 
 def environment(workdir: Path, **settings: str) -> dict[str, str]:

@@ -29,7 +29,7 @@ from application.event_recorder import NOWHERE, EventRecorder
 from application.ports.event_dispatcher import EventDispatcher, RecordedEvent
 from application.ports.storage_health import StorageHealth
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from entrypoints.ioc.storage_backend import StorageBackend, StorageProvider
+from entrypoints.backends.backend import StorageBackend, StorageProvider
 
 
 class PickleFileStore:

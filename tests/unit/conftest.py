@@ -32,8 +32,8 @@ from application.use_cases.sync_replica import SyncReplica
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.policy import TokenPolicy
 from domain.sessions import RefreshToken, Session, hash_refresh_token
-from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
+from entrypoints.settings.config import Settings
 from tests.fakes import FixedClock, JsonTokenSigner, JsonTokenVerifier, PlainPasswordHasher, SequentialTokenGenerator
 
 PASSWORD = "correct horse battery"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from entrypoints.config_warnings import SETTINGS
+from entrypoints.settings.config_warnings import SETTINGS
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 REPLICAS = ("tessera-1", "tessera-2", "tessera-3")

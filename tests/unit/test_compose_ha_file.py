@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from deploy import ha_settings
-from entrypoints.config_warnings import SETTINGS
+from entrypoints.settings.config_warnings import SETTINGS
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 REPLICAS = ("tessera-1", "tessera-2", "tessera-3")

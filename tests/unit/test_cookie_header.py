@@ -2,7 +2,7 @@
 
 import pytest
 
-from entrypoints.http.cookie_header import parse_cookie_header
+from entrypoints.http.browser.cookie_header import parse_cookie_header
 from tests.verifier.browser_rules import COOKIE_HEADERS
 
 

@@ -1,13 +1,14 @@
-"""When the CSRF proof is needed: the one rule in `entrypoints/http/csrf.py`, on bare connections."""
+"""When the CSRF proof is needed: the one rule in `entrypoints/http/browser/csrf.py`, on bare connections."""
 
 from typing import Any
 
 import pytest
 from litestar.connection import ASGIConnection
 
-from entrypoints.http.browser import BROWSER_POLICY, BrowserPolicy
-from entrypoints.http.csrf import require_csrf_proof
-from entrypoints.http.errors import CrossSiteRequestRefused
+from entrypoints.http.browser.csrf import require_csrf_proof
+from entrypoints.http.middleware.request_container import BROWSER_POLICY
+from entrypoints.http.problems.errors import CrossSiteRequestRefused
+from entrypoints.settings.browser import BrowserPolicy
 from tests.verifier.browser_rules import CSRF_CASES, OWN_ORIGIN, CsrfCase
 
 PROOF = {"x-requested-with": "tessera", "origin": "https://auth.example.com"}

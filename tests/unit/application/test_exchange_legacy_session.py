@@ -23,9 +23,9 @@ from application.use_cases.request_password_reset import RequestPasswordReset
 from domain.errors import AccountDisabled, InvalidLegacySession, LegacyRefusal, MalformedLegacySessionCookie
 from domain.events import EventKind
 from domain.legacy_sessions import UserKeyPath, UserLookup
-from entrypoints.config import Settings
 from entrypoints.ioc.container import build_container
-from entrypoints.legacy_settings import LegacyBridgeSettings
+from entrypoints.settings.config import Settings
+from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.unit.conftest import PASSWORD, SETTINGS, Fakes, Tessera
 
 pytestmark = pytest.mark.anyio

@@ -5,8 +5,8 @@ import hashlib
 import pytest
 
 from domain.clients import InvalidClientEntry, TrustedClient, TrustedClients, parse_trusted_clients
-from entrypoints.config import Settings
-from entrypoints.environment import ConfigError
+from entrypoints.settings.environment import ConfigError
+from entrypoints.settings.reader import settings_from_env
 
 SECRET = "a-high-entropy-secret-of-more-than-32-chars"
 HASH = hashlib.sha256(SECRET.encode()).hexdigest()
@@ -48,10 +48,10 @@ def test_a_bad_entry_is_refused_without_echoing_it(text: str) -> None:
 
 def test_a_bad_entry_stops_start_up_naming_the_variable() -> None:
     with pytest.raises(ConfigError, match=r"^TESSERA_OAUTH_CLIENTS: entry 2 is not client_id:sha256hex"):
-        Settings.from_env({"TESSERA_OAUTH_CLIENTS": f"orders:{HASH},billing:{SECRET}"})
+        settings_from_env({"TESSERA_OAUTH_CLIENTS": f"orders:{HASH},billing:{SECRET}"})
 
 
 def test_the_configured_clients_are_read() -> None:
-    settings = Settings.from_env({"TESSERA_OAUTH_CLIENTS": f"orders:{HASH}"})
+    settings = settings_from_env({"TESSERA_OAUTH_CLIENTS": f"orders:{HASH}"})
     assert settings.oauth_clients == (TrustedClient("orders", HASH),)
-    assert Settings.from_env({}).oauth_clients == ()
+    assert settings_from_env({}).oauth_clients == ()

@@ -12,11 +12,11 @@ from litestar.testing import AsyncTestClient
 from application.results import Principal
 from application.use_cases.verify_access_token import VerifyAccessToken
 from domain.errors import InvalidAccessToken
-from entrypoints.http.authentication import EXCLUDE_FROM_AUTH, AccessTokenMiddleware, authenticated_caller
-from entrypoints.http.browser import BrowserPolicy
-from entrypoints.http.errors import MissingCredentials
-from entrypoints.http.exception_handlers import EXCEPTION_HANDLERS
-from entrypoints.http.request_container import APP_CONTAINER, RequestContainerMiddleware
+from entrypoints.http.auth.authentication import EXCLUDE_FROM_AUTH, AccessTokenMiddleware, authenticated_caller
+from entrypoints.http.middleware.request_container import APP_CONTAINER, RequestContainerMiddleware
+from entrypoints.http.problems.errors import MissingCredentials
+from entrypoints.http.problems.exception_handlers import EXCEPTION_HANDLERS
+from entrypoints.settings.browser import BrowserPolicy
 
 pytestmark = pytest.mark.anyio
 

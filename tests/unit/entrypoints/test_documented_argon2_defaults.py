@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.config import Settings
 from entrypoints.ioc.core import configured_password_hasher
+from entrypoints.settings.config import Settings
 
 REPOSITORY = Path(__file__).parents[3]
 DEFAULTS = Settings()

@@ -3,7 +3,7 @@
 import io
 
 from application.import_report import ImportReport, Refusal
-from entrypoints.user_import_command import _Progress
+from entrypoints.cli.user_import import _Progress
 
 
 class Terminal(io.StringIO):

@@ -9,7 +9,7 @@ from litestar import Litestar, Response, get
 from litestar.datastructures import CacheControlHeader
 from litestar.testing import AsyncTestClient
 
-from entrypoints.http.json_answer import JsonAnswer
+from entrypoints.http.routes.json_answer import JsonAnswer
 
 pytestmark = pytest.mark.anyio
 

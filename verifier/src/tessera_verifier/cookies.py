@@ -1,5 +1,6 @@
-"""tessera's access cookie as a downstream service receives it: its name, and the `Cookie` header read the way
-tessera reads it (entrypoints/http/cookie_header.py; tests/verifier/browser_rules.py holds the cases both pass)."""
+"""tessera's access cookie as a downstream service receives it: its name, and the `Cookie` header read the
+way tessera reads it (entrypoints/http/browser/cookie_header.py; tests/verifier/browser_rules.py holds the
+cases both pass)."""
 
 import re
 from collections.abc import Mapping

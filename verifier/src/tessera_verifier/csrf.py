@@ -1,5 +1,5 @@
 """Cross-site request forgery: tessera's rule for a request whose credential is its access cookie, applied
-downstream unchanged (entrypoints/http/csrf.py at tessera; tests/verifier/browser_rules.py holds the cases
+downstream unchanged (entrypoints/http/browser/csrf.py at tessera; tests/verifier/browser_rules.py holds the cases
 both must pass, since neither program may import the other).
 
 An unsafe request (not GET, HEAD or OPTIONS) must carry `X-Requested-With: tessera`, which no page of another
