@@ -34,8 +34,9 @@ class EventRecorder:
         self._waiting = []
 
     def committed(self) -> None:
-        waiting, self._waiting = self._waiting, []
+        waiting = self._waiting
         if waiting:
+            self._waiting = []
             self._dispatcher.dispatch(waiting)
 
     def closed(self) -> None:
