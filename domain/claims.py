@@ -14,6 +14,9 @@ from domain.sessions import Session
 from domain.users import User
 
 ACCESS_TOKEN_TYPE = "at+jwt"
+MAX_TOKEN_LENGTH = 4096
+"""No token tessera accepts is longer, access or refresh, in a header, a cookie or a body: longer input is
+refused before any parsing or cryptography. tessera's own tokens are well under 1 KiB."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,8 @@ from joserfc.jws import JWSRegistry
 from adapters.crypto.ecdsa_low_s import has_low_s
 from adapters.crypto.signing_keys import AsymmetricKey, SigningKeySet
 from application.ports.token_verifier import TokenVerifier
-from domain.claims import ACCESS_TOKEN_TYPE
+from domain.claims import ACCESS_TOKEN_TYPE, MAX_TOKEN_LENGTH
 from domain.errors import InvalidAccessToken
-
-MAX_TOKEN_LENGTH = 4096
-"""Longer input is refused before any parsing or cryptography: our tokens are well under 1 KiB."""
 
 
 class _Header(msgspec.Struct, forbid_unknown_fields=True):

@@ -11,9 +11,10 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from application.results import Principal
 from application.use_cases.verify_access_token import VerifyAccessToken
+from domain.claims import MAX_TOKEN_LENGTH
 from domain.errors import DomainError, InvalidAccessToken
 from entrypoints.http.browser.cookie_header import parse_cookie_header
-from entrypoints.http.browser.cookies import ACCESS_COOKIE, MAX_COOKIE_TOKEN_LENGTH, REFRESH_COOKIE
+from entrypoints.http.browser.cookies import ACCESS_COOKIE, REFRESH_COOKIE
 from entrypoints.http.browser.csrf import require_csrf_proof
 from entrypoints.http.middleware.request_container import application_container
 from entrypoints.http.problems.errors import ConflictingCredentials, MalformedAuthorization, MissingCredentials
@@ -22,8 +23,8 @@ BEARER_SCHEME = "BearerToken"
 COOKIE_SCHEME = "AccessCookie"
 PROTECTED: list[SecurityRequirement] = [{BEARER_SCHEME: []}, {COOKIE_SCHEME: []}]
 """OpenAPI security of a protected route: either scheme."""
-MAX_AUTHORIZATION_LENGTH = 4096
-"""Longer headers are refused before any parsing or cryptography."""
+MAX_AUTHORIZATION_LENGTH = MAX_TOKEN_LENGTH
+"""A longer `Authorization` header is refused before any parsing or cryptography."""
 EXCLUDE_FROM_AUTH = "exclude_from_auth"
 """Route option (Litestar's own name for it): the route is served without authentication."""
 SIGNS_OUT_BY_REFRESH_COOKIE = "signs_out_by_refresh_cookie"
@@ -91,7 +92,7 @@ def _authenticate(scope: Scope, verify: VerifyAccessToken) -> tuple[Principal | 
         return principal, token
     if cookie is not None:
         require_csrf_proof(ASGIConnection(scope), cookie_credential=True)
-        if len(cookie) > MAX_COOKIE_TOKEN_LENGTH:
+        if len(cookie) > MAX_TOKEN_LENGTH:
             raise InvalidAccessToken
         return verify.execute(cookie), cookie
     if scope["route_handler"].opt.get(SIGNS_OUT_BY_REFRESH_COOKIE) and cookies.get(REFRESH_COOKIE):
@@ -126,7 +127,7 @@ def _bearer_token(header: str) -> str:
 
 def _speaks_for_another_user(verify: VerifyAccessToken, cookie: str, principal: Principal) -> bool:
     """An oversized or invalid cookie speaks for nobody: the request stands on its header."""
-    if len(cookie) > MAX_COOKIE_TOKEN_LENGTH:
+    if len(cookie) > MAX_TOKEN_LENGTH:
         return False
     try:
         return verify.execute(cookie).user_id != principal.user_id

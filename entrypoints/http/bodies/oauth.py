@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar.openapi import ResponseSpec
 
+from domain.claims import MAX_TOKEN_LENGTH
 from entrypoints.http.problems.openapi import problems
 from entrypoints.http.problems.problem import PROBLEM_JSON
 
@@ -13,7 +14,7 @@ class TokenForm(msgspec.Struct):
     """The form body of /oauth/introspect and /oauth/revoke (application/x-www-form-urlencoded).
     Other parameters are ignored (RFC 7662 §2.1); client credentials in the body are not accepted."""
 
-    token: Annotated[str, msgspec.Meta(max_length=4096)]
+    token: Annotated[str, msgspec.Meta(max_length=MAX_TOKEN_LENGTH)]
     token_type_hint: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     """`access_token` or `refresh_token`; it orders the search only, any other value is ignored."""
 

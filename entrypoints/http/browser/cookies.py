@@ -17,8 +17,6 @@ from entrypoints.settings.environment import SameSite
 ACCESS_COOKIE = "__Host-tessera-access"
 REFRESH_COOKIE = "__Secure-tessera-refresh"
 REFRESH_COOKIE_PATHS = ("/auth/refresh", "/auth/logout")
-MAX_COOKIE_TOKEN_LENGTH = 4096
-"""A longer cookie value is refused before any parsing or cryptography."""
 _SLOTS = (
     (ACCESS_COOKIE, "/", "access token"),
     *((REFRESH_COOKIE, path, "refresh token") for path in REFRESH_COOKIE_PATHS),

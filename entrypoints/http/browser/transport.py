@@ -11,11 +11,11 @@ from litestar.connection import ASGIConnection
 from litestar.params import CookieParameter
 
 from application.results import TokenPair
+from domain.claims import MAX_TOKEN_LENGTH
 from domain.errors import InvalidRefreshToken
 from entrypoints.http.bodies.auth import CookieSessionResponse, RefreshRequest, TokenResponse
 from entrypoints.http.bodies.shared import Transport
 from entrypoints.http.browser.cookies import (
-    MAX_COOKIE_TOKEN_LENGTH,
     REFRESH_COOKIE,
     cleared_session_cookies,
     session_cookies,
@@ -68,7 +68,7 @@ def presented_refresh_token(
             "A bearer answer needs the refresh token in the body; the cookie's is answered in cookies.",
             field="refresh_token",
         )
-    if not cookie or len(cookie) > MAX_COOKIE_TOKEN_LENGTH:
+    if not cookie or len(cookie) > MAX_TOKEN_LENGTH:
         raise InvalidRefreshToken
     require_csrf_proof(connection, cookie_credential=True)
     return cookie, "cookie"

@@ -12,13 +12,13 @@ from application.use_cases.log_out import LogOut
 from application.use_cases.log_out_by_refresh_token import LogOutByRefreshToken
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from application.use_cases.refresh_session import RefreshSession
+from domain.claims import MAX_TOKEN_LENGTH
 from domain.errors import InvalidRefreshToken
 from domain.login_identifiers import LoginIdentifiers
 from entrypoints.http.auth.authentication import PROTECTED, SIGNS_OUT_BY_REFRESH_COOKIE, AccessTokenMiddleware
 from entrypoints.http.auth.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.bodies.auth import LoginRequest, RefreshRequest
 from entrypoints.http.browser.cookies import (
-    MAX_COOKIE_TOKEN_LENGTH,
     documented_cleared_cookies,
     documented_session_cookies,
 )
@@ -119,7 +119,7 @@ async def logout(
         await use_case.execute(request.user, client_address(request))
     elif refresh_cookie is None:
         raise MissingCredentials
-    elif len(refresh_cookie) > MAX_COOKIE_TOKEN_LENGTH:
+    elif len(refresh_cookie) > MAX_TOKEN_LENGTH:
         raise InvalidRefreshToken
     else:
         await by_refresh_token.execute(refresh_cookie, client_address(request))

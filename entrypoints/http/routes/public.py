@@ -20,12 +20,14 @@ from entrypoints.http.problems.openapi import problems
 from entrypoints.http.routes.server_metadata import METADATA_PATH, ServerMetadata, issuer_is_a_url, server_metadata
 from entrypoints.settings.config import Settings
 
+MAX_IF_NONE_MATCH = 4096
+"""The longest `If-None-Match` header read; a longer one is 400."""
 IfNoneMatch = Annotated[
     str | None,
     HeaderParameter(
         name="If-None-Match",
         required=False,
-        max_length=4096,
+        max_length=MAX_IF_NONE_MATCH,
         description="The ETag of a cached copy: 304 without a body if the key set has not changed.",
     ),
 ]
@@ -55,7 +57,7 @@ def _matches(if_none_match: str, etag: str) -> bool:
     ],
     responses={
         304: ResponseSpec(data_container=None, description="Not modified: the cached copy with this ETag is current"),
-        **problems(e400="An If-None-Match header longer than 4096 characters"),
+        **problems(e400=f"An If-None-Match header longer than {MAX_IF_NONE_MATCH} characters"),
     },
 )
 @inject
@@ -86,7 +88,7 @@ async def jwks(
     responses={
         304: ResponseSpec(data_container=None, description="Not modified: the cached copy with this ETag is current"),
         **problems(
-            e400="An If-None-Match header longer than 4096 characters",
+            e400=f"An If-None-Match header longer than {MAX_IF_NONE_MATCH} characters",
             e404="TESSERA_ISSUER is not an http(s) URL without query or fragment: there is no metadata to publish",
         ),
     },

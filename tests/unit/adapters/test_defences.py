@@ -7,10 +7,11 @@ import json
 import pytest
 from joserfc import jws
 
-from adapters.crypto.joserfc_token_verifier import MAX_TOKEN_LENGTH, JoserfcTokenVerifier, _b64url
+from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier, _b64url
 from adapters.crypto.signing_keys import SigningKeySet, generate_key
 from adapters.memory.in_memory_session_repository import InMemorySessionRepository
 from application.use_cases.register_user import Registration
+from domain.claims import MAX_TOKEN_LENGTH
 from domain.errors import InvalidAccessToken, InvalidCredentials, InvalidRefreshToken
 from tests.support.argon2 import cheap_hasher
 from tests.unit.conftest import PASSWORD
