@@ -1,7 +1,8 @@
 """Every repository contract runs, unchanged, against every storage adapter: tessera's own, and one
 from outside named by `--storage-adapter=package.module:factory` (or the TESSERA_CONTRACT_ADAPTER
-variable). The factory is called with an empty directory of its own for each test and returns an
-async context manager that yields the unit-of-work factory over an empty store and cleans up on exit.
+variable). The factory is called with an empty directory of its own for each test and the event
+dispatcher its units of work must hand their events to, and returns an async context manager that
+yields the unit-of-work factory over an empty store and cleans up on exit.
 That adapter's runs are marked `storage_adapter`: `-m storage_adapter` runs only them."""
 
 import importlib
@@ -16,10 +17,12 @@ from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from adapters.sql.database import create_engine, session_factory
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
+from application.ports.event_dispatcher import EventDispatcher
 from application.ports.unit_of_work import UnitOfWork
+from tests.support.heard import Heard
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
-AdapterFactory = Callable[[Path], AbstractAsyncContextManager[UnitOfWorkFactory]]
+AdapterFactory = Callable[[Path, EventDispatcher], AbstractAsyncContextManager[UnitOfWorkFactory]]
 ADAPTER_VARIABLE = "TESSERA_CONTRACT_ADAPTER"
 OWN_ADAPTERS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -54,19 +57,24 @@ def adapter_factory(spec: str) -> AdapterFactory:
 
 
 @pytest.fixture
-async def new_uow(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UnitOfWorkFactory]:
+def heard() -> Heard:
+    return Heard()
+
+
+@pytest.fixture
+async def new_uow(request: pytest.FixtureRequest, tmp_path: Path, heard: Heard) -> AsyncIterator[UnitOfWorkFactory]:
     if request.param == "memory":
         store = InMemoryStore()
-        yield lambda: InMemoryUnitOfWork(store)
+        yield lambda: InMemoryUnitOfWork(store, heard.dispatcher)
         return
     if callable(request.param):  # the adapter of --storage-adapter
         workdir = tmp_path / "storage-adapter"
         workdir.mkdir()
-        async with request.param(workdir) as factory:
+        async with request.param(workdir, heard.dispatcher) as factory:
             yield factory
         return
     url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "clean_postgres_url")
     engine = create_engine(url)
     sessions = session_factory(engine)
-    yield lambda: SqlUnitOfWork(sessions)
+    yield lambda: SqlUnitOfWork(sessions, heard.dispatcher)
     await engine.dispose()
