@@ -10,8 +10,9 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from benchmarks.processes import ROOT, free_port, python, server
+from benchmarks.processes import ROOT, python, server
 from benchmarks.tessera_setup import FAST_ARGON2
+from deploy.ports import free_port
 
 TESSERA = str(Path(python()).parent / "tessera")
 TOKEN_TTL_SECONDS = "10800"
