@@ -4,7 +4,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from domain.errors import InsufficientRole
 from domain.events import EventKind, SecurityEvent
@@ -37,7 +36,7 @@ async def authorise(uow: UnitOfWork, actor: Actor) -> None:
         raise InsufficientRole
 
 
-def sessions_ended(events: SecurityEvents, user_id: UUID, ended: Iterable[UUID], actor: Actor) -> None:
-    """One `session_ended` event for each session the actor ended."""
+def sessions_ended(uow: UnitOfWork, user_id: UUID, ended: Iterable[UUID], actor: Actor) -> None:
+    """One `session_ended` event for each session the actor ended, recorded in the unit of work that ends them."""
     for session_id in ended:
-        events.emit(SecurityEvent(EventKind.SESSION_ENDED, user_id, session_id, actor.client_address, actor.audit_name))
+        uow.record(SecurityEvent(EventKind.SESSION_ENDED, user_id, session_id, actor.client_address, actor.audit_name))

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from domain.client_networks import client_network
 from domain.errors import LoginThrottled
@@ -44,10 +43,9 @@ class LoginThrottle:
     clients' failures, which the owner's success says nothing about (clearing it would hand a botnet a
     fresh allowance every time the owner logs in)."""
 
-    def __init__(self, uow: UnitOfWork, throttling: ThrottlePolicy, events: SecurityEvents) -> None:
+    def __init__(self, uow: UnitOfWork, throttling: ThrottlePolicy) -> None:
         self._uow = uow
         self._throttling = throttling
-        self._events = events
 
     def keys(self, email: str, address: str | None) -> ThrottleKeys:
         email = email.strip().lower()
@@ -78,11 +76,13 @@ class LoginThrottle:
             waits.append(account_wait)
         longest = max((wait for wait in waits if wait is not None), default=None)
         if longest is not None:
-            self._refuse(keys, longest)
+            self._refuse(uow, keys, longest)
 
-    async def record_failure(self, keys: ThrottleKeys, now: datetime) -> None:
+    async def record_failure(self, keys: ThrottleKeys, now: datetime, failure: SecurityEvent) -> None:
+        """The failure counted, and `failure` (its audit) recorded in the unit of work that counts it."""
         window = self._throttling.window
         async with self._uow as uow:
+            uow.record(failure)
             from_this_network = await uow.login_failures.record(keys.pair, now, window)
             for key in keys.limits.keys() - {keys.pair}:
                 await uow.login_failures.record(key, now, window)
@@ -101,6 +101,7 @@ class LoginThrottle:
         addresses = await uow.sessions.client_addresses_of_user(user_id or NO_USER)
         return keys.network in {client_network(address) for address in addresses}
 
-    def _refuse(self, keys: ThrottleKeys, wait: timedelta) -> None:
-        self._events.emit(SecurityEvent(EventKind.LOGIN_THROTTLED, client_address=keys.address))
+    @staticmethod
+    def _refuse(uow: UnitOfWork, keys: ThrottleKeys, wait: timedelta) -> None:
+        uow.record(SecurityEvent(EventKind.LOGIN_THROTTLED, client_address=keys.address))
         raise LoginThrottled(retry_after_seconds=max(1, math.ceil(wait.total_seconds())))

@@ -7,15 +7,14 @@ from uuid import UUID
 from application.ports.profile_cache import ProfileCache
 from application.ports.revocation_view import RevocationView
 from application.ports.sibling_workers import SiblingWorkers
-from application.ports.unit_of_work import UnitOfWork
 from domain.changes import Changes
 from domain.sessions import Revocation
 
 
 class Propagation:
     """The one place where a process learns of changes, wherever they come from: its own commits
-    (`after_commit`), its sibling workers, PostgreSQL notifications from other replicas, and the
-    poll that makes good whatever a notification lost."""
+    (`announce`, by the event dispatcher once a unit of work commits), its sibling workers, PostgreSQL
+    notifications from other replicas, and the poll that makes good whatever a notification lost."""
 
     def __init__(self, revocations: RevocationView, profiles: ProfileCache, siblings: SiblingWorkers) -> None:
         self._revocations = revocations
@@ -44,7 +43,3 @@ class Propagation:
         if changes:
             self.apply(changes)
             self._siblings.tell(changes)
-
-    def after_commit(self, uow: UnitOfWork, changes: Changes) -> None:
-        """Announced once the unit of work commits; never, if it rolls back."""
-        uow.after_commit(lambda: self.announce(changes))

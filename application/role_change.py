@@ -6,7 +6,6 @@ from typing import ClassVar
 from uuid import UUID
 
 from application.actors import Actor, authorise
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
 from application.user_changes import UserChanges
@@ -25,10 +24,9 @@ class RoleChange:
     roles_after: ClassVar[Callable[[User, str], tuple[str, ...]]]
     event: ClassVar[EventKind]
 
-    def __init__(self, uow: UnitOfWork, changes: UserChanges, events: SecurityEvents) -> None:
+    def __init__(self, uow: UnitOfWork, changes: UserChanges) -> None:
         self._uow = uow
         self._changes = changes
-        self._events = events
 
     async def execute(self, target: UUID | Email, role: str, actor: Actor) -> UserSummary:
         role = parse_role(role)
@@ -38,7 +36,6 @@ class RoleChange:
             roles = type(self).roles_after(user, role)
             await uow.users.set_roles(user.id, roles)
             await self._changes.record(uow, user.id)
+            uow.record(SecurityEvent(self.event, user.id, None, actor.client_address, f"{role} by {actor.audit_name}"))
             await uow.commit()
-        audit = f"{role} by {actor.audit_name}"
-        self._events.emit(SecurityEvent(self.event, user.id, None, actor.client_address, audit))
         return UserSummary.of(replace(user, roles=roles))

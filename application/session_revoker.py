@@ -4,21 +4,19 @@ from uuid import UUID
 
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
-from application.propagation import Propagation
-from domain.changes import Changes
+from domain.changes import Changes, RevocationFound
 from domain.sessions import Revocation, RevocationReason, Session
 
 
 class SessionRevoker:
     """Logout, logout everywhere, a device or a user's sessions ended, a disabled user, a trusted
     client's revocation, a reused refresh token: the revocation is written in the caller's unit of
-    work at one moment read from the clock, and announced to this process and its siblings once
-    that unit of work commits (other replicas hear of it from storage). A revocation whose
-    transaction rolls back is never announced."""
+    work at one moment read from the clock, and recorded there, so that this process and its siblings
+    hear of it once that unit of work commits (other replicas hear of it from storage). A revocation
+    whose transaction rolls back is never announced."""
 
-    def __init__(self, clock: Clock, propagation: Propagation) -> None:
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self._propagation = propagation
 
     async def end(self, uow: UnitOfWork, session_id: UUID, reason: RevocationReason) -> Revocation | None:
         """The revocation, or None if the session was already revoked or is unknown (the first stands)."""
@@ -26,7 +24,7 @@ class SessionRevoker:
         if not await uow.sessions.revoke(session_id, now, reason):
             return None
         revocation = Revocation(session_id, now)
-        self._propagation.after_commit(uow, Changes(revocations=(revocation,)))
+        uow.record(Changes(revocations=(revocation,)))
         return revocation
 
     async def end_all_of_user(
@@ -36,7 +34,8 @@ class SessionRevoker:
         now = self._clock.now()
         ended = await uow.sessions.revoke_all_of_user(user_id, now, reason, keep=keep)
         revocations = tuple(Revocation(session_id, now) for session_id in ended)
-        self._propagation.after_commit(uow, Changes(revocations=revocations))
+        if revocations:
+            uow.record(Changes(revocations=revocations))
         return list(revocations)
 
     async def end_or_remember(self, uow: UnitOfWork, session_id: UUID, reason: RevocationReason) -> None:
@@ -44,9 +43,11 @@ class SessionRevoker:
         if await self.end(uow, session_id, reason) is None:
             session = await uow.sessions.get(session_id)
             if session is not None:
-                self.remember(session)
+                self.remember(uow, session)
 
-    def remember(self, session: Session) -> None:
-        """A session found already revoked (by another process, say): refused here from now on."""
+    @staticmethod
+    def remember(uow: UnitOfWork, session: Session) -> None:
+        """A session found already revoked (by another process, say): refused here from now on, whatever
+        becomes of the unit of work that found it (`RevocationFound`)."""
         if session.revoked_at is not None:
-            self._propagation.announce(Changes(revocations=(Revocation(session.id, session.revoked_at),)))
+            uow.record(RevocationFound(Revocation(session.id, session.revoked_at)))

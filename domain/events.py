@@ -39,6 +39,26 @@ class EventKind(StrEnum):
     PASSWORD_RESET = "password_reset"
 
 
+ANSWERS = frozenset(
+    {
+        EventKind.LOGIN_FAILED,
+        EventKind.LOGIN_THROTTLED,
+        EventKind.REFRESH_REFUSED,
+        EventKind.REFRESH_TOKEN_REUSED,
+        EventKind.LEGACY_SESSION_REFUSED,
+        EventKind.CLIENT_REFUSED,
+        EventKind.PASSWORD_CHANGE_FAILED,
+        EventKind.TOKEN_INTROSPECTED,
+    }
+)
+"""The kinds that report an answer given, not a change stored: audited whether or not the unit of work
+that saw them commits. A refusal usually leaves its unit of work without a commit (nothing to store, or
+its writes rolled back), and must be audited all the same; a reuse is audited even if the revocation it
+caused failed to commit (the theft was seen); an introspection only reads. Every other kind reports
+what a commit stored (a login's session, a revocation, a change of a user or a key): audited only once
+it is committed."""
+
+
 @dataclass(frozen=True, slots=True)
 class SecurityEvent:
     kind: EventKind
@@ -47,3 +67,8 @@ class SecurityEvent:
     client_address: str | None = None
     detail: str | None = None
     """A short reason or identifier (a key id, a revocation reason); never a token, password or hash."""
+
+    @property
+    def outlives_rollback(self) -> bool:
+        """Whether it is audited when its unit of work ends without a commit (`ANSWERS`)."""
+        return self.kind in ANSWERS

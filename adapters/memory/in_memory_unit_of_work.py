@@ -1,4 +1,3 @@
-from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -8,6 +7,8 @@ from adapters.memory.in_memory_session_repository import InMemorySessionReposito
 from adapters.memory.in_memory_signing_key_repository import InMemorySigningKeyRepository
 from adapters.memory.in_memory_store import InMemoryStore, InMemoryTables
 from adapters.memory.in_memory_user_repository import InMemoryUserRepository
+from application.event_recorder import NOWHERE, EventRecorder
+from application.ports.event_dispatcher import EventDispatcher, RecordedEvent
 from application.ports.unit_of_work import UnitOfWork
 
 
@@ -15,32 +16,31 @@ class InMemoryUnitOfWork(UnitOfWork):
     """Works on a private copy of the store under the store's lock: serializable, and a unit
     of work left without `commit` leaves the store exactly as it found it."""
 
-    def __init__(self, store: InMemoryStore) -> None:
+    def __init__(self, store: InMemoryStore, dispatcher: EventDispatcher = NOWHERE) -> None:
         self._store = store
         self._working = InMemoryTables()
-        self._after_commit: list[Callable[[], None]] = []
+        self._events = EventRecorder(dispatcher)
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
         self._bind(self._store.tables.copy())
+        self._events.opened()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._working = InMemoryTables()
-        self._after_commit = []
         self._store.lock.release()
+        self._events.closed()
 
     async def commit(self) -> None:
         self._store.tables = self._working
         self._bind(self._working.copy())
-        callbacks, self._after_commit = self._after_commit, []
-        for callback in callbacks:
-            callback()
+        self._events.committed()
 
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        self._after_commit.append(callback)
+    def record(self, event: RecordedEvent) -> None:
+        self._events.record(event)
 
     def _bind(self, working: InMemoryTables) -> None:
         self._working = working

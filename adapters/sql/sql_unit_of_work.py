@@ -1,5 +1,4 @@
 import contextlib
-from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -17,6 +16,8 @@ from adapters.sql.sql_session_repository import SqlSessionRepository
 from adapters.sql.sql_signing_key_repository import SqlSigningKeyRepository
 from adapters.sql.sql_user_repository import SqlUserRepository
 from application.errors import StorageUnavailable
+from application.event_recorder import NOWHERE, EventRecorder
+from application.ports.event_dispatcher import EventDispatcher, RecordedEvent
 from application.ports.unit_of_work import UnitOfWork
 
 _UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, OSError, TimeoutError)
@@ -86,10 +87,12 @@ class SqlUnitOfWork(UnitOfWork):
     declared `without_transaction` runs on PostgreSQL in autocommit: each statement without BEGIN and COMMIT
     (`statements_on_their_own`: not behind a transaction pooler, nor on SQLite)."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], dispatcher: EventDispatcher = NOWHERE
+    ) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
-        self._after_commit: list[Callable[[], None]] = []
+        self._events = EventRecorder(dispatcher)
         self._autocommit = False
 
     def without_transaction(self) -> Self:
@@ -112,24 +115,25 @@ class SqlUnitOfWork(UnitOfWork):
         self.login_failures = SqlLoginFailureRepository(self._session)
         self.signing_keys = SqlSigningKeyRepository(self._session)
         self.password_resets = SqlPasswordResetRepository(self._session)
+        self._events.opened()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         session, self._session = self._session, None
-        self._after_commit = []
-        if session is not None:
-            await end_session(session, exc)
+        try:
+            if session is not None:
+                await end_session(session, exc)
+        finally:  # the connection back in the pool first: dispatching needs none
+            self._events.closed()
         if exc is not None and is_unreachable(exc):
             raise StorageUnavailable from exc
 
     async def commit(self) -> None:
         assert self._session is not None, "commit outside of a unit of work"
         await self._session.commit()
-        callbacks, self._after_commit = self._after_commit, []
-        for callback in callbacks:
-            callback()
+        self._events.committed()
 
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        self._after_commit.append(callback)
+    def record(self, event: RecordedEvent) -> None:
+        self._events.record(event)

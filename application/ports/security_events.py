@@ -5,7 +5,8 @@ from domain.events import SecurityEvent
 
 
 class SecurityEvents(Protocol):
-    """Where security events go: an audit log and counters. Emitting never fails the request."""
+    """Where security events go: the audit log (their counters are `SecurityEventMetrics`). Emitting never
+    fails the request."""
 
     @abstractmethod
     def emit(self, event: SecurityEvent) -> None: ...

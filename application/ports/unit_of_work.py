@@ -1,8 +1,8 @@
 from abc import abstractmethod
-from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.event_dispatcher import RecordedEvent
 from application.ports.login_failure_repository import LoginFailureRepository
 from application.ports.password_reset_repository import PasswordResetRepository
 from application.ports.session_repository import SessionRepository
@@ -12,7 +12,8 @@ from application.ports.user_repository import UserRepository
 
 class UnitOfWork(Protocol):
     """One transaction over the repositories. Nothing is stored unless `commit` is called;
-    leaving the block without it rolls everything back."""
+    leaving the block without it rolls everything back. What a use case must tell (revocations, changed
+    users, security events) it `record`s here, and the unit of work dispatches it once committed."""
 
     users: UserRepository
     sessions: SessionRepository
@@ -32,15 +33,18 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     @abstractmethod
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        """Run `callback` once the transaction has committed; drop it if the unit of work ends without."""
+    def record(self, event: RecordedEvent) -> None:
+        """Records what this unit of work did or saw, for the one dispatcher: inside a block, dispatched at
+        `commit`, once and in order; dropped if the block ends without, unless the event `outlives_rollback`
+        (then dispatched as the block ends). Outside a block, dispatched at once. Adapters keep an
+        `EventRecorder` for it."""
 
     def without_transaction(self) -> Self:
         """Declares that the next block needs no transaction: it writes in one statement at most (atomic by
         itself), and its statements need no snapshot in common (at READ COMMITTED each reads its own inside a
         transaction too). An adapter may then send each statement on its own, without BEGIN and COMMIT or
         ROLLBACK: two round trips fewer (this default keeps the transaction). A block that writes still calls
-        `commit`, which runs the after-commit callbacks, and must not count on a rollback: its write may be
+        `commit`, which dispatches its recorded events, and must not count on a rollback: its write may be
         stored as soon as it is sent. Holds for that one block only."""
         return self
 

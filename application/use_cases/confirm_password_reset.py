@@ -1,8 +1,8 @@
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.session_revoker import SessionRevoker
+from application.user_changes import UserChanges
 from domain.errors import InvalidPasswordResetToken
 from domain.events import EventKind, SecurityEvent
 from domain.password_resets import hash_reset_token
@@ -12,7 +12,8 @@ from domain.users import check_password
 
 class ConfirmPasswordReset:
     """Sets a new password with a mailed token: the token is spent (one compare-and-set: at most once
-    under any concurrency), the user's other tokens voided, and every session of the user ends.
+    under any concurrency), the user's other tokens voided, and every session of the user ends. It is a
+    user change (`UserChanges`), as a password change is: every replica hears of it.
 
     An unknown, expired or used token, or one of a user disabled since, is one and the same
     `InvalidPasswordResetToken`. The token is looked up before the new password is hashed, so that
@@ -23,14 +24,14 @@ class ConfirmPasswordReset:
         uow: UnitOfWork,
         hasher: PasswordHasher,
         revoker: SessionRevoker,
+        changes: UserChanges,
         clock: Clock,
-        events: SecurityEvents,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._revoker = revoker
+        self._changes = changes
         self._clock = clock
-        self._events = events
 
     async def execute(self, token: str, new_password: str, client_address: str | None = None) -> None:
         check_password(new_password)
@@ -48,10 +49,9 @@ class ConfirmPasswordReset:
             if user is None or user.is_disabled or not await uow.password_resets.redeem(token_hash, now):
                 raise InvalidPasswordResetToken
             await uow.users.replace_password(user.id, new_hash, now)
+            await self._changes.record(uow, user.id)
             await uow.password_resets.void_all_of_user(user.id, now)
             ended = await self._revoker.end_all_of_user(uow, user.id, RevocationReason.PASSWORD_RESET)
+            detail = f"sessions={len(ended)}"
+            uow.record(SecurityEvent(EventKind.PASSWORD_RESET, user.id, client_address=client_address, detail=detail))
             await uow.commit()
-        detail = f"sessions={len(ended)}"
-        self._events.emit(
-            SecurityEvent(EventKind.PASSWORD_RESET, user.id, client_address=client_address, detail=detail)
-        )

@@ -3,7 +3,6 @@ from uuid import UUID
 
 from application.actors import Actor, authorise, sessions_ended
 from application.ports.clock import Clock
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
 from application.session_revoker import SessionRevoker
@@ -27,13 +26,11 @@ class DisableUser:
         revoker: SessionRevoker,
         changes: UserChanges,
         clock: Clock,
-        events: SecurityEvents,
     ) -> None:
         self._uow = uow
         self._revoker = revoker
         self._changes = changes
         self._clock = clock
-        self._events = events
 
     async def execute(self, target: UUID | Email, actor: Actor) -> UserSummary:
         async with self._uow as uow:
@@ -45,7 +42,7 @@ class DisableUser:
             await uow.users.set_disabled(user.id, disabled_at)
             await self._changes.record(uow, user.id)
             ended = await self._revoker.end_all_of_user(uow, user.id, RevocationReason.USER_DISABLED)
+            uow.record(SecurityEvent(EventKind.USER_DISABLED, user.id, None, actor.client_address, actor.audit_name))
+            sessions_ended(uow, user.id, [revocation.session_id for revocation in ended], actor)
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.USER_DISABLED, user.id, None, actor.client_address, actor.audit_name))
-        sessions_ended(self._events, user.id, [revocation.session_id for revocation in ended], actor)
         return UserSummary.of(replace(user, disabled_at=disabled_at))

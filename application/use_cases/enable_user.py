@@ -2,7 +2,6 @@ from dataclasses import replace
 from uuid import UUID
 
 from application.actors import Actor, authorise
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
 from application.user_changes import UserChanges
@@ -14,10 +13,9 @@ from domain.users import Email
 class EnableUser:
     """Lets a disabled user log in again. The sessions ended by the disabling stay ended."""
 
-    def __init__(self, uow: UnitOfWork, changes: UserChanges, events: SecurityEvents) -> None:
+    def __init__(self, uow: UnitOfWork, changes: UserChanges) -> None:
         self._uow = uow
         self._changes = changes
-        self._events = events
 
     async def execute(self, target: UUID | Email, actor: Actor) -> UserSummary:
         async with self._uow as uow:
@@ -25,6 +23,6 @@ class EnableUser:
             user = await find_user(uow, target)
             await uow.users.set_disabled(user.id, None)
             await self._changes.record(uow, user.id)
+            uow.record(SecurityEvent(EventKind.USER_ENABLED, user.id, None, actor.client_address, actor.audit_name))
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.USER_ENABLED, user.id, None, actor.client_address, actor.audit_name))
         return UserSummary.of(replace(user, disabled_at=None))

@@ -5,7 +5,6 @@ from uuid import UUID
 from application.errors import StorageUnavailable
 from application.ports.clock import Clock
 from application.ports.legacy_sessions import LegacySessions
-from application.ports.security_events import SecurityEvents
 from application.ports.token_generator import TokenGenerator
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
@@ -53,7 +52,6 @@ class ExchangeLegacySession:
         issuer: TokenPairIssuer,
         ids: TokenGenerator,
         clock: Clock,
-        events: SecurityEvents,
     ) -> None:
         self._legacy = legacy
         self._lookup = lookup
@@ -61,7 +59,6 @@ class ExchangeLegacySession:
         self._issuer = issuer
         self._ids = ids
         self._clock = clock
-        self._events = events
 
     async def execute(self, exchange: LegacyExchange) -> TokenPair:
         address = exchange.client_address
@@ -102,8 +99,8 @@ class ExchangeLegacySession:
                 raise AccountDisabled
             await uow.sessions.add(session)
             await uow.sessions.add_refresh_token(refresh[1])
+            uow.record(SecurityEvent(EventKind.LEGACY_SESSION_EXCHANGED, user.id, session.id, address))
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.LEGACY_SESSION_EXCHANGED, user.id, session.id, address))
         return await self._issuer.pair(user, session, refresh, now)
 
     async def _user_of(self, legacy: LegacySession, address: str | None) -> User:
@@ -138,4 +135,6 @@ class ExchangeLegacySession:
                 return None
 
     def _refused(self, reason: str, address: str | None) -> None:
-        self._events.emit(SecurityEvent(EventKind.LEGACY_SESSION_REFUSED, client_address=address, detail=str(reason)))
+        """Recorded in the unit of work: dispatched as its block ends, or at once outside one (a refusal
+        outlives a rollback)."""
+        self._uow.record(SecurityEvent(EventKind.LEGACY_SESSION_REFUSED, client_address=address, detail=str(reason)))

@@ -8,7 +8,6 @@ from uuid import UUID
 from application.errors import NothingToImport
 from application.import_report import ImportReport, Refusal, shown, unique_keys
 from application.ports.clock import Clock
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
@@ -53,14 +52,12 @@ class ImportUsers:
         changes: UserChanges,
         revoker: SessionRevoker,
         clock: Clock,
-        events: SecurityEvents,
         policy: TokenPolicy,
     ) -> None:
         self._new_uow = new_uow
         self._changes = changes
         self._revoker = revoker
         self._clock = clock
-        self._events = events
         self._allowed = policy.custom_claim_names
 
     async def execute(
@@ -83,7 +80,8 @@ class ImportUsers:
         if not options.dry_run:
             counts = f"created={report.created} updated={report.updated} unchanged={report.unchanged}"
             detail = f"{counts} kept={report.kept} refused={len(report.refused)}"
-            self._events.emit(SecurityEvent(EventKind.USERS_IMPORTED, detail=detail))
+            # Every chunk committed already: recorded outside any block, dispatched at once.
+            self._new_uow().record(SecurityEvent(EventKind.USERS_IMPORTED, detail=detail))
         return report
 
     def _parse(

@@ -1,7 +1,6 @@
 from datetime import datetime
 
 from application.ports.clock import Clock
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import INACTIVE, Introspection
 from application.token_lookup import ACCESS_TOKEN, REFRESH_TOKEN, PresentedToken, TokenLookup, TokenQuery
@@ -21,27 +20,27 @@ class IntrospectToken:
     here does not count as reuse.
     """
 
-    def __init__(self, uow: UnitOfWork, lookup: TokenLookup, clock: Clock, events: SecurityEvents) -> None:
+    def __init__(self, uow: UnitOfWork, lookup: TokenLookup, clock: Clock) -> None:
         self._uow = uow
         self._lookup = lookup
         self._clock = clock
-        self._events = events
 
     async def execute(self, query: TokenQuery) -> Introspection:
         now = self._clock.now()
         async with self._uow as uow:
             found = await self._lookup.find(uow, query.token, query.token_type_hint, now)
             user = None if found is None else await self._live_owner(uow, found, now)
-        answer = INACTIVE if found is None or user is None else self._active(found, user)
-        self._events.emit(
-            SecurityEvent(
-                EventKind.TOKEN_INTROSPECTED,
-                answer.user_id,
-                answer.session_id,
-                query.client_address,
-                detail=f"client={query.client_id} active={str(answer.active).lower()}",
+            answer = INACTIVE if found is None or user is None else self._active(found, user)
+            # Only read: no commit, and `TOKEN_INTROSPECTED` is audited as the block ends.
+            uow.record(
+                SecurityEvent(
+                    EventKind.TOKEN_INTROSPECTED,
+                    answer.user_id,
+                    answer.session_id,
+                    query.client_address,
+                    detail=f"client={query.client_id} active={str(answer.active).lower()}",
+                )
             )
-        )
         return answer
 
     @staticmethod

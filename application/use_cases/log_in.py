@@ -4,7 +4,6 @@ from datetime import datetime
 from application.login_throttle import LoginThrottle, ThrottleKeys
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.token_pairs import TokenPairIssuer
@@ -64,7 +63,6 @@ class LogIn:
         issuer: TokenPairIssuer,
         clock: Clock,
         throttle: LoginThrottle,
-        events: SecurityEvents,
         identifiers: LoginIdentifiers = EMAIL_ONLY,
     ) -> None:
         self._uow = uow
@@ -72,7 +70,6 @@ class LogIn:
         self._issuer = issuer
         self._clock = clock
         self._throttle = throttle
-        self._events = events
         self._identifiers = identifiers
 
     async def execute(self, credentials: Credentials) -> TokenPair:
@@ -89,19 +86,18 @@ class LogIn:
                     user, _ = await self._find_user(uow, credentials)
             authenticated = await self._verify(user, credentials.password)
             if user is None or not authenticated:
-                await self._throttle.record_failure(keys, now)
                 # The account is named when it exists: the audit log is the operator's, not the caller's.
                 failed = SecurityEvent(EventKind.LOGIN_FAILED, user.id if user else None, client_address=address)
-                self._events.emit(failed)
+                await self._throttle.record_failure(keys, now, failed)
                 raise InvalidCredentials
-            if user.is_disabled:
-                disabled = SecurityEvent(EventKind.LOGIN_FAILED, user.id, client_address=address, detail="disabled")
-                self._events.emit(disabled)
+            if user.is_disabled:  # outside any unit of work: an answer, dispatched at once
+                self._uow.record(
+                    SecurityEvent(EventKind.LOGIN_FAILED, user.id, client_address=address, detail="disabled")
+                )
                 raise AccountDisabled
             opened = await self._open_session(user, credentials, keys, now)
             if opened is not None:
                 current, session, refresh = opened
-                self._events.emit(SecurityEvent(EventKind.LOGIN_SUCCEEDED, user.id, session.id, address))
                 return await self._issuer.pair(current, session, refresh, now)
         raise InvalidCredentials  # the hash changed under every attempt: no session on a password not checked
 
@@ -136,6 +132,8 @@ class LogIn:
                 await uow.users.update_password_hash(current.id, new_hash)
             await uow.sessions.add(session)
             await uow.sessions.add_refresh_token(refresh[1])
+            address = credentials.client_address
+            uow.record(SecurityEvent(EventKind.LOGIN_SUCCEEDED, current.id, session.id, address))
             await uow.commit()
         return current, session, refresh
 

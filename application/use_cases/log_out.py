@@ -1,4 +1,3 @@
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import Principal
 from application.session_revoker import SessionRevoker
@@ -12,13 +11,12 @@ class LogOut:
     One conditional UPDATE does it (and, when another process ended the session first, a read of it), so
     no transaction is needed around it (`without_transaction`)."""
 
-    def __init__(self, uow: UnitOfWork, revoker: SessionRevoker, events: SecurityEvents) -> None:
+    def __init__(self, uow: UnitOfWork, revoker: SessionRevoker) -> None:
         self._uow = uow
         self._revoker = revoker
-        self._events = events
 
     async def execute(self, principal: Principal, client_address: str | None = None) -> None:
         async with self._uow.without_transaction() as uow:
             await self._revoker.end_or_remember(uow, principal.session_id, RevocationReason.LOGOUT)
+            uow.record(SecurityEvent(EventKind.LOGGED_OUT, principal.user_id, principal.session_id, client_address))
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.LOGGED_OUT, principal.user_id, principal.session_id, client_address))

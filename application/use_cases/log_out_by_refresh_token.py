@@ -1,5 +1,4 @@
 from application.ports.clock import Clock
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.session_revoker import SessionRevoker
 from domain.errors import InvalidRefreshToken
@@ -14,11 +13,10 @@ class LogOutByRefreshToken:
 
     Two reads and one conditional UPDATE: no transaction is needed around them (`without_transaction`)."""
 
-    def __init__(self, uow: UnitOfWork, revoker: SessionRevoker, clock: Clock, events: SecurityEvents) -> None:
+    def __init__(self, uow: UnitOfWork, revoker: SessionRevoker, clock: Clock) -> None:
         self._uow = uow
         self._revoker = revoker
         self._clock = clock
-        self._events = events
 
     async def execute(self, presented: str, client_address: str | None = None) -> None:
         async with self._uow.without_transaction() as uow:
@@ -28,5 +26,5 @@ class LogOutByRefreshToken:
             if session is None:
                 raise InvalidRefreshToken
             await self._revoker.end_or_remember(uow, session.id, RevocationReason.LOGOUT)
+            uow.record(SecurityEvent(EventKind.LOGGED_OUT, session.user_id, session.id, client_address))
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.LOGGED_OUT, session.user_id, session.id, client_address))

@@ -11,7 +11,6 @@ class LogOutEverywhere(LogOut):
     async def execute(self, principal: Principal, client_address: str | None = None) -> None:
         async with self._uow.without_transaction() as uow:
             revoked = await self._revoker.end_all_of_user(uow, principal.user_id, RevocationReason.LOGOUT_EVERYWHERE)
+            detail, kind = f"sessions={len(revoked)}", EventKind.LOGGED_OUT_EVERYWHERE
+            uow.record(SecurityEvent(kind, principal.user_id, principal.session_id, client_address, detail=detail))
             await uow.commit()
-        detail = f"sessions={len(revoked)}"
-        kind = EventKind.LOGGED_OUT_EVERYWHERE
-        self._events.emit(SecurityEvent(kind, principal.user_id, principal.session_id, client_address, detail=detail))

@@ -5,7 +5,6 @@ from datetime import timedelta
 from application.errors import ForeignKeyEncryptionKey
 from application.ports.clock import Clock
 from application.ports.key_vault import KeyVault
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from domain.events import EventKind, SecurityEvent
 from domain.key_errors import KeyNotFound, LastSigningKey
@@ -16,11 +15,8 @@ from domain.policy import TokenPolicy
 class ManageSigningKeys:
     """Changes to the key set in shared storage; each replica picks them up on its next reload."""
 
-    def __init__(
-        self, uow: UnitOfWork, vault: KeyVault, clock: Clock, policy: TokenPolicy, events: SecurityEvents
-    ) -> None:
+    def __init__(self, uow: UnitOfWork, vault: KeyVault, clock: Clock, policy: TokenPolicy) -> None:
         self._uow = uow
-        self._events = events
         self._vault = vault
         self._clock = clock
         self._policy = policy
@@ -34,8 +30,8 @@ class ManageSigningKeys:
             if not all(self._vault.can_open(r) for r in stored):
                 raise ForeignKeyEncryptionKey
             await uow.signing_keys.add(record)
+            uow.record(SecurityEvent(EventKind.SIGNING_KEY_ROTATED, detail=record.kid))
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.SIGNING_KEY_ROTATED, detail=record.kid))
         return record
 
     async def withdraw(self, kid: str) -> None:
@@ -47,8 +43,8 @@ class ManageSigningKeys:
                 raise LastSigningKey
             if not await uow.signing_keys.withdraw(kid, now):
                 raise KeyNotFound
+            uow.record(SecurityEvent(EventKind.SIGNING_KEY_WITHDRAWN, detail=kid))
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.SIGNING_KEY_WITHDRAWN, detail=kid))
 
     async def ensure_one(self, alg: str) -> None:
         """On a first start, a key that signs at once: no token exists yet that another key could verify.
@@ -61,8 +57,8 @@ class ManageSigningKeys:
         async with self._uow as uow:
             if not await uow.signing_keys.add_first(record):
                 return
+            uow.record(SecurityEvent(EventKind.SIGNING_KEY_ROTATED, detail=record.kid))
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.SIGNING_KEY_ROTATED, detail=record.kid))
 
     async def statuses(self) -> list[KeyStatus]:
         now = self._clock.now()

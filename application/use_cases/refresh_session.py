@@ -3,7 +3,6 @@ from typing import NoReturn
 
 from application.ports.clock import Clock
 from application.ports.refresh_rotations import RefreshRotations
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.session_revoker import SessionRevoker
@@ -46,7 +45,6 @@ class RefreshSession:
         revoker: SessionRevoker,
         clock: Clock,
         policy: TokenPolicy,
-        events: SecurityEvents,
         seal_key: SealKey,
     ) -> None:
         self._uow = uow
@@ -55,7 +53,6 @@ class RefreshSession:
         self._revoker = revoker
         self._clock = clock
         self._policy = policy
-        self._events = events
         self._seal_key = seal_key
 
     async def execute(self, presented: str, client_address: str | None = None) -> TokenPair:
@@ -65,9 +62,9 @@ class RefreshSession:
         if rotated is None:
             return await self._judged(presented, client_address, now)
         session, user = rotated.session, rotated.user
-        self._events.emit(
-            SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=RefreshVerdict.ROTATE.value)
-        )
+        # Committed already, by the rotation's one step: outside the block, dispatched at once.
+        verdict = RefreshVerdict.ROTATE.value
+        self._uow.record(SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=verdict))
         return await self._issuer.pair(user, session, (secret, plan.successor_in(session)), now)
 
     async def _judged(self, presented: str, client_address: str | None, now: datetime) -> TokenPair:
@@ -81,13 +78,13 @@ class RefreshSession:
             if verdict is RefreshVerdict.REUSED:
                 await self._treat_as_theft(uow, session, client_address)
             if verdict is RefreshVerdict.REVOKED:
-                self._revoker.remember(session)
+                self._revoker.remember(uow, session)
             user = await uow.users.get(session.user_id)
             # The conditional touch also fails if a logout revoked the session since we read it.
             if successor is None or user is None or user.is_disabled or not await uow.sessions.touch(session.id, now):
-                self._refuse(session, verdict, client_address)
+                self._refuse(uow, session, verdict, client_address)
+            uow.record(SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=verdict.value))
             await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=verdict.value))
         return await self._issuer.pair(user, session, successor, now)
 
     async def _settle(
@@ -137,12 +134,14 @@ class RefreshSession:
     async def _treat_as_theft(self, uow: UnitOfWork, session: Session, client_address: str | None) -> NoReturn:
         """A spent token presented again: the session is revoked (committed before the refusal) and audited."""
         await self._revoker.end_or_remember(uow, session.id, RevocationReason.REFRESH_TOKEN_REUSED)
+        uow.record(SecurityEvent(EventKind.REFRESH_TOKEN_REUSED, session.user_id, session.id, client_address))
         await uow.commit()
-        self._events.emit(SecurityEvent(EventKind.REFRESH_TOKEN_REUSED, session.user_id, session.id, client_address))
         raise RefreshTokenReused
 
-    def _refuse(self, session: Session, verdict: RefreshVerdict, client_address: str | None) -> NoReturn:
-        self._events.emit(
+    @staticmethod
+    def _refuse(uow: UnitOfWork, session: Session, verdict: RefreshVerdict, client_address: str | None) -> NoReturn:
+        """Audited although the unit of work rolls back (`REFRESH_REFUSED` outlives it)."""
+        uow.record(
             SecurityEvent(EventKind.REFRESH_REFUSED, session.user_id, session.id, client_address, detail=verdict.value)
         )
         raise InvalidRefreshToken

@@ -3,7 +3,6 @@ import math
 from application.password_reset_issuer import PasswordResetIssuer
 from application.ports.clock import Clock
 from application.ports.mailer import Mail, Mailer
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from domain.client_networks import client_network
 from domain.errors import PasswordResetThrottled
@@ -47,14 +46,12 @@ class RequestPasswordReset:
         mailer: Mailer,
         clock: Clock,
         throttling: ThrottlePolicy,
-        events: SecurityEvents,
     ) -> None:
         self._uow = uow
         self._issuer = issuer
         self._mailer = mailer
         self._clock = clock
         self._throttling = throttling
-        self._events = events
 
     async def execute(self, email: str, client_address: str | None = None) -> None:
         now, window = self._clock.now(), self._throttling.window
@@ -72,7 +69,8 @@ class RequestPasswordReset:
             for_email = await uow.login_failures.record(throttle_key("password-reset", parsed.value), now, window)
             if for_email.failures <= self._throttling.max_password_resets_per_account:
                 user_id = await self._issuer.store_for_email(uow, parsed, secret, now)
+            if user_id is not None:
+                uow.record(SecurityEvent(EventKind.PASSWORD_RESET_REQUESTED, user_id, client_address=client_address))
             await uow.commit()
         if user_id is not None:
             self._mailer.send(reset_mail(parsed, self._issuer.link(secret)))
-            self._events.emit(SecurityEvent(EventKind.PASSWORD_RESET_REQUESTED, user_id, client_address=client_address))

@@ -1,5 +1,4 @@
 from application.ports.clock import Clock
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.session_revoker import SessionRevoker
 from application.token_lookup import TokenLookup, TokenQuery
@@ -17,14 +16,11 @@ class RevokeToken:
     changes nothing, and the answer is the same (RFC 7009 §2.2).
     """
 
-    def __init__(
-        self, uow: UnitOfWork, lookup: TokenLookup, revoker: SessionRevoker, clock: Clock, events: SecurityEvents
-    ) -> None:
+    def __init__(self, uow: UnitOfWork, lookup: TokenLookup, revoker: SessionRevoker, clock: Clock) -> None:
         self._uow = uow
         self._lookup = lookup
         self._revoker = revoker
         self._clock = clock
-        self._events = events
 
     async def execute(self, query: TokenQuery) -> None:
         async with self._uow as uow:
@@ -34,13 +30,13 @@ class RevokeToken:
                 session = session if session.user_id == found.access.sub else None
             if session is not None:
                 await self._revoker.end_or_remember(uow, session.id, RevocationReason.REVOKED_BY_CLIENT)
-                await uow.commit()
-        self._events.emit(
-            SecurityEvent(
-                EventKind.TOKEN_REVOKED,
-                None if session is None else session.user_id,
-                None if session is None else session.id,
-                query.client_address,
-                detail=f"client={query.client_id} found={str(session is not None).lower()}",
+            uow.record(
+                SecurityEvent(
+                    EventKind.TOKEN_REVOKED,
+                    None if session is None else session.user_id,
+                    None if session is None else session.id,
+                    query.client_address,
+                    detail=f"client={query.client_id} found={str(session is not None).lower()}",
+                )
             )
-        )
+            await uow.commit()  # even with nothing found: `TOKEN_REVOKED` is audited once committed

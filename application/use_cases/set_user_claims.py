@@ -2,7 +2,6 @@ from dataclasses import replace
 from uuid import UUID
 
 from application.actors import Actor, authorise
-from application.ports.security_events import SecurityEvents
 from application.ports.unit_of_work import UnitOfWork
 from application.results import UserSummary
 from application.user_changes import UserChanges
@@ -21,10 +20,9 @@ class SetUserClaims:
     the user's cached profile. The audit names who set them, never the claims. With an allow-list of
     claim names, a name outside it is refused (`ClaimNameNotAllowed`) before anything is read."""
 
-    def __init__(self, uow: UnitOfWork, changes: UserChanges, events: SecurityEvents, policy: TokenPolicy) -> None:
+    def __init__(self, uow: UnitOfWork, changes: UserChanges, policy: TokenPolicy) -> None:
         self._uow = uow
         self._changes = changes
-        self._events = events
         self._allowed = policy.custom_claim_names
 
     async def execute(self, target: UUID | Email, claims: object, actor: Actor) -> UserSummary:
@@ -35,7 +33,6 @@ class SetUserClaims:
             user = await find_user(uow, target)
             await uow.users.set_claims(user.id, parsed)
             await self._changes.record(uow, user.id)
+            uow.record(SecurityEvent(EventKind.CLAIMS_CHANGED, user.id, None, actor.client_address, actor.audit_name))
             await uow.commit()
-        event = SecurityEvent(EventKind.CLAIMS_CHANGED, user.id, None, actor.client_address, actor.audit_name)
-        self._events.emit(event)
         return UserSummary.of(replace(user, claims=parsed))

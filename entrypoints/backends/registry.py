@@ -29,6 +29,7 @@ from adapters.sql.sql_spent_legacy_cookies import SqlSpentLegacyCookies
 from adapters.sql.sql_storage_health import SqlStorageHealth
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.ports.change_listener import ChangeListener
+from application.ports.event_dispatcher import EventDispatcher
 from application.ports.profile_reader import ProfileReader
 from application.ports.refresh_rotations import RefreshRotations
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
@@ -51,8 +52,8 @@ class SqlStorageProvider(StorageProvider):
     uow = provide(SqlUnitOfWork, provides=UnitOfWork, scope=Scope.REQUEST)
 
     @provide(scope=Scope.APP)
-    def new_uow(self, sessions: async_sessionmaker[AsyncSession]) -> UnitOfWorkFactory:
-        return lambda: SqlUnitOfWork(sessions)
+    def new_uow(self, sessions: async_sessionmaker[AsyncSession], dispatcher: EventDispatcher) -> UnitOfWorkFactory:
+        return lambda: SqlUnitOfWork(sessions, dispatcher)
 
     health = provide(SqlStorageHealth, provides=StorageHealth, scope=Scope.APP)
 
@@ -81,8 +82,8 @@ class MemoryStorageProvider(StorageProvider):
     uow = provide(InMemoryUnitOfWork, provides=UnitOfWork, scope=Scope.REQUEST)
 
     @provide(scope=Scope.APP)
-    def new_uow(self, store: InMemoryStore) -> UnitOfWorkFactory:
-        return lambda: InMemoryUnitOfWork(store)
+    def new_uow(self, store: InMemoryStore, dispatcher: EventDispatcher) -> UnitOfWorkFactory:
+        return lambda: InMemoryUnitOfWork(store, dispatcher)
 
     health = provide(InMemoryStorageHealth, provides=StorageHealth, scope=Scope.APP)
     profile_reader = provide(InMemoryProfileReader, provides=ProfileReader, scope=Scope.APP)

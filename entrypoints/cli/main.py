@@ -19,8 +19,8 @@ from entrypoints.cli.parser import parse
 from entrypoints.cli.serve import run_serve
 from entrypoints.cli.show_config import effective_settings
 from entrypoints.cli.users import run_user_command
+from entrypoints.runtime.database_schema import SchemaBehind, require_current_schema
 from entrypoints.runtime.log_setup import configure_logging
-from entrypoints.runtime.schema_check import SchemaBehind, require_current_schema
 from entrypoints.settings.config_warnings import config_warnings
 from entrypoints.settings.environment import ConfigError
 from entrypoints.settings.reader import settings_from_env

@@ -18,10 +18,10 @@ from entrypoints.http.browser.cookies import ACCESS_COOKIE
 from entrypoints.http.browser.cors import cors_config
 from entrypoints.http.middleware.json_bodies import require_json_body
 from entrypoints.http.middleware.request_container import RequestContainerMiddleware
+from entrypoints.http.openapi.body_schemas import ClosedStructSchemaPlugin
+from entrypoints.http.openapi.error_responses import MAX_BODY_BYTES
+from entrypoints.http.openapi.pages import schema_plugins, schema_router
 from entrypoints.http.problems.exception_handlers import EXCEPTION_HANDLERS
-from entrypoints.http.problems.openapi import MAX_BODY_BYTES
-from entrypoints.http.problems.openapi_bodies import ClosedStructSchemaPlugin
-from entrypoints.http.problems.schema_pages import schema_plugins, schema_router
 from entrypoints.http.routes.admin import admin_router
 from entrypoints.http.routes.auth import auth_routers
 from entrypoints.http.routes.demo import demo_router

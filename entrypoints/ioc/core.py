@@ -8,20 +8,24 @@ from adapters.crypto.argon2_password_hasher import Argon2PasswordHasher
 from adapters.mail.logging_mailer import DiscardingMailer, LoggingMailer
 from adapters.mail.smtp_mailer import SmtpMailer
 from adapters.observability.logging_security_events import LoggingSecurityEvents
+from adapters.observability.prometheus_security_event_metrics import PrometheusSecurityEventMetrics
 from adapters.process.lru_profile_cache import LruProfileCache
 from adapters.process.process_revocation_view import ProcessRevocationView
 from adapters.process.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.secrets_token_generator import SecretsTokenGenerator
 from adapters.system_clock import SystemClock
 from application.ports.clock import Clock
+from application.ports.event_dispatcher import EventDispatcher
 from application.ports.mailer import Mailer
 from application.ports.password_hasher import PasswordHasher
 from application.ports.profile_cache import ProfileCache
 from application.ports.revocation_view import RevocationView
+from application.ports.security_event_metrics import SecurityEventMetrics
 from application.ports.security_events import SecurityEvents
 from application.ports.sibling_workers import SiblingWorkers
 from application.ports.token_generator import TokenGenerator
 from application.propagation import Propagation
+from application.routing_event_dispatcher import RoutingEventDispatcher
 from application.session_revoker import SessionRevoker
 from application.user_changes import UserChanges
 from domain.clients import TrustedClients
@@ -40,8 +44,10 @@ class CoreProvider(Provider):
     settings = from_context(provides=Settings, scope=Scope.APP)
     clock = provide(SystemClock, provides=Clock)
     events = provide(LoggingSecurityEvents, provides=SecurityEvents)
+    event_metrics = provide(PrometheusSecurityEventMetrics, provides=SecurityEventMetrics)
     ids = provide(SecretsTokenGenerator, provides=TokenGenerator)
     propagation = provide(Propagation)
+    dispatcher = provide(RoutingEventDispatcher, provides=EventDispatcher)
     revoker = provide(SessionRevoker)
     user_changes = provide(UserChanges)
 

@@ -18,7 +18,7 @@ from application.use_cases.reload_signing_keys import ReloadSigningKeys
 from entrypoints.backends.registry import backend_for
 from entrypoints.ioc.container import in_one_request
 from entrypoints.ioc.keys import PreloadedKeys, load_signing_keys
-from entrypoints.runtime.schema_check import require_current_schema
+from entrypoints.runtime.database_schema import require_current_schema
 from entrypoints.settings.config import Settings
 from entrypoints.settings.reader import settings_from_env
 

@@ -1,8 +1,9 @@
 """Every repository contract runs, unchanged, against every storage adapter: tessera's own, and one
 from outside named by `--storage-adapter=package.module:factory` (or the TESSERA_CONTRACT_ADAPTER
-variable). The factory is called with an empty directory of its own for each test and returns an
-async context manager that yields the unit-of-work factory over an empty store and cleans up on exit;
-its refresh rotation is then the one built from its repositories (`UnitOfWorkRefreshRotations`).
+variable). The factory is called with an empty directory of its own for each test and the event
+dispatcher its units of work must hand their events to, and returns an async context manager that
+yields the unit-of-work factory over an empty store and cleans up on exit; its refresh rotation is then
+the one built from its repositories (`UnitOfWorkRefreshRotations`).
 That adapter's runs are marked `storage_adapter`: `-m storage_adapter` runs only them."""
 
 import functools
@@ -20,12 +21,14 @@ from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from adapters.sql.database import create_engine, session_factory
 from adapters.sql.sql_refresh_rotations import sql_refresh_rotations
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
+from application.ports.event_dispatcher import EventDispatcher
 from application.ports.refresh_rotations import RefreshRotations
 from application.ports.unit_of_work import UnitOfWork
 from application.unit_of_work_refresh_rotations import UnitOfWorkRefreshRotations
+from tests.support.heard import Heard
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
-AdapterFactory = Callable[[Path], AbstractAsyncContextManager[UnitOfWorkFactory]]
+AdapterFactory = Callable[[Path, EventDispatcher], AbstractAsyncContextManager[UnitOfWorkFactory]]
 ADAPTER_VARIABLE = "TESSERA_CONTRACT_ADAPTER"
 OWN_ADAPTERS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -59,6 +62,11 @@ def adapter_factory(spec: str) -> AdapterFactory:
     return factory
 
 
+@pytest.fixture
+def heard() -> Heard:
+    return Heard()
+
+
 @dataclass(frozen=True, slots=True)
 class Store:
     """One empty store, as each adapter's ports reach it."""
@@ -68,21 +76,21 @@ class Store:
 
 
 @pytest.fixture
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path, heard: Heard) -> AsyncIterator[Store]:
     if request.param == "memory":
-        new_uow = functools.partial(InMemoryUnitOfWork, InMemoryStore())
+        new_uow = functools.partial(InMemoryUnitOfWork, InMemoryStore(), heard.dispatcher)
         yield Store(new_uow, UnitOfWorkRefreshRotations(new_uow))
         return
     if callable(request.param):  # the adapter of --storage-adapter: its rotation built from its repositories
         workdir = tmp_path / "storage-adapter"
         workdir.mkdir()
-        async with request.param(workdir) as factory:
+        async with request.param(workdir, heard.dispatcher) as factory:
             yield Store(factory, UnitOfWorkRefreshRotations(factory))
         return
     url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "clean_postgres_url")
     engine = create_engine(url)
     sessions = session_factory(engine)
-    yield Store(lambda: SqlUnitOfWork(sessions), sql_refresh_rotations(engine, sessions))
+    yield Store(lambda: SqlUnitOfWork(sessions, heard.dispatcher), sql_refresh_rotations(engine, sessions))
     await engine.dispose()
 
 

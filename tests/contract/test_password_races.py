@@ -10,7 +10,6 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
 from types import TracebackType
 from typing import Self
 from uuid import UUID
@@ -18,21 +17,18 @@ from uuid import UUID
 import pytest
 from sqlalchemy import text
 
-from adapters.memory.in_memory_security_events import InMemorySecurityEvents
-from adapters.process.lru_profile_cache import LruProfileCache
-from adapters.process.process_revocation_view import ProcessRevocationView
-from adapters.process.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from adapters.sql.database import create_engine, session_factory
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.login_throttle import LoginThrottle
+from application.ports.event_dispatcher import RecordedEvent
 from application.ports.unit_of_work import UnitOfWork
-from application.propagation import Propagation
 from application.results import Principal
 from application.session_revoker import SessionRevoker
 from application.token_pairs import TokenPairIssuer
 from application.use_cases.change_password import ChangePassword, PasswordChange
 from application.use_cases.confirm_password_reset import ConfirmPasswordReset
 from application.use_cases.log_in import Credentials, LogIn
+from application.user_changes import UserChanges
 from domain.errors import InvalidCredentials
 from domain.password_resets import issue_reset_token
 from domain.policy import TokenPolicy
@@ -47,6 +43,7 @@ from tests.fakes import (
     SequentialTokenGenerator,
 )
 from tests.support.builders import T0, a_refresh_token, a_session, a_user
+from tests.support.heard import Heard
 
 pytestmark = pytest.mark.anyio
 
@@ -96,8 +93,8 @@ class CommitGate(UnitOfWork):
         await self.release.wait()
         await self._inner.commit()
 
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        self._inner.after_commit(callback)
+    def record(self, event: RecordedEvent) -> None:
+        self._inner.record(event)
 
 
 class Service:
@@ -106,25 +103,22 @@ class Service:
     def __init__(self, new_uow: UnitOfWorkFactory) -> None:
         self.new_uow = new_uow
         self.clock = FixedClock(T0)
-        self.events = InMemorySecurityEvents()
-        propagation = Propagation(
-            ProcessRevocationView(timedelta(minutes=15)), LruProfileCache(), UnixSocketSiblingWorkers(None)
-        )
-        self.revoker = SessionRevoker(self.clock, propagation)
+        self.revoker = SessionRevoker(self.clock)
+        self.changes = UserChanges(self.clock)
         self.issuer = TokenPairIssuer(JsonTokenSigner(), SequentialTokenGenerator(), TokenPolicy("iss", "aud"))
 
     def log_in(self, hasher: PlainPasswordHasher, uow: UnitOfWork | None = None) -> LogIn:
         uow = uow or self.new_uow()
-        throttle = LoginThrottle(self.new_uow(), ThrottlePolicy(), self.events)
-        return LogIn(uow, hasher, self.issuer, self.clock, throttle, self.events)
+        throttle = LoginThrottle(self.new_uow(), ThrottlePolicy())
+        return LogIn(uow, hasher, self.issuer, self.clock, throttle)
 
     def reset(self) -> ConfirmPasswordReset:
-        return ConfirmPasswordReset(self.new_uow(), PlainPasswordHasher(), self.revoker, self.clock, self.events)
+        return ConfirmPasswordReset(self.new_uow(), PlainPasswordHasher(), self.revoker, self.changes, self.clock)
 
     def change(self) -> ChangePassword:
-        throttle = LoginThrottle(self.new_uow(), ThrottlePolicy(), self.events)
+        throttle = LoginThrottle(self.new_uow(), ThrottlePolicy())
         hasher = PlainPasswordHasher()
-        return ChangePassword(self.new_uow(), hasher, throttle, self.revoker, self.clock, self.events)
+        return ChangePassword(self.new_uow(), hasher, throttle, self.revoker, self.changes, self.clock)
 
     async def stored_user(self, user_id: UUID) -> User:
         async with self.new_uow() as uow:
@@ -240,7 +234,8 @@ async def test_a_session_opened_while_the_owner_replaces_the_password_is_ended_b
     write lock from BEGIN IMMEDIATE, and the memory store's hold its lock: they cannot overlap.)"""
     engine = create_engine(clean_postgres_url)
     sessions = session_factory(engine)
-    service = Service(lambda: SqlUnitOfWork(sessions))
+    heard = Heard()
+    service = Service(lambda: SqlUnitOfWork(sessions, heard.dispatcher))
     user = await _owner(service, old_hash)
     gate = CommitGate(service.new_uow())
     login = asyncio.create_task(service.log_in(PlainPasswordHasher(), gate).execute(Credentials(str(user.email), OLD)))

@@ -10,7 +10,6 @@ from adapters.crypto.joserfc_key_vault import JoserfcKeyVault, key_encryption_ke
 from adapters.crypto.joserfc_token_signer import JoserfcTokenSigner
 from adapters.crypto.joserfc_token_verifier import JoserfcTokenVerifier
 from adapters.crypto.signing_keys import KeyConfigurationError, SigningKeySet
-from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from application.errors import ForeignKeyEncryptionKey, NoSigningKey
@@ -22,6 +21,7 @@ from domain.key_errors import KeyNotFound, LastSigningKey
 from domain.policy import TokenPolicy
 from tests.fakes import FixedClock
 from tests.support.builders import a_user
+from tests.support.heard import Heard
 
 pytestmark = pytest.mark.anyio
 
@@ -35,8 +35,9 @@ class Replica:
     def __init__(self, store: InMemoryStore, clock: FixedClock, kek: str = KEK) -> None:
         self.keys = SigningKeySet()
         vault = JoserfcKeyVault(self.keys, key_encryption_key(kek))
-        self.events = InMemorySecurityEvents()
-        self.manager = ManageSigningKeys(InMemoryUnitOfWork(store), vault, clock, POLICY, self.events)
+        heard = Heard()
+        self.events = heard.audit
+        self.manager = ManageSigningKeys(InMemoryUnitOfWork(store, heard.dispatcher), vault, clock, POLICY)
         self.reloader = ReloadSigningKeys(InMemoryUnitOfWork(store), vault, clock, POLICY)
         self.signer, self.verifier = JoserfcTokenSigner(self.keys), JoserfcTokenVerifier(self.keys)
         self.clock = clock

@@ -9,7 +9,6 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.in_memory_mailer import InMemoryMailer
-from adapters.memory.in_memory_security_events import InMemorySecurityEvents
 from adapters.sql.database import create_engine, session_factory
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.password_reset_issuer import PasswordResetIssuer
@@ -18,6 +17,7 @@ from domain.password_resets import ResetLinkTemplate
 from domain.throttling import ThrottlePolicy
 from tests.fakes import FixedClock, SequentialTokenGenerator
 from tests.support.builders import a_user
+from tests.support.heard import Heard
 
 pytestmark = pytest.mark.anyio
 
@@ -47,9 +47,8 @@ async def test_a_reset_request_sends_the_same_statements_for_a_registered_email_
 
     async def request_reset(email: str) -> list[str]:
         statements.clear()
-        use_case = RequestPasswordReset(
-            SqlUnitOfWork(sessions), issuer, mailer, FixedClock(), ThrottlePolicy(), InMemorySecurityEvents()
-        )
+        uow = SqlUnitOfWork(sessions, Heard().dispatcher)
+        use_case = RequestPasswordReset(uow, issuer, mailer, FixedClock(), ThrottlePolicy())
         await use_case.execute(email, "198.51.100.7")
         return list(statements)
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from entrypoints.http.problems.schema_pages import REDOC_INTEGRITY, REDOC_URL
+from entrypoints.http.openapi.pages import REDOC_INTEGRITY, REDOC_URL
 from entrypoints.settings.reader import settings_from_env
 from tests.integration.conftest import ClientFactory
 from tests.integration.flows import Client

@@ -4,7 +4,7 @@ begins and replaced (atomically) when it commits. Nothing is kept in the process
 work, so two processes on one file see each other's commits; a lock file serialises them.
 
 It reuses the in-memory repositories over the tables it unpickled: what it owns is the unit of work
-(persistence, isolation, `after_commit`), its health check, its provider and its registry entry."""
+(persistence, isolation, the events it records), its health check, its provider and its registry entry."""
 
 import asyncio
 import fcntl
@@ -25,6 +25,8 @@ from adapters.memory.in_memory_session_repository import InMemorySessionReposito
 from adapters.memory.in_memory_signing_key_repository import InMemorySigningKeyRepository
 from adapters.memory.in_memory_store import InMemoryTables
 from adapters.memory.in_memory_user_repository import InMemoryUserRepository
+from application.event_recorder import NOWHERE, EventRecorder
+from application.ports.event_dispatcher import EventDispatcher, RecordedEvent
 from application.ports.storage_health import StorageHealth
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from entrypoints.backends.backend import StorageBackend, StorageProvider
@@ -53,36 +55,35 @@ class PickleFileStore:
 
 
 class PickleFileUnitOfWork(UnitOfWork):
-    def __init__(self, store: PickleFileStore) -> None:
+    def __init__(self, store: PickleFileStore, dispatcher: EventDispatcher = NOWHERE) -> None:
         self._store = store
         self._file_lock: IO[bytes] | None = None
-        self._after_commit: list[Callable[[], None]] = []
+        self._events = EventRecorder(dispatcher)
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
         self._file_lock = await asyncio.to_thread(self._lock_file)
         self._bind(self._store.read())
+        self._events.opened()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._after_commit = []
         self._bind(InMemoryTables())  # what was not committed is dropped
         if self._file_lock is not None:
             self._file_lock.close()  # closing releases the flock
             self._file_lock = None
         self._store.lock.release()
+        self._events.closed()
 
     async def commit(self) -> None:
         self._store.write(self._tables)
         self._bind(self._store.read())
-        callbacks, self._after_commit = self._after_commit, []
-        for callback in callbacks:
-            callback()
+        self._events.committed()
 
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        self._after_commit.append(callback)
+    def record(self, event: RecordedEvent) -> None:
+        self._events.record(event)
 
     def _lock_file(self) -> IO[bytes]:
         lock = self._store.path.with_suffix(".lock").open("ab")
@@ -121,8 +122,8 @@ class PickleFileStorageProvider(StorageProvider):
     uow = provide(PickleFileUnitOfWork, provides=UnitOfWork, scope=Scope.REQUEST)
 
     @provide(scope=Scope.APP)
-    def new_uow(self, store: PickleFileStore) -> UnitOfWorkFactory:
-        return lambda: PickleFileUnitOfWork(store)
+    def new_uow(self, store: PickleFileStore, dispatcher: EventDispatcher) -> UnitOfWorkFactory:
+        return lambda: PickleFileUnitOfWork(store, dispatcher)
 
     health = provide(PickleFileStorageHealth, provides=StorageHealth, scope=Scope.APP)
 
@@ -132,13 +133,15 @@ PICKLE_FILE_BACKEND = StorageBackend("the pickle file store", {"pickle": "pickle
 
 
 @asynccontextmanager
-async def make_unit_of_work(workdir: Path) -> AsyncIterator[Callable[[], UnitOfWork]]:
+async def make_unit_of_work(workdir: Path, dispatcher: EventDispatcher) -> AsyncIterator[Callable[[], UnitOfWork]]:
     """The contract suite's entry point: `--storage-adapter=tests.support.toy_storage:make_unit_of_work`."""
     store = PickleFileStore(workdir / "store.pickle")
-    yield lambda: PickleFileUnitOfWork(store)
+    yield lambda: PickleFileUnitOfWork(store, dispatcher)
 
 
 @asynccontextmanager
-async def make_forgetful_unit_of_work(workdir: Path) -> AsyncIterator[Callable[[], UnitOfWork]]:
+async def make_forgetful_unit_of_work(
+    workdir: Path, dispatcher: EventDispatcher
+) -> AsyncIterator[Callable[[], UnitOfWork]]:
     store = PickleFileStore(workdir / "store.pickle")
-    yield lambda: ForgetfulUnitOfWork(store)
+    yield lambda: ForgetfulUnitOfWork(store, dispatcher)

@@ -6,7 +6,7 @@ import msgspec
 from litestar.openapi import ResponseSpec
 
 from domain.claims import MAX_TOKEN_LENGTH
-from entrypoints.http.problems.openapi import error_responses
+from entrypoints.http.openapi.error_responses import error_responses
 from entrypoints.http.problems.problem import PROBLEM_JSON
 
 

@@ -2,7 +2,7 @@
 
 The bodies themselves, as msgspec structs (decoded strictly, documented in OpenAPI), are by area in
 this package: `auth`, `management`, `oauth`, `operations`, `password`. The problem JSON's documented
-shape is in entrypoints/http/problems/documented.py.
+shape is in entrypoints/http/openapi/problem_shape.py.
 """
 
 from typing import Annotated, Literal

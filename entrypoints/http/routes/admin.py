@@ -21,7 +21,12 @@ from entrypoints.http.auth.authentication import PROTECTED, AccessTokenMiddlewar
 from entrypoints.http.auth.guards import requires_role
 from entrypoints.http.auth.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.bodies.management import AdminUser, EndedSessions, UsersPage
-from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, error_responses
+from entrypoints.http.openapi.error_responses import (
+    CONFLICTING_CREDENTIALS,
+    CROSS_SITE,
+    UNAUTHENTICATED,
+    error_responses,
+)
 
 FORBIDDEN = 'The caller lacks the admin role (WWW-Authenticate: error="insufficient_scope")'
 UNSAFE_FORBIDDEN = f"{FORBIDDEN}; or {CROSS_SITE[0].lower()}{CROSS_SITE[1:]}"

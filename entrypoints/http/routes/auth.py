@@ -30,8 +30,7 @@ from entrypoints.http.browser.transport import (
     signed_out,
     token_answer,
 )
-from entrypoints.http.problems.errors import InvalidRequest, MissingCredentials
-from entrypoints.http.problems.openapi import (
+from entrypoints.http.openapi.error_responses import (
     CONFLICTING_CREDENTIALS,
     CROSS_SITE,
     NOT_JSON,
@@ -39,6 +38,7 @@ from entrypoints.http.problems.openapi import (
     UNAUTHENTICATED,
     error_responses,
 )
+from entrypoints.http.problems.errors import InvalidRequest, MissingCredentials
 from entrypoints.http.routes.registration import register
 from entrypoints.settings.environment import SameSite
 

@@ -14,7 +14,12 @@ from domain.errors import SessionNotFound
 from entrypoints.http.auth.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.auth.requests import NO_STORE, AuthenticatedRequest, client_address
 from entrypoints.http.bodies.management import DeviceSession, SessionsResponse
-from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, CROSS_SITE, UNAUTHENTICATED, error_responses
+from entrypoints.http.openapi.error_responses import (
+    CONFLICTING_CREDENTIALS,
+    CROSS_SITE,
+    UNAUTHENTICATED,
+    error_responses,
+)
 
 MAX_OFFSET = 2**31 - 1
 NOT_FOUND = "No live session of the caller's has this id: unknown, ended, another user's, or not a UUID (all alike)"

@@ -23,8 +23,8 @@ from entrypoints.http.bodies.shared import Transport
 from entrypoints.http.browser.cookies import documented_session_cookies
 from entrypoints.http.browser.csrf import require_csrf_proof
 from entrypoints.http.browser.transport import TokenAnswer, token_answer
+from entrypoints.http.openapi.error_responses import CROSS_SITE, NOT_JSON, error_responses
 from entrypoints.http.problems.errors import InvalidRequest
-from entrypoints.http.problems.openapi import CROSS_SITE, NOT_JSON, error_responses
 from entrypoints.http.problems.problem import REALM, problem
 from entrypoints.settings.environment import SameSite
 from entrypoints.settings.legacy import LegacyBridgeSettings, LegacyStoreKind

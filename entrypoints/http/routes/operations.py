@@ -11,7 +11,7 @@ from application.ports.storage_health import StorageHealth
 from application.ports.token_signer import TokenSigner
 from entrypoints.http.bodies.operations import HealthResponse
 from entrypoints.http.middleware.request_container import APP_SCOPE_ONLY
-from entrypoints.http.problems.openapi import error_responses
+from entrypoints.http.openapi.error_responses import error_responses
 from entrypoints.http.problems.problem import problem
 
 NO_STORE = CacheControlHeader(no_store=True)

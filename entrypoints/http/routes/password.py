@@ -16,14 +16,14 @@ from application.use_cases.request_password_reset import RequestPasswordReset
 from entrypoints.http.auth.authentication import PROTECTED, AccessTokenMiddleware
 from entrypoints.http.auth.requests import AuthenticatedRequest, client_address
 from entrypoints.http.bodies.password import PasswordChangeRequest, PasswordResetConfirmation, PasswordResetRequest
-from entrypoints.http.problems.errors import PasswordResetUnavailable
-from entrypoints.http.problems.openapi import (
+from entrypoints.http.openapi.error_responses import (
     CONFLICTING_CREDENTIALS,
     CROSS_SITE,
     NOT_JSON,
     UNAUTHENTICATED,
     error_responses,
 )
+from entrypoints.http.problems.errors import PasswordResetUnavailable
 
 DONE = {204: ResponseSpec(data_container=None, description="Done; no body.")}
 ACCEPTED = {

@@ -16,7 +16,7 @@ from litestar.params import HeaderParameter
 
 from application.ports.public_keys import PublicKeys
 from entrypoints.http.bodies.operations import JwkResponse, JwksResponse
-from entrypoints.http.problems.openapi import error_responses
+from entrypoints.http.openapi.error_responses import error_responses
 from entrypoints.http.routes.server_metadata import METADATA_PATH, ServerMetadata, issuer_is_a_url, server_metadata
 from entrypoints.settings.config import Settings
 

@@ -9,7 +9,7 @@ from litestar.params import JSONBody
 from application.use_cases.register_user import RegisterUser, Registration
 from entrypoints.http.auth.requests import client_address
 from entrypoints.http.bodies.auth import RegisterRequest, UserResponse
-from entrypoints.http.problems.openapi import NOT_JSON, error_responses
+from entrypoints.http.openapi.error_responses import NOT_JSON, error_responses
 
 
 @post(

@@ -15,7 +15,7 @@ from domain.revocation_feed import FEED_PAGE_MAX, FeedCursor, FeedPage, Revocati
 from domain.sessions import Revocation
 from entrypoints.http.auth.client_authentication import TRUSTED_CLIENT
 from entrypoints.http.bodies.oauth import CLIENT_PROBLEMS
-from entrypoints.http.problems.openapi import error_responses
+from entrypoints.http.openapi.error_responses import error_responses
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)

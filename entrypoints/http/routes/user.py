@@ -12,7 +12,7 @@ from application.use_cases.get_profile import GetProfile
 from entrypoints.http.auth.authentication import PROTECTED, AccessTokenMiddleware, authenticated_caller
 from entrypoints.http.bodies.auth import ProfileResponse, SessionResponse
 from entrypoints.http.middleware.request_container import APP_SCOPE_ONLY
-from entrypoints.http.problems.openapi import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, error_responses
+from entrypoints.http.openapi.error_responses import CONFLICTING_CREDENTIALS, UNAUTHENTICATED, error_responses
 from entrypoints.http.routes.json_answer import JsonAnswer
 
 PRIVATE = "private, no-cache"

@@ -7,6 +7,7 @@ import pytest
 
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
+from domain.events import EventKind, SecurityEvent
 from domain.policy import TokenPolicy
 from domain.rotation import issue_refresh_token
 from domain.sessions import RefreshToken, RevocationReason, Session, hash_refresh_token, open_session
@@ -126,3 +127,13 @@ async def test_a_unit_of_work_left_by_an_exception_does_not_block_the_next(store
 
     async with asyncio.timeout(1):  # a lock left held would hang here instead of failing
         assert await stored_session(store) == SESSION
+
+
+async def test_a_unit_of_work_built_without_a_dispatcher_refuses_an_event_rather_than_lose_it() -> None:
+    uow = InMemoryUnitOfWork(InMemoryStore())
+    with pytest.raises(RuntimeError, match="without an event dispatcher"):
+        async with uow:
+            uow.record(SecurityEvent(EventKind.LOGGED_OUT))
+            await uow.commit()
+    with pytest.raises(RuntimeError, match="without an event dispatcher"):
+        uow.record(SecurityEvent(EventKind.LOGIN_FAILED))

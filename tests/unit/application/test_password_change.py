@@ -1,10 +1,18 @@
 """Changing one's password: every other session ends, this one stays; the current password is
 checked under the login throttle."""
 
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
 import pytest
 
+from application.actors import OPERATOR
+from application.ports.profile_cache import ProfileCache
+from application.results import Principal
 from application.use_cases.change_password import ChangePassword, PasswordChange
 from application.use_cases.confirm_password_reset import ConfirmPasswordReset
+from application.use_cases.disable_user import DisableUser
+from application.use_cases.get_profile import GetProfile
 from application.use_cases.request_password_reset import RequestPasswordReset
 from domain.errors import (
     InvalidAccessToken,
@@ -17,6 +25,7 @@ from domain.errors import (
 )
 from domain.events import EventKind
 from domain.sessions import RevocationReason
+from domain.users import Email
 from tests.unit.conftest import PASSWORD, Tessera
 
 pytestmark = pytest.mark.anyio
@@ -85,3 +94,37 @@ async def test_a_password_change_voids_every_unused_reset_token_of_the_user(app:
     with pytest.raises(InvalidPasswordResetToken):
         await app.run(ConfirmPasswordReset, link, "yet another passphrase")
     await app.log_in(password=NEW)
+
+
+async def _change(app: Tessera, caller: Principal) -> None:
+    await app.run(ChangePassword, caller, PasswordChange(PASSWORD, NEW, "198.51.100.7"))
+
+
+async def _reset(app: Tessera, _: Principal) -> None:
+    await app.run(RequestPasswordReset, "ada@example.com", "198.51.100.7")
+    token = app.outbox.sent[-1].body.split("token=", 1)[1].split()[0]
+    await app.run(ConfirmPasswordReset, token, NEW, "198.51.100.7")
+
+
+async def _disable(app: Tessera, _: Principal) -> None:
+    await app.run(DisableUser, Email.parse("ada@example.com"), OPERATOR)
+
+
+@pytest.mark.parametrize("owner_acts", [_change, _reset, _disable], ids=["change", "reset", "disable"])
+async def test_a_new_password_is_a_user_change_as_a_disabling_is_stamped_for_every_replica_and_forgotten_here(
+    app: Tessera, owner_acts: Callable[[Tessera, Principal], Awaitable[None]]
+) -> None:
+    """`UserChanges` covers passwords: the stamp is what other replicas' polls find (`changed_since`), and
+    this process forgets the profile it cached, as for any other change of the user."""
+    caller = app.verify((await app.log_in()).access_token)
+    await app.run(GetProfile, caller)
+    cache = await app.container.get(ProfileCache)
+    assert cache.get(caller.user_id) is not None
+    app.clock.advance(timedelta(seconds=5))
+
+    await owner_acts(app, caller)
+
+    assert app.store.tables.user_changes[caller.user_id] == app.clock.now()
+    async with app.uow() as uow:
+        assert await uow.users.changed_since(app.clock.now()) == {caller.user_id: app.clock.now()}
+    assert cache.get(caller.user_id) is None

@@ -4,6 +4,7 @@ from typing import cast
 
 import pytest
 
+from application.ports.event_dispatcher import EventDispatcher
 from application.results import Introspection, Principal
 from application.token_lookup import TokenQuery
 from application.use_cases.authenticate_client import AuthenticateClient
@@ -66,7 +67,8 @@ async def test_revocation_stores_the_reason_updates_this_replicas_view_and_audit
 async def test_a_refused_client_is_audited_by_address_without_the_id_it_presented() -> None:
     app = await Tessera.start()
     authenticate = AuthenticateClient(
-        TrustedClients([TrustedClient("orders", hash_client_secret("s" * 40))]), app.events
+        TrustedClients([TrustedClient("orders", hash_client_secret("s" * 40))]),
+        await app.container.get(EventDispatcher),
     )
 
     assert authenticate.execute("orders", "s" * 40, ADDRESS) == "orders"

@@ -2,7 +2,7 @@
 
 from litestar.openapi import ResponseSpec
 
-from entrypoints.http.problems.documented import ProblemDetails
+from entrypoints.http.openapi.problem_shape import ProblemDetails
 from entrypoints.http.problems.problem import PROBLEM_JSON
 
 MAX_BODY_BYTES = 64 * 1024
