@@ -2,13 +2,16 @@
 from outside named by `--storage-adapter=package.module:factory` (or the TESSERA_CONTRACT_ADAPTER
 variable). The factory is called with an empty directory of its own for each test and the event
 dispatcher its units of work must hand their events to, and returns an async context manager that
-yields the unit-of-work factory over an empty store and cleans up on exit.
+yields the unit-of-work factory over an empty store and cleans up on exit; its refresh rotation is then
+the one built from its repositories (`UnitOfWorkRefreshRotations`).
 That adapter's runs are marked `storage_adapter`: `-m storage_adapter` runs only them."""
 
+import functools
 import importlib
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,9 +19,12 @@ import pytest
 from adapters.memory.in_memory_store import InMemoryStore
 from adapters.memory.in_memory_unit_of_work import InMemoryUnitOfWork
 from adapters.sql.database import create_engine, session_factory
+from adapters.sql.sql_refresh_rotations import sql_refresh_rotations
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.ports.event_dispatcher import EventDispatcher
+from application.ports.refresh_rotations import RefreshRotations
 from application.ports.unit_of_work import UnitOfWork
+from application.unit_of_work_refresh_rotations import UnitOfWorkRefreshRotations
 from tests.support.heard import Heard
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
@@ -40,11 +46,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "new_uow" not in metafunc.fixturenames:
+    if "store" not in metafunc.fixturenames:
         return
     spec = metafunc.config.getoption("storage_adapter", default=None) or os.environ.get(ADAPTER_VARIABLE)
     external = [pytest.param(adapter_factory(spec), id="external", marks=pytest.mark.storage_adapter)] if spec else []
-    metafunc.parametrize("new_uow", [*OWN_ADAPTERS, *external], indirect=True)
+    metafunc.parametrize("store", [*OWN_ADAPTERS, *external], indirect=True)
 
 
 def adapter_factory(spec: str) -> AdapterFactory:
@@ -61,20 +67,38 @@ def heard() -> Heard:
     return Heard()
 
 
+@dataclass(frozen=True, slots=True)
+class Store:
+    """One empty store, as each adapter's ports reach it."""
+
+    new_uow: UnitOfWorkFactory
+    rotations: RefreshRotations
+
+
 @pytest.fixture
-async def new_uow(request: pytest.FixtureRequest, tmp_path: Path, heard: Heard) -> AsyncIterator[UnitOfWorkFactory]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path, heard: Heard) -> AsyncIterator[Store]:
     if request.param == "memory":
-        store = InMemoryStore()
-        yield lambda: InMemoryUnitOfWork(store, heard.dispatcher)
+        new_uow = functools.partial(InMemoryUnitOfWork, InMemoryStore(), heard.dispatcher)
+        yield Store(new_uow, UnitOfWorkRefreshRotations(new_uow))
         return
-    if callable(request.param):  # the adapter of --storage-adapter
+    if callable(request.param):  # the adapter of --storage-adapter: its rotation built from its repositories
         workdir = tmp_path / "storage-adapter"
         workdir.mkdir()
         async with request.param(workdir, heard.dispatcher) as factory:
-            yield factory
+            yield Store(factory, UnitOfWorkRefreshRotations(factory))
         return
     url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "clean_postgres_url")
     engine = create_engine(url)
     sessions = session_factory(engine)
-    yield lambda: SqlUnitOfWork(sessions, heard.dispatcher)
+    yield Store(lambda: SqlUnitOfWork(sessions, heard.dispatcher), sql_refresh_rotations(engine, sessions))
     await engine.dispose()
+
+
+@pytest.fixture
+def new_uow(store: Store) -> UnitOfWorkFactory:
+    return store.new_uow
+
+
+@pytest.fixture
+def rotations(store: Store) -> RefreshRotations:
+    return store.rotations
