@@ -49,14 +49,14 @@ class ExchangeLegacySession:
         legacy: LegacySessions,
         lookup: UserLookup,
         uow: UnitOfWork,
-        issuer: TokenPairIssuer,
+        pairs: TokenPairIssuer,
         ids: TokenGenerator,
         clock: Clock,
     ) -> None:
         self._legacy = legacy
         self._lookup = lookup
         self._uow = uow
-        self._issuer = issuer
+        self._pairs = pairs
         self._ids = ids
         self._clock = clock
 
@@ -88,10 +88,10 @@ class ExchangeLegacySession:
             self._refused("disabled", address)
             raise AccountDisabled
         now = self._clock.now()
-        session = self._issuer.open_session(
+        session = self._pairs.open_session(
             user, now, remember=True, user_agent=exchange.user_agent, client_address=address
         )
-        refresh = self._issuer.new_refresh_token(session, now)
+        refresh = self._pairs.new_refresh_token(session, now)
         async with self._uow as uow:
             current = await uow.users.get(user.id)
             if current is None or current.is_disabled:  # disabled since the look-up
@@ -101,7 +101,7 @@ class ExchangeLegacySession:
             await uow.sessions.add_refresh_token(refresh[1])
             uow.record(SecurityEvent(EventKind.LEGACY_SESSION_EXCHANGED, user.id, session.id, address))
             await uow.commit()
-        return await self._issuer.pair(user, session, refresh, now)
+        return await self._pairs.pair(user, session, refresh, now)
 
     async def _user_of(self, legacy: LegacySession, address: str | None) -> User:
         """The user the session names, who must still hold the password the session was made with: not

@@ -60,14 +60,14 @@ class LogIn:
         self,
         uow: UnitOfWork,
         hasher: PasswordHasher,
-        issuer: TokenPairIssuer,
+        pairs: TokenPairIssuer,
         clock: Clock,
         throttle: LoginThrottle,
         identifiers: LoginIdentifiers = EMAIL_ONLY,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
-        self._issuer = issuer
+        self._pairs = pairs
         self._clock = clock
         self._throttle = throttle
         self._identifiers = identifiers
@@ -98,7 +98,7 @@ class LogIn:
             opened = await self._open_session(user, credentials, keys, now)
             if opened is not None:
                 current, session, refresh = opened
-                return await self._issuer.pair(current, session, refresh, now)
+                return await self._pairs.pair(current, session, refresh, now)
         raise InvalidCredentials  # the hash changed under every attempt: no session on a password not checked
 
     async def _open_session(
@@ -113,14 +113,14 @@ class LogIn:
         hash that was verified."""
         password_hash = verified.password_hash
         new_hash = await self._hasher.hash(credentials.password) if self._hasher.needs_rehash(password_hash) else None
-        session = self._issuer.open_session(
+        session = self._pairs.open_session(
             verified,
             now,
             remember=credentials.remember,
             user_agent=credentials.user_agent,
             client_address=credentials.client_address,
         )
-        refresh = self._issuer.new_refresh_token(session, now)
+        refresh = self._pairs.new_refresh_token(session, now)
         async with self._uow as uow:
             current = await uow.users.get_for_update(verified.id)
             if current is None or current.is_disabled:  # disabled since the password check

@@ -41,7 +41,7 @@ class RefreshSession:
         self,
         uow: UnitOfWork,
         rotations: RefreshRotations,
-        issuer: TokenPairIssuer,
+        pairs: TokenPairIssuer,
         revoker: SessionRevoker,
         clock: Clock,
         policy: TokenPolicy,
@@ -49,7 +49,7 @@ class RefreshSession:
     ) -> None:
         self._uow = uow
         self._rotations = rotations
-        self._issuer = issuer
+        self._pairs = pairs
         self._revoker = revoker
         self._clock = clock
         self._policy = policy
@@ -57,7 +57,7 @@ class RefreshSession:
 
     async def execute(self, presented: str, client_address: str | None = None) -> TokenPair:
         now = self._clock.now()
-        secret, plan = self._issuer.plan_rotation(presented, now, self._seal_key)
+        secret, plan = self._pairs.plan_rotation(presented, now, self._seal_key)
         rotated = await self._rotations.rotate(plan)
         if rotated is None:
             return await self._judged(presented, client_address, now)
@@ -65,7 +65,7 @@ class RefreshSession:
         # Committed already, by the rotation's one step: outside the block, dispatched at once.
         verdict = RefreshVerdict.ROTATE.value
         self._uow.record(SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=verdict))
-        return await self._issuer.pair(user, session, (secret, plan.successor_in(session)), now)
+        return await self._pairs.pair(user, session, (secret, plan.successor_in(session)), now)
 
     async def _judged(self, presented: str, client_address: str | None, now: datetime) -> TokenPair:
         """Any other case, judged in full: a repeat within the grace window, reuse, expiry, revocation."""
@@ -85,7 +85,7 @@ class RefreshSession:
                 self._refuse(uow, session, verdict, client_address)
             uow.record(SecurityEvent(EventKind.REFRESHED, user.id, session.id, client_address, detail=verdict.value))
             await uow.commit()
-        return await self._issuer.pair(user, session, successor, now)
+        return await self._pairs.pair(user, session, successor, now)
 
     async def _settle(
         self, uow: UnitOfWork, token: RefreshToken, session: Session, presented: str, now: datetime
@@ -111,7 +111,7 @@ class RefreshSession:
         self, uow: UnitOfWork, token: RefreshToken, session: Session, presented: str, now: datetime
     ) -> Successor | None:
         """Spends the token and stores its successor, or None if another request spent it first."""
-        secret, successor = self._issuer.new_refresh_token(session, now)
+        secret, successor = self._pairs.new_refresh_token(session, now)
         if not await uow.sessions.spend_refresh_token(
             token.id, now, successor.id, seal_successor(presented, secret, self._seal_key)
         ):

@@ -39,7 +39,7 @@ from application.use_cases.verify_access_token import VerifyAccessToken
 class UseCaseProvider(Provider):
     scope = Scope.REQUEST
 
-    issuer = provide(TokenPairIssuer, scope=Scope.APP)
+    token_pairs = provide(TokenPairIssuer, scope=Scope.APP)
     token_lookup = provide(TokenLookup, scope=Scope.APP)
     authenticate_client = provide(AuthenticateClient, scope=Scope.APP)
     register_user = provide(RegisterUser)
