@@ -24,12 +24,6 @@ def _off_the_loop(work: Callable[[], T]) -> T:
         return thread.submit(work).result()
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # Beside the `postgres` marker of pyproject.toml: `just test-fast` deselects all three.
-    config.addinivalue_line("markers", "redis: needs a real Redis (Debian's redis-server)")
-    config.addinivalue_line("markers", "mysql: needs a real MySQL (Debian's MariaDB, tests/support/mariadb.py)")
-
-
 @pytest.fixture(scope="session")
 def anyio_backend() -> str:
     return "asyncio"

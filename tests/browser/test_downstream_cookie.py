@@ -23,6 +23,8 @@ from tests.security.forgery import AUDIENCE, ISSUER
 from tests.support.oauth import CLIENT
 from tests.support.served import environment, serving, upgraded
 
+pytestmark = [pytest.mark.browser, pytest.mark.served]
+
 ACCESS = "__Host-tessera-access"
 CROSS_ORIGIN_POST = """url => fetch(url, {method: 'POST', credentials: 'include', mode: 'no-cors'})
     .then(() => 'sent', error => String(error))"""

@@ -20,7 +20,7 @@ import pytest
 from deploy.ports import free_port
 from tests.support.http import PASSWORD
 
-pytestmark = [pytest.mark.postgres, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(600), pytest.mark.served]
 REPOSITORY = Path(__file__).resolve().parents[2]
 STARTED_WITHIN_SECONDS = 400.0
 """Three replicas of two workers each start one after another on a loaded 2-core machine."""

@@ -20,7 +20,7 @@ from tests.support.ports import PortTaken, on_a_free_port
 from tests.support.readme_flow import walk_the_readme_flow
 
 # The first test builds the image: from nothing, about 2 minutes on a loaded 2-core machine.
-pytestmark = [pytest.mark.postgres, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(900), pytest.mark.served]
 IMAGE = "localhost/tessera:test"
 STARTED_WITHIN_SECONDS = 180.0
 CHEAP_ARGON2 = ("TESSERA_ARGON2_TIME_COST=1", "TESSERA_ARGON2_MEMORY_KIB=1024")

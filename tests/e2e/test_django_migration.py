@@ -32,6 +32,8 @@ from tests.support.http import PASSWORD
 from tests.support.recipes import recipe_blocks, replaced
 from tests.support.served import REPOSITORY, environment, serving, upgraded
 
+pytestmark = pytest.mark.served
+
 SITE = Path(__file__).resolve().parents[1] / "support" / "django_site"
 ROUTE = "/auth/session/exchange"
 BIN = Path(sys.executable).parent

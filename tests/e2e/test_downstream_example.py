@@ -23,6 +23,8 @@ from tests.support.http import PASSWORD
 from tests.support.oauth import CLIENT, CLIENT_ID, CLIENT_SECRET
 from tests.support.served import REPOSITORY, environment, running, serving, tessera, upgraded
 
+pytestmark = pytest.mark.served
+
 ISSUER, AUDIENCE = "https://auth.example.test", "orders-api"
 EXAMPLE = REPOSITORY / "docs" / "examples"
 KEK = base64.b64encode(secrets.token_bytes(32)).decode()

@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import httpx
+import pytest
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 from tessera_verifier import InvalidToken, Verifier
@@ -15,6 +16,8 @@ from tessera_verifier import InvalidToken, Verifier
 from tests.security.forgery import AUDIENCE, ISSUER, P256_ORDER, es256_scalars, lenient_b64decode, with_es256_s
 from tests.support.http import PASSWORD
 from tests.support.served import environment, serving, upgraded
+
+pytestmark = pytest.mark.served
 
 
 def accepted_by_tessera(url: str, token: str) -> bool:

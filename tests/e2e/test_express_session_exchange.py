@@ -28,7 +28,7 @@ import pytest
 from tests.support.express import running_express
 from tests.support.served import environment, serving, upgraded
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.served]
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "migration-guide.md"
 START, END = "<!-- recipe express: start -->", "<!-- recipe express: end -->"
 _BLOCK = re.compile(r"^```sh\n(.*?)^```$", re.MULTILINE | re.DOTALL)

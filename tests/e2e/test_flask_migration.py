@@ -27,6 +27,8 @@ from tests.support.http import PASSWORD
 from tests.support.recipes import recipe_blocks, replaced
 from tests.support.served import REPOSITORY, environment, serving, upgraded
 
+pytestmark = pytest.mark.served
+
 ROUTE = "/auth/session/exchange"
 LIFETIME = 2678400
 _LOGINS = itertools.count(1)

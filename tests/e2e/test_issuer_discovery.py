@@ -27,6 +27,8 @@ from tests.support.ports import listening, on_a_free_port
 from tests.support.served import REPOSITORY, TESSERA, environment, running, stop, tessera, upgraded
 from tests.verifier.attacks import forgeries
 
+pytestmark = pytest.mark.served
+
 EXAMPLE = REPOSITORY / "docs" / "examples" / "node_service.mjs"
 PACKAGE = REPOSITORY / "tests" / "e2e" / "node_service"
 BARE, INVALID = 'Bearer realm="api"', 'Bearer realm="api", error="invalid_token"'

@@ -11,6 +11,8 @@ import pytest
 from tests.support.readme import as_served_at, promised_outputs, walk_through_blocks
 from tests.support.served import environment, serving, upgraded
 
+pytestmark = pytest.mark.served
+
 DONE = "walk-through block done: "
 
 

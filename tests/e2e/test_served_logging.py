@@ -12,6 +12,8 @@ from entrypoints.cli.main import main
 from entrypoints.runtime import serve
 from tests.support.served import TESSERA, environment, running, upgraded
 
+pytestmark = pytest.mark.served
+
 STARTED_WITHIN_SECONDS = 120.0  # a worker's start is slow on a loaded machine
 
 

@@ -6,10 +6,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from deploy.ports import free_port
 from tests.support.http import PASSWORD
 from tests.support.served import TESSERA, environment, running, upgraded
+
+pytestmark = pytest.mark.served
 
 STARTED_WITHIN_SECONDS = 120.0
 """A worker's start is slow on a loaded machine (20 s and more seen on a shared 2-core one)."""

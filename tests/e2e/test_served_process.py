@@ -9,6 +9,8 @@ import pytest
 from tests.support.http import PASSWORD
 from tests.support.served import environment, serving, upgraded
 
+pytestmark = pytest.mark.served
+
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:

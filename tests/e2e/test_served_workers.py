@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.http import PASSWORD
 from tests.support.served import TESSERA, environment, running, tessera, upgraded
+
+pytestmark = pytest.mark.served
 
 FRESH_CONNECTIONS = 30
 PROPAGATION_BOUND_SECONDS = 2.0

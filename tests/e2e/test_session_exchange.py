@@ -22,6 +22,8 @@ from tests.support.http import PASSWORD
 from tests.support.legacy_app import LegacyUser, legacy_app
 from tests.support.served import environment, serving, upgraded
 
+pytestmark = pytest.mark.served
+
 ROUTE = "/auth/session/exchange"
 
 

@@ -23,6 +23,8 @@ from tests.support.oauth import CLIENT, CLIENT_ID, CLIENT_SECRET
 from tests.support.served import REPOSITORY, environment, running, serving, tessera, upgraded
 from tests.verifier.attacks import forgeries
 
+pytestmark = pytest.mark.served
+
 APPS = {
     "fastapi": ["--factory", "tests.e2e.verifier_apps.fastapi_app:create_app"],
     "litestar": ["--factory", "tests.e2e.verifier_apps.litestar_app:create_app"],

@@ -21,7 +21,7 @@ from tests.scale.flows import Measure, bearer, log_in, new_email, refresh, regis
 from tests.scale.ledger import query, stored_sessions
 from tests.scale.replicas import Replica
 
-pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240), pytest.mark.ha, pytest.mark.served]
 
 QUIET_SESSIONS = 4
 """Sessions refreshed once before the fault and left alone: their newest token must refresh after it."""

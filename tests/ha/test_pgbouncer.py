@@ -27,7 +27,7 @@ from tests.scale.ledger import query, stored_sessions
 from tests.scale.replicas import Replica, ReplicaSet, tessera, tessera_command, tessera_environment
 from tests.support.pg_cluster import PostgresCluster, local_cluster
 
-pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.postgres, pytest.mark.timeout(240), pytest.mark.ha, pytest.mark.served]
 
 PYCACHE = Path(tempfile.gettempdir()) / "tessera-scale-pycache"
 SERVER_CONNECTIONS = 2

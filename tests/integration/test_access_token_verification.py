@@ -15,7 +15,7 @@ from joserfc.jwk import RSAKey
 
 from tests.integration.flows import Client, log_in, register
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from domain.users import Email
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 ROOT = "root@example.com"
 
 

@@ -16,6 +16,8 @@ from tests.integration.flows import bearer, log_in, register
 from tests.integration.test_admin import _admin
 from tests.support.http import PASSWORD, settings_for_tests
 
+pytestmark = pytest.mark.app
+
 
 @pytest.mark.anyio
 async def test_an_admin_setting_a_claim_outside_the_list_gets_a_400_naming_it_and_nothing_changes(

@@ -12,6 +12,8 @@ from entrypoints.cli import exit_codes
 from entrypoints.cli.main import main
 from entrypoints.settings.reader import settings_from_env
 
+pytestmark = pytest.mark.app
+
 
 @pytest.fixture
 def shared_keys_env(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:

@@ -15,6 +15,8 @@ from entrypoints.cli import exit_codes
 from entrypoints.cli.main import main
 from tests.support.served import environment, tessera
 
+pytestmark = pytest.mark.app
+
 DATABASE_COMMANDS = [["users", "list"], ["users", "create", "ada@example.com"], ["purge"], ["keys", "list"]]
 
 

@@ -6,6 +6,8 @@ import pytest
 
 from entrypoints.cli.main import main
 
+pytestmark = pytest.mark.app
+
 
 def test_the_distribution_tessera_auth_installs_the_tessera_command() -> None:
     (script,) = [point for point in distribution("tessera-auth").entry_points if point.group == "console_scripts"]

@@ -9,6 +9,8 @@ from domain.clients import hash_client_secret
 from entrypoints.cli.main import main
 from entrypoints.cli.show_config import redacted_url
 
+pytestmark = pytest.mark.app
+
 
 def test_config_prints_the_effective_settings_with_every_secret_masked(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -14,6 +14,8 @@ from entrypoints.settings.config import Settings
 from entrypoints.settings.environment import ConfigError
 from entrypoints.settings.reader import settings_from_env
 
+pytestmark = pytest.mark.app
+
 
 def test_defaults_serve_sqlite_in_the_working_directory_with_rs256() -> None:
     settings = settings_from_env({})

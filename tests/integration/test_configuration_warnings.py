@@ -17,6 +17,8 @@ from entrypoints.settings.config import Settings
 from entrypoints.settings.config_warnings import KNOWN, SETTINGS, config_warnings
 from entrypoints.settings.reader import settings_from_env
 
+pytestmark = pytest.mark.app
+
 ISSUER_WARNING = (
     "tessera: warning: TESSERA_ISSUER is not set: tokens name the development issuer http://localhost:8000; "
     "set it to this service's public URL\n"

@@ -7,6 +7,8 @@ import pytest
 from entrypoints.settings.environment import ConfigError
 from entrypoints.settings.reader import settings_from_env
 
+pytestmark = pytest.mark.app
+
 
 def test_the_cookie_settings_default_to_strict_and_no_other_origin() -> None:
     settings = settings_from_env({})

@@ -24,7 +24,7 @@ from tests.integration.cookies import (
 )
 from tests.integration.flows import Client, bearer, log_in, register
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 # Refresh by the cookie

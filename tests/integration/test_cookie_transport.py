@@ -21,7 +21,7 @@ from tests.integration.cookies import (
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 # Login and the cookies

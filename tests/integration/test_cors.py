@@ -16,7 +16,7 @@ from tests.integration.cookies import APP_ORIGIN, OWN_ORIGIN
 from tests.integration.flows import Client
 from tests.support.http import dev_key_text
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def test_no_cors_header_is_ever_sent_by_default(browser: Client) -> None:

@@ -19,7 +19,7 @@ from tests.integration.cookies import (
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def test_a_cookie_authenticated_post_without_the_custom_header_is_403(browser: Client) -> None:

@@ -12,7 +12,7 @@ from tests.integration.flows import Client, bearer, log_in, register
 from tests.integration.test_admin import _admin
 from tests.support.oauth import basic
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 CLAIMS = {"tenant": "acme", "permissions": ["invoices:read", "invoices:write"], "legacy_session": {"plan": "pro"}}
 
 

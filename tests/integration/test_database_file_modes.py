@@ -14,6 +14,8 @@ from entrypoints.http.app import create_app
 from tests.integration.flows import register
 from tests.support.http import settings_for_tests
 
+pytestmark = pytest.mark.app
+
 
 @pytest.fixture
 def permissive_umask() -> Iterator[None]:

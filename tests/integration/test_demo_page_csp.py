@@ -4,7 +4,7 @@ import pytest
 
 from tests.integration.flows import Client
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def test_the_demo_page_loads_its_script_from_self_under_a_strict_policy(browser: Client) -> None:

@@ -11,7 +11,7 @@ from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.problems import names_the_parameter
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def _log_in_as(client: Client, agent: str, email: str = "ada@example.com") -> dict[str, str]:

@@ -17,7 +17,7 @@ from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.integration.flows import Client
 from tests.support.http import settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 OWN_ORIGIN = "https://testserver.local"
 SAME_ORIGIN = {"X-Requested-With": "tessera", "Origin": OWN_ORIGIN}
 ROUTE = "/auth/session/exchange"

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 def _segment(token: str, index: int) -> dict[str, Any]:

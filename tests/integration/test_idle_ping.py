@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sql.database import create_engine
 from adapters.sql.idle_ping import IDLE_BEFORE_PING_SECONDS
 
-pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
+pytestmark = [pytest.mark.anyio, pytest.mark.postgres, pytest.mark.app]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.integration.cookies import OWN_ORIGIN, assert_problem
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD, settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 ACCOUNT = b'{"email": "ada@example.com", "password": "' + PASSWORD.encode() + b'"}'
 NOT_JSON = [
     "text/plain",

@@ -15,7 +15,7 @@ from tests.integration.flows import Client
 from tests.integration.stored import in_app
 from tests.support.http import settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 JWKS = "/.well-known/jwks.json"
 
 

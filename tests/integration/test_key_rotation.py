@@ -23,7 +23,7 @@ from tests.fakes import FixedClock
 from tests.support.builders import a_user
 from tests.support.heard import Heard
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 POLICY = TokenPolicy(issuer="https://issuer", audience="aud")
 KEK = base64.b64encode(secrets.token_bytes(32)).decode()

@@ -12,6 +12,8 @@ from entrypoints.settings.environment import ConfigError
 from entrypoints.settings.legacy import LegacyBridgeSettings, LegacyStoreKind
 from entrypoints.settings.reader import settings_from_env
 
+pytestmark = pytest.mark.app
+
 
 def test_the_bridge_is_off_by_default() -> None:
     assert settings_from_env({}).legacy_bridge is None

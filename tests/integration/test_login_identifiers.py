@@ -18,7 +18,7 @@ from tests.integration.flows import Client, register
 from tests.integration.stored import in_app
 from tests.support.http import PASSWORD, settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 @pytest.fixture(params=["memory", "sqlite"])

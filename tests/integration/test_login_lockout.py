@@ -11,7 +11,7 @@ from tests.integration.cookies import assert_problem
 from tests.integration.flows import Client, register
 from tests.support.http import PASSWORD
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 OWNER, STRANGER = "198.51.100.1", "198.51.100.200"
 PEER = "x-test-peer"

@@ -23,6 +23,8 @@ from adapters.sql.database import (
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from domain.sessions import Session
 
+pytestmark = pytest.mark.app
+
 
 @pytest.mark.postgres
 def test_the_migrated_postgres_schema_matches_the_models(postgres_url: str) -> None:

@@ -2,11 +2,14 @@
 `target_session_attrs=read-write`) reaches both the pool and the change listener with every host:
 the alternative to HAProxy in docs/deployment.md §10."""
 
+import pytest
 from asyncpg import connect_utils
 
 from adapters.sql.database import database_config
 from adapters.sql.postgres_change_listener import libpq_dsn
 from entrypoints.settings.reader import settings_from_env
+
+pytestmark = pytest.mark.app
 
 MULTI_HOST = "postgresql://tessera:p%40ss@/auth?host=db1:5432&host=db2:5433&target_session_attrs=read-write"
 

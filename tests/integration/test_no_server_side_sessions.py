@@ -20,6 +20,8 @@ from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.support.http import settings_for_tests
 from tests.support.served import REPOSITORY
 
+pytestmark = [pytest.mark.app, pytest.mark.served]
+
 SESSION_STORE_PACKAGES = {
     "redis", "valkey", "hiredis", "aioredis", "pymemcache", "aiomcache", "pylibmc",
     "starsessions", "fastapi-sessions", "flask-session", "beaker", "django-redis", "asgi-sessions",

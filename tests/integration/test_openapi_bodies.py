@@ -7,7 +7,7 @@ import pytest
 
 from tests.integration.flows import Client
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def bodies(client: Client) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from tests.integration.cookies import (
 )
 from tests.integration.flows import Client
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def test_openapi_documents_the_cookie_transport(browser: Client) -> None:

@@ -14,7 +14,7 @@ from entrypoints.http.app import create_app
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD, settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def test_a_started_replica_is_ready(client: Client) -> None:

@@ -6,7 +6,7 @@ from tests.integration.cookies import SAME_ORIGIN, access, assert_problem, signe
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import PASSWORD
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 NEW = "a brand new passphrase"
 CHANGE = {"current_password": PASSWORD, "new_password": NEW}

@@ -19,7 +19,7 @@ from tests.integration.flows import Client, log_in, register
 from tests.integration.stored import in_app
 from tests.support.http import PASSWORD, settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 DEFAULTS = Settings()
 STRONG = {"argon2_time_cost": 3, "argon2_memory_kib": 65536, "argon2_parallelism": 1}

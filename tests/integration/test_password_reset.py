@@ -26,7 +26,7 @@ from tests.integration.stored import in_app
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.smtp import Inbox, smtp_server
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 NEW = "a brand new passphrase"
 RESET_URL = "https://app.example.com/reset#token={token}"

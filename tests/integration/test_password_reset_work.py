@@ -19,7 +19,7 @@ from tests.fakes import FixedClock, SequentialTokenGenerator
 from tests.support.builders import a_user
 from tests.support.heard import Heard
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

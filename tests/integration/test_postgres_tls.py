@@ -11,6 +11,8 @@ from entrypoints.cli.main import main
 from entrypoints.settings.environment import ConfigError
 from entrypoints.settings.reader import settings_from_env
 
+pytestmark = pytest.mark.app
+
 URL = "postgresql+asyncpg://tessera:pw@db.internal/auth"
 
 

@@ -19,7 +19,7 @@ from tests.fakes import FixedClock
 from tests.integration.flows import Client, bearer, log_in, register
 from tests.support.http import settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 class Frozen(Provider):

@@ -9,7 +9,7 @@ from application.use_cases.grant_role import GrantRole
 from domain.users import Email
 from tests.integration.flows import Client, bearer, log_in, register
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 PRIVATE = {"private", "no-cache"}
 
 

@@ -23,7 +23,7 @@ from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT, basic
 from tests.support.problems import names_the_parameter
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def feed(client: Client, after: str | None = None, **params: object) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from entrypoints.settings.reader import settings_from_env
 from tests.integration.conftest import ClientFactory
 from tests.integration.flows import Client
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 LITESTARS_PAGES = ["/schema/redoc", "/schema/swagger", "/schema/elements", "/schema/rapidoc", "/schema/stoplight"]
 OTHER_PATHS = ["/schema/scalar", "/schema/oauth2-redirect.html", "/schema/anything"]
 

@@ -14,7 +14,7 @@ from tests.integration.stored import in_app
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT, CLIENT_ID, CLIENT_SECRET, basic
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 METADATA = "/.well-known/oauth-authorization-server"
 ISSUER = "https://auth.tessera.test"
 

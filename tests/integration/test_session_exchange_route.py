@@ -17,7 +17,7 @@ from tests.integration.flows import Client, bearer, register
 from tests.support.http import settings_for_tests
 from tests.support.legacy_stores import LitestarStore, file_store, new_session_id
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 OWN_ORIGIN = "https://testserver.local"
 SAME_ORIGIN = {"X-Requested-With": "tessera", "Origin": OWN_ORIGIN}
 ROUTE = "/auth/session/exchange"

@@ -11,7 +11,7 @@ from tests.integration.cookies import REFRESH, SAME_ORIGIN, cookie_values, refre
 from tests.integration.flows import Client, register
 from tests.support.http import PASSWORD
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def _login(client: Client, **body: object) -> dict[str, object]:

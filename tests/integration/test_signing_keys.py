@@ -18,6 +18,8 @@ from domain.claims import AccessClaims
 from domain.errors import InvalidAccessToken
 from tests.support.builders import a_user
 
+pytestmark = pytest.mark.app
+
 CLAIMS = AccessClaims(
     iss="https://issuer",
     aud="aud",

@@ -13,7 +13,7 @@ from application.ports.mailer import Mail
 from entrypoints.settings.reader import settings_from_env
 from tests.support.smtp import Inbox, smtp_server
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 LINK = "https://app.example.com/reset?token=the-secret-reset-token"
 MAIL = Mail(to="ada@example.com", subject="Reset your password", body=f"Follow {LINK}")

@@ -21,6 +21,8 @@ from entrypoints.settings.environment import ConfigError
 from entrypoints.settings.reader import settings_from_env
 from tests.support.toy_storage import PICKLE_FILE_BACKEND
 
+pytestmark = pytest.mark.app
+
 Cli = Callable[..., tuple[int, str, str]]
 
 

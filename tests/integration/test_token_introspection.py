@@ -25,7 +25,7 @@ from tests.integration.stored import in_app, stored_session
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT, basic
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 INACTIVE = {"active": False}
 
 

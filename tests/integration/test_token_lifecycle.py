@@ -6,7 +6,7 @@ import pytest
 
 from tests.integration.flows import Client, bearer, log_in, register
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def test_register_login_profile_refresh_and_logout(any_storage_client: Client) -> None:

@@ -7,7 +7,7 @@ from tests.integration.flows import Client, bearer, log_in, register
 from tests.integration.stored import stored_session
 from tests.support.oauth import basic
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def revoke(client: Client, token: str, hint: str | None = None) -> None:

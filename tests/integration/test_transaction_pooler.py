@@ -11,6 +11,8 @@ from entrypoints.ioc.container import storage_provider
 from entrypoints.settings.environment import ConfigError
 from entrypoints.settings.reader import settings_from_env
 
+pytestmark = pytest.mark.app
+
 POOLED = "postgresql://tessera:hunter2@pgbouncer.internal:6432/auth?pooler=pgbouncer"
 DIRECT = "postgresql://tessera:hunter2@db.internal:5432/auth"
 

@@ -11,7 +11,7 @@ from tests.integration.stored import stored_session
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT_ID, CLIENT_SECRET, basic
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 ROUTES = ["/oauth/introspect", "/oauth/revoke"]
 REFUSED = {
     "type": "urn:tessera:problem:invalid-client",

@@ -10,7 +10,7 @@ from adapters.sql.database import create_engine, session_factory
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from tests.support.builders import a_user
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def _users_seen_by_another_connection(engine: AsyncEngine) -> int:

@@ -15,6 +15,8 @@ from entrypoints.http.app import create_app
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.served import environment, serving, tessera, upgraded
 
+pytestmark = [pytest.mark.app, pytest.mark.served]
+
 UsersCli = Callable[..., tuple[int, str, str]]
 
 

@@ -29,7 +29,7 @@ from tests.integration.stored import in_app, stored_session
 from tests.support.foreign_hashes import foreign_hashes
 from tests.support.http import settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 PASSWORD = "the old app's password ✓"
 HASHES = foreign_hashes(PASSWORD)

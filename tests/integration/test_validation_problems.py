@@ -14,7 +14,7 @@ from tests.integration.test_admin import _admin
 from tests.integration.test_json_bodies import ADMIN_JSON_ROUTES, JSON_ROUTES, POST_JSON_ROUTES, bridged_app
 from tests.support.oauth import CLIENT, basic
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.scale.ledger import query
 from tests.scale.replicas import Replica, tessera
 from tests.support.pg_cluster import PostgresCluster
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.scale, pytest.mark.served]
 
 NOTIFIED_TARGET_SECONDS = 0.1
 NOTIFIED_BOUND_SECONDS = 0.5

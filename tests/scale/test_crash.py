@@ -20,7 +20,7 @@ from tests.scale.refreshing_client import RefreshingClient, refreshing
 from tests.scale.replicas import ReplicaSet
 from tests.support.pg_cluster import PostgresCluster
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.scale, pytest.mark.served]
 
 CLIENTS = 8
 REFRESHES = 30

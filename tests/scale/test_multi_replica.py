@@ -33,7 +33,7 @@ from tests.scale.replicas import Replica, tessera, tessera_command
 from tests.support.http import PASSWORD
 from tests.support.pg_cluster import PostgresCluster
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.scale, pytest.mark.served]
 
 REVOCATION_BOUND_SECONDS = 2.0
 POLL_LIMIT_SECONDS = 5.0

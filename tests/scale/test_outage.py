@@ -14,7 +14,7 @@ from tests.scale.replicas import Replica, ReplicaSet
 from tests.support.http import PASSWORD
 from tests.support.pg_cluster import PostgresCluster
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.scale, pytest.mark.served]
 
 OUTAGE_AT_LEAST_SECONDS = 3.0
 """Long enough for every background loop (revocations, keys: each second) to fail a few times."""

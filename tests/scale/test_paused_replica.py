@@ -9,7 +9,7 @@ import pytest
 from tests.scale.flows import Measure, bearer, log_in, new_email, register, seconds_until_each, session_status
 from tests.scale.replicas import ReplicaSet
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.scale, pytest.mark.served]
 
 LOOKBACK_SECONDS = 3
 

@@ -23,7 +23,7 @@ from tests.scale.replicas import ReplicaSet
 from tests.support.http import PASSWORD
 from tests.support.pg_cluster import PostgresCluster
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.scale, pytest.mark.served]
 
 
 def test_writes_answer_503_while_postgres_takes_none_and_succeed_again_on_the_same_replica(

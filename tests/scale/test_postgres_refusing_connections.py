@@ -19,7 +19,7 @@ from tests.scale.replicas import ReplicaSet
 from tests.support.http import PASSWORD
 from tests.support.pg_cluster import PostgresCluster
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.scale, pytest.mark.served]
 
 
 def test_requests_answer_503_not_500_while_postgres_refuses_new_connections(

@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.support.oauth import CLIENT, CLIENT_ID, CLIENT_SECRET, basic
 from tests.support.secrets_scan import Secrets, audit_events
 from tests.support.served import environment, serving, tessera, upgraded
+
+pytestmark = [pytest.mark.app, pytest.mark.served]
 
 PASSWORD = "audit-run password 7f3a9c"
 WRONG_PASSWORD = "audit-run wrong password 11d2"

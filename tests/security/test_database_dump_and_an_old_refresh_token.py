@@ -14,7 +14,7 @@ from entrypoints.http.app import create_app
 from tests.integration.flows import Client, log_in, register
 from tests.support.http import settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 @pytest.fixture

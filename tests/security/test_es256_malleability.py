@@ -17,7 +17,7 @@ from tests.integration.flows import Client, log_in, register
 from tests.support.builders import a_user
 from tests.support.http import settings_for_tests
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 """n, the order of the P-256 group (SEC 2, secp256r1)."""

@@ -32,6 +32,8 @@ from tests.security.http_strategies import bodies, headers, segments
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.oauth import CLIENT
 
+pytestmark = pytest.mark.app
+
 EXAMPLES = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )

@@ -16,6 +16,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import schemathesis
 from dishka import Provider, Scope, provide
 from hypothesis import HealthCheck, settings
@@ -31,6 +32,8 @@ from entrypoints.http.auth.client_authentication import CLIENT_SCHEME
 from entrypoints.ioc.core import configured_password_hasher
 from tests.support.http import PASSWORD, settings_for_tests
 from tests.support.oauth import CLIENT, basic
+
+pytestmark = pytest.mark.app
 
 
 def refusing_large_bodies(schema: schemathesis.schemas.BaseSchema) -> None:

@@ -5,6 +5,7 @@ connect.sid cookies and bodies never cause a server error, and every answer is o
 import tempfile
 from pathlib import Path
 
+import pytest
 import schemathesis
 
 from deploy.ports import free_port
@@ -12,6 +13,8 @@ from entrypoints.http.app import create_app
 from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.security.test_openapi_fuzz import FUZZING, refusing_large_bodies
 from tests.support.http import settings_for_tests
+
+pytestmark = pytest.mark.app
 
 _work = tempfile.TemporaryDirectory(prefix="tessera-openapi-fuzz-express-")  # removed when the process ends
 _secrets = Path(_work.name) / "express-session-secrets"

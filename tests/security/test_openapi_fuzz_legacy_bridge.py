@@ -4,12 +4,15 @@ generated cookies and bodies never cause a server error, and every answer is one
 import tempfile
 from pathlib import Path
 
+import pytest
 import schemathesis
 
 from entrypoints.http.app import create_app
 from entrypoints.settings.legacy import LegacyBridgeSettings
 from tests.security.test_openapi_fuzz import FUZZING, refusing_large_bodies
 from tests.support.http import settings_for_tests
+
+pytestmark = pytest.mark.app
 
 _work = tempfile.TemporaryDirectory(prefix="tessera-openapi-fuzz-bridge-")  # removed when the process ends
 _bridge = LegacyBridgeSettings(f"file://{_work.name}/sessions")

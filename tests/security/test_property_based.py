@@ -36,6 +36,8 @@ from tests.security.strategies import (
 )
 from tests.support.http import PASSWORD, settings_for_tests
 
+pytestmark = pytest.mark.app
+
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 POLICY = TokenPolicy(issuer=ISSUER, audience=AUDIENCE)

@@ -19,7 +19,7 @@ from tests.security.test_token_attacks import INVALID_TOKEN_CHALLENGE, present
 from tests.support.http import settings_for_tests
 from tests.verifier.attacks import acceptances, es256_forgeries, forgeries
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 
 async def refused_as_invalid(client: Client, token: str) -> bool:

@@ -42,7 +42,7 @@ from tests.security.forgery import (
     unsigned,
 )
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.app]
 
 GENERIC_DETAIL = "The access token is invalid or expired."
 INVALID_TOKEN_CHALLENGE = 'Bearer realm="tessera", error="invalid_token"'

@@ -22,6 +22,8 @@ from tests.security.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import FakeTessera
 
+pytestmark = pytest.mark.app
+
 USER = str(uuid.uuid4())
 ACCESS = "__Host-tessera-access"
 PROOF = {"X-Requested-With": "tessera", "Origin": "http://testserver"}

@@ -23,6 +23,8 @@ from tests.verifier import django_site
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import BASE, CLIENT_ID, CLIENT_SECRET
 
+pytestmark = pytest.mark.app
+
 USER = str(uuid.uuid4())
 COOKIE = "__Host-tessera-access"
 PROOF = {"HTTP_X_REQUESTED_WITH": "tessera", "HTTP_ORIGIN": "http://testserver"}

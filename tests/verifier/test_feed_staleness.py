@@ -20,6 +20,8 @@ from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import AUDIENCE, BASE, CLIENT_ID, CLIENT_SECRET, ISSUER, FakeTessera
 from tests.verifier.served_tessera import ServedTessera
 
+pytestmark = [pytest.mark.app, pytest.mark.served]
+
 USER = str(uuid.uuid4())
 FEED = {"revocations_url": f"{BASE}/oauth/revocations", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
 POLL = 60.0

@@ -24,6 +24,8 @@ from tests.security.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import BASE, CLIENT_ID, CLIENT_SECRET, FakeTessera
 
+pytestmark = pytest.mark.app
+
 USER = str(uuid.uuid4())
 GENERIC = {
     "type": "about:blank",

@@ -14,6 +14,8 @@ from tests.security.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import FakeTessera
 
+pytestmark = pytest.mark.app
+
 USER = str(uuid.uuid4())
 
 
