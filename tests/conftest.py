@@ -13,6 +13,13 @@ from tests.support.mariadb import MariaDb, MariaDbUnavailable, running_mariadb
 from tests.support.postgres import PostgresUnavailable, running_postgres
 from tests.support.redis import RedisUnavailable, running_redis
 
+pytest_plugins = [
+    # Fixtures and hooks of tests in every capability folder, registered once here (pytest takes plugins
+    # from the root conftest only).
+    "tests.support.in_memory_tessera",
+    "tests.support.app_clients",
+    "tests.support.storage_contract",
+]
 TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys", "legacy_spent_cookies")
 T = TypeVar("T")
 

@@ -13,8 +13,8 @@ from domain.custom_claims import CustomClaims
 from domain.rotation import PlannedRotation
 from domain.sessions import RefreshToken, RevocationReason, Session, hash_refresh_token
 from domain.users import User
-from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_refresh_token, a_session, a_user
+from tests.support.storage_contract import UnitOfWorkFactory
 
 pytestmark = pytest.mark.anyio
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from domain.sessions import RevocationReason
-from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_refresh_token, a_session, a_user
+from tests.support.storage_contract import UnitOfWorkFactory
 
 pytestmark = pytest.mark.anyio
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 
 from domain.throttling import FailureCount
-from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0
+from tests.support.storage_contract import UnitOfWorkFactory
 
 pytestmark = pytest.mark.anyio
 

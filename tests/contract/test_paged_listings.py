@@ -10,8 +10,8 @@ import pytest
 
 from domain.revocation_feed import feed_order
 from domain.sessions import Revocation, RevocationReason, Session
-from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_refresh_token, a_session, a_user
+from tests.support.storage_contract import UnitOfWorkFactory
 
 pytestmark = pytest.mark.anyio
 EVERYWHERE = T0 + timedelta(minutes=5)

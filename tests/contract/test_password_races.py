@@ -34,7 +34,6 @@ from domain.password_resets import issue_reset_token
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
 from domain.users import User
-from tests.contract.conftest import UnitOfWorkFactory
 from tests.fakes import (
     UNSIGNED_PREFIX,
     FixedClock,
@@ -44,6 +43,7 @@ from tests.fakes import (
 )
 from tests.support.builders import T0, a_refresh_token, a_session, a_user
 from tests.support.heard import Heard
+from tests.support.storage_contract import UnitOfWorkFactory
 
 pytestmark = pytest.mark.anyio
 

@@ -7,8 +7,8 @@ import pytest
 
 from domain.password_resets import PasswordResetToken, hash_reset_token, issue_reset_token
 from domain.users import Email, User
-from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_user
+from tests.support.storage_contract import UnitOfWorkFactory
 
 pytestmark = pytest.mark.anyio
 

@@ -20,8 +20,8 @@ from application.ports.profile_reader import ProfileReader
 from application.results import Profile
 from domain.custom_claims import CustomClaims
 from domain.users import User
-from tests.contract.conftest import OWN_ADAPTERS, UnitOfWorkFactory
 from tests.support.builders import a_user
+from tests.support.storage_contract import OWN_ADAPTERS, UnitOfWorkFactory
 
 pytestmark = pytest.mark.anyio
 

@@ -6,9 +6,9 @@ import pytest
 from domain.changes import Changes, RevocationFound
 from domain.events import EventKind, SecurityEvent
 from domain.sessions import Revocation
-from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_user
 from tests.support.heard import Heard
+from tests.support.storage_contract import UnitOfWorkFactory
 
 pytestmark = pytest.mark.anyio
 

@@ -6,8 +6,8 @@ import pytest
 from domain.custom_claims import CustomClaims
 from domain.errors import EmailAlreadyRegistered, UserAlreadyExists
 from domain.users import Email, Username
-from tests.contract.conftest import UnitOfWorkFactory
 from tests.support.builders import T0, a_user
+from tests.support.storage_contract import UnitOfWorkFactory
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-from tests.integration.conftest import ClientFactory
 from tests.integration.cookies import (
     ACCESS,
     OWN_ORIGIN,
@@ -23,6 +22,7 @@ from tests.integration.cookies import (
     signed_in,
 )
 from tests.integration.flows import Client, bearer, log_in, register
+from tests.support.app_clients import ClientFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.app]
 

@@ -7,7 +7,6 @@ here is https://testserver.local (tests.integration.cookies).
 
 import pytest
 
-from tests.integration.conftest import ClientFactory
 from tests.integration.cookies import (
     ACCESS,
     REFRESH,
@@ -19,6 +18,7 @@ from tests.integration.cookies import (
     signed_in,
 )
 from tests.integration.flows import Client, bearer, log_in, register
+from tests.support.app_clients import ClientFactory
 from tests.support.http import PASSWORD
 
 pytestmark = [pytest.mark.anyio, pytest.mark.app]

@@ -11,9 +11,9 @@ from litestar.testing import AsyncTestClient
 
 from entrypoints.http.app import create_app
 from entrypoints.settings.reader import settings_from_env
-from tests.integration.conftest import ClientFactory
 from tests.integration.cookies import APP_ORIGIN, OWN_ORIGIN
 from tests.integration.flows import Client
+from tests.support.app_clients import ClientFactory
 from tests.support.http import dev_key_text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.app]

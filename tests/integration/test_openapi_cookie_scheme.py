@@ -4,12 +4,12 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import ClientFactory
 from tests.integration.cookies import (
     ACCESS,
     REFRESH,
 )
 from tests.integration.flows import Client
+from tests.support.app_clients import ClientFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.app]
 

@@ -7,8 +7,8 @@ import pytest
 
 from entrypoints.http.openapi.pages import REDOC_INTEGRITY, REDOC_URL
 from entrypoints.settings.reader import settings_from_env
-from tests.integration.conftest import ClientFactory
 from tests.integration.flows import Client
+from tests.support.app_clients import ClientFactory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.app]
 LITESTARS_PAGES = ["/schema/redoc", "/schema/swagger", "/schema/elements", "/schema/rapidoc", "/schema/stoplight"]

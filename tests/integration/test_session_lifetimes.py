@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from tests.integration.conftest import ClientFactory
 from tests.integration.cookies import REFRESH, SAME_ORIGIN, cookie_values, refresh_cookie, set_cookies
 from tests.integration.flows import Client, register
+from tests.support.app_clients import ClientFactory
 from tests.support.http import PASSWORD
 
 pytestmark = [pytest.mark.anyio, pytest.mark.app]

@@ -9,7 +9,7 @@ from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.log_out import LogOut
 from application.use_cases.log_out_everywhere import LogOutEverywhere
 from domain.errors import InvalidAccessToken
-from tests.unit.conftest import Tessera
+from tests.support.in_memory_tessera import Tessera
 
 pytestmark = pytest.mark.anyio
 

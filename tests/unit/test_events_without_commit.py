@@ -14,7 +14,7 @@ from application.use_cases.disable_user import DisableUser
 from domain.errors import InvalidAccessToken, InvalidCredentials, InvalidRefreshToken
 from domain.events import EventKind
 from domain.users import Email
-from tests.unit.conftest import PASSWORD, Tessera
+from tests.support.in_memory_tessera import PASSWORD, Tessera
 
 pytestmark = pytest.mark.anyio
 

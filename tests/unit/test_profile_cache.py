@@ -20,7 +20,7 @@ from application.use_cases.register_user import Registration
 from application.use_cases.revoke_role import RevokeRole
 from application.use_cases.sync_replica import SyncReplica
 from domain.users import Email
-from tests.unit.conftest import PASSWORD
+from tests.support.in_memory_tessera import PASSWORD
 
 pytestmark = pytest.mark.anyio
 

@@ -14,7 +14,7 @@ from application.use_cases.register_user import Registration
 from domain.claims import MAX_TOKEN_LENGTH
 from domain.errors import InvalidAccessToken, InvalidCredentials, InvalidRefreshToken
 from tests.support.argon2 import cheap_hasher
-from tests.unit.conftest import PASSWORD
+from tests.support.in_memory_tessera import PASSWORD
 
 pytestmark = pytest.mark.anyio
 

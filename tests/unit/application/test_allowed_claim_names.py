@@ -18,7 +18,7 @@ from domain.custom_claims import CustomClaims
 from domain.errors import ClaimNameNotAllowed
 from domain.users import Email
 from tests.fakes import UNSIGNED_PREFIX
-from tests.unit.conftest import PASSWORD, SETTINGS, Tessera
+from tests.support.in_memory_tessera import PASSWORD, SETTINGS, Tessera
 
 pytestmark = pytest.mark.anyio
 ADA = Email.parse("ada@example.com")

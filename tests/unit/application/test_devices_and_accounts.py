@@ -30,7 +30,7 @@ from domain.errors import (
 from domain.events import EventKind
 from domain.sessions import RevocationReason
 from domain.users import Email
-from tests.unit.conftest import PASSWORD
+from tests.support.in_memory_tessera import PASSWORD
 
 pytestmark = pytest.mark.anyio
 ADA = Email.parse("ada@example.com")

@@ -26,7 +26,7 @@ from domain.legacy_sessions import UserKeyPath, UserLookup
 from entrypoints.ioc.container import build_container
 from entrypoints.settings.config import Settings
 from entrypoints.settings.legacy import LegacyBridgeSettings
-from tests.unit.conftest import PASSWORD, SETTINGS, Fakes, Tessera
+from tests.support.in_memory_tessera import PASSWORD, SETTINGS, Fakes, Tessera
 
 pytestmark = pytest.mark.anyio
 SESSION_ID = "ab" * 32

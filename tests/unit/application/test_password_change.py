@@ -26,7 +26,7 @@ from domain.errors import (
 from domain.events import EventKind
 from domain.sessions import RevocationReason
 from domain.users import Email
-from tests.unit.conftest import PASSWORD, Tessera
+from tests.support.in_memory_tessera import PASSWORD, Tessera
 
 pytestmark = pytest.mark.anyio
 

@@ -26,7 +26,7 @@ from domain.events import EventKind
 from domain.password_resets import hash_reset_token
 from domain.sessions import RevocationReason
 from domain.throttling import throttle_key
-from tests.unit.conftest import PASSWORD, Tessera
+from tests.support.in_memory_tessera import PASSWORD, Tessera
 
 pytestmark = pytest.mark.anyio
 

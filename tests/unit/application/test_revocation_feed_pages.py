@@ -8,7 +8,7 @@ from application.use_cases.list_revocations import ListRevocations
 from domain.revocation_feed import FEED_PAGE_MAX, FeedCursor, FeedPage, feed_order
 from domain.sessions import RevocationReason
 from tests.support.builders import a_session
-from tests.unit.conftest import Tessera
+from tests.support.in_memory_tessera import Tessera
 
 pytestmark = pytest.mark.anyio
 

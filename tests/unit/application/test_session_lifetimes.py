@@ -7,7 +7,7 @@ import pytest
 from application.results import TokenPair
 from application.use_cases.log_in import Credentials, LogIn
 from domain.errors import InvalidRefreshToken
-from tests.unit.conftest import PASSWORD, Tessera
+from tests.support.in_memory_tessera import PASSWORD, Tessera
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,7 @@ import pytest
 from application.use_cases.register_user import Registration
 from domain.errors import EmailAlreadyRegistered, InvalidCredentials, LoginThrottled, RegistrationThrottled
 from domain.throttling import ThrottleLetsOneAddressLockOut, ThrottlePolicy, account_address_key, throttle_key
-from tests.unit.conftest import PASSWORD
+from tests.support.in_memory_tessera import PASSWORD
 
 pytestmark = pytest.mark.anyio
 

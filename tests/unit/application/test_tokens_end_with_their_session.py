@@ -15,8 +15,8 @@ from application.token_lookup import TokenQuery
 from application.use_cases.introspect_token import IntrospectToken
 from application.use_cases.log_in import Credentials, LogIn
 from application.use_cases.register_user import Registration
+from tests.support.in_memory_tessera import PASSWORD, SETTINGS, Tessera
 from tests.unit.application.test_exchange_legacy_session import SESSION_ID, Bridge
-from tests.unit.conftest import PASSWORD, SETTINGS, Tessera
 
 pytestmark = pytest.mark.anyio
 A_MINUTE = replace(SETTINGS, session_max_age=timedelta(seconds=60), short_session_max_age=timedelta(seconds=60))

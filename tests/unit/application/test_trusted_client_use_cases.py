@@ -16,7 +16,7 @@ from domain.clients import TrustedClient, TrustedClients, hash_client_secret
 from domain.errors import InvalidClient
 from domain.events import EventKind
 from domain.sessions import RevocationReason
-from tests.unit.conftest import Tessera
+from tests.support.in_memory_tessera import Tessera
 
 pytestmark = pytest.mark.anyio
 ADDRESS = "203.0.113.7"

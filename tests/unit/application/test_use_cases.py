@@ -16,7 +16,7 @@ from domain.errors import (
 )
 from domain.sessions import Revocation, RevocationReason
 from tests.fakes import FixedClock
-from tests.unit.conftest import PASSWORD
+from tests.support.in_memory_tessera import PASSWORD
 
 pytestmark = pytest.mark.anyio
 

@@ -11,7 +11,7 @@ from application.use_cases.log_in import Credentials, LogIn
 from domain.errors import InvalidCredentials, LoginThrottled
 from domain.login_identifiers import IdentifierKind, LoginIdentifiers
 from domain.throttling import throttle_key
-from tests.unit.conftest import PASSWORD, Tessera
+from tests.support.in_memory_tessera import PASSWORD, Tessera
 
 pytestmark = pytest.mark.anyio
 ATTACKER = "203.0.113.7"

@@ -39,11 +39,6 @@ from tests.fakes import FixedClock, JsonTokenSigner, JsonTokenVerifier, PlainPas
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 class Fakes(Provider):
     """The ports that carry time, randomness, slowness and cryptography, replaced for exact tests."""
 

@@ -1,13 +1,17 @@
+"""The app in process on a test client: the fixtures of every test that drives tessera over HTTP."""
+
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import pytest
+from joserfc.jwk import RSAKey
 from litestar.testing import AsyncTestClient
 
 from entrypoints.http.app import create_app
 from tests.integration.cookies import OWN_ORIGIN
-from tests.integration.flows import Client
+from tests.integration.flows import Client, register
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT
 
@@ -15,13 +19,9 @@ ClientFactory = Callable[..., AbstractAsyncContextManager[AsyncTestClient]]  # t
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
-    """The app on the in-memory store: fast, and the same use cases and HTTP edge as production."""
+    """The app on the in-memory store, started: fast, and the same use cases and HTTP edge as production. It signs
+    with the development key it finds in `tmp_path` (the run's one key, tests.support.http.dev_key_text)."""
     async with AsyncTestClient(create_app(settings_for_tests("memory://", tmp_path))) as test_client:
         yield test_client
 
@@ -63,3 +63,15 @@ async def oauth_client(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "clean_postgres_url")
     async with AsyncTestClient(create_app(settings_for_tests(url, tmp_path, oauth_clients=(CLIENT,)))) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def signing_key(tmp_path: Path, client: Client) -> RSAKey:
+    """The private key the running app signs with: what a forger would need, and has not got."""
+    return RSAKey.import_key(json.loads((tmp_path / "dev-signing-key.jwk").read_text()))
+
+
+@pytest.fixture
+async def user_id(client: Client) -> str:
+    """A registered user, so that a token is refused for what it carries, not for whom it names."""
+    return str((await register(client))["id"])
