@@ -10,8 +10,8 @@ from joserfc.jwk import RSAKey
 from litestar.testing import AsyncTestClient
 
 from entrypoints.http.app import create_app
-from tests.integration.cookies import OWN_ORIGIN
-from tests.integration.flows import Client, register
+from tests.support.cookies import OWN_ORIGIN
+from tests.support.flows import Client, register
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT
 

@@ -3,7 +3,8 @@ from outside named by `--storage-adapter=package.module:factory` (or the TESSERA
 variable). The factory is called with an empty directory of its own for each test and the event
 dispatcher its units of work must hand their events to, and returns an async context manager that
 yields the unit-of-work factory over an empty store and cleans up on exit.
-That adapter's runs are marked `storage_adapter`: `-m storage_adapter` runs only them."""
+That adapter's runs are marked `storage_adapter`: `-m storage_adapter` runs only them. Every run over
+`new_uow` is marked `contract`."""
 
 import importlib
 import os
@@ -37,6 +38,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "storage_adapter: a contract run against the adapter of --storage-adapter")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The contract suite is every test over `new_uow`, in whichever capability's folder it sits: `-m contract`."""
+    for item in items:
+        if "new_uow" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.contract)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -18,7 +18,7 @@ from django.test import AsyncClient, Client, override_settings
 from tessera_verifier import Verifier
 from tessera_verifier.django_settings import tessera_settings
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier import django_site
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import BASE, CLIENT_ID, CLIENT_SECRET

@@ -13,7 +13,7 @@ from tessera_verifier import Claims, Verifier
 from tessera_verifier.asgi import TesseraMiddleware
 from tessera_verifier.fastapi import REFUSALS, ROLE_REFUSALS, TesseraBearer, TokenRefused, token_refused
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import BASE, CLIENT_ID, CLIENT_SECRET, FakeTessera
 

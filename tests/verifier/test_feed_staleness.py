@@ -15,7 +15,7 @@ from joserfc.jwk import RSAKey
 from tessera_verifier import InvalidToken, RevocationsUnknown, Verifier
 from tessera_verifier.revocations import RevocationList
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import AUDIENCE, BASE, CLIENT_ID, CLIENT_SECRET, ISSUER, FakeTessera
 from tests.verifier.served_tessera import ServedTessera
