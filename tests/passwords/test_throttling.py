@@ -6,7 +6,12 @@ from datetime import timedelta
 import pytest
 
 from application.use_cases.register_user import Registration
-from domain.errors import EmailAlreadyRegistered, InvalidCredentials, LoginThrottled, RegistrationThrottled
+from domain.errors import (
+    EmailAlreadyRegistered,
+    InvalidCredentials,
+    LoginThrottled,
+    RegistrationThrottled,
+)
 from domain.throttling import ThrottleLetsOneAddressLockOut, ThrottlePolicy, account_address_key, throttle_key
 from tests.support.in_memory_tessera import PASSWORD
 
@@ -195,3 +200,45 @@ def test_an_account_limit_within_reach_of_one_address_is_refused() -> None:
     with pytest.raises(ThrottleLetsOneAddressLockOut):
         ThrottlePolicy(max_failures_per_account_address=5, max_failures_per_account=10)
     assert ThrottlePolicy(max_failures_per_account_address=5, max_failures_per_account=11)
+
+
+async def test_past_the_account_limit_even_the_right_password_is_refused_until_the_window_ends(app):
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in(password="wrong password")
+    app.clock.advance(timedelta(minutes=5))
+
+    with pytest.raises(LoginThrottled) as throttled:
+        await app.log_in()
+    assert throttled.value.retry_after_seconds == 10 * 60
+
+    app.clock.advance(timedelta(minutes=10))
+    assert (await app.log_in()).access_token
+
+
+async def test_a_successful_login_clears_the_failures_of_its_address(app):
+    for _ in range(4):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in(password="wrong password")
+    await app.log_in()
+    for _ in range(4):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in(password="wrong password")
+    assert (await app.log_in()).access_token
+
+
+async def test_failures_from_one_address_across_accounts_hit_the_address_limit(app):
+    for attempt in range(50):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in_from("203.0.113.7", f"user{attempt}@example.com", "wrong password")
+    with pytest.raises(LoginThrottled):
+        await app.log_in_from("203.0.113.7", "ada@example.com", PASSWORD)
+    assert (await app.log_in_from("198.51.100.1", "ada@example.com", PASSWORD)).access_token
+
+
+async def test_unknown_emails_are_throttled_like_known_ones(app):
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await app.log_in("nobody@example.com", "wrong password")
+    with pytest.raises(LoginThrottled):
+        await app.log_in("nobody@example.com", "wrong password")
