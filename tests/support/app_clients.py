@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from entrypoints.http.app import create_app
 from tests.support.cookies import OWN_ORIGIN
-from tests.support.flows import Client, register
+from tests.support.flows import Client, log_in, register
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT
 
@@ -75,3 +75,9 @@ def signing_key(tmp_path: Path, client: Client) -> RSAKey:
 async def user_id(client: Client) -> str:
     """A registered user, so that a token is refused for what it carries, not for whom it names."""
     return str((await register(client))["id"])
+
+
+@pytest.fixture
+async def issued(client: Client, user_id: str) -> str:
+    """An access token the app itself issued, through a real login."""
+    return str((await log_in(client))["access_token"])

@@ -16,7 +16,7 @@ from entrypoints.http.app import create_app
 from tests.support.flows import Client, log_in, register
 from tests.support.forgery import lenient_b64decode
 from tests.support.http import settings_for_tests
-from tests.tokens.test_token_attacks import INVALID_TOKEN_CHALLENGE, present
+from tests.support.token_attacks import INVALID_TOKEN_CHALLENGE, present
 from tests.verifier.attacks import acceptances, es256_forgeries, forgeries
 
 pytestmark = [pytest.mark.anyio, pytest.mark.app]

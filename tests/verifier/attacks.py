@@ -1,4 +1,4 @@
-"""The server's token attacks (tests/tokens/test_token_attacks.py), as one catalogue of tokens that a
+"""The server's token attacks (tests/tokens/test_attacks_*.py), as one catalogue of tokens that a
 downstream verifier must refuse too: each is valid but for its one defect (`forgeries(...)["control"]`,
 made the same way without a defect, is accepted). `forgeries` for an RS256 tessera, `es256_forgeries` for
 an ES256 one, and `acceptances`, the tokens at the edges of the rules that both must accept; the server
@@ -34,7 +34,7 @@ from tests.support.forgery import (
     with_es256_s,
     with_signature,
 )
-from tests.tokens.test_token_attacks import LOOKALIKE_ISSUERS, MALFORMED_NUMBERS
+from tests.support.token_attacks import LOOKALIKE_ISSUERS, MALFORMED_NUMBERS
 
 
 def forgeries(key: RSAKey, user_id: str, issued: str, issuer: str = ISSUER) -> dict[str, str]:
