@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from adapters.memory.in_memory_session_repository import InMemorySessionRepository
 from domain.errors import (
     InvalidAccessToken,
     InvalidRefreshToken,
@@ -96,3 +97,23 @@ async def test_an_unknown_refresh_token_is_refused(app):
         await app.refresh("refresh-token-that-was-never-issued")
 
     assert not isinstance(refused.value, RefreshTokenReused)
+
+
+async def test_a_refresh_that_races_a_logout_issues_nothing(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    pair = await app.log_in()
+    session_id = app.session_of(pair).id
+    touch = InMemorySessionRepository.touch
+
+    async def logout_lands_first(repository: InMemorySessionRepository, sid: object, now: object) -> bool:
+        from domain.sessions import RevocationReason
+
+        await repository.revoke(session_id, now, RevocationReason.LOGOUT)  # type: ignore[arg-type]
+        return await touch(repository, sid, now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(InMemorySessionRepository, "touch", logout_lands_first)
+    tokens_before = dict(app.store.tables.refresh_tokens)
+
+    with pytest.raises(InvalidRefreshToken):
+        await app.refresh(pair.refresh_token)
+
+    assert app.store.tables.refresh_tokens == tokens_before  # the rotation was rolled back
