@@ -58,8 +58,8 @@ class Argon2PasswordHasher(PasswordHasher):
     password and an imported user's take alike long. A success is not padded: only the password's
     holder sees it.
 
-    The parameters are the configuration's (`entrypoints.settings.config.Settings`), which states their defaults
-    once: this adapter has none of its own."""
+    The parameters are the configuration's (`LoginSettings`, entrypoints/settings/logins.py), which
+    declares their defaults once: this adapter has none of its own."""
 
     def __init__(
         self,

@@ -12,6 +12,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from dishka import AsyncContainer
 
@@ -34,6 +35,8 @@ from application.use_cases.sync_replica import SyncReplica
 from entrypoints.settings.config import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+U = TypeVar("U")
 
 
 class BackgroundWork:
@@ -57,8 +60,7 @@ class BackgroundWork:
             await listener.start(propagation.apply)
             self._listeners.append(listener)
         if self._settings.key_encryption_key:
-            async with self._container() as request:
-                await (await request.get(ManageSigningKeys)).ensure_one(self._settings.signing_alg)
+            await self._in_request(ManageSigningKeys, lambda keys: keys.ensure_one(self._settings.signing_alg))
         await self.sync()
         if self._schedule.key_reload is not None:
             await self._reload_keys()
@@ -84,22 +86,25 @@ class BackgroundWork:
     async def sync(self) -> None:
         """One poll: what changed since the last successful one (see `SyncReplica.since`)."""
         started = self._clock.now()
-        async with self._container() as request:
-            sync = await request.get(SyncReplica)
-            await sync.execute(self._last_sync, self._schedule.revocation_lookback)
+        await self._in_request(
+            SyncReplica, lambda sync: sync.execute(self._last_sync, self._schedule.revocation_lookback)
+        )
         self._last_sync = started
         revocations_synced(started, self._revocations.size())
 
     async def _reload_keys(self) -> None:
-        async with self._container() as request:
-            await (await request.get(ReloadSigningKeys)).execute()
+        await self._in_request(ReloadSigningKeys, lambda reload: reload.execute())
         keys_loaded(self._clock.now())
 
     async def _purge(self) -> None:
-        async with self._container() as request:
-            purged = await (await request.get(PurgeExpired)).execute()
+        purged = await self._in_request(PurgeExpired, lambda purge: purge.execute())
         if purged:
             log.info("purged %d expired rows", purged)
+
+    async def _in_request(self, use_case: type[U], work: Callable[[U], Awaitable[T]]) -> T:
+        """`work` on the use case in a request scope of its own: each run gets its own unit of work."""
+        async with self._container() as request:
+            return await work(await request.get(use_case))
 
     def _loop(
         self, name: str, every: timedelta, work: Callable[[], Awaitable[None]], first_delay: float | None = None

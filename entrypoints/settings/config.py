@@ -20,8 +20,8 @@ from entrypoints.settings.tokens import TokenSettings
 
 
 @dataclass(frozen=True)
-class Settings(
-    StorageSettings, TokenSettings, KeySettings, LoginSettings, ThrottleSettings, BrowserSettings, ServiceSettings
+class Settings(  # fields come last base first: storage, tokens, keys, ..., as `tessera config` lists them
+    ServiceSettings, BrowserSettings, ThrottleSettings, LoginSettings, KeySettings, TokenSettings, StorageSettings
 ):
     mail: MailSettings = section(mail.VARIABLES, MailSettings, mail_settings_from_env)
     """Password-reset mail: TESSERA_SMTP_URL, TESSERA_MAIL_FROM, TESSERA_PASSWORD_RESET_URL."""
