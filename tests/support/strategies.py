@@ -2,9 +2,13 @@
 
 import json
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from tests.support.forgery import AUDIENCE, ISSUER, b64url
+
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+"""The search of the HTTP and verifier properties: 200 examples, no deadline on a loaded machine."""
 
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 CLAIM_NAMES = ("iss", "aud", "sub", "exp", "iat", "nbf", "jti", "sid", "roles")
