@@ -19,8 +19,8 @@ from domain.claims import AccessClaims
 from domain.errors import InvalidAccessToken
 from domain.key_errors import KeyNotFound, LastSigningKey
 from domain.policy import TokenPolicy
-from tests.fakes import FixedClock
 from tests.support.builders import a_user
+from tests.support.fakes import FixedClock
 from tests.support.heard import Heard
 
 pytestmark = [pytest.mark.anyio, pytest.mark.app]

@@ -19,7 +19,7 @@ from application.ports.unit_of_work import UnitOfWork
 from domain.sessions import RevocationReason
 from domain.users import Email
 from entrypoints.http.app import create_app
-from tests.fakes import FixedClock
+from tests.support.fakes import FixedClock
 from tests.support.flows import Client, bearer, log_in, register
 from tests.support.http import settings_for_tests
 from tests.support.oauth import CLIENT, basic

@@ -34,14 +34,14 @@ from domain.password_resets import issue_reset_token
 from domain.policy import TokenPolicy
 from domain.throttling import ThrottlePolicy
 from domain.users import User
-from tests.fakes import (
+from tests.support.builders import T0, a_refresh_token, a_session, a_user
+from tests.support.fakes import (
     UNSIGNED_PREFIX,
     FixedClock,
     JsonTokenSigner,
     PlainPasswordHasher,
     SequentialTokenGenerator,
 )
-from tests.support.builders import T0, a_refresh_token, a_session, a_user
 from tests.support.heard import Heard
 from tests.support.storage_contract import UnitOfWorkFactory
 

@@ -15,8 +15,8 @@ from application.password_reset_issuer import PasswordResetIssuer
 from application.use_cases.request_password_reset import RequestPasswordReset
 from domain.password_resets import ResetLinkTemplate
 from domain.throttling import ThrottlePolicy
-from tests.fakes import FixedClock, SequentialTokenGenerator
 from tests.support.builders import a_user
+from tests.support.fakes import FixedClock, SequentialTokenGenerator
 from tests.support.heard import Heard
 
 pytestmark = [pytest.mark.anyio, pytest.mark.app]

@@ -11,7 +11,7 @@ from domain.errors import (
     InvalidAccessToken,
 )
 from domain.sessions import Revocation
-from tests.fakes import FixedClock
+from tests.support.fakes import FixedClock
 
 pytestmark = pytest.mark.anyio
 

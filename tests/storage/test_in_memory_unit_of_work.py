@@ -12,7 +12,7 @@ from domain.policy import TokenPolicy
 from domain.rotation import issue_refresh_token
 from domain.sessions import RefreshToken, RevocationReason, Session, hash_refresh_token, open_session
 from domain.users import Email, User
-from tests.fakes import FixedClock
+from tests.support.fakes import FixedClock
 
 pytestmark = pytest.mark.anyio
 

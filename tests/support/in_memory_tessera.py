@@ -34,7 +34,13 @@ from domain.policy import TokenPolicy
 from domain.sessions import RefreshToken, Session, hash_refresh_token
 from entrypoints.ioc.container import build_container
 from entrypoints.settings.config import Settings
-from tests.fakes import FixedClock, JsonTokenSigner, JsonTokenVerifier, PlainPasswordHasher, SequentialTokenGenerator
+from tests.support.fakes import (
+    FixedClock,
+    JsonTokenSigner,
+    JsonTokenVerifier,
+    PlainPasswordHasher,
+    SequentialTokenGenerator,
+)
 
 PASSWORD = "correct horse battery"
 

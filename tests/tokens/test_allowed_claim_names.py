@@ -17,7 +17,7 @@ from application.use_cases.set_user_claims import SetUserClaims
 from domain.custom_claims import CustomClaims
 from domain.errors import ClaimNameNotAllowed
 from domain.users import Email
-from tests.fakes import UNSIGNED_PREFIX
+from tests.support.fakes import UNSIGNED_PREFIX
 from tests.support.in_memory_tessera import PASSWORD, SETTINGS, Tessera
 
 pytestmark = pytest.mark.anyio

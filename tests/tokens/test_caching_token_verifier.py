@@ -18,7 +18,7 @@ from domain.claims import AccessClaims
 from domain.errors import InvalidAccessToken
 from domain.policy import TokenPolicy
 from domain.sessions import Revocation
-from tests.fakes import FixedClock
+from tests.support.fakes import FixedClock
 
 POLICY = TokenPolicy(
     issuer="https://tessera.test",

@@ -15,7 +15,7 @@ from application.ports.clock import Clock
 from application.use_cases.disable_user import DisableUser
 from domain.users import Email
 from entrypoints.http.app import create_app
-from tests.fakes import FixedClock
+from tests.support.fakes import FixedClock
 from tests.support.flows import Client, bearer, log_in, register
 from tests.support.http import settings_for_tests
 
