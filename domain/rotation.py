@@ -87,7 +87,11 @@ def spend(
 @dataclass(frozen=True, slots=True)
 class PlannedRotation:
     """A refresh decided up front for the common case, a live token: the presented token (by its hash),
-    the moment, and its successor's record but for the session, which the store supplies."""
+    the moment, and its successor's record but for the session, which the store supplies.
+
+    Carried out (`RefreshRotations`) only if the presented token `rotates_at_once`, and then all of it
+    or nothing: the token spent at `now`, naming its successor and the sealed successor secret (as
+    `spend` does), the successor stored (`successor_in`), and the session touched at `now`."""
 
     presented_hash: str
     now: datetime

@@ -9,7 +9,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.sql.connection_turns import turns_of
-from adapters.sql.live_rotation import rotate_live
 from adapters.sql.postgres_pooler import statements_on_their_own
 from adapters.sql.sql_login_failure_repository import SqlLoginFailureRepository
 from adapters.sql.sql_password_reset_repository import SqlPasswordResetRepository
@@ -19,8 +18,7 @@ from adapters.sql.sql_user_repository import SqlUserRepository
 from application.errors import StorageUnavailable
 from application.event_recorder import NOWHERE, EventRecorder
 from application.ports.event_dispatcher import EventDispatcher, RecordedEvent
-from application.ports.unit_of_work import Rotated, UnitOfWork
-from domain.rotation import PlannedRotation
+from application.ports.unit_of_work import UnitOfWork
 
 _UNREACHABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout, OSError, TimeoutError)
 _UNREACHABLE_DRIVER = (*_UNREACHABLE, PostgresConnectionError, OperatorInterventionError, DriverInterfaceError)
@@ -68,6 +66,22 @@ def _cause(error: BaseException) -> BaseException | None:
     return getattr(error, "orig", None) or error.__cause__
 
 
+async def end_session(session: AsyncSession, exc: BaseException | None) -> None:
+    """Ends a session that took its turn (`ConnectionTurns`): what it left uncommitted rolled back, the session
+    closed, and its turn given back. After a write refused as read-only (`is_read_only`) its connection is
+    dropped. A connection that is gone has nothing to roll back: that is no error here."""
+    try:
+        if exc is not None and is_read_only(exc):
+            with contextlib.suppress(*_UNREACHABLE):  # not pooled again: the primary is elsewhere
+                await session.invalidate()
+        with contextlib.suppress(*_UNREACHABLE):
+            await session.rollback()
+        with contextlib.suppress(*_UNREACHABLE):
+            await session.close()
+    finally:
+        turns_of(session).give_back()
+
+
 class SqlUnitOfWork(UnitOfWork):
     """One database transaction per `async with`; it rolls back unless `commit` was called. A block
     declared `without_transaction` runs on PostgreSQL in autocommit: each statement without BEGIN and COMMIT
@@ -110,16 +124,7 @@ class SqlUnitOfWork(UnitOfWork):
         session, self._session = self._session, None
         try:
             if session is not None:
-                try:
-                    if exc is not None and is_read_only(exc):
-                        with contextlib.suppress(*_UNREACHABLE):  # not pooled again: the primary is elsewhere
-                            await session.invalidate()
-                    with contextlib.suppress(*_UNREACHABLE):  # the connection may be gone: nothing to roll back then
-                        await session.rollback()
-                    with contextlib.suppress(*_UNREACHABLE):
-                        await session.close()
-                finally:
-                    turns_of(session).give_back()
+                await end_session(session, exc)
         finally:  # the connection back in the pool first: dispatching needs none
             self._events.closed()
         if exc is not None and is_unreachable(exc):
@@ -132,12 +137,3 @@ class SqlUnitOfWork(UnitOfWork):
 
     def record(self, event: RecordedEvent) -> None:
         self._events.record(event)
-
-    async def commit_live_rotation(self, rotation: PlannedRotation) -> Rotated | None:
-        assert self._session is not None, "commit_live_rotation outside of a unit of work"
-        assert not self._session.in_transaction(), "commit_live_rotation is its unit of work's only step"
-        rotated = await rotate_live(self._session, rotation)
-        if rotated is None:
-            return None
-        await self.commit()
-        return Rotated(*rotated)

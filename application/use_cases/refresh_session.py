@@ -2,6 +2,7 @@ from datetime import datetime
 from typing import NoReturn
 
 from application.ports.clock import Clock
+from application.ports.refresh_rotations import RefreshRotations
 from application.ports.unit_of_work import UnitOfWork
 from application.results import TokenPair
 from application.session_revoker import SessionRevoker
@@ -25,7 +26,9 @@ Successor = tuple[str, RefreshToken]
 class RefreshSession:
     """Rotates a refresh token: the presented one is spent, its successor returned with a new access token.
 
-    The spend is one compare-and-set, so of any number of concurrent requests exactly one rotates;
+    The common case, a live token, is one committed step of its own (`RefreshRotations`); any other is
+    judged in full, in a unit of work. The spend is one compare-and-set, so of any number of concurrent
+    requests exactly one rotates;
     the others, like a retry whose answer was lost, repeat that rotation within the grace window and
     receive the same successor. Outside it, a spent token presented again is theft: the session is
     revoked and every token of it dies.
@@ -37,6 +40,7 @@ class RefreshSession:
     def __init__(
         self,
         uow: UnitOfWork,
+        rotations: RefreshRotations,
         issuer: TokenPairIssuer,
         revoker: SessionRevoker,
         clock: Clock,
@@ -44,6 +48,7 @@ class RefreshSession:
         seal_key: SealKey,
     ) -> None:
         self._uow = uow
+        self._rotations = rotations
         self._issuer = issuer
         self._revoker = revoker
         self._clock = clock
@@ -53,8 +58,7 @@ class RefreshSession:
     async def execute(self, presented: str, client_address: str | None = None) -> TokenPair:
         now = self._clock.now()
         secret, plan = self._issuer.plan_rotation(presented, now, self._seal_key)
-        async with self._uow as uow:
-            rotated = await uow.commit_live_rotation(plan)
+        rotated = await self._rotations.rotate(plan)
         if rotated is None:
             return await self._judged(presented, client_address, now)
         session, user = rotated.session, rotated.user

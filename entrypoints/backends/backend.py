@@ -10,8 +10,10 @@ from dishka import Provider, Scope, provide
 from adapters.process.unix_socket_sibling_workers import UnixSocketSiblingWorkers
 from application.ports.change_listener import ChangeListener
 from application.ports.profile_reader import ProfileReader
+from application.ports.refresh_rotations import RefreshRotations
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.unit_of_work_profile_reader import UnitOfWorkProfileReader
+from application.unit_of_work_refresh_rotations import UnitOfWorkRefreshRotations
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +45,9 @@ class StorageBackend:
 
 class StorageProvider(Provider):
     """Every backend's provider is built for one URL and supplies `UnitOfWork` (REQUEST scope),
-    `UnitOfWorkFactory` and `StorageHealth` (APP scope). The change listeners come from its backend:
-    the sibling workers of a shared store, plus whatever the backend hears from other replicas."""
+    `UnitOfWorkFactory` and `StorageHealth` (APP scope); `ProfileReader` and `RefreshRotations` it may
+    replace. The change listeners come from its backend: the sibling workers of a shared store, plus
+    whatever the backend hears from other replicas."""
 
     def __init__(self, url: str, backend: StorageBackend, listen_url: str | None, pool_size: int) -> None:
         super().__init__()
@@ -57,6 +60,11 @@ class StorageProvider(Provider):
     def profile_reader(self, new_uow: UnitOfWorkFactory) -> ProfileReader:
         """A backend's provider may replace it (by this name) with a reader that needs no unit of work."""
         return UnitOfWorkProfileReader(new_uow)
+
+    @provide(scope=Scope.APP)
+    def refresh_rotations(self, new_uow: UnitOfWorkFactory) -> RefreshRotations:
+        """Built from the repositories; a backend's provider may replace it (by this name) with its own."""
+        return UnitOfWorkRefreshRotations(new_uow)
 
     @provide(scope=Scope.APP)
     def listeners(self, siblings: UnixSocketSiblingWorkers) -> list[ChangeListener]:

@@ -24,12 +24,14 @@ from adapters.sql.database import (
 from adapters.sql.postgres_pooler import checked_pooler, is_pooled
 from adapters.sql.postgres_tls import libpq_tls_url
 from adapters.sql.sql_profile_reader import SqlProfileReader
+from adapters.sql.sql_refresh_rotations import sql_refresh_rotations
 from adapters.sql.sql_spent_legacy_cookies import SqlSpentLegacyCookies
 from adapters.sql.sql_storage_health import SqlStorageHealth
 from adapters.sql.sql_unit_of_work import SqlUnitOfWork
 from application.ports.change_listener import ChangeListener
 from application.ports.event_dispatcher import EventDispatcher
 from application.ports.profile_reader import ProfileReader
+from application.ports.refresh_rotations import RefreshRotations
 from application.ports.spent_legacy_cookies import SpentLegacyCookies
 from application.ports.storage_health import StorageHealth
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -54,6 +56,10 @@ class SqlStorageProvider(StorageProvider):
         return lambda: SqlUnitOfWork(sessions, dispatcher)
 
     health = provide(SqlStorageHealth, provides=StorageHealth, scope=Scope.APP)
+
+    @provide(scope=Scope.APP)
+    def refresh_rotations(self, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> RefreshRotations:
+        return sql_refresh_rotations(engine, sessions)
 
     @provide(scope=Scope.APP)
     async def profile_reader(self, engine: AsyncEngine) -> AsyncIterator[ProfileReader]:

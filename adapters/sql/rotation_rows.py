@@ -1,5 +1,5 @@
-"""The rows `rotate_live`'s statements return, as domain objects: the touched session, and its user
-(columns labelled `user_…`, the id from the session's `user_id`)."""
+"""The rows the rotation's statements (`rotation_statements`) return, as domain objects: the touched
+session, and its user (columns labelled `user_…`, the id from the session's `user_id`)."""
 
 from typing import Any
 

@@ -1,6 +1,7 @@
-"""`UnitOfWork.commit_live_rotation`, the common refresh in one committed step: every adapter, its own
-version or the default built from the repositories, spends a live token, stores its successor and
-touches the session, and commits; or stores nothing at all."""
+"""`RefreshRotations`, the common refresh in one committed step: every implementation (the one built
+from the repositories, PostgreSQL's one statement, SQLite's four) rotates exactly when the presented token
+`rotates_at_once`: it spends the token, stores its successor, touches the session and commits; or it
+stores nothing at all."""
 
 import asyncio
 import uuid
@@ -9,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from application.ports.refresh_rotations import RefreshRotations
 from domain.custom_claims import CustomClaims
 from domain.rotation import PlannedRotation
 from domain.sessions import RefreshToken, RevocationReason, Session, hash_refresh_token
@@ -53,15 +55,16 @@ async def _state(new_uow: UnitOfWorkFactory, token: RefreshToken, plan: PlannedR
         )
 
 
-async def test_a_live_token_is_spent_its_successor_stored_and_the_session_touched(new_uow: UnitOfWorkFactory) -> None:
+async def test_a_live_token_is_spent_its_successor_stored_and_the_session_touched(
+    new_uow: UnitOfWorkFactory, rotations: RefreshRotations
+) -> None:
     user, session, token = await _stored(new_uow)
     async with new_uow() as uow:
         await uow.users.set_roles(user.id, ("reader", "editor"))
         await uow.commit()
     plan = _plan(token)
 
-    async with new_uow() as uow:
-        rotated = await uow.commit_live_rotation(plan)
+    rotated = await rotations.rotate(plan)
 
     assert rotated is not None
     assert rotated.session == session.touched(SOON)
@@ -74,62 +77,66 @@ async def test_a_live_token_is_spent_its_successor_stored_and_the_session_touche
     assert stored_session == session.touched(SOON)
 
 
-async def test_the_rotated_user_comes_back_with_their_claims_as_stored_now(new_uow: UnitOfWorkFactory) -> None:
+async def test_the_rotated_user_comes_back_with_their_claims_as_stored_now(
+    new_uow: UnitOfWorkFactory, rotations: RefreshRotations
+) -> None:
     user, _, token = await _stored(new_uow)
     claims = CustomClaims.parse({"tenant": "acme", "permissions": ["invoices:read"]})
     async with new_uow() as uow:
         await uow.users.set_claims(user.id, claims)
         await uow.commit()
 
-    async with new_uow() as uow:
-        rotated = await uow.commit_live_rotation(_plan(token))
+    rotated = await rotations.rotate(_plan(token))
 
     assert rotated is not None
     assert rotated.user == replace(user, claims=claims)
 
 
-async def _refused(new_uow: UnitOfWorkFactory, token: RefreshToken, plan: PlannedRotation) -> None:
+async def _refused(
+    new_uow: UnitOfWorkFactory, rotations: RefreshRotations, token: RefreshToken, plan: PlannedRotation
+) -> None:
     before = await _state(new_uow, token, plan)
-    async with new_uow() as uow:
-        assert await uow.commit_live_rotation(plan) is None
+    assert await rotations.rotate(plan) is None
     assert await _state(new_uow, token, plan) == before
 
 
-async def test_a_spent_token_is_left_to_the_full_judgement_and_nothing_is_stored(new_uow: UnitOfWorkFactory) -> None:
+async def test_a_spent_token_is_left_to_the_full_judgement_and_nothing_is_stored(
+    new_uow: UnitOfWorkFactory, rotations: RefreshRotations
+) -> None:
     _, _, token = await _stored(new_uow)
-    async with new_uow() as uow:
-        assert await uow.commit_live_rotation(_plan(token)) is not None
+    assert await rotations.rotate(_plan(token)) is not None
 
-    await _refused(new_uow, token, _plan(token, SOON + timedelta(seconds=1)))
+    await _refused(new_uow, rotations, token, _plan(token, SOON + timedelta(seconds=1)))
 
 
-async def test_an_expired_token_an_unknown_one_and_a_revoked_session_rotate_nothing(new_uow: UnitOfWorkFactory) -> None:
+async def test_an_expired_token_an_unknown_one_and_a_revoked_session_rotate_nothing(
+    new_uow: UnitOfWorkFactory, rotations: RefreshRotations
+) -> None:
     _, session, token = await _stored(new_uow)
 
-    await _refused(new_uow, token, _plan(token, token.expires_at))
-    await _refused(new_uow, token, replace(_plan(token), presented_hash=hash_refresh_token("nobody's")))
+    await _refused(new_uow, rotations, token, _plan(token, token.expires_at))
+    await _refused(new_uow, rotations, token, replace(_plan(token), presented_hash=hash_refresh_token("nobody's")))
     async with new_uow() as uow:
         await uow.sessions.revoke(session.id, T0 + timedelta(minutes=1), RevocationReason.LOGOUT)
         await uow.commit()
-    await _refused(new_uow, token, _plan(token))
+    await _refused(new_uow, rotations, token, _plan(token))
 
 
-async def test_a_disabled_users_token_rotates_nothing(new_uow: UnitOfWorkFactory) -> None:
+async def test_a_disabled_users_token_rotates_nothing(new_uow: UnitOfWorkFactory, rotations: RefreshRotations) -> None:
     user, _, token = await _stored(new_uow)
     async with new_uow() as uow:
         await uow.users.set_disabled(user.id, T0 + timedelta(minutes=1))
         await uow.commit()
 
-    await _refused(new_uow, token, _plan(token))
+    await _refused(new_uow, rotations, token, _plan(token))
 
 
 async def test_a_unit_of_work_after_a_rotation_still_stores_nothing_it_leaves_uncommitted(
-    new_uow: UnitOfWorkFactory,
+    new_uow: UnitOfWorkFactory, rotations: RefreshRotations
 ) -> None:
-    # One unit of work at a time: a pooled store hands the rotation's connection to the next one.
+    # A pooled store hands the rotation's connection (on PostgreSQL in autocommit) to the next unit of work.
     _, session, token = await _stored(new_uow)
-    async with new_uow() as uow:
-        assert await uow.commit_live_rotation(_plan(token)) is not None
+    assert await rotations.rotate(_plan(token)) is not None
 
     async with new_uow() as uow:
         await uow.sessions.revoke(session.id, SOON, RevocationReason.LOGOUT)
@@ -139,13 +146,14 @@ async def test_a_unit_of_work_after_a_rotation_still_stores_nothing_it_leaves_un
     assert stored is not None and stored.revoked_at is None
 
 
-async def test_concurrent_rotations_of_one_token_have_exactly_one_winner(new_uow: UnitOfWorkFactory) -> None:
+async def test_concurrent_rotations_of_one_token_have_exactly_one_winner(
+    new_uow: UnitOfWorkFactory, rotations: RefreshRotations
+) -> None:
     _, session, token = await _stored(new_uow)
     plans = [_plan(token) for _ in range(5)]
 
     async def attempt(plan: PlannedRotation) -> bool:
-        async with new_uow() as uow:
-            return await uow.commit_live_rotation(plan) is not None
+        return await rotations.rotate(plan) is not None
 
     # A unit of work holding the session (its row lock, the store's write lock or lock) while the
     # attempts start, so that they meet at it and go on together once it lets go without committing.
@@ -177,19 +185,22 @@ async def _stored_session_ending_at(new_uow: UnitOfWorkFactory, lifetime: timede
     return session, token
 
 
-async def test_a_live_token_of_a_session_past_its_absolute_lifetime_rotates_nothing(new_uow: UnitOfWorkFactory) -> None:
+async def test_a_live_token_of_a_session_past_its_absolute_lifetime_rotates_nothing(
+    new_uow: UnitOfWorkFactory, rotations: RefreshRotations
+) -> None:
     session, token = await _stored_session_ending_at(new_uow, timedelta(minutes=5))
 
-    await _refused(new_uow, token, _plan(token, session.expires_at))
-    await _refused(new_uow, token, _plan(token, session.expires_at + timedelta(days=1)))
+    await _refused(new_uow, rotations, token, _plan(token, session.expires_at))
+    await _refused(new_uow, rotations, token, _plan(token, session.expires_at + timedelta(days=1)))
 
 
-async def test_the_successor_never_outlives_the_sessions_absolute_end(new_uow: UnitOfWorkFactory) -> None:
+async def test_the_successor_never_outlives_the_sessions_absolute_end(
+    new_uow: UnitOfWorkFactory, rotations: RefreshRotations
+) -> None:
     session, token = await _stored_session_ending_at(new_uow, timedelta(hours=12))
     plan = _plan(token)
 
-    async with new_uow() as uow:
-        rotated = await uow.commit_live_rotation(plan)
+    rotated = await rotations.rotate(plan)
 
     assert rotated is not None and rotated.session == session.touched(SOON)
     _, successor, _ = await _state(new_uow, token, plan)

@@ -1,24 +1,16 @@
-"""`rotate_live` in SQL, without the ORM: one statement on PostgreSQL, four on SQLite.
+"""The SQL of `SqlRefreshRotations`, without the ORM: one statement on PostgreSQL, four on SQLite.
 
-On PostgreSQL the one statement is atomic by itself, so it runs on its own (autocommit): committed as
-it completes, without the BEGIN and COMMIT round trips a transaction around it would cost (two of the
-three a refresh made). Its unit of work does nothing else (`UnitOfWork.commit_live_rotation`). Behind a
-transaction pooler it keeps its transaction (`postgres_pooler.STATEMENTS_IN_TRANSACTIONS`). SQLite's
-four statements run in the unit of work's transaction, which begins IMMEDIATE.
-
-Both mirror `domain.rotation.rotates_at_once` as a query (the contract tests hold them to it): the
-presented token unspent and unexpired, its session not revoked and within its absolute lifetime,
-the session's user enabled; the successor's expiry is capped at the session's absolute end. The
-statements are built once; SQLAlchemy caches their compiled form, so a call only binds values."""
+Each writes `domain.rotation.rotates_at_once` as a query and stores what a `PlannedRotation` says (the
+successor's expiry capped at the session's absolute end in SQL, as `successor_in` caps it);
+tests/refresh/test_refresh_rotations.py holds both to the rule. The statements are built once; SQLAlchemy
+caches their compiled form, so a call only binds values."""
 
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, exists, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sql.live_rotation_rows import enabled_user_of, session_of
 from adapters.sql.models import RefreshTokenRow, SessionRow, UserRow
-from adapters.sql.postgres_pooler import statements_on_their_own
+from adapters.sql.rotation_rows import enabled_user_of, session_of
 from domain.rotation import PlannedRotation
 from domain.sessions import Session
 from domain.users import User
@@ -102,7 +94,8 @@ def _postgres_statement() -> Any:
     return select(*touched.c, *_user_columns).join(_users, _users.c.id == touched.c.user_id).add_cte(added)
 
 
-_POSTGRES = _postgres_statement()
+POSTGRES_ROTATION = _postgres_statement()
+"""One statement, atomic by itself: it returns the touched session and its user, or no row."""
 _SQLITE_SPEND = (
     update(_tokens)
     .where(
@@ -124,25 +117,14 @@ _SQLITE_TOUCH = (
 _SQLITE_USER = select(*_user_columns).where(_users.c.id == bindparam("user_id"))
 
 
-_ON_ITS_OWN = {"isolation_level": "AUTOCOMMIT"}
-"""Reset when the connection goes back to the pool: the next unit of work on it has its transaction."""
+def rotated_on_postgres(row: Any) -> tuple[Session, User] | None:
+    """What `POSTGRES_ROTATION`'s row (or its absence) says."""
+    return None if row is None else (session_of(row), enabled_user_of(row))
 
 
-async def rotate_live(session: AsyncSession, rotation: PlannedRotation) -> tuple[Session, User] | None:
-    """On the unit of work's own session, before anything else in it: on PostgreSQL committed as it
-    returns; on SQLite committed, or rolled back, with the unit of work."""
-    values = _values(rotation)
-    assert session.bind is not None
-    if session.bind.dialect.name == "postgresql":
-        alone = statements_on_their_own(session.bind.sync_engine)
-        connection = await session.connection(execution_options=_ON_ITS_OWN if alone else None)
-        row = (await connection.execute(_POSTGRES, values)).mappings().first()
-        return None if row is None else (session_of(row), enabled_user_of(row))
-    return await (await session.connection()).run_sync(_rotate_on_sqlite, values)
-
-
-def _rotate_on_sqlite(connection: Connection, values: dict[str, Any]) -> tuple[Session, User] | None:
-    # SQLite has no writes inside WITH; its units of work begin IMMEDIATE, holding the one write lock.
+def rotate_on_sqlite(connection: Connection, values: dict[str, Any]) -> tuple[Session, User] | None:
+    """In the caller's transaction. SQLite has no writes inside WITH; its transactions begin IMMEDIATE,
+    holding the one write lock from the first statement on."""
     session_id = connection.execute(_SQLITE_SPEND, values).scalar()
     if session_id is None:
         return None
@@ -153,7 +135,7 @@ def _rotate_on_sqlite(connection: Connection, values: dict[str, Any]) -> tuple[S
     return session_of(session), enabled_user_of({**user, "user_id": session["user_id"]})
 
 
-def _values(rotation: PlannedRotation) -> dict[str, Any]:
+def statement_values(rotation: PlannedRotation) -> dict[str, Any]:
     return {
         "presented_hash": rotation.presented_hash,
         "now": rotation.now,
