@@ -1,5 +1,8 @@
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
+# What `just test-fast` runs: no server of its own, no process, no whole app (pyproject.toml lists the markers)
+fast := "not (postgres or redis or mysql or app or served or browser or scale or ha or bench)"
+
 # List the recipes
 default:
     @just --list
@@ -24,10 +27,10 @@ test *args:
 cluster *args="":
     uv run --locked python -m deploy.cluster {{args}}
 
-# Unit and contract tests on memory and SQLite only: no PostgreSQL, MariaDB, Redis, Chromium or served process; Node runs bcryptjs for the foreign-hash tests (installed when missing)
+# The fast tests of every capability, in process on memory and SQLite only (the markers of pyproject.toml): no PostgreSQL, MariaDB, Redis, Chromium or served process; Node runs bcryptjs for the foreign-hash tests (installed when missing)
 test-fast *args:
     bash .ci/ensure-node
-    uv run --locked pytest tests/unit tests/contract -m "not postgres and not redis and not mysql" {{args}}
+    uv run --locked pytest -m "{{fast}}" {{args}}
 
 # Ruff, mypy (strict) and the import-linter layer contracts
 lint:

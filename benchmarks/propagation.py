@@ -1,7 +1,7 @@
 """How soon a logout at one replica reaches every other replica and every worker, on PostgreSQL.
 
 Three replicas of `tessera serve --workers 2` in shared-key mode (keys in the database, sealed under a
-key-encryption key drawn for the run and held in the environment only), as tests/scale/replicas.py
+key-encryption key drawn for the run and held in the environment only), as tests/replicas/replicas.py
 starts them. For each of many sessions: its access token is first seen accepted everywhere; it is
 logged out at replica A; from the logout's answer on, every replica (A too, for its other worker) is
 asked again and again with fresh connections, several at once, so that the kernel hands them to both

@@ -13,6 +13,13 @@ from tests.support.mariadb import MariaDb, MariaDbUnavailable, running_mariadb
 from tests.support.postgres import PostgresUnavailable, running_postgres
 from tests.support.redis import RedisUnavailable, running_redis
 
+pytest_plugins = [
+    # Fixtures and hooks of tests in every capability folder, registered once here (pytest takes plugins
+    # from the root conftest only).
+    "tests.support.in_memory_tessera",
+    "tests.support.app_clients",
+    "tests.support.storage_contract",
+]
 TABLES = ("refresh_tokens", "sessions", "users", "login_failures", "signing_keys", "legacy_spent_cookies")
 T = TypeVar("T")
 
@@ -22,12 +29,6 @@ def _off_the_loop(work: Callable[[], T]) -> T:
     it also works when an async fixture asks for it from inside the test's running loop."""
     with ThreadPoolExecutor(max_workers=1) as thread:
         return thread.submit(work).result()
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # Beside the `postgres` marker of pyproject.toml: `just test-fast` deselects all three.
-    config.addinivalue_line("markers", "redis: needs a real Redis (Debian's redis-server)")
-    config.addinivalue_line("markers", "mysql: needs a real MySQL (Debian's MariaDB, tests/support/mariadb.py)")
 
 
 @pytest.fixture(scope="session")

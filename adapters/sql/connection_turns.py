@@ -4,7 +4,7 @@ SQLAlchemy's asyncio pool gives a connection coming back to whoever asks next, n
 longest: a task that asks while a waiter is being woken takes it, and the woken waiter queues again at the
 back. Under load a unit of work could so wait out the pool's timeout (a 503) while later ones passed it:
 24 tasks of 8 units of work each, on SQLite's one connection, saw one unit of work passed by 182 later ones
-(tests/integration/test_connection_turns.py). The turns are a semaphore as large as the pool, taken
+(tests/storage/test_connection_turns.py). The turns are a semaphore as large as the pool, taken
 before a unit of work may reach the pool: asyncio's semaphore lets no newcomer pass a waiter, so at most as
 many units of work as there are connections ask the pool at a time, in the order they came."""
 

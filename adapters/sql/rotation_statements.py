@@ -2,7 +2,7 @@
 
 Each writes `domain.rotation.rotates_at_once` as a query and stores what a `PlannedRotation` says (the
 successor's expiry capped at the session's absolute end in SQL, as `successor_in` caps it);
-tests/contract/test_refresh_rotations.py holds both to the rule. The statements are built once; SQLAlchemy
+tests/refresh/test_refresh_rotations.py holds both to the rule. The statements are built once; SQLAlchemy
 caches their compiled form, so a call only binds values."""
 
 from typing import Any

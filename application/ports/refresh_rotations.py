@@ -19,7 +19,7 @@ class RefreshRotations(Protocol):
     """The common refresh, carried out in one committed step of its own, outside any unit of work.
 
     The rule is `domain.rotation.rotates_at_once`; what the step stores is `PlannedRotation`'s. Each
-    implementation is that rule written for its store, held to it by tests/contract/test_refresh_rotations.py.
+    implementation is that rule written for its store, held to it by tests/refresh/test_refresh_rotations.py.
     """
 
     @abstractmethod

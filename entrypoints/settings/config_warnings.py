@@ -18,7 +18,7 @@ ELSEWHERE = frozenset(
     for name in (
         "URL",  # docs/examples/downstream_service.py, a downstream service configured beside tessera
         "TEST_POSTGRES_URL",  # the test suite's PostgreSQL (tests/support/postgres.py, .ci/ensure-postgres)
-        "CONTRACT_ADAPTER",  # the contract suite's adapter under test (tests/contract/conftest.py)
+        "CONTRACT_ADAPTER",  # the contract suite's adapter under test (tests/support/storage_contract.py)
         "BENCH_VARIANT",  # benchmarks/baseline_app.py, for its own workers
         "BENCH_REDIS_URL",
     )

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.bench
+
 ROOT = Path(__file__).resolve().parents[2]
 HEADLINE_ROWS = (
     "Token-only route (`GET /api/user/session`), 20,000 live tokens, one after another, ≥ 0.8× the bare app",

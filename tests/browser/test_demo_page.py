@@ -14,6 +14,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
 from tests.browser.conftest import ACCESS_TTL_SECONDS
 from tests.support.http import PASSWORD
 
+pytestmark = [pytest.mark.browser, pytest.mark.served]
+
 ACCESS = "__Host-tessera-access"
 REFRESH = "__Secure-tessera-refresh"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

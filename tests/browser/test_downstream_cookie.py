@@ -1,5 +1,5 @@
 """tessera's access cookie reaching a downstream service, in Debian's Chromium: the Django and Flask examples
-(tests/e2e/verifier_apps/) serve a page whose script calls them with `credentials: 'include'` and no token.
+(tests/verifier/verifier_apps/) serve a page whose script calls them with `credentials: 'include'` and no token.
 
 Why the `__Host-` cookie reaches them here: it is host-only (no Domain) and cookies ignore ports, so tessera on
 http://127.0.0.1:A sets it and the browser sends it to http://127.0.0.1:B as well (http://127.0.0.1 is a secure
@@ -18,10 +18,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.test_demo_page import sign_in
-from tests.e2e.test_verifier_integrations import downstream
-from tests.security.forgery import AUDIENCE, ISSUER
+from tests.support.forgery import AUDIENCE, ISSUER
 from tests.support.oauth import CLIENT
 from tests.support.served import environment, serving, upgraded
+from tests.verifier.test_verifier_integrations import downstream
+
+pytestmark = [pytest.mark.browser, pytest.mark.served]
 
 ACCESS = "__Host-tessera-access"
 CROSS_ORIGIN_POST = """url => fetch(url, {method: 'POST', credentials: 'include', mode: 'no-cors'})

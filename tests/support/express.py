@@ -1,4 +1,4 @@
-"""The Express application being migrated (tests/e2e/express_app/app.js) as a real Node process.
+"""The Express application being migrated (tests/legacy/express_app/app.js) as a real Node process.
 
 Its packages are installed by the tests themselves, with `npm ci` from the committed package-lock.json
 (exact versions, checked against their integrity hashes) into a cache folder outside the repository,
@@ -23,7 +23,7 @@ import httpx
 
 from tests.support.ports import PortTaken, ServerDidNotStart, listening, on_a_free_port
 
-APP = Path(__file__).resolve().parents[1] / "e2e" / "express_app"
+APP = Path(__file__).resolve().parents[1] / "legacy" / "express_app"
 INSTALL_TIMEOUT = 100
 """Seconds for `npm ci`: within pytest's 120 s a test, so that a slow registry fails with npm's output."""
 

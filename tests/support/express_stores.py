@@ -1,6 +1,6 @@
 """An Express app's sessions as a framework of the shared legacy-session contract
-(tests/contract/test_legacy_sessions.py): made by express-session's own Session and Cookie through
-connect-redis, in Node (tests/e2e/express_app/store.js), read by tessera's adapter over the same Redis."""
+(tests/legacy/test_legacy_sessions.py): made by express-session's own Session and Cookie through
+connect-redis, in Node (tests/legacy/express_app/store.js), read by tessera's adapter over the same Redis."""
 
 import asyncio
 import secrets

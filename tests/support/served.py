@@ -44,7 +44,7 @@ def upgraded(env: dict[str, str], cwd: Path) -> None:
 
 @contextlib.contextmanager
 def serving(env: dict[str, str], cwd: Path, log_path: Path | None = None) -> Iterator[str]:
-    """`tessera serve` (one worker: tests/e2e/test_served_workers.py serves several) until it answers
+    """`tessera serve` (one worker: tests/operations/test_served_workers.py serves several) until it answers
     /health; its base URL; stopped on exit. Its stdout and stderr go to `log_path` (by default a file
     in `cwd` named by the port)."""
 

@@ -1,9 +1,9 @@
-"""The server's token attacks (tests/security/test_token_attacks.py), as one catalogue of tokens that a
+"""The server's token attacks (tests/tokens/test_attacks_*.py), as one catalogue of tokens that a
 downstream verifier must refuse too: each is valid but for its one defect (`forgeries(...)["control"]`,
 made the same way without a defect, is accepted). `forgeries` for an RS256 tessera, `es256_forgeries` for
 an ES256 one, and `acceptances`, the tokens at the edges of the rules that both must accept; the server
-replays them (tests/security/test_shared_attack_catalogue.py), and so does the verifier
-(tests/verifier/test_token_rules.py, tests/e2e/test_verifier_integrations.py). One catalogue, two
+replays them (tests/tokens/test_shared_attack_catalogue.py), and so does the verifier
+(tests/verifier/test_token_rules.py, tests/verifier/test_verifier_integrations.py). One catalogue, two
 readers: a rule changed on one side fails the other's tests."""
 
 import base64
@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from joserfc import jwe
 from joserfc.jwk import ECKey, RSAKey
 
-from tests.security.forgery import (
+from tests.support.forgery import (
     AUDIENCE,
     ISSUER,
     P256_ORDER,
@@ -34,7 +34,7 @@ from tests.security.forgery import (
     with_es256_s,
     with_signature,
 )
-from tests.security.test_token_attacks import LOOKALIKE_ISSUERS, MALFORMED_NUMBERS
+from tests.support.token_attacks import LOOKALIKE_ISSUERS, MALFORMED_NUMBERS
 
 
 def forgeries(key: RSAKey, user_id: str, issued: str, issuer: str = ISSUER) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The browser rules tessera and tessera-verifier must apply alike, as cases both replay: reading the `Cookie`
 header, and the CSRF proof a request on the access cookie needs. Neither program may import the other (the
 verifier stands alone; tessera does not ship it), so these cases are what keeps the two copies equal:
-tests/unit/test_csrf_rule.py and tests/unit/test_cookie_header.py run them against tessera,
+tests/browser/test_csrf_rule.py and tests/browser/test_cookie_header.py run them against tessera,
 tests/verifier/test_browser_rules.py against the verifier."""
 
 from dataclasses import dataclass, field

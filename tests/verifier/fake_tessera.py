@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import httpx
 from joserfc.jwk import ECKey, RSAKey
 
-from tests.security.forgery import AUDIENCE, ISSUER
+from tests.support.forgery import AUDIENCE, ISSUER
 
 CLIENT_ID, CLIENT_SECRET = "orders-api", "orders-api-secret-0123456789abcdefghijklmnop"
 BASE = "https://auth.tessera.test"

@@ -18,9 +18,11 @@ from tessera_verifier.credentials import AccessCookie
 from tessera_verifier.decorators import current_claims, require_token
 from tessera_verifier.wsgi import TesseraWsgiMiddleware
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import FakeTessera
+
+pytestmark = pytest.mark.app
 
 USER = str(uuid.uuid4())
 ACCESS = "__Host-tessera-access"

@@ -6,6 +6,8 @@ import pytest
 from tessera_verifier import InvalidToken
 from tessera_verifier.http_edge import MISSING, bearer_token, refusal
 
+pytestmark = pytest.mark.app
+
 
 @pytest.mark.parametrize("header", ["Bearer abc.def.ghi", "bearer abc.def.ghi", "BEARER  abc.def.ghi "])
 def test_the_token_is_read_whatever_the_case_of_the_scheme(header: str) -> None:

@@ -9,6 +9,8 @@ from tessera_verifier.request_facts import RequestFacts
 
 from tests.verifier.browser_rules import COOKIE_HEADERS, CSRF_CASES, OWN_ORIGIN, CsrfCase
 
+pytestmark = pytest.mark.app
+
 
 @pytest.mark.parametrize(("header", "cookies"), COOKIE_HEADERS)
 def test_a_cookie_header_is_read_as_tessera_reads_it(header: str, cookies: dict[str, str]) -> None:

@@ -11,8 +11,10 @@ from joserfc.jwk import RSAKey
 from tessera_verifier import DiscoveryFailed, InvalidToken, Verifier
 from tessera_verifier.discovery import metadata_url
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier.fake_tessera import AUDIENCE, BASE, CLIENT_ID, CLIENT_SECRET, ISSUER, FakeTessera
+
+pytestmark = pytest.mark.app
 
 FEED = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
 

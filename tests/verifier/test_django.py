@@ -18,10 +18,12 @@ from django.test import AsyncClient, Client, override_settings
 from tessera_verifier import Verifier
 from tessera_verifier.django_settings import tessera_settings
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier import django_site
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import BASE, CLIENT_ID, CLIENT_SECRET
+
+pytestmark = pytest.mark.app
 
 USER = str(uuid.uuid4())
 COOKIE = "__Host-tessera-access"

@@ -13,9 +13,11 @@ from tessera_verifier import Claims, Verifier
 from tessera_verifier.asgi import TesseraMiddleware
 from tessera_verifier.fastapi import REFUSALS, ROLE_REFUSALS, TesseraBearer, TokenRefused, token_refused
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import BASE, CLIENT_ID, CLIENT_SECRET, FakeTessera
+
+pytestmark = pytest.mark.app
 
 USER = str(uuid.uuid4())
 BARE, INVALID = 'Bearer realm="api"', 'Bearer realm="api", error="invalid_token"'

@@ -15,10 +15,12 @@ from joserfc.jwk import RSAKey
 from tessera_verifier import InvalidToken, RevocationsUnknown, Verifier
 from tessera_verifier.revocations import RevocationList
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import AUDIENCE, BASE, CLIENT_ID, CLIENT_SECRET, ISSUER, FakeTessera
 from tests.verifier.served_tessera import ServedTessera
+
+pytestmark = [pytest.mark.app, pytest.mark.served]
 
 USER = str(uuid.uuid4())
 FEED = {"revocations_url": f"{BASE}/oauth/revocations", "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}

@@ -20,9 +20,11 @@ from tessera_verifier.decorators import current_claims, require_token
 from tessera_verifier.litestar import requires_roles
 from tessera_verifier.wsgi import TesseraWsgiMiddleware
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import BASE, CLIENT_ID, CLIENT_SECRET, FakeTessera
+
+pytestmark = pytest.mark.app
 
 USER = str(uuid.uuid4())
 GENERIC = {

@@ -10,9 +10,11 @@ from joserfc.jwk import ECKey, RSAKey
 from tessera_verifier import InvalidToken, JwksTiming, Verifier
 from tessera_verifier.jwks import JwksCache
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import FakeTessera
+
+pytestmark = pytest.mark.app
 
 USER = str(uuid.uuid4())
 

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.served import REPOSITORY
+
+pytestmark = [pytest.mark.app, pytest.mark.served]
 
 CHECK = """
 import importlib.resources, sys

@@ -12,9 +12,11 @@ from tessera_verifier import InvalidToken, RevocationsUnknown, Verifier
 from tessera_verifier.polling import RevocationPoller, basic_header
 from tessera_verifier.revocations import RevocationList
 
-from tests.security.forgery import claims, header_for, signed
+from tests.support.forgery import claims, header_for, signed
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import BASE, CLIENT_ID, FakeTessera
+
+pytestmark = pytest.mark.app
 
 USER = str(uuid.uuid4())
 FEED = {"revocations_url": f"{BASE}/oauth/revocations", "client_id": CLIENT_ID}

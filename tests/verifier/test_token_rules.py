@@ -3,14 +3,17 @@
 import asyncio
 import uuid
 
+import pytest
 from joserfc.jwk import ECKey, RSAKey
 from joserfc.jws import JWSRegistry
 from tessera_verifier import InvalidToken, Verifier
 
-from tests.security.forgery import claims, header_for, lenient_b64decode, signed
+from tests.support.forgery import claims, header_for, lenient_b64decode, signed
 from tests.verifier.attacks import acceptances, es256_forgeries, forgeries
 from tests.verifier.conftest import verifier_for
 from tests.verifier.fake_tessera import FakeTessera
+
+pytestmark = pytest.mark.app
 
 USER = str(uuid.uuid4())
 

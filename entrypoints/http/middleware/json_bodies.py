@@ -8,7 +8,7 @@ parsed; routes that take a form (RFC 7662/7009 at /oauth/*) are not JSON routes 
 A JSON body that is not UTF-8 (RFC 8259 §8.1) is a 400, never a decoder's crash.
 
 `require_json_body` is the app's `before_request` hook; a router or handler that set its own would
-replace it there, which tests/integration/test_json_bodies.py (every JSON route of the route table) catches.
+replace it there, which tests/browser/test_json_bodies.py (every JSON route of the route table) catches.
 """
 
 import re
