@@ -1,6 +1,7 @@
 """The one dispatcher: every event a unit of work settles goes where its type says."""
 
 from collections.abc import Sequence
+from typing import assert_never
 
 from application.ports.event_dispatcher import EventDispatcher, RecordedEvent
 from application.ports.security_event_metrics import SecurityEventMetrics
@@ -29,3 +30,5 @@ class RoutingEventDispatcher(EventDispatcher):
                 self._propagation.announce(event)
             elif isinstance(event, RevocationFound):
                 self._propagation.announce(Changes(revocations=(event.revocation,)))
+            else:  # a new kind of event gets a route here, or the type checker says so
+                assert_never(event)
