@@ -95,9 +95,9 @@ def default_of(setting: Field[Any]) -> Any:
     raise TypeError(f"the setting {setting.name} has no default")
 
 
-def read_declared(cls: type[T], env: Env) -> dict[str, Any]:
+def read_declared(cls: type[Any], env: Env) -> dict[str, Any]:
     """Every field of the dataclass `cls`, read by its declaration."""
-    return {setting.name: declaration(setting).read(env, default_of(setting)) for setting in fields(cls)}  # type: ignore[arg-type]
+    return {setting.name: declaration(setting).read(env, default_of(setting)) for setting in fields(cls)}
 
 
 def declared_variables(cls: type[Any]) -> Iterator[str]:

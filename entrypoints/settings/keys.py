@@ -7,7 +7,7 @@ from pathlib import Path
 
 from adapters.crypto.signing_keys import SUPPORTED_ALGORITHMS
 from domain.keys import KeyTimings
-from entrypoints.settings.declared import choice, optional_seconds, path, seconds, secret
+from entrypoints.settings.declared import choice, declared, optional_seconds, path, seconds, secret
 
 _KEYS = KeyTimings()
 _WEEK = 7 * 86400
@@ -17,7 +17,9 @@ _WEEK = 7 * 86400
 class KeySettings:
     signing_alg: str = choice("SIGNING_ALG", "RS256", SUPPORTED_ALGORITHMS)
     signing_key_file: Path | None = path("SIGNING_KEY_FILE")
-    dev_key_file: Path = path("DEV_KEY_FILE", Path("tessera-dev-signing-key.jwk"))  # type: ignore[assignment]
+    dev_key_file: Path = declared(
+        "DEV_KEY_FILE", Path("tessera-dev-signing-key.jwk"), lambda env, d: env.path("DEV_KEY_FILE") or d
+    )
     key_encryption_key: str | None = secret("KEY_ENCRYPTION_KEY")
     """Set: the signing keys live in the database, sealed under it, shared by every replica."""
     key_propagation: timedelta = seconds("KEY_PROPAGATION_SECONDS", _KEYS.propagation, low=0, high=_WEEK)
