@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.served  # each test runs the contract suite in a pytest process of its own (about 10 s)
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 UNIT_OF_WORK_CONTRACTS = 41  # the tests that take `new_uow` today, across the contract suites
 
